@@ -1,0 +1,233 @@
+//! Incident Diary: an encrypted, tamper-evident diary for victims of
+//! stalking and harassment.
+//!
+//! [`Diary`] is the one facade used by the `diary` CLI and the app. A vault
+//! is a directory holding one SQLite file of ciphertext (see `DESIGN.md`):
+//! a 256-bit vault key wrapped in eight key slots (passphrase via Argon2id,
+//! recovery key), and an append-only log of XChaCha20-Poly1305 records
+//! linked by an unkeyed SHA-256 hash chain. Unlocking decrypts and verifies
+//! the whole log into memory; every change is one new, durable row.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod clock;
+pub mod crypto;
+mod entries;
+pub mod error;
+mod journal;
+pub mod model;
+pub mod query;
+pub mod state;
+pub mod store;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+pub use clock::{Clock, SystemClock};
+pub use entries::IncidentRef;
+pub use error::{Error, ErrorCode, Result};
+use crypto::kdf::KdfParams;
+use crypto::keyslot::{self, SLOT_COUNT, SlotContext, SlotKind};
+use crypto::{Passphrase, SecretKey, chain::Hash};
+use journal::Journal;
+use state::State;
+use store::{Header, Store};
+
+/// How long a passphrase unlock should take on this device (Argon2id part).
+pub const KDF_TARGET: Duration = Duration::from_millis(600);
+
+/// Which secret unlocked the vault, and in which slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Unlocked {
+    kind: SlotKind,
+    slot: u8,
+}
+
+/// An unlocked diary. Dropping it (or [`Diary::lock`]) wipes the keys.
+pub struct Diary {
+    store: Store,
+    journal: Journal,
+    state: State,
+    clock: Box<dyn Clock>,
+    vault_key: SecretKey,
+    vault_id: [u8; 16],
+    unlocked: Unlocked,
+}
+
+/// What `check` verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckReport {
+    /// Log rows verified.
+    pub entries: u64,
+    /// Chain head after the last row.
+    pub head: Hash,
+    /// Incidents, withdrawn ones included.
+    pub incidents: usize,
+}
+
+impl Diary {
+    /// The default vault directory (shared by the CLI and the app).
+    pub fn default_dir() -> Option<PathBuf> {
+        dirs::data_dir().map(|d| d.join("incident-diary"))
+    }
+
+    /// Creates a vault in `dir` (missing or empty) and returns it unlocked,
+    /// with the recovery key text to show the user exactly once.
+    pub fn create(dir: &Path, passphrase: &Passphrase, kdf: KdfParams, clock: Box<dyn Clock>) -> Result<(Diary, Zeroizing<String>)> {
+        if passphrase.is_empty() {
+            return Err(Error::invalid("passphrase", "must not be empty"));
+        }
+        let vault_id: [u8; 16] = crypto::random::bytes();
+        let vault_key = SecretKey::random();
+        let recovery_key = SecretKey::random();
+        let kdf_header = kdf.to_bytes();
+        let ctx = SlotContext { vault_id: &vault_id, kdf_header: &kdf_header };
+        let pass_slot = random_slot_index(None);
+        let recovery_slot = random_slot_index(Some(pass_slot));
+        let mut slots = [[0u8; keyslot::SLOT_LEN]; SLOT_COUNT];
+        for (i, slot) in slots.iter_mut().enumerate() {
+            *slot = keyslot::unused_slot();
+            if i as u8 == pass_slot {
+                let ikm = kdf.derive(passphrase).map_err(|e| Error::Damaged(e.to_string()))?;
+                *slot = keyslot::wrap(&vault_key, SlotKind::Passphrase, &ikm, &ctx, pass_slot);
+            } else if i as u8 == recovery_slot {
+                *slot = keyslot::wrap(&vault_key, SlotKind::Recovery, &recovery_key, &ctx, recovery_slot);
+            }
+        }
+        let journal = Journal::new(&vault_key, vault_id);
+        let tip = journal.seal_tip(0, &journal.head());
+        let header = Header { vault_id, kdf: kdf_header.to_vec(), slots };
+        let store = Store::create(dir, &header, &tip)?;
+        let diary = Diary {
+            store,
+            journal,
+            state: State::default(),
+            clock,
+            vault_key,
+            vault_id,
+            unlocked: Unlocked { kind: SlotKind::Passphrase, slot: pass_slot },
+        };
+        Ok((diary, crypto::recovery::encode(&recovery_key)))
+    }
+
+    /// Opens the vault in `dir` with the passphrase, verifying the whole log.
+    pub fn unlock(dir: &Path, passphrase: &Passphrase, clock: Box<dyn Clock>) -> Result<Diary> {
+        let store = Store::open(dir)?;
+        let header = store.header()?;
+        let kdf = KdfParams::from_bytes(&header.kdf).map_err(|e| Error::Damaged(e.to_string()))?;
+        let ikm = kdf.derive(passphrase).map_err(|e| Error::Damaged(e.to_string()))?;
+        let ctx = SlotContext { vault_id: &header.vault_id, kdf_header: &header.kdf };
+        let (slot, vault_key) = keyslot::unwrap(&header.slots, SlotKind::Passphrase, &ikm, &ctx).ok_or(Error::WrongPassphrase)?;
+        Diary::load(store, &header, vault_key, Unlocked { kind: SlotKind::Passphrase, slot }, clock)
+    }
+
+    /// Opens the vault with the recovery key text (as shown at creation).
+    pub fn unlock_with_recovery_key(dir: &Path, recovery_key: &str, clock: Box<dyn Clock>) -> Result<Diary> {
+        let key = crypto::recovery::decode(recovery_key)?;
+        let store = Store::open(dir)?;
+        let header = store.header()?;
+        let ctx = SlotContext { vault_id: &header.vault_id, kdf_header: &header.kdf };
+        let (slot, vault_key) = keyslot::unwrap(&header.slots, SlotKind::Recovery, &key, &ctx).ok_or(Error::WrongRecoveryKey)?;
+        Diary::load(store, &header, vault_key, Unlocked { kind: SlotKind::Recovery, slot }, clock)
+    }
+
+    fn load(store: Store, header: &Header, vault_key: SecretKey, unlocked: Unlocked, clock: Box<dyn Clock>) -> Result<Diary> {
+        let (journal, state) = replay(&store, &vault_key, header.vault_id)?;
+        Ok(Diary { store, journal, state, clock, vault_key, vault_id: header.vault_id, unlocked })
+    }
+
+    /// Locks the diary: keys and decrypted state are dropped (keys are wiped).
+    pub fn lock(self) {}
+
+    /// The vault directory.
+    pub fn dir(&self) -> &Path {
+        self.store.dir()
+    }
+
+    /// The replayed state: incidents, people, orders, case, risk checks.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The current chain head and the number of log rows.
+    pub fn chain_tip(&self) -> (u64, Hash) {
+        (self.journal.seq(), self.journal.head())
+    }
+
+    /// Re-reads and re-verifies the whole vault from disk: database
+    /// structure, header, every log row, the sealed end.
+    pub fn check(&self) -> Result<CheckReport> {
+        self.store.integrity_check()?;
+        let header = self.store.header()?;
+        if header.vault_id != self.vault_id {
+            return Err(Error::Damaged("the vault id changed".into()));
+        }
+        let (journal, state) = replay(&self.store, &self.vault_key, self.vault_id)?;
+        Ok(CheckReport { entries: journal.seq(), head: journal.head(), incidents: state.incidents().len() })
+    }
+
+    /// Changes the passphrase: re-wraps the vault key under a new salt (same
+    /// cost, or `kdf` when given). Nothing but the header and slots changes.
+    ///
+    /// Unlocked with the passphrase, its slot is replaced in place. Unlocked
+    /// with the recovery key (`diary recover`), every slot but the recovery
+    /// slot is refilled, so a passphrase the abuser may know stops working.
+    pub fn change_passphrase(&mut self, new: &Passphrase, kdf: Option<KdfParams>) -> Result<()> {
+        if new.is_empty() {
+            return Err(Error::invalid("passphrase", "must not be empty"));
+        }
+        let old = self.store.header()?;
+        let current = KdfParams::from_bytes(&old.kdf).map_err(|e| Error::Damaged(e.to_string()))?;
+        let kdf = match kdf {
+            Some(k) => k,
+            None => KdfParams::new(current.memory_kib, current.iterations).map_err(|e| Error::Damaged(e.to_string()))?,
+        };
+        let kdf_header = kdf.to_bytes();
+        let ctx = SlotContext { vault_id: &self.vault_id, kdf_header: &kdf_header };
+        let mut slots = old.slots;
+        let pass_slot = match self.unlocked.kind {
+            SlotKind::Passphrase => self.unlocked.slot,
+            SlotKind::Recovery => {
+                for (i, slot) in slots.iter_mut().enumerate() {
+                    if i as u8 != self.unlocked.slot {
+                        *slot = keyslot::unused_slot();
+                    }
+                }
+                random_slot_index(Some(self.unlocked.slot))
+            }
+        };
+        let ikm = kdf.derive(new).map_err(|e| Error::Damaged(e.to_string()))?;
+        slots[pass_slot as usize] = keyslot::wrap(&self.vault_key, SlotKind::Passphrase, &ikm, &ctx, pass_slot);
+        self.store.replace_keys(&Header { vault_id: self.vault_id, kdf: kdf_header.to_vec(), slots })?;
+        if self.unlocked.kind == SlotKind::Passphrase {
+            self.unlocked.slot = pass_slot;
+        }
+        Ok(())
+    }
+}
+
+/// Reads every row, verifying the chain, and rebuilds the state.
+fn replay(store: &Store, vault_key: &SecretKey, vault_id: [u8; 16]) -> Result<(Journal, State)> {
+    let mut journal = Journal::new(vault_key, vault_id);
+    let mut state = State::default();
+    store.for_each_row(|row| {
+        let record = journal.open_row(&row)?;
+        let seq = journal.seq();
+        state.apply(seq, record).map_err(|_| Error::tampered(seq, "event does not fit the diary before it"))
+    })?;
+    journal.check_tip(&store.tip()?)?;
+    Ok((journal, state))
+}
+
+/// A uniformly random slot index other than `except`.
+fn random_slot_index(except: Option<u8>) -> u8 {
+    loop {
+        let i = crypto::random::bytes::<1>()[0] % SLOT_COUNT as u8;
+        if Some(i) != except {
+            return i;
+        }
+    }
+}

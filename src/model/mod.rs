@@ -1,0 +1,22 @@
+//! The diary's domain: plain types, their stable machine names and validation.
+//! No I/O, no clock, no crypto.
+
+pub mod case;
+pub mod event;
+pub mod id;
+pub mod incident;
+pub mod order;
+pub mod person;
+pub mod risk;
+pub mod validation;
+pub mod vocabulary;
+
+pub use case::CaseProfile;
+pub use event::{Event, Record};
+pub use id::Id;
+pub use incident::{Breach, Incident, PoliceReport, TimePrecision};
+pub use order::{Order, OrderType};
+pub use person::{Person, Role};
+pub use risk::{Answer, RiskAnswer, RiskCheck, RiskQuestion};
+pub use validation::ValidationError;
+pub use vocabulary::{Behaviour, Channel};

@@ -1,0 +1,212 @@
+//! The diary's current state: the replay of every verified log event.
+//!
+//! Lives only in memory. [`State::admit`] holds every rule an event must
+//! satisfy against the state; the diary calls it before sealing a new event,
+//! and replay calls it again for each stored event, where a failure can only
+//! mean tampering or a bug.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::model::{CaseProfile, Event, Id, Incident, Order, Person, Record, RiskCheck};
+
+/// One version of an incident: the original or an amendment.
+#[derive(Debug, Clone)]
+pub struct Version {
+    /// Log position of the event.
+    pub seq: u64,
+    /// When the device recorded it.
+    pub recorded_at: DateTime<FixedOffset>,
+    /// Why it was amended (`None` for the original).
+    pub reason: Option<String>,
+    /// The fields as of this version.
+    pub incident: Incident,
+}
+
+/// Why and when an incident was withdrawn.
+#[derive(Debug, Clone)]
+pub struct Withdrawal {
+    /// Log position of the tombstone.
+    pub seq: u64,
+    /// When it was withdrawn.
+    pub recorded_at: DateTime<FixedOffset>,
+    /// Why.
+    pub reason: String,
+}
+
+/// An incident with its system fields and full history.
+#[derive(Debug, Clone)]
+pub struct IncidentRecord {
+    /// Random id.
+    pub id: Id,
+    /// 1, 2, 3... in order of recording; never reused.
+    pub number: u32,
+    /// Original first, then each amendment.
+    pub versions: Vec<Version>,
+    /// Set once withdrawn.
+    pub withdrawn: Option<Withdrawal>,
+    /// Lower-cased text of the current version, for in-memory search.
+    pub(crate) haystack: String,
+}
+
+impl IncidentRecord {
+    /// The current version's fields.
+    pub fn current(&self) -> &Incident {
+        &self.versions.last().expect("an incident always has its original version").incident
+    }
+
+    /// When it was first recorded (never editable).
+    pub fn recorded_at(&self) -> DateTime<FixedOffset> {
+        self.versions[0].recorded_at
+    }
+
+    /// Number of amendments.
+    pub fn amendments(&self) -> usize {
+        self.versions.len() - 1
+    }
+}
+
+/// A stored object of another kind, with its id and recording time.
+#[derive(Debug, Clone)]
+pub struct Entry<T> {
+    /// Random id.
+    pub id: Id,
+    /// When it was recorded.
+    pub recorded_at: DateTime<FixedOffset>,
+    /// The object.
+    pub value: T,
+}
+
+/// Why an event cannot be applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Rejection {
+    UnknownIncident(Id),
+    UnknownPerson { field: String },
+    UnknownOrder { field: String },
+    Withdrawn(Id),
+    DuplicateId,
+}
+
+/// Everything the log says, replayed.
+#[derive(Debug, Default)]
+pub struct State {
+    incidents: Vec<IncidentRecord>,
+    by_id: HashMap<Id, usize>,
+    persons: Vec<Entry<Person>>,
+    orders: Vec<Entry<Order>>,
+    risk_checks: Vec<Entry<RiskCheck>>,
+    case: CaseProfile,
+}
+
+impl State {
+    /// Incidents in order of recording.
+    pub fn incidents(&self) -> &[IncidentRecord] {
+        &self.incidents
+    }
+
+    /// One incident by id.
+    pub fn incident(&self, id: Id) -> Option<&IncidentRecord> {
+        self.by_id.get(&id).map(|&i| &self.incidents[i])
+    }
+
+    /// People, in order of adding.
+    pub fn persons(&self) -> &[Entry<Person>] {
+        &self.persons
+    }
+
+    /// One person by id.
+    pub fn person(&self, id: Id) -> Option<&Entry<Person>> {
+        self.persons.iter().find(|p| p.id == id)
+    }
+
+    /// Orders, in order of adding.
+    pub fn orders(&self) -> &[Entry<Order>] {
+        &self.orders
+    }
+
+    /// Risk checks, in order of adding.
+    pub fn risk_checks(&self) -> &[Entry<RiskCheck>] {
+        &self.risk_checks
+    }
+
+    /// The case profile (empty until set).
+    pub fn case(&self) -> &CaseProfile {
+        &self.case
+    }
+
+    fn check_refs(&self, incident: &Incident) -> Result<(), Rejection> {
+        for (field, id) in incident.person_refs() {
+            if self.person(id).is_none() {
+                return Err(Rejection::UnknownPerson { field });
+            }
+        }
+        if let Some(order) = incident.breach.as_ref().and_then(|b| b.order)
+            && !self.orders.iter().any(|o| o.id == order)
+        {
+            return Err(Rejection::UnknownOrder { field: "breach.order".into() });
+        }
+        Ok(())
+    }
+
+    fn live_incident(&self, id: Id) -> Result<&IncidentRecord, Rejection> {
+        let record = self.incident(id).ok_or(Rejection::UnknownIncident(id))?;
+        if record.withdrawn.is_some() {
+            return Err(Rejection::Withdrawn(id));
+        }
+        Ok(record)
+    }
+
+    fn fresh(&self, id: Id) -> Result<(), Rejection> {
+        let taken = self.by_id.contains_key(&id)
+            || self.persons.iter().any(|p| p.id == id)
+            || self.orders.iter().any(|o| o.id == id)
+            || self.risk_checks.iter().any(|r| r.id == id);
+        if taken { Err(Rejection::DuplicateId) } else { Ok(()) }
+    }
+
+    /// Whether `event` may be applied now.
+    pub(crate) fn admit(&self, event: &Event) -> Result<(), Rejection> {
+        match event {
+            Event::IncidentCreate { id, incident } => {
+                self.fresh(*id)?;
+                self.check_refs(incident)
+            }
+            Event::IncidentAmend { id, incident, .. } => {
+                self.live_incident(*id)?;
+                self.check_refs(incident)
+            }
+            Event::IncidentWithdraw { id, .. } => self.live_incident(*id).map(|_| ()),
+            Event::PersonAdd { id, .. } | Event::OrderAdd { id, .. } | Event::RiskAdd { id, .. } => self.fresh(*id),
+            Event::CaseSet { .. } => Ok(()),
+        }
+    }
+
+    /// Applies a verified record at log position `seq`.
+    pub(crate) fn apply(&mut self, seq: u64, record: Record) -> Result<(), Rejection> {
+        self.admit(&record.event)?;
+        let at = record.recorded_at;
+        match record.event {
+            Event::IncidentCreate { id, incident } => {
+                let number = self.incidents.len() as u32 + 1;
+                self.by_id.insert(id, self.incidents.len());
+                let haystack = crate::query::haystack(&incident);
+                let version = Version { seq, recorded_at: at, reason: None, incident };
+                self.incidents.push(IncidentRecord { id, number, versions: vec![version], withdrawn: None, haystack });
+            }
+            Event::IncidentAmend { id, incident, reason } => {
+                let record = &mut self.incidents[self.by_id[&id]];
+                record.haystack = crate::query::haystack(&incident);
+                record.versions.push(Version { seq, recorded_at: at, reason: Some(reason), incident });
+            }
+            Event::IncidentWithdraw { id, reason } => {
+                self.incidents[self.by_id[&id]].withdrawn = Some(Withdrawal { seq, recorded_at: at, reason });
+            }
+            Event::CaseSet { case } => self.case = case,
+            Event::PersonAdd { id, person } => self.persons.push(Entry { id, recorded_at: at, value: person }),
+            Event::OrderAdd { id, order } => self.orders.push(Entry { id, recorded_at: at, value: order }),
+            Event::RiskAdd { id, check } => self.risk_checks.push(Entry { id, recorded_at: at, value: check }),
+        }
+        Ok(())
+    }
+}

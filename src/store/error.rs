@@ -1,0 +1,48 @@
+//! Store errors. Messages never contain values from the database: only
+//! ciphertext is stored, and SQLite's own messages are reduced to a kind.
+
+use std::path::PathBuf;
+
+/// What went wrong in the store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// No vault database in the directory.
+    #[error("no diary vault at {0}")]
+    NotAVault(PathBuf),
+    /// `init` on a directory that is not empty.
+    #[error("{0} already exists and is not empty")]
+    AlreadyExists(PathBuf),
+    /// The header, key slots or database structure failed a check.
+    #[error("the vault is damaged or was altered: {0}")]
+    Damaged(&'static str),
+    /// Written by a newer version of the program.
+    #[error("the vault was written by a newer version of this program (format {0})")]
+    NewerFormat(u32),
+    /// Another process appended first.
+    #[error("the vault was changed by another program while open; open it again")]
+    Conflict,
+    /// The disk is full; nothing was written.
+    #[error("the disk is full; nothing was saved")]
+    Full,
+    /// Any other SQLite failure, by kind only.
+    #[error("database error: {0}")]
+    Sqlite(String),
+    /// File-system failure.
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match err.sqlite_error_code() {
+            Some(ErrorCode::DiskFull) => StoreError::Full,
+            Some(ErrorCode::NotADatabase) => StoreError::Damaged("the file is not a diary vault database"),
+            Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged("the database structure is damaged"),
+            Some(code) => StoreError::Sqlite(format!("{code:?}")),
+            // Type and range errors come from altered columns, never from our own writes.
+            None => StoreError::Damaged("a stored value has the wrong type"),
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! The append-only log table and the sealed tip.
+
+use rusqlite::params;
+
+use super::{Store, StoreError};
+
+/// A sealed value: random nonce and ciphertext with tag.
+pub struct Sealed {
+    /// XChaCha20 nonce.
+    pub nonce: [u8; 24],
+    /// Ciphertext with the Poly1305 tag.
+    pub ct: Vec<u8>,
+}
+
+/// One log row as stored. Lengths are not trusted: whoever reads a row must
+/// check them (a wrong length is tampering).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogRow {
+    /// Position, from 1, without gaps.
+    pub seq: i64,
+    /// Record nonce.
+    pub nonce: Vec<u8>,
+    /// Record ciphertext.
+    pub ct: Option<Vec<u8>>,
+    /// SHA-256 of nonce and ciphertext.
+    pub cth: Vec<u8>,
+    /// Chain leaf.
+    pub leaf: Vec<u8>,
+    /// Chain head after this row.
+    pub head: Vec<u8>,
+}
+
+/// How hard to push new rows to the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// fsync at commit: an acknowledged user action survives power loss.
+    Full,
+    /// For bulk imports: consistent after a crash, but the last commits may be lost.
+    Normal,
+}
+
+impl Store {
+    /// Calls `f` on every row in sequence order, stopping at its first error.
+    pub fn for_each_row<E: From<StoreError>>(&self, mut f: impl FnMut(LogRow) -> Result<(), E>) -> Result<(), E> {
+        let mut stmt = self.conn.prepare_cached("SELECT seq, nonce, ct, cth, leaf, head FROM log ORDER BY seq").map_err(StoreError::from)?;
+        let mut rows = stmt.query([]).map_err(StoreError::from)?;
+        while let Some(row) = rows.next().map_err(StoreError::from)? {
+            let row = LogRow {
+                seq: row.get(0).map_err(StoreError::from)?,
+                nonce: row.get(1).map_err(StoreError::from)?,
+                ct: row.get(2).map_err(StoreError::from)?,
+                cth: row.get(3).map_err(StoreError::from)?,
+                leaf: row.get(4).map_err(StoreError::from)?,
+                head: row.get(5).map_err(StoreError::from)?,
+            };
+            f(row)?;
+        }
+        Ok(())
+    }
+
+    /// The sealed tip (last sequence number and head).
+    pub fn tip(&self) -> Result<Sealed, StoreError> {
+        let (nonce, ct): (Vec<u8>, Vec<u8>) =
+            self.conn.query_row("SELECT tip_nonce, tip_ct FROM vault WHERE id = 0", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let nonce = nonce.try_into().map_err(|_| StoreError::Damaged("the sealed tip has the wrong size"))?;
+        Ok(Sealed { nonce, ct })
+    }
+
+    /// Appends `rows` and the new tip in one transaction.
+    ///
+    /// Fails with [`StoreError::Conflict`] when the log's last row is not the
+    /// one the caller chained from (another process appended meanwhile).
+    pub fn append(&mut self, rows: &[LogRow], tip: &Sealed, durability: Durability) -> Result<(), StoreError> {
+        let Some(first) = rows.first() else { return Ok(()) };
+        if durability == Durability::Normal {
+            self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        }
+        let result = self.append_rows(first.seq, rows, tip);
+        if durability == Durability::Normal {
+            self.conn.pragma_update(None, "synchronous", "FULL")?;
+        }
+        result
+    }
+
+    fn append_rows(&mut self, first_seq: i64, rows: &[LogRow], tip: &Sealed) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let last: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM log", [], |r| r.get(0))?;
+        if last + 1 != first_seq {
+            return Err(StoreError::Conflict);
+        }
+        {
+            let mut insert = tx.prepare_cached("INSERT INTO log (seq, nonce, ct, cth, leaf, head) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
+            for row in rows {
+                insert.execute(params![row.seq, row.nonce, row.ct, row.cth, row.leaf, row.head])?;
+            }
+        }
+        tx.execute("UPDATE vault SET tip_nonce = ?1, tip_ct = ?2 WHERE id = 0", params![&tip.nonce[..], tip.ct])?;
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,150 @@
+//! The vault on disk: one SQLite file holding only ids, sequence numbers,
+//! sizes, hashes and ciphertext (DESIGN section 3).
+//!
+//! The store knows nothing of keys or plaintext. It keeps the header and key
+//! slots, the append-only log and the sealed tip, and it makes every user
+//! action one durable transaction.
+
+mod error;
+mod header;
+mod log;
+mod schema;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use error::StoreError;
+pub use header::Header;
+pub use log::{Durability, LogRow, Sealed};
+
+/// File name of the database inside the vault directory.
+pub const DB_FILE: &str = "vault.db";
+const INIT_PREFIX: &str = "vault.db.init-";
+
+/// An open vault database.
+pub struct Store {
+    conn: Connection,
+    dir: PathBuf,
+}
+
+impl Store {
+    /// Creates a new vault in `dir`, which must be missing or empty.
+    ///
+    /// The database is written under a temporary name and renamed into place
+    /// only when complete, so a crash during creation never leaves something
+    /// that looks like a vault.
+    pub fn create(dir: &Path, header: &Header, tip: &Sealed) -> Result<Store, StoreError> {
+        prepare_empty_dir(dir)?;
+        let tmp_name = format!("{INIT_PREFIX}{}", hex::encode(crate::crypto::random::bytes::<8>()));
+        let tmp = dir.join(&tmp_name);
+        {
+            let mut conn = Connection::open_with_flags(&tmp, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
+            configure(&conn)?;
+            schema::migrate(&mut conn)?;
+            header::insert(&mut conn, header, tip)?;
+            // Leave a single self-contained file before renaming it.
+            conn.pragma_update(None, "journal_mode", "DELETE")?;
+        }
+        restrict_file(&tmp)?;
+        fs::File::open(&tmp)?.sync_all()?;
+        fs::rename(&tmp, dir.join(DB_FILE))?;
+        sync_dir(dir)?;
+        Store::open(dir)
+    }
+
+    /// Opens the vault in `dir`. Never creates anything: a missing vault is
+    /// [`StoreError::NotAVault`].
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        let path = dir.join(DB_FILE);
+        if !path.is_file() {
+            return Err(StoreError::NotAVault(dir.to_path_buf()));
+        }
+        let mut conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        configure(&conn)?;
+        schema::check_and_migrate(&mut conn, dir)?;
+        Ok(Store { conn, dir: dir.to_path_buf() })
+    }
+
+    /// The vault directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// SQLite's own structural check of the file.
+    pub fn integrity_check(&self) -> Result<(), StoreError> {
+        let result: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if result == "ok" { Ok(()) } else { Err(StoreError::Damaged("the database structure is damaged")) }
+    }
+}
+
+/// WAL for crash safety with concurrent readers; FULL sync so an acknowledged
+/// entry survives power loss; secure_delete so freed pages are zeroed; temp
+/// files in memory so nothing of a query reaches a temporary file.
+fn configure(conn: &Connection) -> Result<(), StoreError> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::Damaged("cannot switch the database to write-ahead logging"));
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "cell_size_check", "ON")?;
+    Ok(())
+}
+
+fn prepare_empty_dir(dir: &Path) -> Result<(), StoreError> {
+    if dir.exists() {
+        if !dir.is_dir() {
+            return Err(StoreError::AlreadyExists(dir.to_path_buf()));
+        }
+        for entry in fs::read_dir(dir)? {
+            let entry = entry?;
+            let name = entry.file_name();
+            // Leftovers of an interrupted `init` are the only thing we remove.
+            if name.to_string_lossy().starts_with(INIT_PREFIX) {
+                fs::remove_file(entry.path())?;
+            } else {
+                return Err(StoreError::AlreadyExists(dir.to_path_buf()));
+            }
+        }
+    } else {
+        fs::create_dir_all(dir)?;
+    }
+    restrict_dir(dir)
+}
+
+#[cfg(unix)]
+fn restrict_dir(dir: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn restrict_file(path: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o600))?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn restrict_dir(_: &Path) -> Result<(), StoreError> {
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn restrict_file(_: &Path) -> Result<(), StoreError> {
+    Ok(())
+}
+
+/// Makes a rename durable (POSIX needs the directory fsynced).
+fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}

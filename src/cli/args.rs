@@ -1,0 +1,331 @@
+//! Command-line arguments (the contract in DESIGN section 5).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// An encrypted, tamper-evident diary of stalking and harassment incidents.
+#[derive(Debug, Parser)]
+#[command(name = "diary", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Vault folder (default: the platform data folder, `incident-diary`).
+    #[arg(long, global = true, env = "DIARY_VAULT", value_name = "DIR")]
+    pub vault: Option<PathBuf>,
+    /// Read the passphrase from the first line of FILE (`-` = standard input)
+    /// instead of asking on the terminal.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new vault and print its recovery key once.
+    Init {
+        /// Argon2id memory in MiB (default: calibrated, about 64).
+        #[arg(long, value_name = "MIB")]
+        kdf_memory: Option<u32>,
+        /// Argon2id passes (default: calibrated to about 0.6 s).
+        #[arg(long, value_name = "N")]
+        kdf_time: Option<u32>,
+    },
+    /// Record an incident from JSON or from flags.
+    Add {
+        /// Incident as JSON (`-` = standard input).
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+        #[command(flatten)]
+        fields: IncidentFlags,
+    },
+    /// List incidents in order of occurrence.
+    List {
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one incident by number or id.
+    Show {
+        /// Incident number or id.
+        incident: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Include the original and every amendment.
+        #[arg(long)]
+        history: bool,
+    },
+    /// Find incidents containing every word of TEXT.
+    Search {
+        /// Words to find (case-insensitive).
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Amend an incident; the original stays in its history.
+    Amend {
+        /// Incident number or id.
+        incident: String,
+        /// Changed fields as JSON, merged over the current version (`-` = stdin).
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+        /// Why it is amended (kept in the history).
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        fields: IncidentFlags,
+    },
+    /// Withdraw an incident; it stays in the record, marked withdrawn.
+    Withdraw {
+        /// Incident number or id.
+        incident: String,
+        /// Why it is withdrawn (kept in the history).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Perpetrators, witnesses and others.
+    #[command(subcommand)]
+    Person(PersonCommand),
+    /// Court orders and bail conditions.
+    #[command(subcommand)]
+    Order(OrderCommand),
+    /// Case details: name, exhibit prefix, police force, references.
+    #[command(subcommand)]
+    Case(CaseCommand),
+    /// Risk checks (the 11 S-DASH questions).
+    #[command(subcommand)]
+    Risk(RiskCommand),
+    /// Change the passphrase.
+    Passwd {
+        /// Read the new passphrase from FILE (`-` = next line of standard input).
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<String>,
+    },
+    /// Set a new passphrase using the recovery key.
+    Recover {
+        /// Read the recovery key from FILE (`-` = next line of standard input).
+        #[arg(long, value_name = "FILE")]
+        recovery_key_file: Option<String>,
+        /// Read the new passphrase from FILE (`-` = next line of standard input).
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<String>,
+    },
+    /// Verify the whole vault: database, header, every log entry, the chain.
+    Check,
+}
+
+/// Incident fields as flags (`add`, `amend`). Lists replace the whole list.
+#[derive(Debug, Args, Default)]
+pub struct IncidentFlags {
+    /// When it happened: RFC 3339, `YYYY-MM-DD HH:MM` (local time), `YYYY-MM-DD` or `now`.
+    #[arg(long, value_name = "TIME")]
+    pub occurred: Option<String>,
+    /// When it ended (same forms as --occurred).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// exact, approximate or date_only.
+    #[arg(long)]
+    pub precision: Option<String>,
+    /// One-line summary.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// What happened, in your own words.
+    #[arg(long)]
+    pub narrative: Option<String>,
+    /// Where it happened.
+    #[arg(long)]
+    pub location: Option<String>,
+    /// What they did (repeat or separate with commas; see README for names).
+    #[arg(long = "behaviour", value_name = "NAME", value_delimiter = ',')]
+    pub behaviours: Vec<String>,
+    /// How it reached you (repeat or separate with commas).
+    #[arg(long = "channel", value_name = "NAME", value_delimiter = ',')]
+    pub channels: Vec<String>,
+    /// Person id of someone responsible (repeatable).
+    #[arg(long = "perpetrator", value_name = "ID")]
+    pub perpetrators: Vec<String>,
+    /// Person id of a witness (repeatable).
+    #[arg(long = "witness", value_name = "ID")]
+    pub witnesses: Vec<String>,
+    /// Phone number, account or vehicle seen (repeatable).
+    #[arg(long = "identifier", value_name = "TEXT")]
+    pub identifiers: Vec<String>,
+    /// 0 (minor) to 3 (severe).
+    #[arg(long)]
+    pub severity: Option<i64>,
+    /// How it affected you.
+    #[arg(long)]
+    pub impact: Option<String>,
+    /// What you did.
+    #[arg(long)]
+    pub response: Option<String>,
+    /// How you kept the evidence.
+    #[arg(long)]
+    pub preserved: Option<String>,
+    /// Tag (repeatable).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Leave this entry out of the officer pack (it is still counted).
+    #[arg(long)]
+    pub exclude_from_officer_pack: bool,
+}
+
+/// Filters for `list` and `search`.
+#[derive(Debug, Args, Default)]
+pub struct FilterArgs {
+    /// First day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only incidents with this behaviour (repeatable: any of them).
+    #[arg(long = "behaviour", value_name = "NAME", value_delimiter = ',')]
+    pub behaviours: Vec<String>,
+    /// Only incidents involving this person id.
+    #[arg(long, value_name = "ID")]
+    pub person: Option<String>,
+    /// Leave out withdrawn incidents.
+    #[arg(long)]
+    pub exclude_withdrawn: bool,
+}
+
+/// `person` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PersonCommand {
+    /// Add a person.
+    Add {
+        /// Person as JSON (`-` = standard input).
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+        /// perpetrator, witness or other.
+        #[arg(long)]
+        role: Option<String>,
+        /// Name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Other name (repeatable).
+        #[arg(long = "alias")]
+        aliases: Vec<String>,
+        /// Relationship to you.
+        #[arg(long)]
+        relationship: Option<String>,
+        /// Description.
+        #[arg(long)]
+        description: Option<String>,
+        /// Phone number, account or vehicle (repeatable).
+        #[arg(long = "identifier")]
+        identifiers: Vec<String>,
+    },
+    /// List people.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `order` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum OrderCommand {
+    /// Add an order.
+    Add {
+        /// Order as JSON (`-` = standard input).
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+        /// Kind of order (see README).
+        #[arg(long = "type")]
+        kind: Option<String>,
+        /// Reference.
+        #[arg(long)]
+        reference: Option<String>,
+        /// Court.
+        #[arg(long)]
+        court: Option<String>,
+        /// Date made (YYYY-MM-DD).
+        #[arg(long)]
+        made_on: Option<String>,
+        /// Date it ends (YYYY-MM-DD).
+        #[arg(long)]
+        expires: Option<String>,
+        /// Condition (repeatable).
+        #[arg(long = "condition")]
+        conditions: Vec<String>,
+    },
+    /// List orders.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `case` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CaseCommand {
+    /// Show the case details.
+    Show {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change case details (fields not given keep their value).
+    Set {
+        /// Case as JSON, merged over the current details (`-` = stdin).
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+        /// Your name as it should appear on the report.
+        #[arg(long)]
+        victim_name: Option<String>,
+        /// Exhibit prefix, e.g. your initials `JS`.
+        #[arg(long)]
+        exhibit_prefix: Option<String>,
+        /// Police force.
+        #[arg(long)]
+        police_force: Option<String>,
+        /// Officer in the case.
+        #[arg(long)]
+        officer: Option<String>,
+        /// Crime reference (repeatable; replaces the list).
+        #[arg(long = "crime-reference")]
+        crime_references: Vec<String>,
+    },
+}
+
+/// `risk` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RiskCommand {
+    /// Record a risk check.
+    Add {
+        /// Check as JSON (`-` = standard input).
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+        /// Day answered (YYYY-MM-DD; default today).
+        #[arg(long)]
+        date: Option<String>,
+        /// QUESTION=yes|no|unknown (repeatable; see `risk questions`).
+        #[arg(long = "answer", value_name = "QUESTION=ANSWER")]
+        answers: Vec<String>,
+        /// QUESTION=TEXT note for an answer (repeatable).
+        #[arg(long = "note", value_name = "QUESTION=TEXT")]
+        notes: Vec<String>,
+        /// Who helped complete it.
+        #[arg(long)]
+        completed_with: Option<String>,
+    },
+    /// List risk checks.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the 11 questions and their machine names.
+    Questions,
+}

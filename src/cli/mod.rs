@@ -1,0 +1,112 @@
+//! The `diary` CLI: parsing, dispatch, printing and exit codes.
+//!
+//! Exit codes (DESIGN section 5): 0 ok; 1 other error; 2 usage or invalid
+//! input; 3 wrong passphrase or recovery key; 4 integrity failure; 5 not found.
+
+mod args;
+mod incidents;
+mod input;
+mod keys;
+mod output;
+mod print;
+mod profile;
+mod secrets;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use incident_diary::{Diary, ErrorCode, SystemClock};
+
+use args::{Cli, Command};
+
+/// A problem with what the user typed, found before the diary is touched.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Shorthand for a usage error.
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    UsageError(message.into()).into()
+}
+
+/// Parses arguments, runs the command and maps any error to an exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(err.exit_code() as u8);
+        }
+    };
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("diary: {}", one_line(&err));
+            ExitCode::from(exit_code(&err))
+        }
+    }
+}
+
+fn one_line(err: &anyhow::Error) -> String {
+    err.chain().map(|e| e.to_string()).collect::<Vec<_>>().join(": ")
+}
+
+fn exit_code(err: &anyhow::Error) -> u8 {
+    for cause in err.chain() {
+        if cause.downcast_ref::<UsageError>().is_some() {
+            return 2;
+        }
+        if let Some(e) = cause.downcast_ref::<incident_diary::Error>() {
+            return match e.code() {
+                ErrorCode::Invalid => 2,
+                ErrorCode::WrongSecret => 3,
+                ErrorCode::Integrity => 4,
+                ErrorCode::NotFound => 5,
+                _ => 1,
+            };
+        }
+    }
+    1
+}
+
+/// What every command needs: where the vault is and how to get secrets.
+pub struct Session {
+    vault: PathBuf,
+    secrets: secrets::SecretSource,
+}
+
+impl Session {
+    /// Opens the vault with the passphrase.
+    pub fn unlock(&mut self) -> Result<Diary> {
+        let passphrase = self.secrets.passphrase("Passphrase: ")?;
+        Diary::unlock(&self.vault, &passphrase, Box::new(SystemClock)).context("could not open the diary")
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<()> {
+    let vault = match cli.vault {
+        Some(dir) => dir,
+        None => Diary::default_dir().ok_or_else(|| usage("no data folder on this system; give --vault DIR"))?,
+    };
+    let mut ctx = Session { vault, secrets: secrets::SecretSource::new(cli.passphrase_file) };
+    match cli.command {
+        Command::Init { kdf_memory, kdf_time } => keys::init(&mut ctx, kdf_memory, kdf_time),
+        Command::Passwd { new_passphrase_file } => keys::passwd(&mut ctx, new_passphrase_file),
+        Command::Recover { recovery_key_file, new_passphrase_file } => {
+            keys::recover(&mut ctx, recovery_key_file, new_passphrase_file)
+        }
+        Command::Check => keys::check(&mut ctx),
+        Command::Add { json, fields } => incidents::add(&mut ctx, json, fields),
+        Command::List { filter, json } => incidents::list(&mut ctx, filter, None, json),
+        Command::Search { text, filter, json } => incidents::list(&mut ctx, filter, Some(text.join(" ")), json),
+        Command::Show { incident, json, history } => incidents::show(&mut ctx, &incident, json, history),
+        Command::Amend { incident, json, reason, fields } => incidents::amend(&mut ctx, &incident, json, &reason, fields),
+        Command::Withdraw { incident, reason } => incidents::withdraw(&mut ctx, &incident, &reason),
+        Command::Person(cmd) => profile::person(&mut ctx, cmd),
+        Command::Order(cmd) => profile::order(&mut ctx, cmd),
+        Command::Case(cmd) => profile::case(&mut ctx, cmd),
+        Command::Risk(cmd) => profile::risk(&mut ctx, cmd),
+    }
+}

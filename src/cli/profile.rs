@@ -1,0 +1,215 @@
+//! `person`, `order`, `case` and `risk`: the case file around the incidents.
+
+use anyhow::{Context, Result};
+use incident_diary::model::{Answer, CaseProfile, Order, Person, RiskAnswer, RiskCheck, RiskQuestion};
+use incident_diary::{Clock, SystemClock};
+use serde_json::{Map, Value, json};
+
+use super::args::{CaseCommand, OrderCommand, PersonCommand, RiskCommand};
+use super::input::{merge, parse_date, read_json, typed};
+use super::output::{entry_json, print_json, risk_json};
+use super::{Session, usage};
+
+/// Reads `--json` (if any) and merges the flag values over it.
+fn from_json_and_flags(json_source: Option<String>, flags: Map<String, Value>) -> Result<Value> {
+    let mut value = match json_source {
+        Some(source) => read_json(&source)?,
+        None => json!({}),
+    };
+    merge(&mut value, Value::Object(flags));
+    Ok(value)
+}
+
+fn put(map: &mut Map<String, Value>, key: &str, value: Option<String>) {
+    if let Some(v) = value {
+        map.insert(key.into(), json!(v));
+    }
+}
+
+fn put_list(map: &mut Map<String, Value>, key: &str, values: Vec<String>) {
+    if !values.is_empty() {
+        map.insert(key.into(), json!(values));
+    }
+}
+
+pub fn person(session: &mut Session, cmd: PersonCommand) -> Result<()> {
+    match cmd {
+        PersonCommand::Add { json, role, name, aliases, relationship, description, identifiers } => {
+            let mut flags = Map::new();
+            put(&mut flags, "role", role);
+            put(&mut flags, "name", name);
+            put(&mut flags, "relationship", relationship);
+            put(&mut flags, "description", description);
+            put_list(&mut flags, "aliases", aliases);
+            put_list(&mut flags, "identifiers", identifiers);
+            let person: Person = typed(from_json_and_flags(json, flags)?)?;
+            person.validate()?;
+            let mut diary = session.unlock()?;
+            let id = diary.add_person(person).context("could not add the person")?;
+            println!("added person {id}");
+        }
+        PersonCommand::List { json } => {
+            let diary = session.unlock()?;
+            let persons = diary.state().persons();
+            if json {
+                return print_json(&persons.iter().map(entry_json).collect::<Vec<_>>());
+            }
+            if persons.is_empty() {
+                println!("No people recorded.");
+            }
+            for p in persons {
+                let aliases = if p.value.aliases.is_empty() { String::new() } else { format!(" (also {})", p.value.aliases.join(", ")) };
+                println!("{}  {:<11}  {}{aliases}  {}", p.id, p.value.role.as_str(), p.value.name, p.value.relationship);
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn order(session: &mut Session, cmd: OrderCommand) -> Result<()> {
+    match cmd {
+        OrderCommand::Add { json, kind, reference, court, made_on, expires, conditions } => {
+            let mut flags = Map::new();
+            put(&mut flags, "type", kind);
+            put(&mut flags, "reference", reference);
+            put(&mut flags, "court", court);
+            if let Some(d) = made_on {
+                flags.insert("made_on".into(), json!(parse_date("made_on", &d)?));
+            }
+            if let Some(d) = expires {
+                flags.insert("expires".into(), json!(parse_date("expires", &d)?));
+            }
+            put_list(&mut flags, "conditions", conditions);
+            let order: Order = typed(from_json_and_flags(json, flags)?)?;
+            order.validate()?;
+            let mut diary = session.unlock()?;
+            let id = diary.add_order(order).context("could not add the order")?;
+            println!("added order {id}");
+        }
+        OrderCommand::List { json } => {
+            let diary = session.unlock()?;
+            let orders = diary.state().orders();
+            if json {
+                return print_json(&orders.iter().map(entry_json).collect::<Vec<_>>());
+            }
+            if orders.is_empty() {
+                println!("No orders recorded.");
+            }
+            for o in orders {
+                let dates = format!(
+                    "made {} expires {}",
+                    o.value.made_on.map(|d| d.to_string()).unwrap_or("?".into()),
+                    o.value.expires.map(|d| d.to_string()).unwrap_or("-".into())
+                );
+                println!("{}  {}  {}  {dates}", o.id, o.value.kind.as_str(), o.value.reference);
+                for c in &o.value.conditions {
+                    println!("    - {c}");
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn case(session: &mut Session, cmd: CaseCommand) -> Result<()> {
+    match cmd {
+        CaseCommand::Show { json } => {
+            let diary = session.unlock()?;
+            let case = diary.state().case();
+            if json {
+                return print_json(case);
+            }
+            println!("Name:             {}", case.victim_name);
+            println!("Exhibit prefix:   {}", case.exhibit_prefix);
+            println!("Police force:     {}", case.police_force);
+            println!("Officer:          {}", case.officer);
+            println!("Crime references: {}", case.crime_references.join(", "));
+        }
+        CaseCommand::Set { json, victim_name, exhibit_prefix, police_force, officer, crime_references } => {
+            let mut flags = Map::new();
+            put(&mut flags, "victim_name", victim_name);
+            put(&mut flags, "exhibit_prefix", exhibit_prefix);
+            put(&mut flags, "police_force", police_force);
+            put(&mut flags, "officer", officer);
+            put_list(&mut flags, "crime_references", crime_references);
+            let patch = from_json_and_flags(json, flags)?;
+            if !patch.is_object() {
+                return Err(usage("case: expected one JSON object"));
+            }
+            let mut diary = session.unlock()?;
+            let mut value = serde_json::to_value(diary.state().case())?;
+            merge(&mut value, patch);
+            let case: CaseProfile = typed(value)?;
+            diary.set_case(case).context("could not save the case details")?;
+            println!("case details saved");
+        }
+    }
+    Ok(())
+}
+
+/// Splits `QUESTION=VALUE`, checking the question name.
+fn question_pair<'a>(field: &str, text: &'a str) -> Result<(RiskQuestion, &'a str)> {
+    let (q, value) = text.split_once('=').ok_or_else(|| usage(format!("{field}: use QUESTION=VALUE")))?;
+    let question = RiskQuestion::parse(q.trim())
+        .ok_or_else(|| usage(format!("{field}: unknown question `{q}` (see diary risk questions)")))?;
+    Ok((question, value))
+}
+
+pub fn risk(session: &mut Session, cmd: RiskCommand) -> Result<()> {
+    match cmd {
+        RiskCommand::Questions => {
+            for q in RiskQuestion::ALL {
+                println!("{:>2}. {:<28} {}", q.number(), q.as_str(), q.text());
+            }
+        }
+        RiskCommand::Add { json, date, answers, notes, completed_with } => {
+            let mut flags = Map::new();
+            if let Some(d) = date {
+                flags.insert("date".into(), json!(parse_date("date", &d)?));
+            }
+            put(&mut flags, "completed_with", completed_with);
+            let mut given = Map::new();
+            for text in &answers {
+                let (q, a) = question_pair("answer", text)?;
+                let answer: Answer = typed(json!(a.trim()))?;
+                given.insert(q.as_str().into(), json!(RiskAnswer { answer, note: String::new() }));
+            }
+            for text in &notes {
+                let (q, note) = question_pair("note", text)?;
+                let entry = given.entry(q.as_str()).or_insert_with(|| json!({"answer": "unknown"}));
+                entry["note"] = json!(note);
+            }
+            if !given.is_empty() {
+                flags.insert("answers".into(), Value::Object(given));
+            }
+            let mut value = from_json_and_flags(json, flags)?;
+            if value.is_object() && value.get("date").is_none() {
+                value["date"] = json!(SystemClock.now().date_naive());
+            }
+            let check: RiskCheck = typed(value)?;
+            check.validate()?;
+            let mut diary = session.unlock()?;
+            let id = diary.add_risk_check(check).context("could not record the risk check")?;
+            println!("added risk check {id}");
+        }
+        RiskCommand::List { json } => {
+            let diary = session.unlock()?;
+            let checks = diary.state().risk_checks();
+            if json {
+                return print_json(&checks.iter().map(risk_json).collect::<Vec<_>>());
+            }
+            if checks.is_empty() {
+                println!("No risk checks recorded.");
+            }
+            for c in checks {
+                println!("Risk check of {} (id {})", c.value.date, c.id);
+                for q in RiskQuestion::ALL {
+                    let a = c.value.answer(q);
+                    let note = if a.note.is_empty() { String::new() } else { format!(" — {}", a.note) };
+                    println!("  {:>2}. {:<7} {}{note}", q.number(), a.answer.as_str(), q.text());
+                }
+            }
+        }
+    }
+    Ok(())
+}

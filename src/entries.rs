@@ -26,7 +26,10 @@ fn new_id() -> Id {
 
 fn require_reason(reason: &str) -> Result<()> {
     if reason.trim().is_empty() {
-        return Err(Error::invalid("reason", "say why (it is kept with the history)"));
+        return Err(Error::invalid(
+            "reason",
+            "say why (it is kept with the history)",
+        ));
     }
     crate::model::validation::max_len("reason", reason, 20_000)?;
     Ok(())
@@ -43,14 +46,21 @@ impl Diary {
     /// With [`Durability::Normal`] a power cut may lose the whole batch but
     /// never leaves part of it; use [`Durability::Full`] for anything typed
     /// by the user.
-    pub fn import_incidents(&mut self, incidents: Vec<Incident>, durability: Durability) -> Result<Vec<IncidentRef>> {
+    pub fn import_incidents(
+        &mut self,
+        incidents: Vec<Incident>,
+        durability: Durability,
+    ) -> Result<Vec<IncidentRef>> {
         let mut refs = Vec::with_capacity(incidents.len());
         let mut events = Vec::with_capacity(incidents.len());
         let first_number = self.state.incidents().len() as u32 + 1;
         for (i, incident) in incidents.into_iter().enumerate() {
             self.validate_incident(&incident)?;
             let id = new_id();
-            refs.push(IncidentRef { id, number: first_number + i as u32 });
+            refs.push(IncidentRef {
+                id,
+                number: first_number + i as u32,
+            });
             events.push(Event::IncidentCreate { id, incident });
         }
         self.commit(events, durability)?;
@@ -61,36 +71,67 @@ impl Diary {
     pub fn amend_incident(&mut self, id: Id, incident: Incident, reason: &str) -> Result<()> {
         require_reason(reason)?;
         self.validate_incident(&incident)?;
-        if self.state.incident(id).is_some_and(|r| *r.current() == incident) {
+        if self
+            .state
+            .incident(id)
+            .is_some_and(|r| *r.current() == incident)
+        {
             return Err(Error::invalid("incident", "the amendment changes nothing"));
         }
-        self.commit(vec![Event::IncidentAmend { id, incident, reason: reason.to_string() }], Durability::Full)
+        self.commit(
+            vec![Event::IncidentAmend {
+                id,
+                incident,
+                reason: reason.to_string(),
+            }],
+            Durability::Full,
+        )
     }
 
     /// Appends a tombstone. The incident stays in the log and is counted.
     pub fn withdraw_incident(&mut self, id: Id, reason: &str) -> Result<()> {
         require_reason(reason)?;
-        self.commit(vec![Event::IncidentWithdraw { id, reason: reason.to_string() }], Durability::Full)
+        self.commit(
+            vec![Event::IncidentWithdraw {
+                id,
+                reason: reason.to_string(),
+            }],
+            Durability::Full,
+        )
     }
 
     /// Finds an incident by number (`3`), id, or a unique id prefix of at
     /// least 6 hex digits.
     pub fn find_incident(&self, key: &str) -> Result<&IncidentRecord> {
-        let not_found = || Error::NotFound { what: "incident", key: key.to_string() };
+        let not_found = || Error::NotFound {
+            what: "incident",
+            key: key.to_string(),
+        };
         let key_trim = key.trim().trim_start_matches('#');
         if let Ok(number) = key_trim.parse::<u32>()
             && key_trim.len() < 32
         {
-            return self.state.incidents().get((number as usize).wrapping_sub(1)).ok_or_else(not_found);
+            return self
+                .state
+                .incidents()
+                .get((number as usize).wrapping_sub(1))
+                .ok_or_else(not_found);
         }
         let lower = key_trim.to_ascii_lowercase();
         if lower.len() < 6 || !lower.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(not_found());
         }
-        let mut matches = self.state.incidents().iter().filter(|r| r.id.to_hex().starts_with(&lower));
+        let mut matches = self
+            .state
+            .incidents()
+            .iter()
+            .filter(|r| r.id.to_hex().starts_with(&lower));
         match (matches.next(), matches.next()) {
             (Some(one), None) => Ok(one),
-            (Some(_), Some(_)) => Err(Error::invalid("id", "matches more than one incident; give more digits")),
+            (Some(_), Some(_)) => Err(Error::invalid(
+                "id",
+                "matches more than one incident; give more digits",
+            )),
             _ => Err(not_found()),
         }
     }
@@ -144,7 +185,11 @@ impl Diary {
         }
         let records: Vec<Record> = events
             .into_iter()
-            .map(|event| Record { blind: crypto::random::bytes(), recorded_at: self.clock.now(), event })
+            .map(|event| Record {
+                blind: crypto::random::bytes(),
+                recorded_at: self.clock.now(),
+                event,
+            })
             .collect();
         let (rows, seq, head) = self.journal.seal_rows(&records);
         let tip = self.journal.seal_tip(seq, &head);
@@ -153,7 +198,9 @@ impl Diary {
         self.journal.advance(seq, head);
         for (i, record) in records.into_iter().enumerate() {
             // Admitted above against the same state, so this cannot fail.
-            self.state.apply(first + i as u64, record).map_err(rejection_error)?;
+            self.state
+                .apply(first + i as u64, record)
+                .map_err(rejection_error)?;
         }
         Ok(())
     }
@@ -161,10 +208,19 @@ impl Diary {
 
 fn rejection_error(rejection: Rejection) -> Error {
     match rejection {
-        Rejection::UnknownIncident(id) => Error::NotFound { what: "incident", key: id.to_hex() },
-        Rejection::UnknownPerson { field } => Error::invalid(field, "no person with this id (add them with `person add`)"),
-        Rejection::UnknownOrder { field } => Error::invalid(field, "no order with this id (add it with `order add`)"),
-        Rejection::Withdrawn(_) => Error::invalid("incident", "was withdrawn and can no longer be changed"),
+        Rejection::UnknownIncident(id) => Error::NotFound {
+            what: "incident",
+            key: id.to_hex(),
+        },
+        Rejection::UnknownPerson { field } => {
+            Error::invalid(field, "no person with this id (add them with `person add`)")
+        }
+        Rejection::UnknownOrder { field } => {
+            Error::invalid(field, "no order with this id (add it with `order add`)")
+        }
+        Rejection::Withdrawn(_) => {
+            Error::invalid("incident", "was withdrawn and can no longer be changed")
+        }
         Rejection::DuplicateId => Error::invalid("id", "already in use"),
     }
 }

@@ -79,7 +79,9 @@ pub enum Error {
         key: String,
     },
     /// The vault comes from a newer version of the program.
-    #[error("the vault was written by a newer version of this program (format {0}); update the program")]
+    #[error(
+        "the vault was written by a newer version of this program (format {0}); update the program"
+    )]
     NewerFormat(u32),
     /// Another process appended to the vault while it was open here.
     #[error("the vault was changed by another program while open; open it again")]
@@ -96,11 +98,15 @@ impl Error {
     /// The stable category of this error.
     pub fn code(&self) -> ErrorCode {
         match self {
-            Error::WrongPassphrase | Error::WrongRecoveryKey | Error::RecoveryKeyText(_) => ErrorCode::WrongSecret,
+            Error::WrongPassphrase | Error::WrongRecoveryKey | Error::RecoveryKeyText(_) => {
+                ErrorCode::WrongSecret
+            }
             Error::Tampered { .. } | Error::Damaged(_) => ErrorCode::Integrity,
             Error::NotAVault(_) | Error::NotFound { .. } => ErrorCode::NotFound,
             Error::Invalid(_) | Error::VaultExists(_) => ErrorCode::Invalid,
-            Error::NewerFormat(_) | Error::Conflict | Error::DiskFull | Error::Storage(_) => ErrorCode::Other,
+            Error::NewerFormat(_) | Error::Conflict | Error::DiskFull | Error::Storage(_) => {
+                ErrorCode::Other
+            }
         }
     }
 

@@ -9,9 +9,9 @@
 
 use zeroize::Zeroizing;
 
+use crate::crypto::SecretKey;
 use crate::crypto::chain::{self, Hash};
 use crate::crypto::record::{self, NONCE_LEN, RECORD_VERSION};
-use crate::crypto::SecretKey;
 use crate::error::{Error, Result};
 use crate::model::Record;
 use crate::store::{LogRow, Sealed};
@@ -26,7 +26,12 @@ pub(crate) struct Journal {
 impl Journal {
     /// A journal positioned before the first row.
     pub fn new(vault_key: &SecretKey, vault_id: [u8; 16]) -> Self {
-        Journal { rec_key: vault_key.derive(b"idv1/rec"), vault_id, seq: 0, head: chain::genesis(&vault_id) }
+        Journal {
+            rec_key: vault_key.derive(b"idv1/rec"),
+            vault_id,
+            seq: 0,
+            head: chain::genesis(&vault_id),
+        }
     }
 
     /// Sequence number of the last verified or appended row.
@@ -42,16 +47,40 @@ impl Journal {
     /// Verifies the next row and returns its record.
     pub fn open_row(&mut self, row: &LogRow) -> Result<Record> {
         let expected = self.seq + 1;
-        let seq = u64::try_from(row.seq).map_err(|_| Error::tampered(expected, "bad sequence number"))?;
+        let seq =
+            u64::try_from(row.seq).map_err(|_| Error::tampered(expected, "bad sequence number"))?;
         if seq != expected {
-            return Err(Error::tampered(expected, if seq > expected { "entry missing" } else { "entries out of order" }));
+            return Err(Error::tampered(
+                expected,
+                if seq > expected {
+                    "entry missing"
+                } else {
+                    "entries out of order"
+                },
+            ));
         }
         let bad = |reason| Error::tampered(seq, reason);
-        let nonce: [u8; NONCE_LEN] = row.nonce.as_slice().try_into().map_err(|_| bad("nonce altered"))?;
+        let nonce: [u8; NONCE_LEN] = row
+            .nonce
+            .as_slice()
+            .try_into()
+            .map_err(|_| bad("nonce altered"))?;
         let ct = row.ct.as_deref().ok_or_else(|| bad("content removed"))?;
-        let cth: Hash = row.cth.as_slice().try_into().map_err(|_| bad("ciphertext hash altered"))?;
-        let leaf: Hash = row.leaf.as_slice().try_into().map_err(|_| bad("leaf altered"))?;
-        let head: Hash = row.head.as_slice().try_into().map_err(|_| bad("head altered"))?;
+        let cth: Hash = row
+            .cth
+            .as_slice()
+            .try_into()
+            .map_err(|_| bad("ciphertext hash altered"))?;
+        let leaf: Hash = row
+            .leaf
+            .as_slice()
+            .try_into()
+            .map_err(|_| bad("leaf altered"))?;
+        let head: Hash = row
+            .head
+            .as_slice()
+            .try_into()
+            .map_err(|_| bad("head altered"))?;
         if chain::ciphertext_hash(&nonce, ct) != cth {
             return Err(bad("content altered"));
         }
@@ -65,7 +94,8 @@ impl Journal {
         if next != head {
             return Err(bad("chain head does not match"));
         }
-        let record = Record::from_json(&plaintext).map_err(|_| bad("content is not a valid record"))?;
+        let record =
+            Record::from_json(&plaintext).map_err(|_| bad("content is not a valid record"))?;
         self.seq = seq;
         self.head = next;
         Ok(record)
@@ -122,17 +152,28 @@ impl Journal {
         let plain = record::open(&self.rec_key, &sealed.nonce, &self.tip_aad(), &sealed.ct)
             .map_err(|_| Error::Damaged("the sealed end of the log was altered".into()))?;
         if plain.len() != 40 {
-            return Err(Error::Damaged("the sealed end of the log was altered".into()));
+            return Err(Error::Damaged(
+                "the sealed end of the log was altered".into(),
+            ));
         }
         let tip_seq = u64::from_be_bytes(plain[..8].try_into().expect("8 bytes"));
         if tip_seq > self.seq {
-            return Err(Error::tampered(self.seq + 1, "entry missing from the end of the log"));
+            return Err(Error::tampered(
+                self.seq + 1,
+                "entry missing from the end of the log",
+            ));
         }
         if tip_seq < self.seq {
-            return Err(Error::tampered(tip_seq + 1, "entry added after the sealed end of the log"));
+            return Err(Error::tampered(
+                tip_seq + 1,
+                "entry added after the sealed end of the log",
+            ));
         }
         if plain[8..] != self.head {
-            return Err(Error::tampered(self.seq.max(1), "the log does not end where it was sealed"));
+            return Err(Error::tampered(
+                self.seq.max(1),
+                "the log does not end where it was sealed",
+            ));
         }
         Ok(())
     }

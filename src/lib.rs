@@ -27,11 +27,11 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 pub use clock::{Clock, SystemClock};
-pub use entries::IncidentRef;
-pub use error::{Error, ErrorCode, Result};
 use crypto::kdf::KdfParams;
 use crypto::keyslot::{self, SLOT_COUNT, SlotContext, SlotKind};
 use crypto::{Passphrase, SecretKey, chain::Hash};
+pub use entries::IncidentRef;
+pub use error::{Error, ErrorCode, Result};
 use journal::Journal;
 use state::State;
 use store::{Header, Store};
@@ -76,7 +76,12 @@ impl Diary {
 
     /// Creates a vault in `dir` (missing or empty) and returns it unlocked,
     /// with the recovery key text to show the user exactly once.
-    pub fn create(dir: &Path, passphrase: &Passphrase, kdf: KdfParams, clock: Box<dyn Clock>) -> Result<(Diary, Zeroizing<String>)> {
+    pub fn create(
+        dir: &Path,
+        passphrase: &Passphrase,
+        kdf: KdfParams,
+        clock: Box<dyn Clock>,
+    ) -> Result<(Diary, Zeroizing<String>)> {
         if passphrase.is_empty() {
             return Err(Error::invalid("passphrase", "must not be empty"));
         }
@@ -84,22 +89,37 @@ impl Diary {
         let vault_key = SecretKey::random();
         let recovery_key = SecretKey::random();
         let kdf_header = kdf.to_bytes();
-        let ctx = SlotContext { vault_id: &vault_id, kdf_header: &kdf_header };
+        let ctx = SlotContext {
+            vault_id: &vault_id,
+            kdf_header: &kdf_header,
+        };
         let pass_slot = random_slot_index(None);
         let recovery_slot = random_slot_index(Some(pass_slot));
         let mut slots = [[0u8; keyslot::SLOT_LEN]; SLOT_COUNT];
         for (i, slot) in slots.iter_mut().enumerate() {
             *slot = keyslot::unused_slot();
             if i as u8 == pass_slot {
-                let ikm = kdf.derive(passphrase).map_err(|e| Error::Damaged(e.to_string()))?;
+                let ikm = kdf
+                    .derive(passphrase)
+                    .map_err(|e| Error::Damaged(e.to_string()))?;
                 *slot = keyslot::wrap(&vault_key, SlotKind::Passphrase, &ikm, &ctx, pass_slot);
             } else if i as u8 == recovery_slot {
-                *slot = keyslot::wrap(&vault_key, SlotKind::Recovery, &recovery_key, &ctx, recovery_slot);
+                *slot = keyslot::wrap(
+                    &vault_key,
+                    SlotKind::Recovery,
+                    &recovery_key,
+                    &ctx,
+                    recovery_slot,
+                );
             }
         }
         let journal = Journal::new(&vault_key, vault_id);
         let tip = journal.seal_tip(0, &journal.head());
-        let header = Header { vault_id, kdf: kdf_header.to_vec(), slots };
+        let header = Header {
+            vault_id,
+            kdf: kdf_header.to_vec(),
+            slots,
+        };
         let store = Store::create(dir, &header, &tip)?;
         let diary = Diary {
             store,
@@ -108,7 +128,10 @@ impl Diary {
             clock,
             vault_key,
             vault_id,
-            unlocked: Unlocked { kind: SlotKind::Passphrase, slot: pass_slot },
+            unlocked: Unlocked {
+                kind: SlotKind::Passphrase,
+                slot: pass_slot,
+            },
         };
         Ok((diary, crypto::recovery::encode(&recovery_key)))
     }
@@ -118,25 +141,71 @@ impl Diary {
         let store = Store::open(dir)?;
         let header = store.header()?;
         let kdf = KdfParams::from_bytes(&header.kdf).map_err(|e| Error::Damaged(e.to_string()))?;
-        let ikm = kdf.derive(passphrase).map_err(|e| Error::Damaged(e.to_string()))?;
-        let ctx = SlotContext { vault_id: &header.vault_id, kdf_header: &header.kdf };
-        let (slot, vault_key) = keyslot::unwrap(&header.slots, SlotKind::Passphrase, &ikm, &ctx).ok_or(Error::WrongPassphrase)?;
-        Diary::load(store, &header, vault_key, Unlocked { kind: SlotKind::Passphrase, slot }, clock)
+        let ikm = kdf
+            .derive(passphrase)
+            .map_err(|e| Error::Damaged(e.to_string()))?;
+        let ctx = SlotContext {
+            vault_id: &header.vault_id,
+            kdf_header: &header.kdf,
+        };
+        let (slot, vault_key) = keyslot::unwrap(&header.slots, SlotKind::Passphrase, &ikm, &ctx)
+            .ok_or(Error::WrongPassphrase)?;
+        Diary::load(
+            store,
+            &header,
+            vault_key,
+            Unlocked {
+                kind: SlotKind::Passphrase,
+                slot,
+            },
+            clock,
+        )
     }
 
     /// Opens the vault with the recovery key text (as shown at creation).
-    pub fn unlock_with_recovery_key(dir: &Path, recovery_key: &str, clock: Box<dyn Clock>) -> Result<Diary> {
+    pub fn unlock_with_recovery_key(
+        dir: &Path,
+        recovery_key: &str,
+        clock: Box<dyn Clock>,
+    ) -> Result<Diary> {
         let key = crypto::recovery::decode(recovery_key)?;
         let store = Store::open(dir)?;
         let header = store.header()?;
-        let ctx = SlotContext { vault_id: &header.vault_id, kdf_header: &header.kdf };
-        let (slot, vault_key) = keyslot::unwrap(&header.slots, SlotKind::Recovery, &key, &ctx).ok_or(Error::WrongRecoveryKey)?;
-        Diary::load(store, &header, vault_key, Unlocked { kind: SlotKind::Recovery, slot }, clock)
+        let ctx = SlotContext {
+            vault_id: &header.vault_id,
+            kdf_header: &header.kdf,
+        };
+        let (slot, vault_key) = keyslot::unwrap(&header.slots, SlotKind::Recovery, &key, &ctx)
+            .ok_or(Error::WrongRecoveryKey)?;
+        Diary::load(
+            store,
+            &header,
+            vault_key,
+            Unlocked {
+                kind: SlotKind::Recovery,
+                slot,
+            },
+            clock,
+        )
     }
 
-    fn load(store: Store, header: &Header, vault_key: SecretKey, unlocked: Unlocked, clock: Box<dyn Clock>) -> Result<Diary> {
+    fn load(
+        store: Store,
+        header: &Header,
+        vault_key: SecretKey,
+        unlocked: Unlocked,
+        clock: Box<dyn Clock>,
+    ) -> Result<Diary> {
         let (journal, state) = replay(&store, &vault_key, header.vault_id)?;
-        Ok(Diary { store, journal, state, clock, vault_key, vault_id: header.vault_id, unlocked })
+        Ok(Diary {
+            store,
+            journal,
+            state,
+            clock,
+            vault_key,
+            vault_id: header.vault_id,
+            unlocked,
+        })
     }
 
     /// Locks the diary: keys and decrypted state are dropped (keys are wiped).
@@ -166,7 +235,11 @@ impl Diary {
             return Err(Error::Damaged("the vault id changed".into()));
         }
         let (journal, state) = replay(&self.store, &self.vault_key, self.vault_id)?;
-        Ok(CheckReport { entries: journal.seq(), head: journal.head(), incidents: state.incidents().len() })
+        Ok(CheckReport {
+            entries: journal.seq(),
+            head: journal.head(),
+            incidents: state.incidents().len(),
+        })
     }
 
     /// Changes the passphrase: re-wraps the vault key under a new salt (same
@@ -183,10 +256,14 @@ impl Diary {
         let current = KdfParams::from_bytes(&old.kdf).map_err(|e| Error::Damaged(e.to_string()))?;
         let kdf = match kdf {
             Some(k) => k,
-            None => KdfParams::new(current.memory_kib, current.iterations).map_err(|e| Error::Damaged(e.to_string()))?,
+            None => KdfParams::new(current.memory_kib, current.iterations)
+                .map_err(|e| Error::Damaged(e.to_string()))?,
         };
         let kdf_header = kdf.to_bytes();
-        let ctx = SlotContext { vault_id: &self.vault_id, kdf_header: &kdf_header };
+        let ctx = SlotContext {
+            vault_id: &self.vault_id,
+            kdf_header: &kdf_header,
+        };
         let mut slots = old.slots;
         let pass_slot = match self.unlocked.kind {
             SlotKind::Passphrase => self.unlocked.slot,
@@ -200,8 +277,13 @@ impl Diary {
             }
         };
         let ikm = kdf.derive(new).map_err(|e| Error::Damaged(e.to_string()))?;
-        slots[pass_slot as usize] = keyslot::wrap(&self.vault_key, SlotKind::Passphrase, &ikm, &ctx, pass_slot);
-        self.store.replace_keys(&Header { vault_id: self.vault_id, kdf: kdf_header.to_vec(), slots })?;
+        slots[pass_slot as usize] =
+            keyslot::wrap(&self.vault_key, SlotKind::Passphrase, &ikm, &ctx, pass_slot);
+        self.store.replace_keys(&Header {
+            vault_id: self.vault_id,
+            kdf: kdf_header.to_vec(),
+            slots,
+        })?;
         if self.unlocked.kind == SlotKind::Passphrase {
             self.unlocked.slot = pass_slot;
         }
@@ -216,7 +298,9 @@ fn replay(store: &Store, vault_key: &SecretKey, vault_id: [u8; 16]) -> Result<(J
     store.for_each_row(|row| {
         let record = journal.open_row(&row)?;
         let seq = journal.seq();
-        state.apply(seq, record).map_err(|_| Error::tampered(seq, "event does not fit the diary before it"))
+        state
+            .apply(seq, record)
+            .map_err(|_| Error::tampered(seq, "event does not fit the diary before it"))
     })?;
     journal.check_tip(&store.tip()?)?;
     Ok((journal, state))

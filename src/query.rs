@@ -38,7 +38,12 @@ pub(crate) fn haystack(incident: &Incident) -> String {
     parts.extend(incident.people_present.iter().map(String::as_str));
     parts.extend(incident.tags.iter().map(String::as_str));
     if let Some(police) = &incident.police {
-        parts.extend([police.force.as_str(), &police.reference, &police.officer, &police.outcome]);
+        parts.extend([
+            police.force.as_str(),
+            &police.reference,
+            &police.officer,
+            &police.outcome,
+        ]);
     }
     if let Some(breach) = &incident.breach {
         parts.push(&breach.condition);
@@ -49,8 +54,13 @@ pub(crate) fn haystack(incident: &Incident) -> String {
 impl Filter {
     /// Incidents that pass, in chronological order of occurrence (ties by number).
     pub fn apply<'a>(&self, state: &'a State) -> Vec<&'a IncidentRecord> {
-        let words: Vec<String> =
-            self.text.as_deref().unwrap_or("").split_whitespace().map(str::to_lowercase).collect();
+        let words: Vec<String> = self
+            .text
+            .as_deref()
+            .unwrap_or("")
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
         // Persons whose names match a word, per word, so that searching for a
         // name finds the incidents linked to that person.
         let person_hits: Vec<Vec<Id>> = words
@@ -61,7 +71,10 @@ impl Filter {
                     .iter()
                     .filter(|p| {
                         p.value.name.to_lowercase().contains(w.as_str())
-                            || p.value.aliases.iter().any(|a| a.to_lowercase().contains(w.as_str()))
+                            || p.value
+                                .aliases
+                                .iter()
+                                .any(|a| a.to_lowercase().contains(w.as_str()))
                     })
                     .map(|p| p.id)
                     .collect()
@@ -76,11 +89,16 @@ impl Filter {
                 (!self.exclude_withdrawn || rec.withdrawn.is_none())
                     && self.from.is_none_or(|f| day >= f)
                     && self.to.is_none_or(|t| day <= t)
-                    && (self.behaviours.is_empty() || inc.behaviours.iter().any(|b| self.behaviours.contains(b)))
-                    && self.person.is_none_or(|p| inc.perpetrators.contains(&p) || inc.witnesses.contains(&p))
+                    && (self.behaviours.is_empty()
+                        || inc.behaviours.iter().any(|b| self.behaviours.contains(b)))
+                    && self
+                        .person
+                        .is_none_or(|p| inc.perpetrators.contains(&p) || inc.witnesses.contains(&p))
                     && words.iter().zip(&person_hits).all(|(w, people)| {
                         rec.haystack.contains(w.as_str())
-                            || people.iter().any(|p| inc.perpetrators.contains(p) || inc.witnesses.contains(p))
+                            || people
+                                .iter()
+                                .any(|p| inc.perpetrators.contains(p) || inc.witnesses.contains(p))
                     })
             })
             .collect();

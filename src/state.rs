@@ -53,7 +53,11 @@ pub struct IncidentRecord {
 impl IncidentRecord {
     /// The current version's fields.
     pub fn current(&self) -> &Incident {
-        &self.versions.last().expect("an incident always has its original version").incident
+        &self
+            .versions
+            .last()
+            .expect("an incident always has its original version")
+            .incident
     }
 
     /// When it was first recorded (never editable).
@@ -144,7 +148,9 @@ impl State {
         if let Some(order) = incident.breach.as_ref().and_then(|b| b.order)
             && !self.orders.iter().any(|o| o.id == order)
         {
-            return Err(Rejection::UnknownOrder { field: "breach.order".into() });
+            return Err(Rejection::UnknownOrder {
+                field: "breach.order".into(),
+            });
         }
         Ok(())
     }
@@ -162,7 +168,11 @@ impl State {
             || self.persons.iter().any(|p| p.id == id)
             || self.orders.iter().any(|o| o.id == id)
             || self.risk_checks.iter().any(|r| r.id == id);
-        if taken { Err(Rejection::DuplicateId) } else { Ok(()) }
+        if taken {
+            Err(Rejection::DuplicateId)
+        } else {
+            Ok(())
+        }
     }
 
     /// Whether `event` may be applied now.
@@ -177,7 +187,9 @@ impl State {
                 self.check_refs(incident)
             }
             Event::IncidentWithdraw { id, .. } => self.live_incident(*id).map(|_| ()),
-            Event::PersonAdd { id, .. } | Event::OrderAdd { id, .. } | Event::RiskAdd { id, .. } => self.fresh(*id),
+            Event::PersonAdd { id, .. }
+            | Event::OrderAdd { id, .. }
+            | Event::RiskAdd { id, .. } => self.fresh(*id),
             Event::CaseSet { .. } => Ok(()),
         }
     }
@@ -191,21 +203,57 @@ impl State {
                 let number = self.incidents.len() as u32 + 1;
                 self.by_id.insert(id, self.incidents.len());
                 let haystack = crate::query::haystack(&incident);
-                let version = Version { seq, recorded_at: at, reason: None, incident };
-                self.incidents.push(IncidentRecord { id, number, versions: vec![version], withdrawn: None, haystack });
+                let version = Version {
+                    seq,
+                    recorded_at: at,
+                    reason: None,
+                    incident,
+                };
+                self.incidents.push(IncidentRecord {
+                    id,
+                    number,
+                    versions: vec![version],
+                    withdrawn: None,
+                    haystack,
+                });
             }
-            Event::IncidentAmend { id, incident, reason } => {
+            Event::IncidentAmend {
+                id,
+                incident,
+                reason,
+            } => {
                 let record = &mut self.incidents[self.by_id[&id]];
                 record.haystack = crate::query::haystack(&incident);
-                record.versions.push(Version { seq, recorded_at: at, reason: Some(reason), incident });
+                record.versions.push(Version {
+                    seq,
+                    recorded_at: at,
+                    reason: Some(reason),
+                    incident,
+                });
             }
             Event::IncidentWithdraw { id, reason } => {
-                self.incidents[self.by_id[&id]].withdrawn = Some(Withdrawal { seq, recorded_at: at, reason });
+                self.incidents[self.by_id[&id]].withdrawn = Some(Withdrawal {
+                    seq,
+                    recorded_at: at,
+                    reason,
+                });
             }
             Event::CaseSet { case } => self.case = case,
-            Event::PersonAdd { id, person } => self.persons.push(Entry { id, recorded_at: at, value: person }),
-            Event::OrderAdd { id, order } => self.orders.push(Entry { id, recorded_at: at, value: order }),
-            Event::RiskAdd { id, check } => self.risk_checks.push(Entry { id, recorded_at: at, value: check }),
+            Event::PersonAdd { id, person } => self.persons.push(Entry {
+                id,
+                recorded_at: at,
+                value: person,
+            }),
+            Event::OrderAdd { id, order } => self.orders.push(Entry {
+                id,
+                recorded_at: at,
+                value: order,
+            }),
+            Event::RiskAdd { id, check } => self.risk_checks.push(Entry {
+                id,
+                recorded_at: at,
+                value: check,
+            }),
         }
         Ok(())
     }

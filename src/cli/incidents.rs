@@ -17,17 +17,28 @@ fn build(base: Value, json_source: Option<String>, flags: IncidentFlags) -> Resu
     if let Some(source) = json_source {
         let patch = read_json(&source)?;
         if !patch.is_object() {
-            return Err(usage(format!("{source}: expected one JSON object (an incident)")));
+            return Err(usage(format!(
+                "{source}: expected one JSON object (an incident)"
+            )));
         }
         merge(&mut value, patch);
     }
-    merge(&mut value, Value::Object(incident_patch(flags, SystemClock.now())?));
+    merge(
+        &mut value,
+        Value::Object(incident_patch(flags, SystemClock.now())?),
+    );
     typed(value)
 }
 
 pub fn add(session: &mut Session, json_source: Option<String>, flags: IncidentFlags) -> Result<()> {
-    if json_source.is_none() && flags.narrative.is_none() && flags.title.is_none() && flags.behaviours.is_empty() {
-        return Err(usage("say what happened: --json FILE, or --narrative/--title/--behaviour (see diary add --help)"));
+    if json_source.is_none()
+        && flags.narrative.is_none()
+        && flags.title.is_none()
+        && flags.behaviours.is_empty()
+    {
+        return Err(usage(
+            "say what happened: --json FILE, or --narrative/--title/--behaviour (see diary add --help)",
+        ));
     }
     let mut base = json!({});
     if json_source.is_none() && flags.occurred.is_none() {
@@ -37,7 +48,9 @@ pub fn add(session: &mut Session, json_source: Option<String>, flags: IncidentFl
     let incident = build(base, json_source, flags)?;
     incident.validate()?;
     let mut diary = session.unlock()?;
-    let added = diary.add_incident(incident).context("could not record the incident")?;
+    let added = diary
+        .add_incident(incident)
+        .context("could not record the incident")?;
     println!("added incident {} (id {})", added.number, added.id);
     Ok(())
 }
@@ -46,19 +59,42 @@ fn filter_from(args: FilterArgs, text: Option<String>) -> Result<Filter> {
     let behaviours = args
         .behaviours
         .iter()
-        .map(|b| Behaviour::parse(b.trim()).ok_or_else(|| usage(format!("behaviour: unknown behaviour `{b}`"))))
+        .map(|b| {
+            Behaviour::parse(b.trim())
+                .ok_or_else(|| usage(format!("behaviour: unknown behaviour `{b}`")))
+        })
         .collect::<Result<Vec<_>>>()?;
     Ok(Filter {
-        from: args.from.as_deref().map(|d| parse_date("from", d)).transpose()?,
-        to: args.to.as_deref().map(|d| parse_date("to", d)).transpose()?,
+        from: args
+            .from
+            .as_deref()
+            .map(|d| parse_date("from", d))
+            .transpose()?,
+        to: args
+            .to
+            .as_deref()
+            .map(|d| parse_date("to", d))
+            .transpose()?,
         behaviours,
-        person: args.person.as_deref().map(|p| p.parse().map_err(|_| usage("person: an id is 32 hexadecimal digits"))).transpose()?,
+        person: args
+            .person
+            .as_deref()
+            .map(|p| {
+                p.parse()
+                    .map_err(|_| usage("person: an id is 32 hexadecimal digits"))
+            })
+            .transpose()?,
         text,
         exclude_withdrawn: args.exclude_withdrawn,
     })
 }
 
-pub fn list(session: &mut Session, args: FilterArgs, text: Option<String>, json: bool) -> Result<()> {
+pub fn list(
+    session: &mut Session,
+    args: FilterArgs,
+    text: Option<String>,
+    json: bool,
+) -> Result<()> {
     let filter = filter_from(args, text)?;
     let diary = session.unlock()?;
     let hits = filter.apply(diary.state());
@@ -82,13 +118,21 @@ pub fn show(session: &mut Session, key: &str, json: bool, history: bool) -> Resu
     }
 }
 
-pub fn amend(session: &mut Session, key: &str, json_source: Option<String>, reason: &str, flags: IncidentFlags) -> Result<()> {
+pub fn amend(
+    session: &mut Session,
+    key: &str,
+    json_source: Option<String>,
+    reason: &str,
+    flags: IncidentFlags,
+) -> Result<()> {
     let mut diary = session.unlock()?;
     let rec = diary.find_incident(key)?;
     let (id, number) = (rec.id, rec.number);
     let current = serde_json::to_value(rec.current())?;
     let incident = build(current, json_source, flags)?;
-    diary.amend_incident(id, incident, reason).context("could not amend the incident")?;
+    diary
+        .amend_incident(id, incident, reason)
+        .context("could not amend the incident")?;
     println!("amended incident {number} (id {id})");
     Ok(())
 }
@@ -97,7 +141,9 @@ pub fn withdraw(session: &mut Session, key: &str, reason: &str) -> Result<()> {
     let mut diary = session.unlock()?;
     let rec = diary.find_incident(key)?;
     let (id, number) = (rec.id, rec.number);
-    diary.withdraw_incident(id, reason).context("could not withdraw the incident")?;
+    diary
+        .withdraw_incident(id, reason)
+        .context("could not withdraw the incident")?;
     println!("withdrew incident {number} (id {id}); it stays in the record, marked withdrawn");
     Ok(())
 }

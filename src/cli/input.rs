@@ -22,7 +22,10 @@ const MAX_JSON: u64 = 16 * 1024 * 1024;
 pub fn read_json(source: &str) -> Result<Value> {
     let mut text = Vec::new();
     let read = if source == "-" {
-        std::io::stdin().lock().take(MAX_JSON + 1).read_to_end(&mut text)
+        std::io::stdin()
+            .lock()
+            .take(MAX_JSON + 1)
+            .read_to_end(&mut text)
     } else {
         std::fs::File::open(source).and_then(|f| f.take(MAX_JSON + 1).read_to_end(&mut text))
     };
@@ -38,7 +41,11 @@ pub fn typed<T: DeserializeOwned>(value: Value) -> Result<T> {
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner().to_string();
-        if path == "." { usage(inner) } else { usage(format!("{path}: {inner}")) }
+        if path == "." {
+            usage(inner)
+        } else {
+            usage(format!("{path}: {inner}"))
+        }
     })
 }
 
@@ -61,7 +68,11 @@ pub fn merge(base: &mut Value, patch: Value) {
 /// Parses a time given on the command line: RFC 3339, `YYYY-MM-DD HH:MM[:SS]`
 /// or `YYYY-MM-DDTHH:MM` in local time, `YYYY-MM-DD` (midnight, local), `now`.
 /// Returns the time and whether only a date was given.
-pub fn parse_time(field: &str, text: &str, now: DateTime<FixedOffset>) -> Result<(DateTime<FixedOffset>, bool)> {
+pub fn parse_time(
+    field: &str,
+    text: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<(DateTime<FixedOffset>, bool)> {
     let text = text.trim();
     if text.eq_ignore_ascii_case("now") {
         return Ok((now, false));
@@ -69,15 +80,25 @@ pub fn parse_time(field: &str, text: &str, now: DateTime<FixedOffset>) -> Result
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok((t, false));
     }
-    for format in ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"] {
+    for format in [
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+    ] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
             return Ok((local(field, naive)?, false));
         }
     }
     if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return Ok((local(field, day.and_hms_opt(0, 0, 0).expect("midnight exists"))?, true));
+        return Ok((
+            local(field, day.and_hms_opt(0, 0, 0).expect("midnight exists"))?,
+            true,
+        ));
     }
-    Err(usage(format!("{field}: not a date or time (use 2026-03-14 18:30, 2026-03-14 or RFC 3339)")))
+    Err(usage(format!(
+        "{field}: not a date or time (use 2026-03-14 18:30, 2026-03-14 or RFC 3339)"
+    )))
 }
 
 fn local(field: &str, naive: NaiveDateTime) -> Result<DateTime<FixedOffset>> {
@@ -85,16 +106,24 @@ fn local(field: &str, naive: NaiveDateTime) -> Result<DateTime<FixedOffset>> {
         .from_local_datetime(&naive)
         .earliest()
         .map(|t| t.fixed_offset())
-        .ok_or_else(|| usage(format!("{field}: that local time does not exist (clocks changed)")))
+        .ok_or_else(|| {
+            usage(format!(
+                "{field}: that local time does not exist (clocks changed)"
+            ))
+        })
 }
 
 /// Parses a calendar date.
 pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| usage(format!("{field}: not a date (use YYYY-MM-DD)")))
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| usage(format!("{field}: not a date (use YYYY-MM-DD)")))
 }
 
 /// The JSON patch that the incident flags stand for.
-pub fn incident_patch(flags: IncidentFlags, now: DateTime<FixedOffset>) -> Result<Map<String, Value>> {
+pub fn incident_patch(
+    flags: IncidentFlags,
+    now: DateTime<FixedOffset>,
+) -> Result<Map<String, Value>> {
     let mut patch = Map::new();
     if let Some(text) = &flags.occurred {
         let (at, date_only) = parse_time("occurred_at", text, now)?;
@@ -104,7 +133,10 @@ pub fn incident_patch(flags: IncidentFlags, now: DateTime<FixedOffset>) -> Resul
         }
     }
     if let Some(text) = &flags.until {
-        patch.insert("occurred_until".into(), json!(parse_time("occurred_until", text, now)?.0.to_rfc3339()));
+        patch.insert(
+            "occurred_until".into(),
+            json!(parse_time("occurred_until", text, now)?.0.to_rfc3339()),
+        );
     }
     let strings = [
         ("time_precision", flags.precision),

@@ -11,17 +11,23 @@ pub fn init(session: &mut Session, memory_mib: Option<u32>, time: Option<u32>) -
     let params = match (memory_mib, time) {
         (None, None) => kdf::calibrate(KDF_TARGET),
         (m, t) => {
-            let memory_kib = m.map(|m| m.saturating_mul(1024)).unwrap_or(kdf::DEFAULT_MEMORY_KIB);
+            let memory_kib = m
+                .map(|m| m.saturating_mul(1024))
+                .unwrap_or(kdf::DEFAULT_MEMORY_KIB);
             KdfParams::new(memory_kib, t.unwrap_or(kdf::DEFAULT_ITERATIONS))
                 .map_err(|e| usage(format!("{e} (at least 19 MiB and 2 passes)")))?
         }
     };
     if session.vault.join(incident_diary::store::DB_FILE).exists() {
-        return Err(usage(format!("there is already a diary vault at {}", session.vault.display())));
+        return Err(usage(format!(
+            "there is already a diary vault at {}",
+            session.vault.display()
+        )));
     }
-    let passphrase = session.secrets.new_passphrase(session.secrets.passphrase_file().map(str::to_owned).as_deref())?;
-    let (diary, recovery) = Diary::create(&session.vault, &passphrase, params, Box::new(SystemClock))
-        .context("could not create the vault")?;
+    let passphrase = session.secrets.new_passphrase(None, true)?;
+    let (diary, recovery) =
+        Diary::create(&session.vault, &passphrase, params, Box::new(SystemClock))
+            .context("could not create the vault")?;
     println!("Created a diary vault at {}", diary.dir().display());
     println!(
         "Key derivation: Argon2id, {} MiB, {} passes.",
@@ -41,13 +47,19 @@ pub fn init(session: &mut Session, memory_mib: Option<u32>, time: Option<u32>) -
 
 pub fn passwd(session: &mut Session, new_file: Option<String>) -> Result<()> {
     let mut diary = session.unlock()?;
-    let new = session.secrets.new_passphrase(new_file.as_deref())?;
-    diary.change_passphrase(&new, None).context("could not change the passphrase")?;
+    let new = session.secrets.new_passphrase(new_file.as_deref(), false)?;
+    diary
+        .change_passphrase(&new, None)
+        .context("could not change the passphrase")?;
     println!("passphrase changed; the old one no longer opens the diary");
     Ok(())
 }
 
-pub fn recover(session: &mut Session, key_file: Option<String>, new_file: Option<String>) -> Result<()> {
+pub fn recover(
+    session: &mut Session,
+    key_file: Option<String>,
+    new_file: Option<String>,
+) -> Result<()> {
     let key = match key_file.as_deref() {
         Some(source) => read_secret_line(source)?,
         None => prompt_secret("Recovery key: ")?,
@@ -55,9 +67,10 @@ pub fn recover(session: &mut Session, key_file: Option<String>, new_file: Option
     let mut diary = Diary::unlock_with_recovery_key(&session.vault, &key, Box::new(SystemClock))
         .context("could not open the diary")?;
     // For `recover`, --passphrase-file names the new passphrase: there is no current one.
-    let new_source = new_file.or_else(|| session.secrets.passphrase_file().map(str::to_owned));
-    let new = session.secrets.new_passphrase(new_source.as_deref())?;
-    diary.change_passphrase(&new, None).context("could not set the new passphrase")?;
+    let new = session.secrets.new_passphrase(new_file.as_deref(), true)?;
+    diary
+        .change_passphrase(&new, None)
+        .context("could not set the new passphrase")?;
     println!("new passphrase set; the old passphrase no longer opens the diary");
     Ok(())
 }

@@ -17,6 +17,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Parser;
+use incident_diary::model::ValidationError;
 use incident_diary::{Diary, ErrorCode, SystemClock};
 
 use args::{Cli, Command};
@@ -50,12 +51,17 @@ pub fn run() -> ExitCode {
 }
 
 fn one_line(err: &anyhow::Error) -> String {
-    err.chain().map(|e| e.to_string()).collect::<Vec<_>>().join(": ")
+    err.chain()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join(": ")
 }
 
 fn exit_code(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
-        if cause.downcast_ref::<UsageError>().is_some() {
+        if cause.downcast_ref::<UsageError>().is_some()
+            || cause.downcast_ref::<ValidationError>().is_some()
+        {
             return 2;
         }
         if let Some(e) = cause.downcast_ref::<incident_diary::Error>() {
@@ -81,28 +87,50 @@ impl Session {
     /// Opens the vault with the passphrase.
     pub fn unlock(&mut self) -> Result<Diary> {
         let passphrase = self.secrets.passphrase("Passphrase: ")?;
-        Diary::unlock(&self.vault, &passphrase, Box::new(SystemClock)).context("could not open the diary")
+        Diary::unlock(&self.vault, &passphrase, Box::new(SystemClock))
+            .context("could not open the diary")
     }
 }
 
 fn dispatch(cli: Cli) -> Result<()> {
     let vault = match cli.vault {
         Some(dir) => dir,
-        None => Diary::default_dir().ok_or_else(|| usage("no data folder on this system; give --vault DIR"))?,
+        None => Diary::default_dir()
+            .ok_or_else(|| usage("no data folder on this system; give --vault DIR"))?,
     };
-    let mut ctx = Session { vault, secrets: secrets::SecretSource::new(cli.passphrase_file) };
+    let mut ctx = Session {
+        vault,
+        secrets: secrets::SecretSource::new(cli.passphrase_file)?,
+    };
     match cli.command {
-        Command::Init { kdf_memory, kdf_time } => keys::init(&mut ctx, kdf_memory, kdf_time),
-        Command::Passwd { new_passphrase_file } => keys::passwd(&mut ctx, new_passphrase_file),
-        Command::Recover { recovery_key_file, new_passphrase_file } => {
-            keys::recover(&mut ctx, recovery_key_file, new_passphrase_file)
-        }
+        Command::Init {
+            kdf_memory,
+            kdf_time,
+        } => keys::init(&mut ctx, kdf_memory, kdf_time),
+        Command::Passwd {
+            new_passphrase_file,
+        } => keys::passwd(&mut ctx, new_passphrase_file),
+        Command::Recover {
+            recovery_key_file,
+            new_passphrase_file,
+        } => keys::recover(&mut ctx, recovery_key_file, new_passphrase_file),
         Command::Check => keys::check(&mut ctx),
         Command::Add { json, fields } => incidents::add(&mut ctx, json, fields),
         Command::List { filter, json } => incidents::list(&mut ctx, filter, None, json),
-        Command::Search { text, filter, json } => incidents::list(&mut ctx, filter, Some(text.join(" ")), json),
-        Command::Show { incident, json, history } => incidents::show(&mut ctx, &incident, json, history),
-        Command::Amend { incident, json, reason, fields } => incidents::amend(&mut ctx, &incident, json, &reason, fields),
+        Command::Search { text, filter, json } => {
+            incidents::list(&mut ctx, filter, Some(text.join(" ")), json)
+        }
+        Command::Show {
+            incident,
+            json,
+            history,
+        } => incidents::show(&mut ctx, &incident, json, history),
+        Command::Amend {
+            incident,
+            json,
+            reason,
+            fields,
+        } => incidents::amend(&mut ctx, &incident, json, &reason, fields),
         Command::Withdraw { incident, reason } => incidents::withdraw(&mut ctx, &incident, &reason),
         Command::Person(cmd) => profile::person(&mut ctx, cmd),
         Command::Order(cmd) => profile::order(&mut ctx, cmd),

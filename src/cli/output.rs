@@ -5,7 +5,7 @@
 //! object from `show --json` minus the system fields is valid `add` input.
 
 use chrono::{DateTime, FixedOffset};
-use incident_diary::model::{Incident, Id, RiskQuestion};
+use incident_diary::model::{Id, Incident, RiskQuestion};
 use incident_diary::state::{Entry, IncidentRecord};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -47,8 +47,12 @@ impl<'a> IncidentOut<'a> {
             number: rec.number,
             recorded_at: rec.recorded_at(),
             amendments: rec.amendments(),
-            last_amended_at: (rec.amendments() > 0).then(|| rec.versions.last().expect("versions").recorded_at),
-            withdrawn: rec.withdrawn.as_ref().map(|w| WithdrawnOut { recorded_at: w.recorded_at, reason: &w.reason }),
+            last_amended_at: (rec.amendments() > 0)
+                .then(|| rec.versions.last().expect("versions").recorded_at),
+            withdrawn: rec.withdrawn.as_ref().map(|w| WithdrawnOut {
+                recorded_at: w.recorded_at,
+                reason: &w.reason,
+            }),
             incident: rec.current(),
             history: history.then(|| {
                 rec.versions
@@ -69,7 +73,9 @@ impl<'a> IncidentOut<'a> {
 /// A person, order or risk check with its id and recording time.
 pub fn entry_json<T: Serialize>(entry: &Entry<T>) -> Value {
     let mut value = json!({"id": entry.id, "recorded_at": entry.recorded_at});
-    if let (Value::Object(out), Ok(Value::Object(fields))) = (&mut value, serde_json::to_value(&entry.value)) {
+    if let (Value::Object(out), Ok(Value::Object(fields))) =
+        (&mut value, serde_json::to_value(&entry.value))
+    {
         out.extend(fields);
     }
     value
@@ -80,7 +86,12 @@ pub fn risk_json(entry: &Entry<incident_diary::model::RiskCheck>) -> Value {
     let mut value = entry_json(entry);
     let answers: serde_json::Map<String, Value> = RiskQuestion::ALL
         .iter()
-        .map(|q| (q.as_str().to_string(), serde_json::to_value(entry.value.answer(*q)).expect("plain data")))
+        .map(|q| {
+            (
+                q.as_str().to_string(),
+                serde_json::to_value(entry.value.answer(*q)).expect("plain data"),
+            )
+        })
         .collect();
     value["answers"] = Value::Object(answers);
     value

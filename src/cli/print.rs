@@ -7,13 +7,19 @@ use serde_json::Value;
 
 /// A time as local time with offset, and UTC.
 pub fn time(t: DateTime<FixedOffset>) -> String {
-    format!("{} (UTC {})", t.format("%Y-%m-%d %H:%M:%S %:z"), t.with_timezone(&Utc).format("%Y-%m-%d %H:%M:%S"))
+    format!(
+        "{} (UTC {})",
+        t.format("%Y-%m-%d %H:%M:%S %:z"),
+        t.with_timezone(&Utc).format("%Y-%m-%d %H:%M:%S")
+    )
 }
 
 fn occurred(inc: &Incident) -> String {
     let when = match inc.time_precision {
         TimePrecision::DateOnly => format!("{} (date only)", inc.occurred_at.format("%Y-%m-%d")),
-        TimePrecision::Approximate => format!("about {}", inc.occurred_at.format("%Y-%m-%d %H:%M %:z")),
+        TimePrecision::Approximate => {
+            format!("about {}", inc.occurred_at.format("%Y-%m-%d %H:%M %:z"))
+        }
         TimePrecision::Exact => inc.occurred_at.format("%Y-%m-%d %H:%M %:z").to_string(),
     };
     match inc.occurred_until {
@@ -24,9 +30,17 @@ fn occurred(inc: &Incident) -> String {
 
 /// One-line summary: the title, or the start of the narrative.
 pub fn summary(inc: &Incident) -> String {
-    let text = if inc.title.trim().is_empty() { inc.narrative.trim() } else { inc.title.trim() };
+    let text = if inc.title.trim().is_empty() {
+        inc.narrative.trim()
+    } else {
+        inc.title.trim()
+    };
     let line = text.lines().next().unwrap_or("");
-    if line.chars().count() > 60 { format!("{}…", line.chars().take(59).collect::<String>()) } else { line.to_string() }
+    if line.chars().count() > 60 {
+        format!("{}…", line.chars().take(59).collect::<String>())
+    } else {
+        line.to_string()
+    }
 }
 
 /// The chronology table.
@@ -35,7 +49,10 @@ pub fn table(records: &[&IncidentRecord]) {
         println!("No incidents.");
         return;
     }
-    println!("{:>5}  {:<23}  {:<28}  Summary", "No.", "Occurred", "Behaviours");
+    println!(
+        "{:>5}  {:<23}  {:<28}  Summary",
+        "No.", "Occurred", "Behaviours"
+    );
     for rec in records {
         let inc = rec.current();
         let behaviours: Vec<&str> = inc.behaviours.iter().map(|b| b.as_str()).collect();
@@ -45,7 +62,12 @@ pub fn table(records: &[&IncidentRecord]) {
         } else if rec.amendments() > 0 {
             line = format!("[amended] {line}");
         }
-        println!("{:>5}  {:<23}  {:<28}  {line}", rec.number, inc.occurred_at.format("%Y-%m-%d %H:%M %:z").to_string(), behaviours.join(","));
+        println!(
+            "{:>5}  {:<23}  {:<28}  {line}",
+            rec.number,
+            inc.occurred_at.format("%Y-%m-%d %H:%M %:z").to_string(),
+            behaviours.join(",")
+        );
     }
     println!("{} incident(s).", records.len());
 }
@@ -60,23 +82,80 @@ fn fields(inc: &Incident, state: &State) {
     let lines: Vec<(&str, String)> = vec![
         ("Title", inc.title.clone()),
         ("Location", inc.location.clone()),
-        ("Behaviours", inc.behaviours.iter().map(|b| b.label()).collect::<Vec<_>>().join("; ")),
-        ("Channels", inc.channels.iter().map(|c| c.label()).collect::<Vec<_>>().join("; ")),
-        ("Perpetrators", inc.perpetrators.iter().map(person).collect::<Vec<_>>().join("; ")),
-        ("Witnesses", inc.witnesses.iter().map(person).collect::<Vec<_>>().join("; ")),
+        (
+            "Behaviours",
+            inc.behaviours
+                .iter()
+                .map(|b| b.label())
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        (
+            "Channels",
+            inc.channels
+                .iter()
+                .map(|c| c.label())
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        (
+            "Perpetrators",
+            inc.perpetrators
+                .iter()
+                .map(person)
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        (
+            "Witnesses",
+            inc.witnesses
+                .iter()
+                .map(person)
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
         ("Seen", inc.identifiers_seen.join("; ")),
         ("Present", inc.people_present.join("; ")),
         ("Children", yes_no(inc.children_present)),
         ("Feared violence", yes_no(inc.fear_of_violence)),
-        ("Severity", inc.severity.map(|s| format!("{s} of 3")).unwrap_or_default()),
+        (
+            "Severity",
+            inc.severity
+                .map(|s| format!("{s} of 3"))
+                .unwrap_or_default(),
+        ),
         ("Impact", inc.impact.clone()),
         ("What I did", inc.response.clone()),
         ("Evidence kept", inc.preserved.clone()),
-        ("Police", inc.police.as_ref().map(police).unwrap_or_default()),
+        (
+            "Police",
+            inc.police.as_ref().map(police).unwrap_or_default(),
+        ),
         ("Other reports", inc.other_reports.clone()),
-        ("Breach", inc.breach.as_ref().map(|b| format!("{} {}", b.order.map(|o| o.to_string()).unwrap_or_default(), b.condition).trim().to_string()).unwrap_or_default()),
+        (
+            "Breach",
+            inc.breach
+                .as_ref()
+                .map(|b| {
+                    format!(
+                        "{} {}",
+                        b.order.map(|o| o.to_string()).unwrap_or_default(),
+                        b.condition
+                    )
+                    .trim()
+                    .to_string()
+                })
+                .unwrap_or_default(),
+        ),
         ("Tags", inc.tags.join(", ")),
-        ("Officer pack", if inc.exclude_from_officer_pack { "left out (still counted)".into() } else { String::new() }),
+        (
+            "Officer pack",
+            if inc.exclude_from_officer_pack {
+                "left out (still counted)".into()
+            } else {
+                String::new()
+            },
+        ),
     ];
     for (label, value) in lines {
         if !value.is_empty() {
@@ -100,8 +179,17 @@ fn yes_no(v: Option<bool>) -> String {
 }
 
 fn police(p: &incident_diary::model::PoliceReport) -> String {
-    let mut parts = vec![if p.reported { "reported".to_string() } else { "not reported".to_string() }];
-    for (label, value) in [("force", &p.force), ("ref", &p.reference), ("officer", &p.officer), ("outcome", &p.outcome)] {
+    let mut parts = vec![if p.reported {
+        "reported".to_string()
+    } else {
+        "not reported".to_string()
+    }];
+    for (label, value) in [
+        ("force", &p.force),
+        ("ref", &p.reference),
+        ("officer", &p.officer),
+        ("outcome", &p.outcome),
+    ] {
         if !value.is_empty() {
             parts.push(format!("{label} {value}"));
         }
@@ -122,7 +210,10 @@ pub fn incident(rec: &IncidentRecord, state: &State, history: bool) {
     if !history {
         fields(rec.current(), state);
         if rec.amendments() > 0 {
-            println!("  (amended {} time(s); --history shows the original and every amendment)", rec.amendments());
+            println!(
+                "  (amended {} time(s); --history shows the original and every amendment)",
+                rec.amendments()
+            );
         }
         return;
     }
@@ -134,15 +225,23 @@ pub fn incident(rec: &IncidentRecord, state: &State, history: bool) {
         println!();
         println!("Amendment {}, recorded {}", i + 1, time(after.recorded_at));
         println!("  Reason:      {}", after.reason.as_deref().unwrap_or(""));
-        println!("  Changed:     {}", changed_fields(&before.incident, &after.incident).join(", "));
+        println!(
+            "  Changed:     {}",
+            changed_fields(&before.incident, &after.incident).join(", ")
+        );
         fields(&after.incident, state);
     }
 }
 
 /// Names of the fields that differ between two versions.
 pub fn changed_fields(before: &Incident, after: &Incident) -> Vec<String> {
-    let (Ok(Value::Object(a)), Ok(Value::Object(b))) = (serde_json::to_value(before), serde_json::to_value(after)) else {
+    let (Ok(Value::Object(a)), Ok(Value::Object(b))) =
+        (serde_json::to_value(before), serde_json::to_value(after))
+    else {
         return Vec::new();
     };
-    b.iter().filter(|(k, v)| a.get(*k) != Some(*v)).map(|(k, _)| k.clone()).collect()
+    b.iter()
+        .filter(|(k, v)| a.get(*k) != Some(*v))
+        .map(|(k, _)| k.clone())
+        .collect()
 }

@@ -1,7 +1,9 @@
 //! `person`, `order`, `case` and `risk`: the case file around the incidents.
 
 use anyhow::{Context, Result};
-use incident_diary::model::{Answer, CaseProfile, Order, Person, RiskAnswer, RiskCheck, RiskQuestion};
+use incident_diary::model::{
+    Answer, CaseProfile, Order, Person, RiskAnswer, RiskCheck, RiskQuestion,
+};
 use incident_diary::{Clock, SystemClock};
 use serde_json::{Map, Value, json};
 
@@ -34,7 +36,15 @@ fn put_list(map: &mut Map<String, Value>, key: &str, values: Vec<String>) {
 
 pub fn person(session: &mut Session, cmd: PersonCommand) -> Result<()> {
     match cmd {
-        PersonCommand::Add { json, role, name, aliases, relationship, description, identifiers } => {
+        PersonCommand::Add {
+            json,
+            role,
+            name,
+            aliases,
+            relationship,
+            description,
+            identifiers,
+        } => {
             let mut flags = Map::new();
             put(&mut flags, "role", role);
             put(&mut flags, "name", name);
@@ -45,7 +55,9 @@ pub fn person(session: &mut Session, cmd: PersonCommand) -> Result<()> {
             let person: Person = typed(from_json_and_flags(json, flags)?)?;
             person.validate()?;
             let mut diary = session.unlock()?;
-            let id = diary.add_person(person).context("could not add the person")?;
+            let id = diary
+                .add_person(person)
+                .context("could not add the person")?;
             println!("added person {id}");
         }
         PersonCommand::List { json } => {
@@ -58,8 +70,18 @@ pub fn person(session: &mut Session, cmd: PersonCommand) -> Result<()> {
                 println!("No people recorded.");
             }
             for p in persons {
-                let aliases = if p.value.aliases.is_empty() { String::new() } else { format!(" (also {})", p.value.aliases.join(", ")) };
-                println!("{}  {:<11}  {}{aliases}  {}", p.id, p.value.role.as_str(), p.value.name, p.value.relationship);
+                let aliases = if p.value.aliases.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (also {})", p.value.aliases.join(", "))
+                };
+                println!(
+                    "{}  {:<11}  {}{aliases}  {}",
+                    p.id,
+                    p.value.role.as_str(),
+                    p.value.name,
+                    p.value.relationship
+                );
             }
         }
     }
@@ -68,7 +90,15 @@ pub fn person(session: &mut Session, cmd: PersonCommand) -> Result<()> {
 
 pub fn order(session: &mut Session, cmd: OrderCommand) -> Result<()> {
     match cmd {
-        OrderCommand::Add { json, kind, reference, court, made_on, expires, conditions } => {
+        OrderCommand::Add {
+            json,
+            kind,
+            reference,
+            court,
+            made_on,
+            expires,
+            conditions,
+        } => {
             let mut flags = Map::new();
             put(&mut flags, "type", kind);
             put(&mut flags, "reference", reference);
@@ -101,7 +131,12 @@ pub fn order(session: &mut Session, cmd: OrderCommand) -> Result<()> {
                     o.value.made_on.map(|d| d.to_string()).unwrap_or("?".into()),
                     o.value.expires.map(|d| d.to_string()).unwrap_or("-".into())
                 );
-                println!("{}  {}  {}  {dates}", o.id, o.value.kind.as_str(), o.value.reference);
+                println!(
+                    "{}  {}  {}  {dates}",
+                    o.id,
+                    o.value.kind.as_str(),
+                    o.value.reference
+                );
                 for c in &o.value.conditions {
                     println!("    - {c}");
                 }
@@ -125,7 +160,14 @@ pub fn case(session: &mut Session, cmd: CaseCommand) -> Result<()> {
             println!("Officer:          {}", case.officer);
             println!("Crime references: {}", case.crime_references.join(", "));
         }
-        CaseCommand::Set { json, victim_name, exhibit_prefix, police_force, officer, crime_references } => {
+        CaseCommand::Set {
+            json,
+            victim_name,
+            exhibit_prefix,
+            police_force,
+            officer,
+            crime_references,
+        } => {
             let mut flags = Map::new();
             put(&mut flags, "victim_name", victim_name);
             put(&mut flags, "exhibit_prefix", exhibit_prefix);
@@ -140,7 +182,9 @@ pub fn case(session: &mut Session, cmd: CaseCommand) -> Result<()> {
             let mut value = serde_json::to_value(diary.state().case())?;
             merge(&mut value, patch);
             let case: CaseProfile = typed(value)?;
-            diary.set_case(case).context("could not save the case details")?;
+            diary
+                .set_case(case)
+                .context("could not save the case details")?;
             println!("case details saved");
         }
     }
@@ -149,9 +193,14 @@ pub fn case(session: &mut Session, cmd: CaseCommand) -> Result<()> {
 
 /// Splits `QUESTION=VALUE`, checking the question name.
 fn question_pair<'a>(field: &str, text: &'a str) -> Result<(RiskQuestion, &'a str)> {
-    let (q, value) = text.split_once('=').ok_or_else(|| usage(format!("{field}: use QUESTION=VALUE")))?;
-    let question = RiskQuestion::parse(q.trim())
-        .ok_or_else(|| usage(format!("{field}: unknown question `{q}` (see diary risk questions)")))?;
+    let (q, value) = text
+        .split_once('=')
+        .ok_or_else(|| usage(format!("{field}: use QUESTION=VALUE")))?;
+    let question = RiskQuestion::parse(q.trim()).ok_or_else(|| {
+        usage(format!(
+            "{field}: unknown question `{q}` (see diary risk questions)"
+        ))
+    })?;
     Ok((question, value))
 }
 
@@ -162,7 +211,13 @@ pub fn risk(session: &mut Session, cmd: RiskCommand) -> Result<()> {
                 println!("{:>2}. {:<28} {}", q.number(), q.as_str(), q.text());
             }
         }
-        RiskCommand::Add { json, date, answers, notes, completed_with } => {
+        RiskCommand::Add {
+            json,
+            date,
+            answers,
+            notes,
+            completed_with,
+        } => {
             let mut flags = Map::new();
             if let Some(d) = date {
                 flags.insert("date".into(), json!(parse_date("date", &d)?));
@@ -172,11 +227,19 @@ pub fn risk(session: &mut Session, cmd: RiskCommand) -> Result<()> {
             for text in &answers {
                 let (q, a) = question_pair("answer", text)?;
                 let answer: Answer = typed(json!(a.trim()))?;
-                given.insert(q.as_str().into(), json!(RiskAnswer { answer, note: String::new() }));
+                given.insert(
+                    q.as_str().into(),
+                    json!(RiskAnswer {
+                        answer,
+                        note: String::new()
+                    }),
+                );
             }
             for text in &notes {
                 let (q, note) = question_pair("note", text)?;
-                let entry = given.entry(q.as_str()).or_insert_with(|| json!({"answer": "unknown"}));
+                let entry = given
+                    .entry(q.as_str())
+                    .or_insert_with(|| json!({"answer": "unknown"}));
                 entry["note"] = json!(note);
             }
             if !given.is_empty() {
@@ -189,7 +252,9 @@ pub fn risk(session: &mut Session, cmd: RiskCommand) -> Result<()> {
             let check: RiskCheck = typed(value)?;
             check.validate()?;
             let mut diary = session.unlock()?;
-            let id = diary.add_risk_check(check).context("could not record the risk check")?;
+            let id = diary
+                .add_risk_check(check)
+                .context("could not record the risk check")?;
             println!("added risk check {id}");
         }
         RiskCommand::List { json } => {
@@ -205,8 +270,17 @@ pub fn risk(session: &mut Session, cmd: RiskCommand) -> Result<()> {
                 println!("Risk check of {} (id {})", c.value.date, c.id);
                 for q in RiskQuestion::ALL {
                     let a = c.value.answer(q);
-                    let note = if a.note.is_empty() { String::new() } else { format!(" — {}", a.note) };
-                    println!("  {:>2}. {:<7} {}{note}", q.number(), a.answer.as_str(), q.text());
+                    let note = if a.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" — {}", a.note)
+                    };
+                    println!(
+                        "  {:>2}. {:<7} {}{note}",
+                        q.number(),
+                        a.answer.as_str(),
+                        q.text()
+                    );
                 }
             }
         }

@@ -13,27 +13,56 @@ use super::usage;
 /// Where the current passphrase comes from.
 pub struct SecretSource {
     passphrase_file: Option<String>,
+    /// The first line of standard input, read up front for `--passphrase-file -`.
+    from_stdin: Option<Zeroizing<String>>,
 }
 
 impl SecretSource {
-    /// `passphrase_file` is the global `--passphrase-file`.
-    pub fn new(passphrase_file: Option<String>) -> Self {
-        SecretSource { passphrase_file }
+    /// `passphrase_file` is the global `--passphrase-file`. With `-`, the first
+    /// line of standard input is taken now, before any command reads the rest
+    /// of it (for example `add --json -`).
+    pub fn new(passphrase_file: Option<String>) -> Result<Self> {
+        let from_stdin = match passphrase_file.as_deref() {
+            Some("-") => Some(read_secret_line("-")?),
+            _ => None,
+        };
+        Ok(SecretSource {
+            passphrase_file,
+            from_stdin,
+        })
+    }
+
+    fn given(&mut self) -> Result<Option<Zeroizing<String>>> {
+        if let Some(text) = self.from_stdin.take() {
+            return Ok(Some(text));
+        }
+        match self.passphrase_file.as_deref() {
+            Some("-") => Err(usage("standard input holds only one passphrase line")),
+            Some(source) => Ok(Some(read_secret_line(source)?)),
+            None => Ok(None),
+        }
     }
 
     /// The current passphrase.
     pub fn passphrase(&mut self, prompt: &str) -> Result<Passphrase> {
-        let mut text = match self.passphrase_file.as_deref() {
-            Some(source) => read_secret_line(source)?,
+        let mut text = match self.given()? {
+            Some(text) => text,
             None => prompt_secret(prompt)?,
         };
         Ok(Passphrase::new(std::mem::take(&mut *text)))
     }
 
-    /// A new passphrase: from `file` if given, else asked twice on the terminal.
-    pub fn new_passphrase(&mut self, file: Option<&str>) -> Result<Passphrase> {
-        let mut text = match file {
-            Some(source) => read_secret_line(source)?,
+    /// A new passphrase: from `file` if given, else from `--passphrase-file`
+    /// when `use_global` (for `init` and `recover`, which have no current
+    /// passphrase), else asked twice on the terminal.
+    pub fn new_passphrase(&mut self, file: Option<&str>, use_global: bool) -> Result<Passphrase> {
+        let given = match file {
+            Some(source) => Some(read_secret_line(source)?),
+            None if use_global => self.given()?,
+            None => None,
+        };
+        let mut text = match given {
+            Some(text) => text,
             None => {
                 let first = prompt_secret("New passphrase: ")?;
                 let again = prompt_secret("Repeat the new passphrase: ")?;
@@ -48,11 +77,6 @@ impl SecretSource {
         }
         Ok(Passphrase::new(std::mem::take(&mut *text)))
     }
-
-    /// The global passphrase file, for commands where it names a new passphrase.
-    pub fn passphrase_file(&self) -> Option<&str> {
-        self.passphrase_file.as_deref()
-    }
 }
 
 /// First line of `source` (`-` = the next line of standard input), without
@@ -60,10 +84,16 @@ impl SecretSource {
 pub fn read_secret_line(source: &str) -> Result<Zeroizing<String>> {
     let mut line = Zeroizing::new(String::new());
     if source == "-" {
-        std::io::stdin().lock().read_line(&mut line).context("could not read standard input")?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("could not read standard input")?;
     } else {
-        let file = std::fs::File::open(source).map_err(|e| usage(format!("cannot read {source}: {e}")))?;
-        std::io::BufReader::new(file).read_line(&mut line).map_err(|e| usage(format!("cannot read {source}: {e}")))?;
+        let file =
+            std::fs::File::open(source).map_err(|e| usage(format!("cannot read {source}: {e}")))?;
+        std::io::BufReader::new(file)
+            .read_line(&mut line)
+            .map_err(|e| usage(format!("cannot read {source}: {e}")))?;
     }
     let trimmed = line.trim_end_matches(['\n', '\r']).len();
     line.truncate(trimmed);

@@ -17,7 +17,11 @@ pub type Hash = [u8; 32];
 
 /// The head before any row: unique per vault.
 pub fn genesis(vault_id: &[u8; 16]) -> Hash {
-    Sha256::new().chain_update(b"idv1/genesis").chain_update(vault_id).finalize().into()
+    Sha256::new()
+        .chain_update(b"idv1/genesis")
+        .chain_update(vault_id)
+        .finalize()
+        .into()
 }
 
 /// Commitment to a record's plaintext at position `seq`.
@@ -34,7 +38,11 @@ pub fn leaf(seq: u64, plaintext: &[u8]) -> Hash {
 
 /// Hash of the stored nonce and ciphertext, checkable without the key.
 pub fn ciphertext_hash(nonce: &[u8], ct: &[u8]) -> Hash {
-    Sha256::new().chain_update(nonce).chain_update(ct).finalize().into()
+    Sha256::new()
+        .chain_update(nonce)
+        .chain_update(ct)
+        .finalize()
+        .into()
 }
 
 /// The head after appending row `seq`.

@@ -125,14 +125,24 @@ impl KdfParams {
             .map_err(|_| KdfError::OutOfRange("rejected by Argon2"))?;
         let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let mut out = Zeroizing::new([0u8; 32]);
-        argon2id_into(&argon, passphrase.expose_secret().as_bytes(), &self.salt, &mut *out)?;
+        argon2id_into(
+            &argon,
+            passphrase.expose_secret().as_bytes(),
+            &self.salt,
+            &mut *out,
+        )?;
         Ok(SecretKey::from_bytes(*out))
     }
 }
 
 /// Argon2 with a caller-owned working memory that is zeroized afterwards, so
 /// the 64 MiB of passphrase-dependent state never lingers in freed memory.
-fn argon2id_into(argon: &Argon2<'_>, pwd: &[u8], salt: &[u8], out: &mut [u8]) -> Result<(), KdfError> {
+fn argon2id_into(
+    argon: &Argon2<'_>,
+    pwd: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) -> Result<(), KdfError> {
     let mut blocks = Zeroizing::new(vec![Block::new(); argon.params().block_count()]);
     argon
         .hash_password_into_with_memory(pwd, salt, out, blocks.as_mut_slice())
@@ -143,7 +153,8 @@ fn argon2id_into(argon: &Argon2<'_>, pwd: &[u8], salt: &[u8], out: &mut [u8]) ->
 /// device: starts from 64 MiB and 3 passes, scales the passes, and lowers the
 /// memory only when even 2 passes would be too slow. Never below the floors.
 pub fn calibrate(target: Duration) -> KdfParams {
-    let probe = KdfParams::new(DEFAULT_MEMORY_KIB, DEFAULT_ITERATIONS).expect("defaults are in range");
+    let probe =
+        KdfParams::new(DEFAULT_MEMORY_KIB, DEFAULT_ITERATIONS).expect("defaults are in range");
     let started = Instant::now();
     let _ = probe.derive(&Passphrase::new("calibration".into()));
     let per_pass = started.elapsed().as_secs_f64() / f64::from(DEFAULT_ITERATIONS);
@@ -176,7 +187,8 @@ mod tests {
             .data(AssociatedData::new(&[0x04; 12]).unwrap())
             .build()
             .unwrap();
-        let argon = Argon2::new_with_secret(&secret, Algorithm::Argon2id, Version::V0x13, params).unwrap();
+        let argon =
+            Argon2::new_with_secret(&secret, Algorithm::Argon2id, Version::V0x13, params).unwrap();
         let mut out = [0u8; 32];
         argon2id_into(&argon, &[0x01; 32], &[0x02; 16], &mut out).unwrap();
         assert_eq!(
@@ -187,10 +199,22 @@ mod tests {
 
     #[test]
     fn header_bytes_are_pinned() {
-        let params = KdfParams { memory_kib: 65536, iterations: 3, parallelism: 1, salt: [0xAA; 16] };
+        let params = KdfParams {
+            memory_kib: 65536,
+            iterations: 3,
+            parallelism: 1,
+            salt: [0xAA; 16],
+        };
         assert_eq!(
             hex::encode(params.to_bytes()),
-            concat!("41326964", "00000013", "00010000", "00000003", "00000001", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+            concat!(
+                "41326964",
+                "00000013",
+                "00010000",
+                "00000003",
+                "00000001",
+                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+            )
         );
         assert_eq!(KdfParams::from_bytes(&params.to_bytes()), Ok(params));
     }
@@ -199,10 +223,16 @@ mod tests {
     fn lowered_parameters_are_refused_on_read() {
         let mut bytes = KdfParams::new(MIN_MEMORY_KIB, 2).unwrap().to_bytes();
         bytes[8..12].copy_from_slice(&1024u32.to_be_bytes());
-        assert!(matches!(KdfParams::from_bytes(&bytes), Err(KdfError::OutOfRange(_))));
+        assert!(matches!(
+            KdfParams::from_bytes(&bytes),
+            Err(KdfError::OutOfRange(_))
+        ));
         let mut bytes = KdfParams::new(MIN_MEMORY_KIB, 2).unwrap().to_bytes();
         bytes[12..16].copy_from_slice(&1u32.to_be_bytes());
-        assert!(matches!(KdfParams::from_bytes(&bytes), Err(KdfError::OutOfRange(_))));
+        assert!(matches!(
+            KdfParams::from_bytes(&bytes),
+            Err(KdfError::OutOfRange(_))
+        ));
     }
 
     #[test]
@@ -210,15 +240,24 @@ mod tests {
         let mut bytes = KdfParams::new(MIN_MEMORY_KIB, 2).unwrap().to_bytes();
         bytes[8..12].copy_from_slice(&u32::MAX.to_be_bytes());
         assert!(KdfParams::from_bytes(&bytes).is_err());
-        assert_eq!(KdfParams::from_bytes(&bytes[..35]), Err(KdfError::Malformed));
+        assert_eq!(
+            KdfParams::from_bytes(&bytes[..35]),
+            Err(KdfError::Malformed)
+        );
     }
 
     #[test]
     fn same_passphrase_and_salt_give_the_same_key() {
         let params = KdfParams::new(MIN_MEMORY_KIB, 2).unwrap();
-        let a = params.derive(&Passphrase::new("correct horse".into())).unwrap();
-        let b = params.derive(&Passphrase::new("correct horse".into())).unwrap();
-        let c = params.derive(&Passphrase::new("correct horsf".into())).unwrap();
+        let a = params
+            .derive(&Passphrase::new("correct horse".into()))
+            .unwrap();
+        let b = params
+            .derive(&Passphrase::new("correct horse".into()))
+            .unwrap();
+        let c = params
+            .derive(&Passphrase::new("correct horsf".into()))
+            .unwrap();
         assert_eq!(a.expose_secret(), b.expose_secret());
         assert_ne!(a.expose_secret(), c.expose_secret());
     }

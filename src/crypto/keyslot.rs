@@ -85,8 +85,18 @@ pub fn unused_slot() -> Slot {
 /// Wraps the vault key into slot `index` for the given secret.
 ///
 /// `ikm` is the Argon2id output for a passphrase slot, or the recovery key.
-pub fn wrap(vault_key: &SecretKey, kind: SlotKind, ikm: &SecretKey, ctx: &SlotContext<'_>, index: u8) -> Slot {
-    let (nonce, ct) = record::seal(&kek(kind, ikm, index), &ctx.aad(index, kind), vault_key.expose_secret());
+pub fn wrap(
+    vault_key: &SecretKey,
+    kind: SlotKind,
+    ikm: &SecretKey,
+    ctx: &SlotContext<'_>,
+    index: u8,
+) -> Slot {
+    let (nonce, ct) = record::seal(
+        &kek(kind, ikm, index),
+        &ctx.aad(index, kind),
+        vault_key.expose_secret(),
+    );
     let mut slot = [0u8; SLOT_LEN];
     slot[..NONCE_LEN].copy_from_slice(&nonce);
     slot[NONCE_LEN..].copy_from_slice(&ct);
@@ -95,11 +105,22 @@ pub fn wrap(vault_key: &SecretKey, kind: SlotKind, ikm: &SecretKey, ctx: &SlotCo
 
 /// Tries every row; returns the index that opened and the vault key, or `None`
 /// when the secret opens no row (a wrong passphrase or recovery key).
-pub fn unwrap(slots: &[Slot; SLOT_COUNT], kind: SlotKind, ikm: &SecretKey, ctx: &SlotContext<'_>) -> Option<(u8, SecretKey)> {
+pub fn unwrap(
+    slots: &[Slot; SLOT_COUNT],
+    kind: SlotKind,
+    ikm: &SecretKey,
+    ctx: &SlotContext<'_>,
+) -> Option<(u8, SecretKey)> {
     slots.iter().enumerate().find_map(|(i, slot)| {
         let index = i as u8;
         let nonce: [u8; NONCE_LEN] = slot[..NONCE_LEN].try_into().expect("fixed size");
-        let opened = record::open(&kek(kind, ikm, index), &nonce, &ctx.aad(index, kind), &slot[NONCE_LEN..]).ok()?;
+        let opened = record::open(
+            &kek(kind, ikm, index),
+            &nonce,
+            &ctx.aad(index, kind),
+            &slot[NONCE_LEN..],
+        )
+        .ok()?;
         let key: [u8; 32] = opened.as_slice().try_into().ok()?;
         Some((index, SecretKey::from_bytes(key)))
     })
@@ -109,7 +130,13 @@ pub fn unwrap(slots: &[Slot; SLOT_COUNT], kind: SlotKind, ikm: &SecretKey, ctx: 
 mod tests {
     use super::*;
 
-    fn table_with(vk: &SecretKey, kind: SlotKind, ikm: &SecretKey, ctx: &SlotContext<'_>, index: u8) -> [Slot; SLOT_COUNT] {
+    fn table_with(
+        vk: &SecretKey,
+        kind: SlotKind,
+        ikm: &SecretKey,
+        ctx: &SlotContext<'_>,
+        index: u8,
+    ) -> [Slot; SLOT_COUNT] {
         let mut slots = [[0u8; SLOT_LEN]; SLOT_COUNT];
         for slot in slots.iter_mut() {
             *slot = unused_slot();
@@ -120,14 +147,28 @@ mod tests {
 
     #[test]
     fn slot_aad_bytes_are_pinned() {
-        let ctx = SlotContext { vault_id: &[0x0F; 16], kdf_header: b"KDF" };
+        let ctx = SlotContext {
+            vault_id: &[0x0F; 16],
+            kdf_header: b"KDF",
+        };
         assert_eq!(
             hex::encode(ctx.aad(3, SlotKind::Passphrase)),
-            concat!("696476312f736c6f74", "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f", "03", "01", "4b4446")
+            concat!(
+                "696476312f736c6f74",
+                "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f",
+                "03",
+                "01",
+                "4b4446"
+            )
         );
         assert_eq!(
             hex::encode(ctx.aad(7, SlotKind::Recovery)),
-            concat!("696476312f736c6f74", "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f", "07", "02")
+            concat!(
+                "696476312f736c6f74",
+                "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f",
+                "07",
+                "02"
+            )
         );
     }
 
@@ -135,7 +176,10 @@ mod tests {
     fn the_right_secret_opens_its_slot() {
         let vk = SecretKey::random();
         let ikm = SecretKey::random();
-        let ctx = SlotContext { vault_id: &[1; 16], kdf_header: b"hdr" };
+        let ctx = SlotContext {
+            vault_id: &[1; 16],
+            kdf_header: b"hdr",
+        };
         let slots = table_with(&vk, SlotKind::Passphrase, &ikm, &ctx, 5);
         let (index, opened) = unwrap(&slots, SlotKind::Passphrase, &ikm, &ctx).unwrap();
         assert_eq!(index, 5);
@@ -146,13 +190,22 @@ mod tests {
     fn wrong_secret_kind_or_context_opens_nothing() {
         let vk = SecretKey::random();
         let ikm = SecretKey::random();
-        let ctx = SlotContext { vault_id: &[1; 16], kdf_header: b"hdr" };
+        let ctx = SlotContext {
+            vault_id: &[1; 16],
+            kdf_header: b"hdr",
+        };
         let slots = table_with(&vk, SlotKind::Passphrase, &ikm, &ctx, 2);
         assert!(unwrap(&slots, SlotKind::Passphrase, &SecretKey::random(), &ctx).is_none());
         assert!(unwrap(&slots, SlotKind::Recovery, &ikm, &ctx).is_none());
-        let other_header = SlotContext { vault_id: &[1; 16], kdf_header: b"hdX" };
+        let other_header = SlotContext {
+            vault_id: &[1; 16],
+            kdf_header: b"hdX",
+        };
         assert!(unwrap(&slots, SlotKind::Passphrase, &ikm, &other_header).is_none());
-        let other_vault = SlotContext { vault_id: &[2; 16], kdf_header: b"hdr" };
+        let other_vault = SlotContext {
+            vault_id: &[2; 16],
+            kdf_header: b"hdr",
+        };
         assert!(unwrap(&slots, SlotKind::Passphrase, &ikm, &other_vault).is_none());
     }
 
@@ -160,7 +213,10 @@ mod tests {
     fn a_slot_moved_to_another_row_does_not_open() {
         let vk = SecretKey::random();
         let ikm = SecretKey::random();
-        let ctx = SlotContext { vault_id: &[1; 16], kdf_header: b"hdr" };
+        let ctx = SlotContext {
+            vault_id: &[1; 16],
+            kdf_header: b"hdr",
+        };
         let mut slots = table_with(&vk, SlotKind::Recovery, &ikm, &ctx, 0);
         slots.swap(0, 1);
         assert!(unwrap(&slots, SlotKind::Recovery, &ikm, &ctx).is_none());

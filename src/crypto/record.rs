@@ -43,7 +43,12 @@ pub fn seal(key: &SecretKey, aad: &[u8], plaintext: &[u8]) -> ([u8; NONCE_LEN], 
 /// Seals with a caller-chosen nonce. Only for known-answer tests and for
 /// callers that derive a unique nonce themselves: a nonce must never repeat
 /// under one key.
-pub(crate) fn seal_with_nonce(key: &SecretKey, nonce: &[u8; NONCE_LEN], aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
+pub(crate) fn seal_with_nonce(
+    key: &SecretKey,
+    nonce: &[u8; NONCE_LEN],
+    aad: &[u8],
+    plaintext: &[u8],
+) -> Vec<u8> {
     let cipher = XChaCha20Poly1305::new(key.expose_secret().into());
     let mut buf = Vec::with_capacity(plaintext.len() + TAG_LEN);
     buf.extend_from_slice(plaintext);
@@ -54,7 +59,12 @@ pub(crate) fn seal_with_nonce(key: &SecretKey, nonce: &[u8; NONCE_LEN], aad: &[u
 }
 
 /// Opens a sealed value; the plaintext is wiped when the caller drops it.
-pub fn open(key: &SecretKey, nonce: &[u8; NONCE_LEN], aad: &[u8], ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>, OpenError> {
+pub fn open(
+    key: &SecretKey,
+    nonce: &[u8; NONCE_LEN],
+    aad: &[u8],
+    ciphertext: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, OpenError> {
     let cipher = XChaCha20Poly1305::new(key.expose_secret().into());
     let mut buf = Zeroizing::new(ciphertext.to_vec());
     cipher
@@ -71,10 +81,11 @@ mod tests {
     #[test]
     fn xchacha20poly1305_draft_test_vector() {
         // draft-irtf-cfrg-xchacha-03, section A.3.1.
-        let key: [u8; 32] = hex::decode("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f")
-            .unwrap()
-            .try_into()
-            .unwrap();
+        let key: [u8; 32] =
+            hex::decode("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f")
+                .unwrap()
+                .try_into()
+                .unwrap();
         let nonce: [u8; 24] = hex::decode("404142434445464748494a4b4c4d4e4f5051525354555657")
             .unwrap()
             .try_into()
@@ -102,7 +113,12 @@ mod tests {
         let aad = record_aad(1, 0x0102, &[0xEE; 32]);
         assert_eq!(
             hex::encode(aad),
-            concat!("696476312f726563", "0001", "0000000000000102", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee")
+            concat!(
+                "696476312f726563",
+                "0001",
+                "0000000000000102",
+                "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
+            )
         );
     }
 

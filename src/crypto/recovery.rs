@@ -24,7 +24,10 @@ pub enum RecoveryKeyError {
 }
 
 fn checksum(key: &[u8; 32]) -> [u8; 3] {
-    let digest = Sha256::new().chain_update(b"idv1/recovery-check").chain_update(key).finalize();
+    let digest = Sha256::new()
+        .chain_update(b"idv1/recovery-check")
+        .chain_update(key)
+        .finalize();
     [digest[0], digest[1], digest[2]]
 }
 
@@ -34,7 +37,11 @@ pub fn encode(key: &SecretKey) -> Zeroizing<String> {
     raw[..32].copy_from_slice(key.expose_secret());
     raw[32..].copy_from_slice(&checksum(key.expose_secret()));
     let text = Zeroizing::new(BASE32_NOPAD.encode(&raw[..]));
-    let groups: Vec<&str> = text.as_bytes().chunks(4).map(|c| std::str::from_utf8(c).expect("base32 is ASCII")).collect();
+    let groups: Vec<&str> = text
+        .as_bytes()
+        .chunks(4)
+        .map(|c| std::str::from_utf8(c).expect("base32 is ASCII"))
+        .collect();
     Zeroizing::new(groups.join("-"))
 }
 
@@ -55,8 +62,14 @@ pub fn decode(text: &str) -> Result<SecretKey, RecoveryKeyError> {
     if cleaned.len() != 56 {
         return Err(RecoveryKeyError::Malformed);
     }
-    let raw = Zeroizing::new(BASE32_NOPAD.decode(cleaned.as_bytes()).map_err(|_| RecoveryKeyError::Malformed)?);
-    let key: [u8; 32] = raw[..32].try_into().map_err(|_| RecoveryKeyError::Malformed)?;
+    let raw = Zeroizing::new(
+        BASE32_NOPAD
+            .decode(cleaned.as_bytes())
+            .map_err(|_| RecoveryKeyError::Malformed)?,
+    );
+    let key: [u8; 32] = raw[..32]
+        .try_into()
+        .map_err(|_| RecoveryKeyError::Malformed)?;
     let key = SecretKey::from_bytes(key);
     if raw[32..] != checksum(key.expose_secret()) {
         return Err(RecoveryKeyError::Checksum);
@@ -74,7 +87,10 @@ mod tests {
         let text = encode(&key);
         assert_eq!(text.len(), 56 + 13);
         let sloppy = text.to_lowercase().replace('-', " ").replace('o', "0");
-        assert_eq!(decode(&sloppy).unwrap().expose_secret(), key.expose_secret());
+        assert_eq!(
+            decode(&sloppy).unwrap().expose_secret(),
+            key.expose_secret()
+        );
     }
 
     #[test]

@@ -26,9 +26,15 @@ impl CaseProfile {
     pub fn validate(&self) -> Result<(), ValidationError> {
         let prefix = &self.exhibit_prefix;
         if !prefix.is_empty()
-            && (prefix.len() > 8 || !prefix.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()))
+            && (prefix.len() > 8
+                || !prefix
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()))
         {
-            return Err(ValidationError::new("exhibit_prefix", "use 1 to 8 capital letters or digits, e.g. JS"));
+            return Err(ValidationError::new(
+                "exhibit_prefix",
+                "use 1 to 8 capital letters or digits, e.g. JS",
+            ));
         }
         max_len("victim_name", &self.victim_name, 1_000)?;
         max_len("police_force", &self.police_force, 1_000)?;
@@ -46,7 +52,10 @@ mod tests {
 
     #[test]
     fn prefix_must_be_capitals_or_digits() {
-        let mut case = CaseProfile { exhibit_prefix: "JS".into(), ..Default::default() };
+        let mut case = CaseProfile {
+            exhibit_prefix: "JS".into(),
+            ..Default::default()
+        };
         assert!(case.validate().is_ok());
         case.exhibit_prefix = "J/S".into();
         assert_eq!(case.validate().unwrap_err().field, "exhibit_prefix");

@@ -96,7 +96,8 @@ impl Record {
     pub fn to_canonical_json(&self) -> Vec<u8> {
         // serde_json's Value keeps object keys in a BTreeMap (sorted) as long
         // as the `preserve_order` feature stays off; a test pins this.
-        let value = serde_json::to_value(self).expect("records contain only strings, integers and booleans");
+        let value = serde_json::to_value(self)
+            .expect("records contain only strings, integers and booleans");
         serde_json::to_vec(&value).expect("a Value always serialises")
     }
 
@@ -115,7 +116,10 @@ mod tests {
         let record = Record {
             blind: [0xAB; 32],
             recorded_at: DateTime::parse_from_rfc3339("2026-03-01T10:00:00+01:00").unwrap(),
-            event: Event::IncidentWithdraw { id: Id([1; 16]), reason: "duplicate".into() },
+            event: Event::IncidentWithdraw {
+                id: Id([1; 16]),
+                reason: "duplicate".into(),
+            },
         };
         let json = String::from_utf8(record.to_canonical_json()).unwrap();
         assert_eq!(

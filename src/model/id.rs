@@ -61,6 +61,7 @@ impl Serialize for Id {
 impl<'de> Deserialize<'de> for Id {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
-        text.parse().map_err(|_| serde::de::Error::custom("an id is 32 hexadecimal digits"))
+        text.parse()
+            .map_err(|_| serde::de::Error::custom("an id is 32 hexadecimal digits"))
     }
 }

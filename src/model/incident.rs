@@ -167,15 +167,24 @@ impl Incident {
         if let Some(until) = self.occurred_until
             && until < self.occurred_at
         {
-            return Err(ValidationError::new("occurred_until", "is before occurred_at"));
+            return Err(ValidationError::new(
+                "occurred_until",
+                "is before occurred_at",
+            ));
         }
         if let Some(severity) = self.severity
             && severity > 3
         {
             return Err(ValidationError::new("severity", "must be 0, 1, 2 or 3"));
         }
-        if self.title.trim().is_empty() && self.narrative.trim().is_empty() && self.behaviours.is_empty() {
-            return Err(ValidationError::new("narrative", "say what happened (a title, narrative or behaviour)"));
+        if self.title.trim().is_empty()
+            && self.narrative.trim().is_empty()
+            && self.behaviours.is_empty()
+        {
+            return Err(ValidationError::new(
+                "narrative",
+                "say what happened (a title, narrative or behaviour)",
+            ));
         }
         max_len("title", &self.title, 1_000)?;
         max_len("narrative", &self.narrative, MAX_NARRATIVE)?;
@@ -202,7 +211,10 @@ impl Incident {
             ("witnesses", self.witnesses.len()),
         ] {
             if len > MAX_ITEMS {
-                return Err(ValidationError::new(field, format!("more than {MAX_ITEMS} items")));
+                return Err(ValidationError::new(
+                    field,
+                    format!("more than {MAX_ITEMS} items"),
+                ));
             }
         }
         if let Some(police) = &self.police {
@@ -223,15 +235,26 @@ impl Incident {
 
     /// Person ids this incident refers to, with the field path of each.
     pub fn person_refs(&self) -> impl Iterator<Item = (String, Id)> + '_ {
-        let perps = self.perpetrators.iter().enumerate().map(|(i, id)| (format!("perpetrators[{i}]"), *id));
-        let wits = self.witnesses.iter().enumerate().map(|(i, id)| (format!("witnesses[{i}]"), *id));
+        let perps = self
+            .perpetrators
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (format!("perpetrators[{i}]"), *id));
+        let wits = self
+            .witnesses
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (format!("witnesses[{i}]"), *id));
         perps.chain(wits)
     }
 }
 
 fn check_list(field: &str, list: &[String]) -> Result<(), ValidationError> {
     if list.len() > MAX_ITEMS {
-        return Err(ValidationError::new(field, format!("more than {MAX_ITEMS} items")));
+        return Err(ValidationError::new(
+            field,
+            format!("more than {MAX_ITEMS} items"),
+        ));
     }
     for (i, item) in list.iter().enumerate() {
         if item.trim().is_empty() {
@@ -274,8 +297,10 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_refused() {
-        let err = serde_json::from_str::<Incident>(r#"{"occurred_at":"2026-03-01T10:00:00Z","narrative":"x","mood":"bad"}"#)
-            .unwrap_err();
+        let err = serde_json::from_str::<Incident>(
+            r#"{"occurred_at":"2026-03-01T10:00:00Z","narrative":"x","mood":"bad"}"#,
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("mood"));
     }
 

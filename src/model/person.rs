@@ -28,7 +28,9 @@ impl Role {
 
     /// Parses a machine name.
     pub fn parse(name: &str) -> Option<Self> {
-        [Role::Perpetrator, Role::Witness, Role::Other].into_iter().find(|r| r.as_str() == name)
+        [Role::Perpetrator, Role::Witness, Role::Other]
+            .into_iter()
+            .find(|r| r.as_str() == name)
     }
 }
 
@@ -63,7 +65,10 @@ impl Person {
         max_len("name", &self.name, 1_000)?;
         max_len("relationship", &self.relationship, 1_000)?;
         max_len("description", &self.description, 20_000)?;
-        for (field, list) in [("aliases", &self.aliases), ("identifiers", &self.identifiers)] {
+        for (field, list) in [
+            ("aliases", &self.aliases),
+            ("identifiers", &self.identifiers),
+        ] {
             for (i, item) in list.iter().enumerate() {
                 max_len(&format!("{field}[{i}]"), item, 1_000)?;
             }

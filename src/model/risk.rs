@@ -77,20 +77,34 @@ impl RiskQuestion {
     pub fn text(self) -> &'static str {
         match self {
             RiskQuestion::VeryFrightened => "Are you very frightened?",
-            RiskQuestion::PreviousHistory => "Is there previous domestic abuse or harassment history?",
+            RiskQuestion::PreviousHistory => {
+                "Is there previous domestic abuse or harassment history?"
+            }
             RiskQuestion::PropertyDamage => "Have they vandalised or destroyed property?",
-            RiskQuestion::UnannouncedVisits => "Have they turned up unannounced more than three times a week?",
-            RiskQuestion::FollowedOrLoitered => "Have they followed you or loitered near your home, workplace or elsewhere?",
-            RiskQuestion::ThreatsOfViolence => "Have they made threats of physical or sexual violence?",
+            RiskQuestion::UnannouncedVisits => {
+                "Have they turned up unannounced more than three times a week?"
+            }
+            RiskQuestion::FollowedOrLoitered => {
+                "Have they followed you or loitered near your home, workplace or elsewhere?"
+            }
+            RiskQuestion::ThreatsOfViolence => {
+                "Have they made threats of physical or sexual violence?"
+            }
             RiskQuestion::ThirdPartyHarassment => {
                 "Have they been harassing any third party since the harassment began (family, children, friends, neighbours, colleagues)?"
             }
-            RiskQuestion::ViolenceToOthers => "Have they acted violently to anyone else during the stalking?",
-            RiskQuestion::EngagedOthers => "Have they engaged other people to help, wittingly or unwittingly?",
+            RiskQuestion::ViolenceToOthers => {
+                "Have they acted violently to anyone else during the stalking?"
+            }
+            RiskQuestion::EngagedOthers => {
+                "Have they engaged other people to help, wittingly or unwittingly?"
+            }
             RiskQuestion::DrugsAlcoholMentalHealth => {
                 "Have they had problems in the past year with drugs, alcohol or mental health leading to problems in leading a normal life?"
             }
-            RiskQuestion::CriminalHistory => "Have they ever been in trouble with the police or do they have a criminal history?",
+            RiskQuestion::CriminalHistory => {
+                "Have they ever been in trouble with the police or do they have a criminal history?"
+            }
         }
     }
 
@@ -177,9 +191,17 @@ mod tests {
 
     #[test]
     fn missing_answers_are_unknown() {
-        let check: RiskCheck =
-            serde_json::from_str(r#"{"date":"2026-03-01","answers":{"very_frightened":{"answer":"yes"}}}"#).unwrap();
-        assert_eq!(check.answer(RiskQuestion::VeryFrightened).answer, Answer::Yes);
-        assert_eq!(check.answer(RiskQuestion::CriminalHistory).answer, Answer::Unknown);
+        let check: RiskCheck = serde_json::from_str(
+            r#"{"date":"2026-03-01","answers":{"very_frightened":{"answer":"yes"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            check.answer(RiskQuestion::VeryFrightened).answer,
+            Answer::Yes
+        );
+        assert_eq!(
+            check.answer(RiskQuestion::CriminalHistory).answer,
+            Answer::Unknown
+        );
     }
 }

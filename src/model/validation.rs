@@ -15,7 +15,10 @@ pub struct ValidationError {
 impl ValidationError {
     /// An error for `field`.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        ValidationError { field: field.into(), message: message.into() }
+        ValidationError {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -31,7 +34,10 @@ impl std::error::Error for ValidationError {}
 /// the size of every record without restricting any realistic entry.
 pub fn max_len(field: &str, value: &str, max: usize) -> Result<(), ValidationError> {
     if value.len() > max {
-        return Err(ValidationError::new(field, format!("longer than {max} bytes")));
+        return Err(ValidationError::new(
+            field,
+            format!("longer than {max} bytes"),
+        ));
     }
     Ok(())
 }

@@ -116,15 +116,24 @@ mod tests {
     #[test]
     fn machine_names_are_stable() {
         let names: Vec<&str> = Behaviour::ALL.iter().map(|b| b.as_str()).collect();
-        assert_eq!(names.join(","), "following,watching,loitering,approaching,contact_unwanted,gifts_or_items,property_interference,property_damage,threats,violence,sexual,third_party_contact,publishing_material,online_monitoring,tracking,impersonation,order_breach,other");
+        assert_eq!(
+            names.join(","),
+            "following,watching,loitering,approaching,contact_unwanted,gifts_or_items,property_interference,property_damage,threats,violence,sexual,third_party_contact,publishing_material,online_monitoring,tracking,impersonation,order_breach,other"
+        );
         let names: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
-        assert_eq!(names.join(","), "in_person,phone_call,text_message,messaging_app,email,social_media,post,via_third_party,device_or_account,other");
+        assert_eq!(
+            names.join(","),
+            "in_person,phone_call,text_message,messaging_app,email,social_media,post,via_third_party,device_or_account,other"
+        );
     }
 
     #[test]
     fn serde_uses_machine_names() {
         for b in Behaviour::ALL {
-            assert_eq!(serde_json::to_string(b).unwrap(), format!("\"{}\"", b.as_str()));
+            assert_eq!(
+                serde_json::to_string(b).unwrap(),
+                format!("\"{}\"", b.as_str())
+            );
             assert_eq!(Behaviour::parse(b.as_str()), Some(*b));
         }
         assert!(serde_json::from_str::<Channel>("\"carrier_pigeon\"").is_err());

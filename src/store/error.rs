@@ -26,7 +26,7 @@ pub enum StoreError {
     #[error("the disk is full; nothing was saved")]
     Full,
     /// Any other SQLite failure, by kind only.
-    #[error("database error: {0}")]
+    #[error("{0}")]
     Sqlite(String),
     /// File-system failure.
     #[error("file error: {0}")]
@@ -38,9 +38,18 @@ impl From<rusqlite::Error> for StoreError {
         use rusqlite::ErrorCode;
         match err.sqlite_error_code() {
             Some(ErrorCode::DiskFull) => StoreError::Full,
-            Some(ErrorCode::NotADatabase) => StoreError::Damaged("the file is not a diary vault database"),
-            Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged("the database structure is damaged"),
-            Some(code) => StoreError::Sqlite(format!("{code:?}")),
+            Some(ErrorCode::NotADatabase) => {
+                StoreError::Damaged("the file is not a diary vault database")
+            }
+            Some(ErrorCode::DatabaseCorrupt) => {
+                StoreError::Damaged("the database structure is damaged")
+            }
+            Some(ErrorCode::SystemIoFailure) => StoreError::Sqlite(
+                "the device could not read or write the vault file (is the disk full?); \
+                 nothing was saved"
+                    .into(),
+            ),
+            Some(code) => StoreError::Sqlite(format!("database error ({code:?})")),
             // Type and range errors come from altered columns, never from our own writes.
             None => StoreError::Damaged("a stored value has the wrong type"),
         }

@@ -40,14 +40,21 @@ impl Header {
     }
 }
 
-pub(super) fn insert(conn: &mut Connection, header: &Header, tip: &Sealed) -> Result<(), StoreError> {
+pub(super) fn insert(
+    conn: &mut Connection,
+    header: &Header,
+    tip: &Sealed,
+) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
     tx.execute(
         "INSERT INTO vault (id, format, vault_id, kdf, checksum, tip_nonce, tip_ct) VALUES (0, ?1, ?2, ?3, ?4, ?5, ?6)",
         params![FORMAT, &header.vault_id[..], header.kdf, &header.checksum()[..], &tip.nonce[..], tip.ct],
     )?;
     for (i, slot) in header.slots.iter().enumerate() {
-        tx.execute("INSERT INTO keyslot (slot, data) VALUES (?1, ?2)", params![i as i64, &slot[..]])?;
+        tx.execute(
+            "INSERT INTO keyslot (slot, data) VALUES (?1, ?2)",
+            params![i as i64, &slot[..]],
+        )?;
     }
     tx.commit()?;
     Ok(())
@@ -56,31 +63,43 @@ pub(super) fn insert(conn: &mut Connection, header: &Header, tip: &Sealed) -> Re
 impl Store {
     /// Reads the header and slots and checks their checksum.
     pub fn header(&self) -> Result<Header, StoreError> {
-        const DAMAGED: StoreError = StoreError::Damaged("the vault header or key slots were altered");
+        const DAMAGED: StoreError =
+            StoreError::Damaged("the vault header or key slots were altered");
         let (format, vault_id, kdf, checksum): (u32, Vec<u8>, Vec<u8>, Vec<u8>) = self
             .conn
-            .query_row("SELECT format, vault_id, kdf, checksum FROM vault WHERE id = 0", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
+            .query_row(
+                "SELECT format, vault_id, kdf, checksum FROM vault WHERE id = 0",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
             .map_err(|_| DAMAGED)?;
         if format > FORMAT {
             return Err(StoreError::NewerFormat(format));
         }
         let vault_id: [u8; 16] = vault_id.try_into().map_err(|_| DAMAGED)?;
         let mut slots = [[0u8; SLOT_LEN]; SLOT_COUNT];
-        let mut stmt = self.conn.prepare("SELECT slot, data FROM keyslot ORDER BY slot")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT slot, data FROM keyslot ORDER BY slot")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
         let mut seen = 0;
         for row in rows {
             let (index, data) = row.map_err(|_| DAMAGED)?;
-            let index = usize::try_from(index).ok().filter(|i| *i < SLOT_COUNT && *i == seen).ok_or(DAMAGED)?;
+            let index = usize::try_from(index)
+                .ok()
+                .filter(|i| *i < SLOT_COUNT && *i == seen)
+                .ok_or(DAMAGED)?;
             slots[index] = data.try_into().map_err(|_| DAMAGED)?;
             seen += 1;
         }
         if seen != SLOT_COUNT {
             return Err(DAMAGED);
         }
-        let header = Header { vault_id, kdf, slots };
+        let header = Header {
+            vault_id,
+            kdf,
+            slots,
+        };
         if header.checksum()[..] != checksum[..] || format != FORMAT {
             return Err(DAMAGED);
         }
@@ -100,7 +119,10 @@ impl Store {
             return Err(StoreError::Damaged("the vault header row is missing"));
         }
         for (i, slot) in header.slots.iter().enumerate() {
-            tx.execute("UPDATE keyslot SET data = ?2 WHERE slot = ?1", params![i as i64, &slot[..]])?;
+            tx.execute(
+                "UPDATE keyslot SET data = ?2 WHERE slot = ?1",
+                params![i as i64, &slot[..]],
+            )?;
         }
         tx.commit()?;
         self.compact()
@@ -109,9 +131,11 @@ impl Store {
     /// Moves everything from the WAL into the main file, truncates the WAL and
     /// rewrites the file without free pages.
     pub fn compact(&mut self) -> Result<(), StoreError> {
-        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         self.conn.execute_batch("VACUUM")?;
-        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
 }

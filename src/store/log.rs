@@ -41,8 +41,14 @@ pub enum Durability {
 
 impl Store {
     /// Calls `f` on every row in sequence order, stopping at its first error.
-    pub fn for_each_row<E: From<StoreError>>(&self, mut f: impl FnMut(LogRow) -> Result<(), E>) -> Result<(), E> {
-        let mut stmt = self.conn.prepare_cached("SELECT seq, nonce, ct, cth, leaf, head FROM log ORDER BY seq").map_err(StoreError::from)?;
+    pub fn for_each_row<E: From<StoreError>>(
+        &self,
+        mut f: impl FnMut(LogRow) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT seq, nonce, ct, cth, leaf, head FROM log ORDER BY seq")
+            .map_err(StoreError::from)?;
         let mut rows = stmt.query([]).map_err(StoreError::from)?;
         while let Some(row) = rows.next().map_err(StoreError::from)? {
             let row = LogRow {
@@ -60,9 +66,14 @@ impl Store {
 
     /// The sealed tip (last sequence number and head).
     pub fn tip(&self) -> Result<Sealed, StoreError> {
-        let (nonce, ct): (Vec<u8>, Vec<u8>) =
-            self.conn.query_row("SELECT tip_nonce, tip_ct FROM vault WHERE id = 0", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let nonce = nonce.try_into().map_err(|_| StoreError::Damaged("the sealed tip has the wrong size"))?;
+        let (nonce, ct): (Vec<u8>, Vec<u8>) = self.conn.query_row(
+            "SELECT tip_nonce, tip_ct FROM vault WHERE id = 0",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let nonce = nonce
+            .try_into()
+            .map_err(|_| StoreError::Damaged("the sealed tip has the wrong size"))?;
         Ok(Sealed { nonce, ct })
     }
 
@@ -70,8 +81,15 @@ impl Store {
     ///
     /// Fails with [`StoreError::Conflict`] when the log's last row is not the
     /// one the caller chained from (another process appended meanwhile).
-    pub fn append(&mut self, rows: &[LogRow], tip: &Sealed, durability: Durability) -> Result<(), StoreError> {
-        let Some(first) = rows.first() else { return Ok(()) };
+    pub fn append(
+        &mut self,
+        rows: &[LogRow],
+        tip: &Sealed,
+        durability: Durability,
+    ) -> Result<(), StoreError> {
+        let Some(first) = rows.first() else {
+            return Ok(());
+        };
         if durability == Durability::Normal {
             self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         }
@@ -82,19 +100,33 @@ impl Store {
         result
     }
 
-    fn append_rows(&mut self, first_seq: i64, rows: &[LogRow], tip: &Sealed) -> Result<(), StoreError> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    fn append_rows(
+        &mut self,
+        first_seq: i64,
+        rows: &[LogRow],
+        tip: &Sealed,
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let last: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM log", [], |r| r.get(0))?;
         if last + 1 != first_seq {
             return Err(StoreError::Conflict);
         }
         {
-            let mut insert = tx.prepare_cached("INSERT INTO log (seq, nonce, ct, cth, leaf, head) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO log (seq, nonce, ct, cth, leaf, head) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
             for row in rows {
-                insert.execute(params![row.seq, row.nonce, row.ct, row.cth, row.leaf, row.head])?;
+                insert.execute(params![
+                    row.seq, row.nonce, row.ct, row.cth, row.leaf, row.head
+                ])?;
             }
         }
-        tx.execute("UPDATE vault SET tip_nonce = ?1, tip_ct = ?2 WHERE id = 0", params![&tip.nonce[..], tip.ct])?;
+        tx.execute(
+            "UPDATE vault SET tip_nonce = ?1, tip_ct = ?2 WHERE id = 0",
+            params![&tip.nonce[..], tip.ct],
+        )?;
         tx.commit()?;
         Ok(())
     }

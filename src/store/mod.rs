@@ -37,10 +37,16 @@ impl Store {
     /// that looks like a vault.
     pub fn create(dir: &Path, header: &Header, tip: &Sealed) -> Result<Store, StoreError> {
         prepare_empty_dir(dir)?;
-        let tmp_name = format!("{INIT_PREFIX}{}", hex::encode(crate::crypto::random::bytes::<8>()));
+        let tmp_name = format!(
+            "{INIT_PREFIX}{}",
+            hex::encode(crate::crypto::random::bytes::<8>())
+        );
         let tmp = dir.join(&tmp_name);
         {
-            let mut conn = Connection::open_with_flags(&tmp, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
+            let mut conn = Connection::open_with_flags(
+                &tmp,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+            )?;
             configure(&conn)?;
             schema::migrate(&mut conn)?;
             header::insert(&mut conn, header, tip)?;
@@ -61,10 +67,16 @@ impl Store {
         if !path.is_file() {
             return Err(StoreError::NotAVault(dir.to_path_buf()));
         }
-        let mut conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        let mut conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
         configure(&conn)?;
         schema::check_and_migrate(&mut conn, dir)?;
-        Ok(Store { conn, dir: dir.to_path_buf() })
+        Ok(Store {
+            conn,
+            dir: dir.to_path_buf(),
+        })
     }
 
     /// The vault directory.
@@ -74,8 +86,14 @@ impl Store {
 
     /// SQLite's own structural check of the file.
     pub fn integrity_check(&self) -> Result<(), StoreError> {
-        let result: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        if result == "ok" { Ok(()) } else { Err(StoreError::Damaged("the database structure is damaged")) }
+        let result: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if result == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Damaged("the database structure is damaged"))
+        }
     }
 }
 
@@ -88,7 +106,9 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(StoreError::Damaged("cannot switch the database to write-ahead logging"));
+        return Err(StoreError::Damaged(
+            "cannot switch the database to write-ahead logging",
+        ));
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "cell_size_check", "ON")?;

@@ -1,0 +1,238 @@
+//! Every way a log row or the header can be altered is refused with exit 4,
+//! by unlocking commands and by `check`, naming the first bad entry.
+
+use rusqlite::{Connection, params};
+use sha2::{Digest, Sha256};
+
+use crate::util::{Vault, incident_json};
+
+/// A vault with five log rows.
+fn vault_with_rows() -> Vault {
+    let v = Vault::new();
+    for i in 1..=5 {
+        v.add_json(&incident_json(
+            &format!("2026-03-{i:02}T10:00:00+00:00"),
+            &format!("Entry {i}"),
+        ));
+    }
+    v
+}
+
+fn db(v: &Vault) -> Connection {
+    Connection::open(v.db()).unwrap()
+}
+
+#[track_caller]
+fn assert_refused(v: &Vault, expect: &str) {
+    for args in [&["list"][..], &["check"]] {
+        let out = v.run(args).fails_with(4);
+        assert!(
+            out.stderr.contains(expect),
+            "expected {expect:?} in: {}",
+            out.stderr
+        );
+    }
+}
+
+fn flip(v: &Vault, seq: i64, column: &str) {
+    let conn = db(v);
+    let mut bytes: Vec<u8> = conn
+        .query_row(
+            &format!("SELECT {column} FROM log WHERE seq = ?1"),
+            [seq],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    conn.execute(
+        &format!("UPDATE log SET {column} = ?1 WHERE seq = ?2"),
+        params![bytes, seq],
+    )
+    .unwrap();
+}
+
+#[test]
+fn one_changed_bit_in_any_column_of_any_row_names_that_row() {
+    for column in ["nonce", "ct", "cth", "leaf", "head"] {
+        for seq in [1, 3, 5] {
+            let v = vault_with_rows();
+            flip(&v, seq, column);
+            assert_refused(&v, &format!("log entry {seq}"));
+        }
+    }
+}
+
+#[test]
+fn deleted_row_is_reported_as_missing() {
+    let v = vault_with_rows();
+    db(&v).execute("DELETE FROM log WHERE seq = 3", []).unwrap();
+    assert_refused(&v, "log entry 3: entry missing");
+}
+
+#[test]
+fn deleted_last_row_is_caught_by_the_sealed_tip() {
+    let v = vault_with_rows();
+    db(&v).execute("DELETE FROM log WHERE seq = 5", []).unwrap();
+    assert_refused(&v, "log entry 5");
+}
+
+#[test]
+fn all_rows_deleted_is_caught() {
+    let v = vault_with_rows();
+    db(&v).execute("DELETE FROM log", []).unwrap();
+    assert_refused(&v, "log entry 1");
+}
+
+#[test]
+fn swapped_rows_are_detected() {
+    let v = vault_with_rows();
+    let conn = db(&v);
+    conn.execute_batch(
+        "UPDATE log SET seq = 100 WHERE seq = 2; UPDATE log SET seq = 2 WHERE seq = 4; UPDATE log SET seq = 4 WHERE seq = 100;",
+    )
+    .unwrap();
+    drop(conn);
+    assert_refused(&v, "log entry 2");
+}
+
+#[test]
+fn row_copied_from_another_vault_is_detected() {
+    let v = vault_with_rows();
+    let other = vault_with_rows();
+    type Row = (Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>);
+    let row: Row = db(&other)
+        .query_row(
+            "SELECT nonce, ct, cth, leaf, head FROM log WHERE seq = 2",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .unwrap();
+    db(&v)
+        .execute(
+            "UPDATE log SET nonce = ?1, ct = ?2, cth = ?3, leaf = ?4, head = ?5 WHERE seq = 2",
+            params![row.0, row.1, row.2, row.3, row.4],
+        )
+        .unwrap();
+    assert_refused(&v, "log entry 2");
+}
+
+#[test]
+fn extra_row_after_the_sealed_end_is_detected() {
+    let v = vault_with_rows();
+    let conn = db(&v);
+    // Replay row 5 as row 6: it cannot decrypt at the new position.
+    conn.execute("INSERT INTO log (seq, nonce, ct, cth, leaf, head) SELECT 6, nonce, ct, cth, leaf, head FROM log WHERE seq = 5", []).unwrap();
+    drop(conn);
+    assert_refused(&v, "log entry 6");
+}
+
+#[test]
+fn content_removed_is_detected() {
+    let v = vault_with_rows();
+    db(&v)
+        .execute("UPDATE log SET ct = NULL WHERE seq = 4", [])
+        .unwrap();
+    assert_refused(&v, "log entry 4");
+}
+
+/// The header checksum as the store computes it, so a test can forge it.
+fn forge_checksum(conn: &Connection) {
+    let (format, vault_id, kdf): (u32, Vec<u8>, Vec<u8>) = conn
+        .query_row("SELECT format, vault_id, kdf FROM vault", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    let mut h = Sha256::new();
+    h.update(b"idv1/header");
+    h.update(format.to_be_bytes());
+    h.update(&vault_id);
+    h.update((kdf.len() as u32).to_be_bytes());
+    h.update(&kdf);
+    let mut stmt = conn
+        .prepare("SELECT data FROM keyslot ORDER BY slot")
+        .unwrap();
+    for slot in stmt.query_map([], |r| r.get::<_, Vec<u8>>(0)).unwrap() {
+        h.update(slot.unwrap());
+    }
+    let sum: [u8; 32] = h.finalize().into();
+    conn.execute("UPDATE vault SET checksum = ?1", [&sum[..]])
+        .unwrap();
+}
+
+fn lower_kdf_memory(conn: &Connection) {
+    let mut kdf: Vec<u8> = conn
+        .query_row("SELECT kdf FROM vault", [], |r| r.get(0))
+        .unwrap();
+    kdf[8..12].copy_from_slice(&1024u32.to_be_bytes());
+    conn.execute("UPDATE vault SET kdf = ?1", [kdf]).unwrap();
+}
+
+#[test]
+fn lowered_kdf_parameters_are_refused() {
+    let v = vault_with_rows();
+    lower_kdf_memory(&db(&v));
+    assert_refused(&v, "integrity failure");
+}
+
+#[test]
+fn lowered_kdf_parameters_with_a_forged_checksum_are_still_refused() {
+    let v = vault_with_rows();
+    let conn = db(&v);
+    lower_kdf_memory(&conn);
+    forge_checksum(&conn);
+    drop(conn);
+    assert_refused(&v, "outside the accepted range");
+}
+
+#[test]
+fn altered_key_slot_is_refused_as_damage_not_as_a_wrong_passphrase() {
+    for slot in 0..8 {
+        let v = Vault::new();
+        let conn = db(&v);
+        let mut data: Vec<u8> = conn
+            .query_row("SELECT data FROM keyslot WHERE slot = ?1", [slot], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        data[30] ^= 0x80;
+        conn.execute(
+            "UPDATE keyslot SET data = ?1 WHERE slot = ?2",
+            params![data, slot],
+        )
+        .unwrap();
+        drop(conn);
+        assert_refused(&v, "header or key slots were altered");
+    }
+}
+
+#[test]
+fn altered_sealed_tip_is_refused() {
+    let v = vault_with_rows();
+    let conn = db(&v);
+    let mut ct: Vec<u8> = conn
+        .query_row("SELECT tip_ct FROM vault", [], |r| r.get(0))
+        .unwrap();
+    ct[0] ^= 1;
+    conn.execute("UPDATE vault SET tip_ct = ?1", [ct]).unwrap();
+    drop(conn);
+    assert_refused(&v, "sealed end of the log");
+}
+
+#[test]
+fn garbage_instead_of_a_database_is_refused() {
+    let v = Vault::new();
+    std::fs::write(v.db(), vec![0x42u8; 8192]).unwrap();
+    assert_refused(&v, "integrity failure");
+}
+
+#[test]
+fn truncated_database_file_is_refused() {
+    let v = vault_with_rows();
+    let bytes = std::fs::read(v.db()).unwrap();
+    std::fs::write(v.db(), &bytes[..bytes.len() / 2]).unwrap();
+    for args in [&["list"][..], &["check"]] {
+        let out = v.run(args);
+        assert_eq!(out.code, 4, "{}", out.stderr);
+    }
+}

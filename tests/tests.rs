@@ -1,0 +1,20 @@
+//! Integration tests: one binary, each module a capability. Every test runs
+//! the real `diary` binary on its own temporary vault on disk.
+
+/// Shared helpers: a temporary vault and a way to run the binary against it.
+mod util;
+
+/// Malformed and invalid input: exit 2, the field named, nothing written.
+mod bad_input;
+/// SIGKILL during writes and a full disk: nothing acknowledged is lost.
+mod faults;
+/// Creating, adding, listing, showing, amending, withdrawing, searching.
+mod incidents;
+/// No plaintext of any diary value in any file of the vault.
+mod plaintext;
+/// Persons, orders, case details and risk checks.
+mod profile;
+/// Passphrases and recovery keys: wrong ones, changes, recovery.
+mod secrets;
+/// Altered, deleted, swapped and foreign rows; altered headers and slots.
+mod tamper;

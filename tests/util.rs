@@ -1,0 +1,198 @@
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use tempfile::TempDir;
+
+pub const PASSPHRASE: &str = "correct horse battery staple";
+
+/// The real CLI binary built by cargo for this test run.
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_diary")
+}
+
+/// A temporary folder holding a vault directory and a passphrase file.
+pub struct Vault {
+    pub tmp: TempDir,
+    pub dir: PathBuf,
+    pub pass_file: PathBuf,
+}
+
+/// The result of one run of the binary.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(out: Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn fails_with(self, code: i32) -> Run {
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        assert!(!self.stderr.contains("panicked"), "panic: {}", self.stderr);
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
+    }
+}
+
+impl Vault {
+    /// A folder with no vault yet.
+    pub fn empty() -> Vault {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("vault");
+        let pass_file = tmp.path().join("pass");
+        std::fs::write(&pass_file, format!("{PASSPHRASE}\n")).unwrap();
+        Vault {
+            tmp,
+            dir,
+            pass_file,
+        }
+    }
+
+    /// A new vault with the cheapest accepted KDF, so tests stay fast.
+    pub fn new() -> Vault {
+        let v = Vault::empty();
+        v.run(&["init", "--kdf-memory", "19", "--kdf-time", "2"])
+            .ok();
+        v
+    }
+
+    /// A new vault; returns it with the recovery key printed by `init`.
+    pub fn with_recovery_key() -> (Vault, String) {
+        let v = Vault::empty();
+        let out = v
+            .run(&["init", "--kdf-memory", "19", "--kdf-time", "2"])
+            .ok();
+        let key = out
+            .stdout
+            .lines()
+            .map(str::trim)
+            .find(|l| l.len() == 69 && l.matches('-').count() == 13)
+            .expect("recovery key line")
+            .to_string();
+        (v, key)
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.join("vault.db")
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        self.command_with(&self.pass_file, args)
+    }
+
+    /// Runs with another passphrase source (a file, or `-` for stdin).
+    pub fn command_with(&self, pass: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> Command {
+        let mut cmd = Command::new(bin());
+        cmd.arg("--vault")
+            .arg(&self.dir)
+            .arg("--passphrase-file")
+            .arg(pass)
+            .args(args);
+        cmd.env_remove("DIARY_VAULT")
+            .env("HOME", self.tmp.path())
+            .env("XDG_DATA_HOME", self.tmp.path().join("data"));
+        cmd.stdin(Stdio::null());
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run::from(self.command(args).output().unwrap())
+    }
+
+    /// Runs with `input` on standard input.
+    pub fn run_stdin(&self, args: &[&str], input: &str) -> Run {
+        run_with_stdin(self.command(args), input)
+    }
+
+    /// Adds an incident from JSON text and returns its number.
+    pub fn add_json(&self, json: &str) -> u32 {
+        let out = self.run_stdin(&["add", "--json", "-"], json).ok();
+        parse_added(&out.stdout)
+    }
+
+    /// Writes a file in the temporary folder.
+    pub fn file(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.tmp.path().join(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+}
+
+pub fn run_with_stdin(mut cmd: Command, input: &str) -> Run {
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    Run::from(child.wait_with_output().unwrap())
+}
+
+/// The number from `added incident N (id ...)`.
+pub fn parse_added(stdout: &str) -> u32 {
+    let rest = stdout
+        .strip_prefix("added incident ")
+        .unwrap_or_else(|| panic!("unexpected output: {stdout}"));
+    rest.split_whitespace().next().unwrap().parse().unwrap()
+}
+
+pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = walk(dir)
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path))
+        } else {
+            out.push(path)
+        }
+    }
+    out
+}
+
+/// A minimal incident as JSON.
+pub fn incident_json(when: &str, narrative: &str) -> String {
+    serde_json::json!({"occurred_at": when, "narrative": narrative}).to_string()
+}

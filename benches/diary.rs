@@ -1,1 +1,163 @@
-fn main() {}
+//! `cargo bench`: the figures in BENCHMARKS.md.
+//!
+//! Vaults are real files in a temporary folder. Fixtures of 10,000 and
+//! 100,000 incidents are written once per run with bulk imports.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{DateTime, Duration as Days, FixedOffset};
+use criterion::{Criterion, criterion_group, criterion_main};
+use incident_diary::clock::SteppingClock;
+use incident_diary::crypto::Passphrase;
+use incident_diary::crypto::kdf::{self, KdfParams};
+use incident_diary::model::{Behaviour, Channel, Incident};
+use incident_diary::query::Filter;
+use incident_diary::store::Durability;
+use incident_diary::{Diary, KDF_TARGET};
+
+fn start() -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339("2027-01-01T09:00:00+00:00").unwrap()
+}
+
+fn clock() -> Box<SteppingClock> {
+    Box::new(SteppingClock::new(start()))
+}
+
+fn pass() -> Passphrase {
+    Passphrase::new("benchmark passphrase".into())
+}
+
+/// The cheapest accepted KDF, for benchmarks that are not about the KDF.
+fn fast_kdf() -> KdfParams {
+    KdfParams::new(kdf::MIN_MEMORY_KIB, kdf::MIN_ITERATIONS).unwrap()
+}
+
+const WORDS: &[&str] = &[
+    "he", "was", "outside", "the", "house", "again", "car", "parked", "across", "road", "messages",
+    "phone", "called", "work", "followed", "me", "to", "station", "waited", "gate", "left",
+    "flowers", "doorstep", "said", "would", "not", "stop", "watching", "window", "night",
+];
+
+/// A realistic incident: a title, a 60-word narrative, a place, behaviours.
+fn incident(i: usize) -> Incident {
+    let word = |k: usize| WORDS[(i * 7 + k * 13) % WORDS.len()];
+    let narrative: Vec<&str> = (0..60).map(word).collect();
+    let mut inc = Incident::new(start() - Days::minutes(i as i64 * 37), narrative.join(" "));
+    inc.title = format!("Incident {i}: {} {} {}", word(1), word(2), word(3));
+    inc.location = format!("{} Street", word(4));
+    inc.behaviours = vec![
+        Behaviour::ALL[i % Behaviour::ALL.len()],
+        Behaviour::Watching,
+    ];
+    inc.channels = vec![Channel::ALL[i % Channel::ALL.len()]];
+    inc.severity = Some((i % 4) as u8);
+    inc
+}
+
+fn fixture(dir: &Path, n: usize) -> Diary {
+    let (mut diary, _) = Diary::create(dir, &pass(), fast_kdf(), clock()).unwrap();
+    for chunk in (0..n).collect::<Vec<_>>().chunks(10_000) {
+        let batch = chunk.iter().map(|&i| incident(i)).collect();
+        diary.import_incidents(batch, Durability::Normal).unwrap();
+    }
+    diary
+}
+
+fn kdf_and_unlock(c: &mut Criterion) {
+    let tmp = tempfile::tempdir().unwrap();
+    let calibrated = kdf::calibrate(KDF_TARGET);
+    eprintln!(
+        "calibrated KDF on this machine: {} MiB, {} passes",
+        calibrated.memory_kib / 1024,
+        calibrated.iterations
+    );
+    let dir = tmp.path().join("calibrated");
+    Diary::create(&dir, &pass(), calibrated, clock()).unwrap();
+    let mut group = c.benchmark_group("unlock");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(12));
+    group.bench_function("argon2id_calibrated", |b| {
+        b.iter(|| black_box(calibrated.derive(&pass()).unwrap()))
+    });
+    group.bench_function("unlock_calibrated_empty_vault", |b| {
+        b.iter(|| black_box(Diary::unlock(&dir, &pass(), clock()).unwrap()))
+    });
+    let default = KdfParams::new(kdf::DEFAULT_MEMORY_KIB, kdf::DEFAULT_ITERATIONS).unwrap();
+    group.bench_function("argon2id_64mib_t3", |b| {
+        b.iter(|| black_box(default.derive(&pass()).unwrap()))
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("create");
+    group.sample_size(10);
+    let mut n = 0;
+    group.bench_function("create_vault_64mib_t3", |b| {
+        b.iter(|| {
+            n += 1;
+            black_box(
+                Diary::create(
+                    &tmp.path().join(format!("new{n}")),
+                    &pass(),
+                    default,
+                    clock(),
+                )
+                .unwrap(),
+            )
+        })
+    });
+    group.finish();
+}
+
+fn durable_add(c: &mut Criterion) {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut diary = fixture(&tmp.path().join("v"), 1_000);
+    let mut i = 1_000;
+    c.bench_function("add_one_entry_fsync", |b| {
+        b.iter(|| {
+            i += 1;
+            black_box(diary.add_incident(incident(i)).unwrap())
+        })
+    });
+}
+
+fn load_and_search(c: &mut Criterion) {
+    for n in [10_000usize, 100_000] {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut diary = fixture(&tmp.path().join("v"), n);
+        let mut group = c.benchmark_group(format!("{n}_entries"));
+        group
+            .sample_size(10)
+            .measurement_time(Duration::from_secs(if n > 10_000 { 20 } else { 5 }));
+        group.bench_function("load_decrypt_verify", |b| {
+            b.iter(|| diary.reload().unwrap())
+        });
+        let one_word = Filter {
+            text: Some("flowers".into()),
+            ..Filter::default()
+        };
+        group.bench_function("search_one_word", |b| {
+            b.iter(|| black_box(one_word.apply(diary.state()).len()))
+        });
+        let rare = Filter {
+            text: Some("incident 4242:".into()),
+            ..Filter::default()
+        };
+        group.bench_function("search_rare_phrase", |b| {
+            b.iter(|| black_box(rare.apply(diary.state()).len()))
+        });
+        let by_behaviour = Filter {
+            behaviours: vec![Behaviour::Threats],
+            ..Filter::default()
+        };
+        group.bench_function("filter_behaviour", |b| {
+            b.iter(|| black_box(by_behaviour.apply(diary.state()).len()))
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, kdf_and_unlock, durable_add, load_and_search);
+criterion_main!(benches);

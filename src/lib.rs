@@ -32,7 +32,7 @@ use crypto::keyslot::{self, SLOT_COUNT, SlotContext, SlotKind};
 use crypto::{Passphrase, SecretKey, chain::Hash};
 pub use entries::IncidentRef;
 pub use error::{Error, ErrorCode, Result};
-use journal::Journal;
+use journal::{Journal, Verify};
 use state::State;
 use store::{Header, Store};
 
@@ -196,7 +196,7 @@ impl Diary {
         unlocked: Unlocked,
         clock: Box<dyn Clock>,
     ) -> Result<Diary> {
-        let (journal, state) = replay(&store, &vault_key, header.vault_id)?;
+        let (journal, state) = replay(&store, &vault_key, header.vault_id, Verify::Keyed)?;
         Ok(Diary {
             store,
             journal,
@@ -226,6 +226,15 @@ impl Diary {
         (self.journal.seq(), self.journal.head())
     }
 
+    /// Drops the in-memory state and replays the log from disk again, for
+    /// example after [`Error::Conflict`] (another program appended).
+    pub fn reload(&mut self) -> Result<()> {
+        let (journal, state) = replay(&self.store, &self.vault_key, self.vault_id, Verify::Keyed)?;
+        self.journal = journal;
+        self.state = state;
+        Ok(())
+    }
+
     /// Re-reads and re-verifies the whole vault from disk: database
     /// structure, header, every log row, the sealed end.
     pub fn check(&self) -> Result<CheckReport> {
@@ -234,7 +243,7 @@ impl Diary {
         if header.vault_id != self.vault_id {
             return Err(Error::Damaged("the vault id changed".into()));
         }
-        let (journal, state) = replay(&self.store, &self.vault_key, self.vault_id)?;
+        let (journal, state) = replay(&self.store, &self.vault_key, self.vault_id, Verify::Full)?;
         Ok(CheckReport {
             entries: journal.seq(),
             head: journal.head(),
@@ -291,17 +300,55 @@ impl Diary {
     }
 }
 
-/// Reads every row, verifying the chain, and rebuilds the state.
-fn replay(store: &Store, vault_key: &SecretKey, vault_id: [u8; 16]) -> Result<(Journal, State)> {
+/// Rows verified per batch: enough to keep every core busy, few enough that
+/// memory stays small whatever the size of the diary.
+const REPLAY_BATCH: usize = 4096;
+
+/// Reads every row, verifying the chain, and rebuilds the state. With
+/// [`Verify::Keyed`] a failure is re-checked with [`Verify::Full`], so the
+/// error always names the first bad entry.
+fn replay(
+    store: &Store,
+    vault_key: &SecretKey,
+    vault_id: [u8; 16],
+    verify: Verify,
+) -> Result<(Journal, State)> {
+    match replay_once(store, vault_key, vault_id, verify) {
+        Err(err @ (Error::Tampered { .. } | Error::Damaged(_))) if verify == Verify::Keyed => {
+            replay_once(store, vault_key, vault_id, Verify::Full).and(Err(err))
+        }
+        other => other,
+    }
+}
+
+fn replay_once(
+    store: &Store,
+    vault_key: &SecretKey,
+    vault_id: [u8; 16],
+    verify: Verify,
+) -> Result<(Journal, State)> {
     let mut journal = Journal::new(vault_key, vault_id);
     let mut state = State::default();
+    let mut batch = Vec::with_capacity(REPLAY_BATCH);
+    let mut flush = |journal: &mut Journal, batch: &mut Vec<store::LogRow>| -> Result<()> {
+        let first = journal.seq() + 1;
+        for (i, record) in journal.open_rows(batch, verify)?.into_iter().enumerate() {
+            let seq = first + i as u64;
+            state
+                .apply(seq, record)
+                .map_err(|_| Error::tampered(seq, "event does not fit the diary before it"))?;
+        }
+        batch.clear();
+        Ok(())
+    };
     store.for_each_row(|row| {
-        let record = journal.open_row(&row)?;
-        let seq = journal.seq();
-        state
-            .apply(seq, record)
-            .map_err(|_| Error::tampered(seq, "event does not fit the diary before it"))
+        batch.push(row);
+        if batch.len() == REPLAY_BATCH {
+            flush(&mut journal, &mut batch)?;
+        }
+        Ok::<(), Error>(())
     })?;
+    flush(&mut journal, &mut batch)?;
     journal.check_tip(&store.tip()?)?;
     Ok((journal, state))
 }
@@ -312,6 +359,63 @@ fn random_slot_index(except: Option<u8>) -> u8 {
         let i = crypto::random::bytes::<1>()[0] % SLOT_COUNT as u8;
         if Some(i) != except {
             return i;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::SteppingClock;
+    use crate::model::Incident;
+    use crate::store::Durability;
+
+    fn clock() -> Box<SteppingClock> {
+        Box::new(SteppingClock::new(
+            chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap(),
+        ))
+    }
+
+    /// Rows on both sides of a replay batch boundary are reported exactly.
+    #[test]
+    fn tampering_at_a_batch_boundary_names_the_right_entry() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("v");
+        let pass = Passphrase::new("pw".into());
+        let kdf = KdfParams::new(crypto::kdf::MIN_MEMORY_KIB, 2).unwrap();
+        let (mut diary, _) = Diary::create(&dir, &pass, kdf, clock()).unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2025-06-01T10:00:00Z").unwrap();
+        let batch: Vec<Incident> = (0..REPLAY_BATCH + 3)
+            .map(|i| Incident::new(at, format!("entry {i}")))
+            .collect();
+        diary.import_incidents(batch, Durability::Normal).unwrap();
+        drop(diary);
+        Diary::unlock(&dir, &pass, clock()).unwrap();
+        for seq in [
+            REPLAY_BATCH as i64,
+            REPLAY_BATCH as i64 + 1,
+            REPLAY_BATCH as i64 + 3,
+        ] {
+            let conn = rusqlite::Connection::open(dir.join(store::DB_FILE)).unwrap();
+            let leaf: Vec<u8> = conn
+                .query_row("SELECT leaf FROM log WHERE seq = ?1", [seq], |r| r.get(0))
+                .unwrap();
+            let mut bad = leaf.clone();
+            bad[0] ^= 1;
+            conn.execute(
+                "UPDATE log SET leaf = ?1 WHERE seq = ?2",
+                rusqlite::params![bad, seq],
+            )
+            .unwrap();
+            match Diary::unlock(&dir, &pass, clock()) {
+                Err(Error::Tampered { seq: found, .. }) => assert_eq!(found, seq as u64),
+                other => panic!("expected tampering at {seq}, got {:?}", other.map(|_| ())),
+            }
+            conn.execute(
+                "UPDATE log SET leaf = ?1 WHERE seq = ?2",
+                rusqlite::params![leaf, seq],
+            )
+            .unwrap();
         }
     }
 }

@@ -236,3 +236,39 @@ fn truncated_database_file_is_refused() {
         assert_eq!(out.code, 4, "{}", out.stderr);
     }
 }
+
+/// A forger who replaces a ciphertext hash and recomputes every later head
+/// (the chain is unkeyed) is still caught, and the first forged row named.
+#[test]
+fn rewritten_chain_after_a_forged_hash_is_caught_at_the_first_forged_row() {
+    let v = vault_with_rows();
+    let conn = db(&v);
+    conn.execute("UPDATE log SET cth = ?1 WHERE seq = 2", [&[0x55u8; 32][..]])
+        .unwrap();
+    let mut prev: Vec<u8> = conn
+        .query_row("SELECT head FROM log WHERE seq = 1", [], |r| r.get(0))
+        .unwrap();
+    for seq in 2..=5i64 {
+        let (leaf, cth): (Vec<u8>, Vec<u8>) = conn
+            .query_row("SELECT leaf, cth FROM log WHERE seq = ?1", [seq], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        let head: [u8; 32] = Sha256::new()
+            .chain_update([0x01])
+            .chain_update(&prev)
+            .chain_update((seq as u64).to_be_bytes())
+            .chain_update(&leaf)
+            .chain_update(&cth)
+            .finalize()
+            .into();
+        conn.execute(
+            "UPDATE log SET head = ?1 WHERE seq = ?2",
+            params![&head[..], seq],
+        )
+        .unwrap();
+        prev = head.to_vec();
+    }
+    drop(conn);
+    assert_refused(&v, "log entry 2");
+}

@@ -1,7 +1,10 @@
 //! Log events and the record envelope that is sealed into each log row.
 //!
 //! The plaintext of a row is the canonical JSON of a [`Record`]: object keys
-//! sorted by byte value, no insignificant whitespace, UTF-8, integers only.
+//! sorted by byte value, no insignificant whitespace, UTF-8, integers only,
+//! and members whose value is `null`, `""` or `[]` left out (every such field
+//! reads back as that default). Leaving them out roughly halves a typical
+//! record, and with it the hashing and decryption work of every unlock.
 //! The record carries 32 random blinding bytes so that the unkeyed chain leaf
 //! of an undisclosed record cannot be confirmed by guessing its content.
 //! This serialisation is frozen: stored leaves depend on it.
@@ -96,8 +99,9 @@ impl Record {
     pub fn to_canonical_json(&self) -> Vec<u8> {
         // serde_json's Value keeps object keys in a BTreeMap (sorted) as long
         // as the `preserve_order` feature stays off; a test pins this.
-        let value = serde_json::to_value(self)
+        let mut value = serde_json::to_value(self)
             .expect("records contain only strings, integers and booleans");
+        prune_defaults(&mut value);
         serde_json::to_vec(&value).expect("a Value always serialises")
     }
 
@@ -107,9 +111,56 @@ impl Record {
     }
 }
 
+/// Removes object members that are `null`, `""` or `[]`, at every depth.
+/// `false` and `0` stay: `Some(false)` and `None` must remain distinct.
+fn prune_defaults(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| match v {
+                Value::Null => false,
+                Value::String(s) => !s.is_empty(),
+                Value::Array(a) => !a.is_empty(),
+                _ => true,
+            });
+            map.values_mut().for_each(prune_defaults);
+        }
+        Value::Array(items) => items.iter_mut().for_each(prune_defaults),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Incident, PoliceReport};
+
+    #[test]
+    fn pruned_defaults_read_back_unchanged() {
+        let mut incident = Incident::new(
+            DateTime::parse_from_rfc3339("2026-03-01T10:00:00+01:00").unwrap(),
+            "At the gate",
+        );
+        incident.children_present = Some(false);
+        incident.severity = Some(0);
+        incident.police = Some(PoliceReport::default());
+        let record = Record {
+            blind: [1; 32],
+            recorded_at: DateTime::parse_from_rfc3339("2026-03-01T10:05:00+01:00").unwrap(),
+            event: Event::IncidentCreate {
+                id: Id([2; 16]),
+                incident,
+            },
+        };
+        let json = String::from_utf8(record.to_canonical_json()).unwrap();
+        assert!(
+            !json.contains("\"title\""),
+            "empty fields are left out: {json}"
+        );
+        assert!(json.contains("\"children_present\":false"));
+        assert!(json.contains("\"severity\":0"));
+        assert_eq!(Record::from_json(json.as_bytes()).unwrap(), record);
+    }
 
     #[test]
     fn canonical_json_is_pinned() {

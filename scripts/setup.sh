@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building and testing need on a fresh Debian 12 machine with
+# the Rust toolchain (rustup) already present. Safe to run again.
+set -euo pipefail
+
+apt_packages=(
+  build-essential   # C compiler for the bundled SQLite
+  pkg-config
+  util-linux        # mount/umount: the full-disk test mounts a small tmpfs (as root)
+)
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  # The package-lists lock is not covered by DPkg::Lock::Timeout: retry.
+  for i in 1 2 3 4 5; do as_root apt-get update -qq && break || sleep 5; done
+  as_root apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+cargo --version
+echo "setup done"

@@ -22,14 +22,17 @@ pub(crate) enum Verify {
     /// Everything, the ciphertext hash included: what an outside verifier
     /// checks. Used by `check`.
     Full,
-    /// Everything but the ciphertext hash, which is taken as stored; used at
-    /// unlock. The ciphertext is still authenticated by the AEAD tag, the
-    /// leaf is recomputed from the plaintext, and the head chain (built from
-    /// the stored hashes) must end at the keyed, sealed tip; a forged hash
-    /// therefore still fails the unlock, and the diary then re-reads the log
-    /// in full to name the first bad entry. Skipping one of the two SHA-256
-    /// passes over every record is a third of the unlock time on devices
-    /// without SHA instructions.
+    /// What only the key can vouch for, used at unlock: every record must
+    /// decrypt and authenticate at its own position after the head stored
+    /// before it, every head must follow from the stored leaf and ciphertext
+    /// hash, and the last head must be the one in the keyed, sealed tip.
+    /// Leaves and ciphertext hashes are taken as stored: changing one means
+    /// rewriting every later head, which the sealed tip refuses, and the
+    /// diary then re-reads the log with [`Verify::Full`] to name the first
+    /// bad entry. Recomputing them (two SHA-256 passes over every record,
+    /// about two thirds of the unlock time on a CPU without SHA
+    /// instructions) serves outside verifiers, who have no key: `check` and
+    /// exports do it.
     Keyed,
 }
 
@@ -137,8 +140,8 @@ impl Journal {
     /// that fails there is re-checked by `open_row`, so the error names
     /// exactly the first bad entry, as the sequential check would.
     ///
-    /// With [`Verify::Keyed`] the stored ciphertext hash is used as it is
-    /// instead of being recomputed (see [`Verify`]).
+    /// With [`Verify::Keyed`] stored leaves and ciphertext hashes are used
+    /// as they are instead of being recomputed (see [`Verify`]).
     pub fn open_rows(&mut self, rows: &[LogRow], verify: Verify) -> Result<Vec<Record>> {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
@@ -190,13 +193,18 @@ impl Journal {
         let seq = u64::try_from(row.seq).ok()?;
         let nonce: [u8; NONCE_LEN] = row.nonce.as_slice().try_into().ok()?;
         let ct = row.ct.as_deref()?;
-        let cth: Hash = match verify {
-            Verify::Full => chain::ciphertext_hash(&nonce, ct),
-            Verify::Keyed => row.cth.as_slice().try_into().ok()?,
-        };
         let aad = record::record_aad(RECORD_VERSION, seq, prev);
         let plaintext = record::open(&self.rec_key, &nonce, &aad, ct).ok()?;
-        let leaf = chain::leaf(seq, &plaintext);
+        let (leaf, cth): (Hash, Hash) = match verify {
+            Verify::Full => (
+                chain::leaf(seq, &plaintext),
+                chain::ciphertext_hash(&nonce, ct),
+            ),
+            Verify::Keyed => (
+                row.leaf.as_slice().try_into().ok()?,
+                row.cth.as_slice().try_into().ok()?,
+            ),
+        };
         let record = Record::from_json(&plaintext).ok()?;
         let head = chain::next_head(prev, seq, &leaf, &cth);
         Some(Candidate {
@@ -213,8 +221,7 @@ impl Journal {
     fn extends_chain(&self, row: &LogRow, c: &Candidate, verify: Verify) -> bool {
         row.seq == (self.seq + 1) as i64
             && c.prev == self.head
-            && row.leaf == c.leaf
-            && (verify == Verify::Keyed || row.cth == c.cth)
+            && (verify == Verify::Keyed || (row.leaf == c.leaf && row.cth == c.cth))
             && row.head == c.head
     }
 

@@ -20,8 +20,12 @@ use super::person::Person;
 use super::risk::RiskCheck;
 
 /// One change to the diary. Nothing is overwritten: state is the replay of events.
+///
+/// Serialised externally tagged (`{"incident.create": {…}}`): with sorted
+/// keys an internal `"type"` tag would come after the fields and force serde
+/// to buffer every record twice while reading, the slowest part of unlock.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type")]
+#[serde(deny_unknown_fields)]
 pub enum Event {
     /// A new incident.
     #[serde(rename = "incident.create")]
@@ -177,7 +181,7 @@ mod tests {
             json,
             concat!(
                 r#"{"blind":"abababababababababababababababababababababababababababababababab","#,
-                r#""event":{"id":"01010101010101010101010101010101","reason":"duplicate","type":"incident.withdraw"},"#,
+                r#""event":{"incident.withdraw":{"id":"01010101010101010101010101010101","reason":"duplicate"}},"#,
                 r#""recorded_at":"2026-03-01T10:00:00+01:00"}"#
             )
         );

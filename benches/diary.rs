@@ -3,26 +3,22 @@
 //! Vaults are real files in a temporary folder. Fixtures of 10,000 and
 //! 100,000 incidents are written once per run with bulk imports.
 
+mod fixture;
+
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
 
-use chrono::{DateTime, Duration as Days, FixedOffset};
 use criterion::{Criterion, criterion_group, criterion_main};
 use incident_diary::clock::SteppingClock;
 use incident_diary::crypto::Passphrase;
 use incident_diary::crypto::kdf::{self, KdfParams};
-use incident_diary::model::{Behaviour, Channel, Incident};
+use incident_diary::model::Behaviour;
 use incident_diary::query::Filter;
-use incident_diary::store::Durability;
 use incident_diary::{Diary, KDF_TARGET};
 
-fn start() -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339("2027-01-01T09:00:00+00:00").unwrap()
-}
-
 fn clock() -> Box<SteppingClock> {
-    Box::new(SteppingClock::new(start()))
+    Box::new(SteppingClock::new(fixture::start()))
 }
 
 fn pass() -> Passphrase {
@@ -34,34 +30,9 @@ fn fast_kdf() -> KdfParams {
     KdfParams::new(kdf::MIN_MEMORY_KIB, kdf::MIN_ITERATIONS).unwrap()
 }
 
-const WORDS: &[&str] = &[
-    "he", "was", "outside", "the", "house", "again", "car", "parked", "across", "road", "messages",
-    "phone", "called", "work", "followed", "me", "to", "station", "waited", "gate", "left",
-    "flowers", "doorstep", "said", "would", "not", "stop", "watching", "window", "night",
-];
-
-/// A realistic incident: a title, a 60-word narrative, a place, behaviours.
-fn incident(i: usize) -> Incident {
-    let word = |k: usize| WORDS[(i * 7 + k * 13) % WORDS.len()];
-    let narrative: Vec<&str> = (0..60).map(word).collect();
-    let mut inc = Incident::new(start() - Days::minutes(i as i64 * 37), narrative.join(" "));
-    inc.title = format!("Incident {i}: {} {} {}", word(1), word(2), word(3));
-    inc.location = format!("{} Street", word(4));
-    inc.behaviours = vec![
-        Behaviour::ALL[i % Behaviour::ALL.len()],
-        Behaviour::Watching,
-    ];
-    inc.channels = vec![Channel::ALL[i % Channel::ALL.len()]];
-    inc.severity = Some((i % 4) as u8);
-    inc
-}
-
 fn fixture(dir: &Path, n: usize) -> Diary {
     let (mut diary, _) = Diary::create(dir, &pass(), fast_kdf(), clock()).unwrap();
-    for chunk in (0..n).collect::<Vec<_>>().chunks(10_000) {
-        let batch = chunk.iter().map(|&i| incident(i)).collect();
-        diary.import_incidents(batch, Durability::Normal).unwrap();
-    }
+    fixture::import(&mut diary, n);
     diary
 }
 
@@ -122,7 +93,7 @@ fn durable_add(c: &mut Criterion) {
     c.bench_function("add_one_entry_fsync", |b| {
         b.iter(|| {
             i += 1;
-            black_box(diary.add_incident(incident(i)).unwrap())
+            black_box(diary.add_incident(fixture::incident(i)).unwrap())
         })
     });
 }

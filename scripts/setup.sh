@@ -7,6 +7,7 @@ apt_packages=(
   build-essential   # C compiler for the bundled SQLite
   pkg-config
   util-linux        # mount/umount: the full-disk test mounts a small tmpfs (as root)
+  bsdutils          # script: a real terminal for the passphrase-prompt test
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

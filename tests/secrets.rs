@@ -182,3 +182,91 @@ fn missing_vault_is_not_found_and_never_created() {
     v.run(&["list"]).fails_with(5);
     assert_eq!(std::fs::read_dir(&v.dir).unwrap().count(), 0);
 }
+
+/// Types `answers` at a real terminal (a pty made by util-linux `script`),
+/// each one only after its prompt has appeared, and returns the screen.
+fn at_terminal(v: &Vault, args: &str, answers: &[(&str, &str)]) -> String {
+    use std::io::{Read, Write};
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+    let command = format!("{} --vault {} {args}", crate::util::bin(), v.dir.display());
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("util-linux script");
+    let screen = Arc::new(Mutex::new(String::new()));
+    let mut out = child.stdout.take().unwrap();
+    let sink = screen.clone();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 256];
+        while let Ok(n @ 1..) = out.read(&mut buf) {
+            sink.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    let mut stdin = child.stdin.take().unwrap();
+    let mut seen = 0;
+    for (prompt, answer) in answers {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let text = screen.lock().unwrap().clone();
+            if let Some(at) = text[seen..].find(prompt) {
+                seen += at + prompt.len();
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no prompt {prompt:?}; screen: {text}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        stdin.write_all(format!("{answer}\n").as_bytes()).unwrap();
+    }
+    drop(stdin);
+    child.wait().unwrap();
+    reader.join().unwrap();
+    let text = screen.lock().unwrap().clone();
+    text
+}
+
+#[test]
+fn terminal_prompts_read_the_passphrase_without_echo() {
+    let v = Vault::empty();
+    let secret = "terminal-typed secret phrase";
+    let screen = at_terminal(
+        &v,
+        "init --kdf-memory 19 --kdf-time 2",
+        &[
+            ("New passphrase:", secret),
+            ("Repeat the new passphrase:", secret),
+        ],
+    );
+    assert!(screen.contains("RECOVERY KEY"), "{screen}");
+    assert!(
+        !screen.contains(secret),
+        "the passphrase was echoed: {screen}"
+    );
+    let mismatch = Vault::empty();
+    let screen = at_terminal(
+        &mismatch,
+        "init --kdf-memory 19 --kdf-time 2",
+        &[
+            ("New passphrase:", "one thing"),
+            ("Repeat the new passphrase:", "another"),
+        ],
+    );
+    assert!(screen.contains("differ"), "{screen}");
+    assert!(!mismatch.dir.exists());
+    let pass = v.file("typed", &format!("{secret}\n"));
+    let entry = crate::util::incident_json("2026-03-01T10:00:00Z", "typed at a terminal");
+    crate::util::run_with_stdin(v.command_with(&pass, &["add", "--json", "-"]), &entry).ok();
+    let screen = at_terminal(&v, "list", &[("Passphrase:", secret)]);
+    assert!(screen.contains("typed at a terminal"), "{screen}");
+    assert!(
+        !screen.contains(secret),
+        "the passphrase was echoed: {screen}"
+    );
+}

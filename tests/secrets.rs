@@ -228,8 +228,7 @@ fn at_terminal(v: &Vault, args: &str, answers: &[(&str, &str)]) -> String {
     drop(stdin);
     child.wait().unwrap();
     reader.join().unwrap();
-    let text = screen.lock().unwrap().clone();
-    text
+    Arc::try_unwrap(screen).unwrap().into_inner().unwrap()
 }
 
 #[test]

@@ -143,36 +143,14 @@ impl Journal {
     /// With [`Verify::Keyed`] stored leaves and ciphertext hashes are used
     /// as they are instead of being recomputed (see [`Verify`]).
     pub fn open_rows(&mut self, rows: &[LogRow], verify: Verify) -> Result<Vec<Record>> {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(4);
-        let chunk = rows.len().div_ceil(threads).max(1);
         let first_prev = self.head;
         let this: &Journal = self;
-        let candidates: Vec<Option<Candidate>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = rows
-                .chunks(chunk)
-                .enumerate()
-                .map(|(c, part)| {
-                    let start = c * chunk;
-                    scope.spawn(move || {
-                        part.iter()
-                            .enumerate()
-                            .map(|(i, row)| {
-                                let prev = match start + i {
-                                    0 => Some(first_prev),
-                                    k => rows[k - 1].head.as_slice().try_into().ok(),
-                                };
-                                prev.and_then(|prev| this.candidate(row, &prev, verify))
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().expect("verification thread panicked"))
-                .collect()
+        let candidates = crate::parallel::map(rows, |k, row| {
+            let prev = match k {
+                0 => Some(first_prev),
+                k => rows[k - 1].head.as_slice().try_into().ok(),
+            };
+            prev.and_then(|prev| this.candidate(row, &prev, verify))
         });
         let mut records = Vec::with_capacity(rows.len());
         for (row, candidate) in rows.iter().zip(candidates) {

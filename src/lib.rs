@@ -17,6 +17,7 @@ mod entries;
 pub mod error;
 mod journal;
 pub mod model;
+mod parallel;
 pub mod query;
 pub mod state;
 pub mod store;
@@ -333,10 +334,14 @@ fn replay_once(
     let mut batch = Vec::with_capacity(REPLAY_BATCH);
     let mut flush = |journal: &mut Journal, batch: &mut Vec<store::LogRow>| -> Result<()> {
         let first = journal.seq() + 1;
-        for (i, record) in journal.open_rows(batch, verify)?.into_iter().enumerate() {
+        let records = journal.open_rows(batch, verify)?;
+        let haystacks = parallel::map(&records, |_, record| {
+            record.event.incident().map(query::haystack)
+        });
+        for (i, (record, haystack)) in records.into_iter().zip(haystacks).enumerate() {
             let seq = first + i as u64;
             state
-                .apply(seq, record)
+                .apply_with(seq, record, haystack)
                 .map_err(|_| Error::tampered(seq, "event does not fit the diary before it"))?;
         }
         batch.clear();

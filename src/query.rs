@@ -48,7 +48,25 @@ pub(crate) fn haystack(incident: &Incident) -> String {
     if let Some(breach) = &incident.breach {
         parts.push(&breach.condition);
     }
-    parts.join("\n").to_lowercase()
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for part in parts {
+        push_lowercase(&mut out, part);
+        out.push('\n');
+    }
+    out
+}
+
+/// Appends `text` lower-cased. ASCII text (most entries) takes a byte-wise
+/// path several times faster than Unicode case mapping, which matters
+/// because every incident is lower-cased on every unlock.
+fn push_lowercase(out: &mut String, text: &str) {
+    if text.is_ascii() {
+        let start = out.len();
+        out.push_str(text);
+        out[start..].make_ascii_lowercase();
+    } else {
+        out.push_str(&text.to_lowercase());
+    }
 }
 
 impl Filter {
@@ -104,5 +122,22 @@ impl Filter {
             .collect();
         hits.sort_by_key(|rec| (rec.current().occurred_at, rec.number));
         hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn haystack_lowercases_every_script() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-03-01T10:00:00Z").unwrap();
+        let mut inc = Incident::new(at, "Grzegorz BRZĘCZYSZCZYKIEWICZ called");
+        inc.title = "Text from FATIMA".into();
+        inc.tags = vec!["ΣΟΦΙΑ".into()];
+        let hay = haystack(&inc);
+        assert!(hay.contains("text from fatima"));
+        assert!(hay.contains("brzęczyszczykiewicz called"));
+        assert!(hay.contains("σοφια"));
     }
 }

@@ -196,13 +196,30 @@ impl State {
 
     /// Applies a verified record at log position `seq`.
     pub(crate) fn apply(&mut self, seq: u64, record: Record) -> Result<(), Rejection> {
+        self.apply_with(seq, record, None)
+    }
+
+    /// [`State::apply`] with the search text of an incident event already
+    /// made (unlock makes them on all cores).
+    pub(crate) fn apply_with(
+        &mut self,
+        seq: u64,
+        record: Record,
+        haystack: Option<String>,
+    ) -> Result<(), Rejection> {
         self.admit(&record.event)?;
+        let mut haystack = haystack;
+        let mut search_text = |incident: &Incident| {
+            haystack
+                .take()
+                .unwrap_or_else(|| crate::query::haystack(incident))
+        };
         let at = record.recorded_at;
         match record.event {
             Event::IncidentCreate { id, incident } => {
                 let number = self.incidents.len() as u32 + 1;
                 self.by_id.insert(id, self.incidents.len());
-                let haystack = crate::query::haystack(&incident);
+                let haystack = search_text(&incident);
                 let version = Version {
                     seq,
                     recorded_at: at,
@@ -223,7 +240,7 @@ impl State {
                 reason,
             } => {
                 let record = &mut self.incidents[self.by_id[&id]];
-                record.haystack = crate::query::haystack(&incident);
+                record.haystack = search_text(&incident);
                 record.versions.push(Version {
                     seq,
                     recorded_at: at,

@@ -85,6 +85,18 @@ pub enum Event {
     },
 }
 
+impl Event {
+    /// The incident version this event records, if it records one.
+    pub fn incident(&self) -> Option<&Incident> {
+        match self {
+            Event::IncidentCreate { incident, .. } | Event::IncidentAmend { incident, .. } => {
+                Some(incident)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// The sealed plaintext of one log row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -27,7 +27,7 @@ pub enum Command {
         /// Argon2id memory in MiB (default: calibrated, about 64).
         #[arg(long, value_name = "MIB")]
         kdf_memory: Option<u32>,
-        /// Argon2id passes (default: calibrated to about 0.7 s).
+        /// Argon2id passes (default: calibrated to about 0.6 s).
         #[arg(long, value_name = "N")]
         kdf_time: Option<u32>,
     },

@@ -29,6 +29,9 @@ pub const DEFAULT_ITERATIONS: u32 = 3;
 const MAX_MEMORY_KIB: u32 = 2 * 1024 * 1024;
 const MAX_ITERATIONS: u32 = 64;
 const MAX_PARALLELISM: u32 = 8;
+/// Calibration never chooses more passes than this (64 MiB x 10 passes is
+/// far above the OWASP minimum); a noisy timing must not make unlock slow.
+const MAX_CALIBRATED_ITERATIONS: u32 = 10;
 
 /// Why a KDF header was refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -150,30 +153,41 @@ fn argon2id_into(
 }
 
 /// Chooses parameters so that one derivation takes about `target` on this
-/// device: starts from 64 MiB, scales the passes, and lowers the memory only
-/// when even 2 passes would be too slow. Never below the floors.
+/// device: 64 MiB and as many passes as fit, or less memory and 2 passes
+/// when even that is too slow. Never below the floors.
 ///
-/// The probe runs twice and the faster run counts: the first run on a cold
-/// process pays for page faults and clock ramp-up, and a single noisy probe
-/// chose 3 passes (0.3 s) where 6 were right on the development machine.
+/// A derivation costs a fixed part (allocating and faulting in 64 MiB of
+/// fresh memory, which in a fresh process is paid at every unlock) plus a
+/// part per pass. Timing 2 and 4 passes separates the two; on the
+/// development VM the fixed part was about 150 ms, and a one-point estimate
+/// that ignored it chose 2 passes (0.35 s) where 6 were right. Each point is
+/// the faster of two runs, to damp scheduling noise.
 pub fn calibrate(target: Duration) -> KdfParams {
-    const PROBE_PASSES: u32 = 2;
-    let probe = KdfParams::new(DEFAULT_MEMORY_KIB, PROBE_PASSES).expect("defaults are in range");
-    let per_pass = (0..2)
-        .map(|_| {
-            let started = Instant::now();
-            let _ = probe.derive(&Passphrase::new("calibration".into()));
-            started.elapsed().as_secs_f64() / f64::from(PROBE_PASSES)
-        })
-        .fold(f64::MAX, f64::min)
-        .max(1e-6);
+    let time = |passes: u32| -> f64 {
+        let probe = KdfParams::new(DEFAULT_MEMORY_KIB, passes).expect("defaults are in range");
+        (0..2)
+            .map(|_| {
+                let started = Instant::now();
+                let _ = probe.derive(&Passphrase::new("calibration".into()));
+                started.elapsed().as_secs_f64()
+            })
+            .fold(f64::MAX, f64::min)
+    };
+    let (two, four) = (time(2), time(4));
+    let per_pass = ((four - two) / 2.0).max(two / 8.0).max(1e-6);
+    let fixed = (two - 2.0 * per_pass).max(0.0);
     let target = target.as_secs_f64();
-    let passes = (target / per_pass).round();
+    // Rounded down and capped: on a noisy machine an over-estimate would make
+    // every unlock slow, an under-estimate only costs some attacker effort.
+    let passes = ((target - fixed) / per_pass).floor();
     let (memory_kib, iterations) = if passes >= f64::from(MIN_ITERATIONS) {
-        (DEFAULT_MEMORY_KIB, (passes as u32).min(MAX_ITERATIONS))
+        (
+            DEFAULT_MEMORY_KIB,
+            (passes as u32).min(MAX_CALIBRATED_ITERATIONS),
+        )
     } else {
-        let scale = target / (per_pass * f64::from(MIN_ITERATIONS));
-        let memory = (f64::from(DEFAULT_MEMORY_KIB) * scale) as u32;
+        // Memory scales both parts: shrink it until 2 passes fit.
+        let memory = (f64::from(DEFAULT_MEMORY_KIB) * target / two) as u32;
         (memory.max(MIN_MEMORY_KIB), MIN_ITERATIONS)
     };
     KdfParams::new(memory_kib, iterations).expect("calibrated values are clamped into range")

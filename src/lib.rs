@@ -425,4 +425,32 @@ mod tests {
             .unwrap();
         }
     }
+
+    /// Two programs on one vault: the second to write is refused instead of
+    /// forking the chain, and after a reload it sees and extends the log.
+    #[test]
+    fn a_stale_handle_gets_a_conflict_then_reloads() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("v");
+        let pass = Passphrase::new("pw".into());
+        let kdf = KdfParams::new(crypto::kdf::MIN_MEMORY_KIB, 2).unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2025-06-01T10:00:00Z").unwrap();
+        let (mut first, _) = Diary::create(&dir, &pass, kdf, clock()).unwrap();
+        let mut second = Diary::unlock(&dir, &pass, clock()).unwrap();
+        first
+            .add_incident(Incident::new(at, "from the first"))
+            .unwrap();
+        assert!(matches!(
+            second.add_incident(Incident::new(at, "from the second")),
+            Err(Error::Conflict)
+        ));
+        second.reload().unwrap();
+        assert_eq!(second.state().incidents().len(), 1);
+        second
+            .add_incident(Incident::new(at, "from the second"))
+            .unwrap();
+        drop((first, second));
+        let reopened = Diary::unlock(&dir, &pass, clock()).unwrap();
+        assert_eq!(reopened.check().unwrap().incidents, 2);
+    }
 }

@@ -12,5 +12,6 @@ pub mod random;
 pub mod record;
 pub mod recovery;
 pub mod secret;
+pub mod stream;
 
 pub use secret::{Passphrase, SecretKey};

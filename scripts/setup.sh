@@ -8,6 +8,7 @@ apt_packages=(
   pkg-config
   util-linux        # mount/umount: the full-disk test mounts a small tmpfs (as root)
   bsdutils          # script: a real terminal for the passphrase-prompt test
+  libimage-exiftool-perl  # exiftool: writes EXIF into test photos
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

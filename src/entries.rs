@@ -20,11 +20,11 @@ pub struct IncidentRef {
     pub number: u32,
 }
 
-fn new_id() -> Id {
+pub(crate) fn new_id() -> Id {
     Id::from_bytes(crypto::random::bytes())
 }
 
-fn require_reason(reason: &str) -> Result<()> {
+pub(crate) fn require_reason(reason: &str) -> Result<()> {
     if reason.trim().is_empty() {
         return Err(Error::invalid(
             "reason",
@@ -179,7 +179,7 @@ impl Diary {
 
     /// Seals `events` after the current tip and commits them in one
     /// transaction; only then is the in-memory state updated.
-    fn commit(&mut self, events: Vec<Event>, durability: Durability) -> Result<()> {
+    pub(crate) fn commit(&mut self, events: Vec<Event>, durability: Durability) -> Result<()> {
         for event in &events {
             self.state.admit(event).map_err(rejection_error)?;
         }
@@ -222,5 +222,11 @@ fn rejection_error(rejection: Rejection) -> Error {
             Error::invalid("incident", "was withdrawn and can no longer be changed")
         }
         Rejection::DuplicateId => Error::invalid("id", "already in use"),
+        Rejection::UnknownExhibit(id) => Error::NotFound {
+            what: "exhibit",
+            key: id.to_hex(),
+        },
+        Rejection::ExhibitDeleted(_) => Error::invalid("exhibit", "was already deleted"),
+        Rejection::ExhibitNumber => Error::invalid("number", "exhibit numbers must follow on"),
     }
 }

@@ -49,7 +49,7 @@ pub enum Error {
     WrongRecoveryKey,
     /// The recovery key text is malformed or mistyped.
     #[error("{0}")]
-    RecoveryKeyText(#[from] RecoveryKeyError),
+    RecoveryKeyText(RecoveryKeyError),
     /// There is no vault where one was expected.
     #[error("no diary vault at {} (create one with `diary init`)", .0.display())]
     NotAVault(PathBuf),
@@ -69,7 +69,7 @@ pub enum Error {
     Damaged(String),
     /// Input broke a rule; nothing was written.
     #[error("invalid input: {0}")]
-    Invalid(#[from] ValidationError),
+    Invalid(ValidationError),
     /// An object that does not exist was named.
     #[error("no {what} {key}")]
     NotFound {
@@ -116,6 +116,20 @@ impl Error {
 
     pub(crate) fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Error::Invalid(ValidationError::new(field, message))
+    }
+}
+
+// Written out rather than `#[from]`, which would also make the inner error the
+// `source` and print its message twice in an error chain.
+impl From<ValidationError> for Error {
+    fn from(err: ValidationError) -> Self {
+        Error::Invalid(err)
+    }
+}
+
+impl From<RecoveryKeyError> for Error {
+    fn from(err: RecoveryKeyError) -> Self {
+        Error::RecoveryKeyText(err)
     }
 }
 

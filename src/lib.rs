@@ -15,6 +15,8 @@ pub mod clock;
 pub mod crypto;
 mod entries;
 pub mod error;
+mod exhibits;
+pub mod file_claims;
 mod journal;
 pub mod model;
 mod parallel;
@@ -33,6 +35,7 @@ use crypto::keyslot::{self, SLOT_COUNT, SlotContext, SlotKind};
 use crypto::{Passphrase, SecretKey, chain::Hash};
 pub use entries::IncidentRef;
 pub use error::{Error, ErrorCode, Result};
+pub use exhibits::{ExhibitFault, ExhibitRef};
 use journal::{Journal, Verify};
 use state::State;
 use store::{Header, Store};
@@ -69,6 +72,8 @@ pub struct CheckReport {
     pub head: Hash,
     /// Incidents, withdrawn ones included.
     pub incidents: usize,
+    /// Exhibit files decrypted and hashed (deleted exhibits have none).
+    pub exhibits: usize,
 }
 
 impl Diary {
@@ -200,7 +205,7 @@ impl Diary {
         clock: Box<dyn Clock>,
     ) -> Result<Diary> {
         let (journal, state) = replay(&store, &vault_key, header.vault_id, Verify::Keyed)?;
-        Ok(Diary {
+        let diary = Diary {
             store,
             journal,
             state,
@@ -208,7 +213,9 @@ impl Diary {
             vault_key,
             vault_id: header.vault_id,
             unlocked,
-        })
+        };
+        diary.remove_orphan_files();
+        Ok(diary)
     }
 
     /// Locks the diary: keys and decrypted state are dropped (keys are wiped).
@@ -247,10 +254,19 @@ impl Diary {
             return Err(Error::Damaged("the vault id changed".into()));
         }
         let (journal, state) = replay(&self.store, &self.vault_key, self.vault_id, Verify::Full)?;
+        let (exhibits, faults) = self.check_exhibits()?;
+        if !faults.is_empty() {
+            let list: Vec<String> = faults
+                .iter()
+                .map(|f| format!("exhibit {}: {}", f.label, f.problem))
+                .collect();
+            return Err(Error::Damaged(list.join("; ")));
+        }
         Ok(CheckReport {
             entries: journal.seq(),
             head: journal.head(),
             incidents: state.incidents().len(),
+            exhibits,
         })
     }
 

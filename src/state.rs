@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::model::{CaseProfile, Event, Id, Incident, Order, Person, Record, RiskCheck};
+use crate::model::{CaseProfile, Event, Exhibit, Id, Incident, Order, Person, Record, RiskCheck};
 
 /// One version of an incident: the original or an amendment.
 #[derive(Debug, Clone)]
@@ -82,6 +82,19 @@ pub struct Entry<T> {
     pub value: T,
 }
 
+/// An exhibit with its id, when it was added and whether it was deleted.
+#[derive(Debug, Clone)]
+pub struct ExhibitRecord {
+    /// Random id; also the name of its attachment file.
+    pub id: Id,
+    /// When it was added (the import time).
+    pub recorded_at: DateTime<FixedOffset>,
+    /// What was attached.
+    pub exhibit: Exhibit,
+    /// Set when the victim deleted it (the file is gone, the record stays).
+    pub deleted: Option<Withdrawal>,
+}
+
 /// Why an event cannot be applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Rejection {
@@ -90,6 +103,9 @@ pub(crate) enum Rejection {
     UnknownOrder { field: String },
     Withdrawn(Id),
     DuplicateId,
+    UnknownExhibit(Id),
+    ExhibitDeleted(Id),
+    ExhibitNumber,
 }
 
 /// Everything the log says, replayed.
@@ -100,6 +116,7 @@ pub struct State {
     persons: Vec<Entry<Person>>,
     orders: Vec<Entry<Order>>,
     risk_checks: Vec<Entry<RiskCheck>>,
+    exhibits: Vec<ExhibitRecord>,
     case: CaseProfile,
 }
 
@@ -132,6 +149,16 @@ impl State {
     /// Risk checks, in order of adding.
     pub fn risk_checks(&self) -> &[Entry<RiskCheck>] {
         &self.risk_checks
+    }
+
+    /// Exhibits in order of adding (deleted ones included, marked).
+    pub fn exhibits(&self) -> &[ExhibitRecord] {
+        &self.exhibits
+    }
+
+    /// One exhibit by number.
+    pub fn exhibit(&self, number: u32) -> Option<&ExhibitRecord> {
+        self.exhibits.get((number as usize).checked_sub(1)?)
     }
 
     /// The case profile (empty until set).
@@ -167,7 +194,8 @@ impl State {
         let taken = self.by_id.contains_key(&id)
             || self.persons.iter().any(|p| p.id == id)
             || self.orders.iter().any(|o| o.id == id)
-            || self.risk_checks.iter().any(|r| r.id == id);
+            || self.risk_checks.iter().any(|r| r.id == id)
+            || self.exhibits.iter().any(|e| e.id == id);
         if taken {
             Err(Rejection::DuplicateId)
         } else {
@@ -191,6 +219,19 @@ impl State {
             | Event::OrderAdd { id, .. }
             | Event::RiskAdd { id, .. } => self.fresh(*id),
             Event::CaseSet { .. } => Ok(()),
+            Event::ExhibitAdd { id, exhibit } => {
+                self.fresh(*id)?;
+                self.live_incident(exhibit.incident)?;
+                if exhibit.number as usize != self.exhibits.len() + 1 {
+                    return Err(Rejection::ExhibitNumber);
+                }
+                Ok(())
+            }
+            Event::ExhibitDelete { id, .. } => match self.exhibits.iter().find(|e| e.id == *id) {
+                None => Err(Rejection::UnknownExhibit(*id)),
+                Some(e) if e.deleted.is_some() => Err(Rejection::ExhibitDeleted(*id)),
+                Some(_) => Ok(()),
+            },
         }
     }
 
@@ -271,6 +312,21 @@ impl State {
                 recorded_at: at,
                 value: check,
             }),
+            Event::ExhibitAdd { id, exhibit } => self.exhibits.push(ExhibitRecord {
+                id,
+                recorded_at: at,
+                exhibit,
+                deleted: None,
+            }),
+            Event::ExhibitDelete { id, reason } => {
+                if let Some(e) = self.exhibits.iter_mut().find(|e| e.id == id) {
+                    e.deleted = Some(Withdrawal {
+                        seq,
+                        recorded_at: at,
+                        reason,
+                    });
+                }
+            }
         }
         Ok(())
     }

@@ -6,6 +6,8 @@ mod util;
 
 /// Malformed and invalid input: exit 2, the field named, nothing written.
 mod bad_input;
+/// Attachments: import, listing, extraction, damage, orphans, faults.
+mod exhibits;
 /// SIGKILL during writes and a full disk: nothing acknowledged is lost.
 mod faults;
 /// Creating, adding, listing, showing, amending, withdrawing, searching.

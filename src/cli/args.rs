@@ -90,6 +90,34 @@ pub enum Command {
         #[arg(long)]
         reason: String,
     },
+    /// Attach files (photos, screenshots, audio, video, documents) to an incident as exhibits.
+    Attach {
+        /// Incident number or id.
+        incident: String,
+        /// Files to attach, in order (each gets the next exhibit number).
+        #[arg(required = true, num_args = 1..)]
+        files: Vec<PathBuf>,
+        /// Description (applies to every file given).
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// List exhibits: number, incident, name, size, type, SHA-256, capture time.
+    Exhibits {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write an exhibit's original bytes to a file, verifying its SHA-256.
+    Extract {
+        /// Exhibit, e.g. JS/3 or 3.
+        exhibit: String,
+        /// Where to write it.
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// Replace PATH if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Perpetrators, witnesses and others.
     #[command(subcommand)]
     Person(PersonCommand),

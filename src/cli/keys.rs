@@ -83,6 +83,10 @@ pub fn check(session: &mut Session) -> Result<()> {
     println!("log: {} entries verified, chain complete", report.entries);
     println!("chain head: {}", hex::encode(report.head));
     println!("incidents: {}", report.incidents);
+    println!(
+        "exhibits: {} decrypted and hashed, all match",
+        report.exhibits
+    );
     println!("PASS");
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! input; 3 wrong passphrase or recovery key; 4 integrity failure; 5 not found.
 
 mod args;
+mod exhibits;
 mod incidents;
 mod input;
 mod keys;
@@ -132,6 +133,17 @@ fn dispatch(cli: Cli) -> Result<()> {
             fields,
         } => incidents::amend(&mut ctx, &incident, json, &reason, fields),
         Command::Withdraw { incident, reason } => incidents::withdraw(&mut ctx, &incident, &reason),
+        Command::Attach {
+            incident,
+            files,
+            description,
+        } => exhibits::attach(&mut ctx, &incident, &files, &description),
+        Command::Exhibits { json } => exhibits::list(&mut ctx, json),
+        Command::Extract {
+            exhibit,
+            out,
+            force,
+        } => exhibits::extract(&mut ctx, &exhibit, &out, force),
         Command::Person(cmd) => profile::person(&mut ctx, cmd),
         Command::Order(cmd) => profile::order(&mut ctx, cmd),
         Command::Case(cmd) => profile::case(&mut ctx, cmd),

@@ -13,6 +13,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use super::case::CaseProfile;
+use super::exhibit::Exhibit;
 use super::id::Id;
 use super::incident::Incident;
 use super::order::Order;
@@ -74,6 +75,23 @@ pub enum Event {
         id: Id,
         /// The order.
         order: Order,
+    },
+    /// A file attached to an incident as an exhibit.
+    #[serde(rename = "exhibit.add")]
+    ExhibitAdd {
+        /// Exhibit id (also the attachment file's name).
+        id: Id,
+        /// The exhibit.
+        exhibit: Exhibit,
+    },
+    /// An exhibit deliberately deleted by the victim: its file is removed,
+    /// its record (number, name, hash) stays and is counted.
+    #[serde(rename = "exhibit.delete")]
+    ExhibitDelete {
+        /// Exhibit deleted.
+        id: Id,
+        /// Why.
+        reason: String,
     },
     /// A risk check recorded.
     #[serde(rename = "risk.add")]

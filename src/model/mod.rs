@@ -3,6 +3,7 @@
 
 pub mod case;
 pub mod event;
+pub mod exhibit;
 pub mod id;
 pub mod incident;
 pub mod order;
@@ -13,6 +14,7 @@ pub mod vocabulary;
 
 pub use case::CaseProfile;
 pub use event::{Event, Record};
+pub use exhibit::{Exhibit, FileClaims, FileKey};
 pub use id::Id;
 pub use incident::{Breach, Incident, PoliceReport, TimePrecision};
 pub use order::{Order, OrderType};

@@ -5,6 +5,7 @@
 //! slots, the append-only log and the sealed tip, and it makes every user
 //! action one durable transaction.
 
+mod attachment;
 mod error;
 mod header;
 mod log;
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use attachment::{ATT_DIR, ORPHAN_AGE};
 pub use error::StoreError;
 pub use header::Header;
 pub use log::{Durability, LogRow, Sealed};
@@ -161,7 +163,7 @@ fn restrict_file(_: &Path) -> Result<(), StoreError> {
 }
 
 /// Makes a rename durable (POSIX needs the directory fsynced).
-fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+pub(crate) fn sync_dir(dir: &Path) -> Result<(), StoreError> {
     #[cfg(unix)]
     fs::File::open(dir)?.sync_all()?;
     #[cfg(not(unix))]

@@ -1,0 +1,303 @@
+//! Exhibits: attaching files, extracting the originals, checking them.
+
+use std::fs::{self, File};
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use crate::crypto::SecretKey;
+use crate::crypto::stream::{self, StreamError};
+use crate::entries::{new_id, require_reason};
+use crate::error::{Error, Result};
+use crate::file_claims::{self, PEEK_LEN};
+use crate::model::exhibit::{self, Exhibit, FileKey};
+use crate::model::{Event, Id};
+use crate::state::ExhibitRecord;
+use crate::store::Durability;
+use crate::{Diary, crypto};
+
+/// The id and number given to a new exhibit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExhibitRef {
+    /// Random id.
+    pub id: Id,
+    /// Number in order of adding (`JS/<number>`).
+    pub number: u32,
+}
+
+/// An exhibit that failed `check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExhibitFault {
+    /// Exhibit label, e.g. `JS/3`.
+    pub label: String,
+    /// What is wrong.
+    pub problem: String,
+}
+
+fn file_error(path: &Path, err: io::Error) -> Error {
+    match err.kind() {
+        io::ErrorKind::NotFound => Error::NotFound {
+            what: "file",
+            key: path.display().to_string(),
+        },
+        io::ErrorKind::PermissionDenied => Error::invalid(
+            "file",
+            format!("{} cannot be read (permission denied)", path.display()),
+        ),
+        _ => Error::invalid("file", format!("{} cannot be read: {err}", path.display())),
+    }
+}
+
+fn stream_error(err: StreamError) -> Error {
+    match err {
+        StreamError::Io(e)
+            if e.raw_os_error() == Some(28) || e.kind() == io::ErrorKind::StorageFull =>
+        {
+            Error::DiskFull
+        }
+        StreamError::Io(e) => Error::Storage(e.to_string()),
+        StreamError::TooLarge => Error::invalid("file", "is too large"),
+        other => Error::Damaged(other.to_string()),
+    }
+}
+
+impl Diary {
+    /// Encrypts the file at `path` into the vault as the next exhibit of
+    /// `incident`. The file is read once: its type and EXIF claims come from
+    /// the first bytes, its SHA-256 from the same pass that encrypts it. The
+    /// exhibit exists only once its event is committed, after the encrypted
+    /// file is durable.
+    pub fn attach(&mut self, incident: Id, path: &Path, description: &str) -> Result<ExhibitRef> {
+        if let Some(rec) = self.state.incident(incident)
+            && rec.withdrawn.is_some()
+        {
+            return Err(Error::invalid(
+                "incident",
+                "was withdrawn; exhibits cannot be added to it",
+            ));
+        }
+        let meta = fs::metadata(path).map_err(|e| file_error(path, e))?;
+        if meta.is_dir() {
+            return Err(Error::invalid(
+                "file",
+                format!("{} is a folder, not a file", path.display()),
+            ));
+        }
+        let mut file = BufReader::with_capacity(
+            256 * 1024,
+            File::open(path).map_err(|e| file_error(path, e))?,
+        );
+        let mut head = Vec::with_capacity(PEEK_LEN);
+        (&mut file)
+            .take(PEEK_LEN as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| file_error(path, e))?;
+        let original_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let id = new_id();
+        let key = SecretKey::random();
+        let store = &self.store;
+        let digest = store
+            .put_attachment(&id.0, |out| {
+                let digest = stream::seal(
+                    &key,
+                    &id.0,
+                    &mut io::Cursor::new(&head).chain(&mut file),
+                    out,
+                )?;
+                if digest.size != meta.len() {
+                    return Err(StreamError::Io(io::Error::other(
+                        "the file changed size while it was being read; nothing was saved",
+                    )));
+                }
+                Ok(digest)
+            })
+            .map_err(|e| match e {
+                StreamError::Io(e) if e.kind() == io::ErrorKind::Other => {
+                    Error::invalid("file", e.to_string())
+                }
+                other => stream_error(other),
+            })?;
+        let exhibit = Exhibit {
+            incident,
+            number: self.state.exhibits().len() as u32 + 1,
+            file_key: FileKey(*key.expose_secret()),
+            original_name,
+            size: digest.size,
+            sha256: digest.sha256,
+            media_type: file_claims::media_type(&head),
+            description: description.to_string(),
+            claims: file_claims::claims(&head),
+        };
+        let number = exhibit.number;
+        let committed = exhibit
+            .validate()
+            .map_err(Error::from)
+            .and_then(|()| self.commit(vec![Event::ExhibitAdd { id, exhibit }], Durability::Full));
+        if let Err(err) = committed {
+            let _ = self.store.remove_attachment(&id.0);
+            return Err(err);
+        }
+        Ok(ExhibitRef { id, number })
+    }
+
+    /// The exhibit label (`JS/3`) of a number, with the case's prefix.
+    pub fn exhibit_label(&self, number: u32) -> String {
+        exhibit::label(&self.state.case().exhibit_prefix, number)
+    }
+
+    /// Finds an exhibit by label (`JS/3`, `JS_3` or `3`).
+    pub fn find_exhibit(&self, label: &str) -> Result<&ExhibitRecord> {
+        exhibit::parse_label(label)
+            .and_then(|n| self.state.exhibit(n))
+            .ok_or_else(|| Error::NotFound {
+                what: "exhibit",
+                key: label.to_string(),
+            })
+    }
+
+    /// Writes the original bytes of exhibit `number` to `out`, checking them
+    /// against the recorded SHA-256 as they are written. The result appears
+    /// under `out` only when complete and verified. An existing `out` is
+    /// replaced only with `force`.
+    pub fn extract(&self, number: u32, out: &Path, force: bool) -> Result<()> {
+        let rec = self.exhibit_by_number(number)?;
+        if out.exists() && !force {
+            return Err(Error::invalid(
+                "out",
+                format!(
+                    "{} already exists (use --force to replace it)",
+                    out.display()
+                ),
+            ));
+        }
+        let tmp = partial_path(out);
+        let result = (|| {
+            let file = File::create_new(&tmp).map_err(|e| {
+                Error::invalid("out", format!("cannot write {}: {e}", tmp.display()))
+            })?;
+            let mut writer = BufWriter::with_capacity(256 * 1024, file);
+            self.open_exhibit(rec, &mut writer)?;
+            let file = writer
+                .into_inner()
+                .map_err(|e| Error::Storage(e.into_error().to_string()))?;
+            file.sync_all().map_err(|e| Error::Storage(e.to_string()))?;
+            fs::rename(&tmp, out).map_err(|e| Error::Storage(e.to_string()))
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    /// Deletes an exhibit at the victim's explicit request: the deletion is
+    /// logged with its reason, the record (number, name, hash) stays, and the
+    /// encrypted file is removed.
+    pub fn delete_exhibit(&mut self, number: u32, reason: &str) -> Result<()> {
+        require_reason(reason)?;
+        let id = self.exhibit_by_number(number)?.id;
+        self.commit(
+            vec![Event::ExhibitDelete {
+                id,
+                reason: reason.to_string(),
+            }],
+            Durability::Full,
+        )?;
+        // Logged first: a crash here leaves an orphan, removed at a later unlock.
+        let _ = self.store.remove_attachment(&id.0);
+        Ok(())
+    }
+
+    fn exhibit_by_number(&self, number: u32) -> Result<&ExhibitRecord> {
+        let rec = self.state.exhibit(number).ok_or_else(|| Error::NotFound {
+            what: "exhibit",
+            key: self.exhibit_label(number),
+        })?;
+        if rec.deleted.is_some() {
+            return Err(Error::invalid(
+                "exhibit",
+                "was deleted; only its record remains",
+            ));
+        }
+        Ok(rec)
+    }
+
+    /// Decrypts an exhibit into `out`, failing unless size and hash match.
+    fn open_exhibit(&self, rec: &ExhibitRecord, out: &mut impl Write) -> Result<()> {
+        let label = self.exhibit_label(rec.exhibit.number);
+        let damaged = |problem: &str| Error::Damaged(format!("exhibit {label}: {problem}"));
+        let file = self
+            .store
+            .open_attachment(&rec.id.0)
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::NotFound => damaged("its file is missing"),
+                _ => Error::Storage(e.to_string()),
+            })?;
+        let key = SecretKey::from_bytes(rec.exhibit.file_key.0);
+        let digest = stream::open(
+            &key,
+            &rec.id.0,
+            &mut BufReader::with_capacity(256 * 1024, file),
+            out,
+        )
+        .map_err(|e| match e {
+            StreamError::Io(e) => Error::Storage(e.to_string()),
+            StreamError::WrongAttachment => damaged("its file was swapped with another exhibit's"),
+            other => damaged(&other.to_string()),
+        })?;
+        if digest.size != rec.exhibit.size || digest.sha256 != rec.exhibit.sha256 {
+            return Err(damaged(
+                "the decrypted file does not match its recorded SHA-256",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Decrypts and hashes every exhibit that was not deleted.
+    pub fn check_exhibits(&self) -> Result<(usize, Vec<ExhibitFault>)> {
+        let mut faults = Vec::new();
+        let mut checked = 0;
+        for rec in self.state.exhibits().iter().filter(|e| e.deleted.is_none()) {
+            checked += 1;
+            match self.open_exhibit(rec, &mut io::sink()) {
+                Ok(()) => {}
+                Err(Error::Damaged(problem)) => faults.push(ExhibitFault {
+                    label: self.exhibit_label(rec.exhibit.number),
+                    problem: problem
+                        .split_once(": ")
+                        .map(|(_, p)| p.to_string())
+                        .unwrap_or(problem),
+                }),
+                Err(other) => return Err(other),
+            }
+        }
+        Ok((checked, faults))
+    }
+
+    /// Removes attachment files that no live exhibit references (interrupted
+    /// imports, finished deletions), if older than [`crate::store::ORPHAN_AGE`].
+    pub(crate) fn remove_orphan_files(&self) -> usize {
+        let live: std::collections::HashSet<[u8; 16]> = self
+            .state
+            .exhibits()
+            .iter()
+            .filter(|e| e.deleted.is_none())
+            .map(|e| e.id.0)
+            .collect();
+        let now = std::time::SystemTime::from(self.clock.now());
+        self.store
+            .remove_orphans(|id| live.contains(id), now)
+            .unwrap_or(0)
+    }
+}
+
+/// `report.pdf` -> `.report.pdf.partial-<random>` beside it.
+fn partial_path(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tag = hex::encode(crypto::random::bytes::<4>());
+    out.with_file_name(format!(".{name}.partial-{tag}"))
+}

@@ -1,0 +1,129 @@
+//! Attachment files: `att/<32 hex>.ida` beside the database.
+//!
+//! A file is written under a temporary name, fsynced, renamed into place and
+//! the folder fsynced, all before the log event that references it is
+//! committed; so a referenced file is always complete, and a crash leaves at
+//! worst an unreferenced file, removed at a later unlock.
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter};
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use super::{Store, sync_dir};
+
+/// Folder of the attachment files inside the vault.
+pub const ATT_DIR: &str = "att";
+const EXT: &str = "ida";
+const TMP_EXT: &str = "ida-tmp";
+
+/// Unreferenced files younger than this are left alone at unlock: another
+/// program may be importing them right now.
+pub const ORPHAN_AGE: Duration = Duration::from_secs(10 * 60);
+
+/// Owner-only folder (0700 on Unix), like the vault folder itself.
+fn create_private_dir(dir: &std::path::Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// A new owner-only file (0600 on Unix); fails if it exists.
+fn create_private_file(path: &std::path::Path) -> io::Result<File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+impl Store {
+    fn att_dir(&self) -> PathBuf {
+        self.dir.join(ATT_DIR)
+    }
+
+    /// Where the file of attachment `id` lives.
+    pub fn attachment_path(&self, id: &[u8; 16]) -> PathBuf {
+        self.att_dir().join(format!("{}.{EXT}", hex::encode(id)))
+    }
+
+    /// Writes attachment `id` through `write`, then makes it durable and
+    /// visible under its final name. On any error nothing is left behind.
+    pub fn put_attachment<T, E: From<io::Error>>(
+        &self,
+        id: &[u8; 16],
+        write: impl FnOnce(&mut BufWriter<File>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        create_private_dir(&self.att_dir())?;
+        let tmp = self
+            .att_dir()
+            .join(format!("{}.{TMP_EXT}", hex::encode(id)));
+        let result = (|| {
+            let mut out = BufWriter::with_capacity(256 * 1024, create_private_file(&tmp)?);
+            let value = write(&mut out)?;
+            let file = out.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()?;
+            drop(file);
+            fs::rename(&tmp, self.attachment_path(id))?;
+            sync_dir(&self.att_dir())
+                .map_err(|_| io::Error::other("could not sync the attachment folder"))?;
+            Ok(value)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    /// Opens the file of attachment `id` for reading.
+    pub fn open_attachment(&self, id: &[u8; 16]) -> io::Result<File> {
+        File::open(self.attachment_path(id))
+    }
+
+    /// Removes the file of attachment `id` (missing is fine).
+    pub fn remove_attachment(&self, id: &[u8; 16]) -> io::Result<()> {
+        match fs::remove_file(self.attachment_path(id)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Removes files in the attachment folder that `keep` does not want and
+    /// that are older than [`ORPHAN_AGE`]: leftovers of interrupted imports
+    /// and of deletions. Returns how many were removed.
+    pub fn remove_orphans(
+        &self,
+        keep: impl Fn(&[u8; 16]) -> bool,
+        now: SystemTime,
+    ) -> io::Result<usize> {
+        let entries = match fs::read_dir(self.att_dir()) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+            other => other?,
+        };
+        let mut removed = 0;
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let id = name
+                .strip_suffix(&format!(".{EXT}"))
+                .and_then(|stem| hex::decode(stem).ok())
+                .and_then(|bytes| <[u8; 16]>::try_from(bytes).ok());
+            if id.is_some_and(|id| keep(&id)) {
+                continue;
+            }
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .map(|t| now.duration_since(t).unwrap_or_default() >= ORPHAN_AGE)
+                .unwrap_or(false);
+            if old && entry.file_type()?.is_file() {
+                fs::remove_file(entry.path())?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+}

@@ -1,0 +1,420 @@
+//! Exhibits end to end: attach, list, extract, check, damage, faults.
+
+use std::process::Command;
+
+use crate::util::{Vault, incident_json, walk};
+
+/// A valid 1x1 JPEG; `exiftool` adds metadata to it in the tests.
+const TINY_JPEG: &str = "FFD8FFE000104A46494600010100000100010000FFDB004300080606070605080707070909080A0C140D0C0B0B0C1912130F141D1A1F1E1D1A1C1C20242E2720222C231C1C2837292C30313434341F27393D38323C2E333432FFC0000B080001000101011100FFC4001F0000010501010101010100000000000000000102030405060708090A0BFFC400B5100002010303020403050504040000017D01020300041105122131410613516107227114328191A1082342B1C11552D1F02433627282090A161718191A25262728292A3435363738393A434445464748494A535455565758595A636465666768696A737475767778797A838485868788898A92939495969798999AA2A3A4A5A6A7A8A9AAB2B3B4B5B6B7B8B9BAC2C3C4C5C6C7C8C9CAD2D3D4D5D6D7D8D9DAE1E2E3E4E5E6E7E8E9EAF1F2F3F4F5F6F7F8F9FAFFDA0008010100003F00D2CF20FFD9";
+
+fn vault_with_incident() -> Vault {
+    let v = Vault::new();
+    v.run(&["case", "set", "--exhibit-prefix", "JS"]).ok();
+    v.add_json(&incident_json(
+        "2026-03-14T18:30:00+00:00",
+        "Car outside the house",
+    ));
+    v
+}
+
+fn bytes(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed;
+    (0..len)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 56) as u8
+        })
+        .collect()
+}
+
+fn write(v: &Vault, name: &str, data: &[u8]) -> std::path::PathBuf {
+    let path = v.tmp.path().join(name);
+    std::fs::write(&path, data).unwrap();
+    path
+}
+
+fn sha256sum(path: &std::path::Path) -> String {
+    let out = Command::new("sha256sum")
+        .arg(path)
+        .output()
+        .expect("sha256sum");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+fn att_files(v: &Vault) -> Vec<std::path::PathBuf> {
+    let dir = v.dir.join("att");
+    if dir.exists() { walk(&dir) } else { Vec::new() }
+}
+
+#[test]
+fn attach_list_and_extract_keep_every_byte() {
+    let v = vault_with_incident();
+    let sizes = [0usize, 1, 65_536, 65_537, 200_000];
+    let files: Vec<_> = sizes
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| write(&v, &format!("file{i}.bin"), &bytes(n, i as u64)))
+        .collect();
+    let mut args = vec!["attach", "1"];
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    args.extend(names.iter().map(String::as_str));
+    args.extend(["--description", "from my phone"]);
+    let out = v.run(&args).ok();
+    assert!(
+        out.stdout.contains("added exhibit JS/1 to incident 1"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("added exhibit JS/5"));
+
+    let list = v.run(&["exhibits", "--json"]).ok().json();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 5);
+    for (i, item) in list.iter().enumerate() {
+        assert_eq!(item["label"], format!("JS/{}", i + 1));
+        assert_eq!(item["size"], sizes[i] as u64);
+        assert_eq!(item["sha256"], sha256sum(&files[i]));
+        assert_eq!(item["original_name"], format!("file{i}.bin"));
+        assert_eq!(item["description"], "from my phone");
+        assert!(
+            item.get("file_key").is_none(),
+            "the key must never be printed"
+        );
+        let target = v.tmp.path().join(format!("out{i}"));
+        v.run(&[
+            "extract",
+            &format!("JS_{}", i + 1),
+            "--out",
+            target.to_str().unwrap(),
+        ])
+        .ok();
+        assert_eq!(
+            std::fs::read(&target).unwrap(),
+            std::fs::read(&files[i]).unwrap()
+        );
+    }
+    let human = v.run(&["exhibits"]).ok().stdout;
+    assert!(human.contains("JS/3") && human.contains(&sha256sum(&files[2])));
+    assert!(
+        v.run(&["check"])
+            .ok()
+            .stdout
+            .contains("exhibits: 5 decrypted and hashed")
+    );
+}
+
+#[test]
+fn extract_never_overwrites_without_force() {
+    let v = vault_with_incident();
+    let file = write(&v, "note.txt", b"the original words");
+    v.run(&["attach", "1", file.to_str().unwrap()]).ok();
+    let target = write(&v, "existing.txt", b"keep me");
+    let out = v
+        .run(&["extract", "JS/1", "--out", target.to_str().unwrap()])
+        .fails_with(2);
+    assert!(out.stderr.contains("--force"));
+    assert_eq!(std::fs::read(&target).unwrap(), b"keep me");
+    v.run(&[
+        "extract",
+        "JS/1",
+        "--out",
+        target.to_str().unwrap(),
+        "--force",
+    ])
+    .ok();
+    assert_eq!(std::fs::read(&target).unwrap(), b"the original words");
+    v.run(&["extract", "JS/9", "--out", "/tmp/never"])
+        .fails_with(5);
+}
+
+#[test]
+fn photo_claims_come_from_exif_and_type_from_content() {
+    let v = vault_with_incident();
+    let photo = write(&v, "IMG_0001.JPG", &hex::decode(TINY_JPEG).unwrap());
+    let status = Command::new("exiftool")
+        .args([
+            "-q",
+            "-overwrite_original",
+            "-DateTimeOriginal=2026:03:14 18:30:05",
+            "-OffsetTimeOriginal=+01:00",
+        ])
+        .args([
+            "-Make=TestCam",
+            "-Model=X1",
+            "-GPSLatitude=51.5",
+            "-GPSLatitudeRef=N",
+            "-GPSLongitude=0.12",
+            "-GPSLongitudeRef=W",
+        ])
+        .arg(&photo)
+        .status()
+        .expect("exiftool");
+    assert!(status.success());
+    let fake = write(
+        &v,
+        "not-a-photo.jpg",
+        b"this is text pretending to be a jpeg",
+    );
+    let garbage = write(
+        &v,
+        "broken.jpg",
+        &[
+            0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x08, b'E', b'x', b'i', b'f', 0, 0, 1, 2, 3,
+        ],
+    );
+    v.run(&[
+        "attach",
+        "1",
+        photo.to_str().unwrap(),
+        fake.to_str().unwrap(),
+        garbage.to_str().unwrap(),
+    ])
+    .ok();
+    let list = v.run(&["exhibits", "--json"]).ok().json();
+    let claims = &list[0]["claims"];
+    assert_eq!(list[0]["media_type"], "image/jpeg");
+    assert_eq!(claims["captured_at"], "2026-03-14 18:30:05");
+    assert_eq!(claims["captured_offset"], "+01:00");
+    assert_eq!(claims["camera_make"], "TestCam");
+    assert_eq!(claims["camera_model"], "X1");
+    assert!((claims["gps_latitude"].as_f64().unwrap() - 51.5).abs() < 1e-9);
+    assert!((claims["gps_longitude"].as_f64().unwrap() + 0.12).abs() < 1e-9);
+    // Stored as given, with no claims.
+    assert_eq!(list[1]["media_type"], "text/plain");
+    assert!(list[1]["claims"]["captured_at"].is_null());
+    assert!(list[2]["claims"]["camera_make"].is_null());
+    assert_eq!(list[2]["size"], 15);
+    assert!(
+        v.run(&["exhibits"])
+            .ok()
+            .stdout
+            .contains("captured 2026-03-14 18:30:05 +01:00 (per the file)")
+    );
+}
+
+/// Every kind of damage to an attachment file is reported by exhibit number, exit 4.
+#[test]
+fn damaged_attachment_files_are_named_by_check() {
+    type Damage = fn(&std::path::Path, &std::path::Path);
+    let cases: [(&str, Damage); 6] = [
+        ("missing", |f, _| std::fs::remove_file(f).unwrap()),
+        ("truncated", |f, _| {
+            let b = std::fs::read(f).unwrap();
+            std::fs::write(f, &b[..b.len() - 100]).unwrap()
+        }),
+        ("extended", |f, _| {
+            let mut b = std::fs::read(f).unwrap();
+            b.extend_from_slice(&[0u8; 64]);
+            std::fs::write(f, b).unwrap()
+        }),
+        ("altered", |f, _| {
+            let mut b = std::fs::read(f).unwrap();
+            b[70_000] ^= 1;
+            std::fs::write(f, b).unwrap()
+        }),
+        ("chunks swapped", |f, _| {
+            let mut b = std::fs::read(f).unwrap();
+            let (a, c) = (64, 64 + 65_536 + 16);
+            let first = b[a..c].to_vec();
+            let second = b[c..c + 65_552].to_vec();
+            b[a..c].copy_from_slice(&second);
+            b[c..c + 65_552].copy_from_slice(&first);
+            std::fs::write(f, b).unwrap()
+        }),
+        ("swapped with another exhibit", |f, other| {
+            let a = std::fs::read(f).unwrap();
+            let b = std::fs::read(other).unwrap();
+            std::fs::write(f, b).unwrap();
+            std::fs::write(other, a).unwrap();
+        }),
+    ];
+    for (name, damage) in cases {
+        let v = vault_with_incident();
+        let big = write(&v, "video.mp4", &bytes(200_000, 1));
+        let small = write(&v, "other.bin", &bytes(300_000, 2));
+        v.run(&[
+            "attach",
+            "1",
+            big.to_str().unwrap(),
+            small.to_str().unwrap(),
+        ])
+        .ok();
+        let list = v.run(&["exhibits", "--json"]).ok().json();
+        let path = |i: usize| {
+            v.dir
+                .join("att")
+                .join(format!("{}.ida", list[i]["id"].as_str().unwrap()))
+        };
+        damage(&path(0), &path(1));
+        let out = v.run(&["check"]).fails_with(4);
+        assert!(
+            out.stderr.contains("exhibit JS/1"),
+            "{name}: {}",
+            out.stderr
+        );
+        let target = v.tmp.path().join("out.mp4");
+        v.run(&["extract", "JS/1", "--out", target.to_str().unwrap()])
+            .fails_with(4);
+        assert!(
+            !target.exists(),
+            "{name}: nothing may be written from a damaged exhibit"
+        );
+        // The diary itself still opens.
+        v.run(&["list"]).ok();
+    }
+}
+
+#[test]
+fn bad_paths_give_clear_errors_and_change_nothing() {
+    let v = vault_with_incident();
+    let before = crate::util::snapshot(&v.dir);
+    let out = v.run(&["attach", "1", "/no/such/photo.jpg"]).fails_with(5);
+    assert!(out.stderr.contains("/no/such/photo.jpg"), "{}", out.stderr);
+    let out = v
+        .run(&["attach", "1", v.tmp.path().to_str().unwrap()])
+        .fails_with(2);
+    assert!(out.stderr.contains("folder"), "{}", out.stderr);
+    let file = write(&v, "x.bin", b"x");
+    v.run(&["attach", "99", file.to_str().unwrap()])
+        .fails_with(5);
+    assert_eq!(crate::util::snapshot(&v.dir), before);
+}
+
+#[test]
+fn withdrawn_incidents_keep_their_exhibits_and_take_no_new_ones() {
+    let v = vault_with_incident();
+    let file = write(&v, "a.txt", b"evidence");
+    v.run(&["attach", "1", file.to_str().unwrap()]).ok();
+    v.run(&["withdraw", "1", "--reason", "reported elsewhere"])
+        .ok();
+    v.run(&["attach", "1", file.to_str().unwrap()])
+        .fails_with(2);
+    let list = v.run(&["exhibits", "--json"]).ok().json();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    v.run(&["check"]).ok();
+}
+
+#[test]
+fn attachment_content_never_reaches_the_disk_in_plaintext() {
+    let v = vault_with_incident();
+    let secret = "Voicemail transcript: I am watching you from the blue Vauxhall";
+    let file = write(&v, "voicemail-transcript.txt", secret.as_bytes());
+    v.run(&[
+        "attach",
+        "1",
+        file.to_str().unwrap(),
+        "--description",
+        "Saved from the answerphone",
+    ])
+    .ok();
+    for path in walk(&v.dir) {
+        let data = std::fs::read(&path).unwrap();
+        for needle in [
+            secret,
+            "blue Vauxhall",
+            "voicemail-transcript",
+            "answerphone",
+            "text/plain",
+        ] {
+            assert!(
+                !data.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                "{needle} in {}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn old_orphans_are_removed_at_unlock_and_young_ones_kept() {
+    let v = vault_with_incident();
+    let file = write(&v, "a.bin", &bytes(1000, 3));
+    v.run(&["attach", "1", file.to_str().unwrap()]).ok();
+    let att = v.dir.join("att");
+    let old_orphan = att.join(format!("{}.ida", "ab".repeat(16)));
+    let old_tmp = att.join(format!("{}.ida-tmp", "cd".repeat(16)));
+    let young = att.join(format!("{}.ida", "ef".repeat(16)));
+    for f in [&old_orphan, &old_tmp, &young] {
+        std::fs::write(f, b"leftover").unwrap();
+    }
+    for f in [&old_orphan, &old_tmp] {
+        assert!(
+            Command::new("touch")
+                .args(["-d", "2 hours ago"])
+                .arg(f)
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+    v.run(&["list"]).ok();
+    assert!(!old_orphan.exists() && !old_tmp.exists());
+    assert!(
+        young.exists(),
+        "a file another program may be importing is left alone"
+    );
+    assert_eq!(att_files(&v).len(), 2);
+    v.run(&["check"]).ok();
+}
+
+#[test]
+fn sigkill_during_a_large_import_leaves_no_referenced_half_file() {
+    let v = vault_with_incident();
+    let big = write(&v, "big.mov", &bytes(40 * 1024 * 1024, 9));
+    for delay_ms in [5u64, 40, 120, 300] {
+        let mut child = v
+            .command(&["attach", "1", big.to_str().unwrap()])
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        child.wait().unwrap();
+        v.run(&["check"]).ok();
+        let list = v.run(&["exhibits", "--json"]).ok().json();
+        for item in list.as_array().unwrap() {
+            assert_eq!(item["sha256"], sha256sum(&big));
+        }
+    }
+}
+
+#[test]
+fn full_disk_during_an_import_keeps_the_vault_and_leaves_nothing() {
+    if !crate::faults::is_root() {
+        eprintln!("SKIPPED: mounting a small tmpfs needs root (CI runs as root)");
+        return;
+    }
+    let v = Vault::empty();
+    let mount_point = v.tmp.path().join("small");
+    let _disk = crate::faults::SmallDisk::mount(&mount_point, "2m").expect("mount a 2 MiB tmpfs");
+    let dir = mount_point.join("vault");
+    let run = |args: &[&str]| {
+        let mut cmd = Command::new(crate::util::bin());
+        cmd.arg("--vault")
+            .arg(&dir)
+            .arg("--passphrase-file")
+            .arg(&v.pass_file)
+            .args(args);
+        crate::util::run_with_stdin(cmd, "")
+    };
+    run(&["init", "--kdf-memory", "19", "--kdf-time", "2"]).ok();
+    run(&["add", "--narrative", "before the big file"]).ok();
+    let big = write(&v, "big.bin", &bytes(3 * 1024 * 1024, 4));
+    let out = run(&["attach", "1", big.to_str().unwrap()]);
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("disk is full"), "{}", out.stderr);
+    assert!(
+        walk(&dir.join("att")).is_empty(),
+        "no partial file may remain"
+    );
+    run(&["check"]).ok();
+    let small = write(&v, "small.bin", &bytes(10_000, 5));
+    run(&["attach", "1", small.to_str().unwrap()]).ok();
+    run(&["check"]).ok();
+}

@@ -394,15 +394,7 @@ fn full_disk_during_an_import_keeps_the_vault_and_leaves_nothing() {
     let mount_point = v.tmp.path().join("small");
     let _disk = crate::faults::SmallDisk::mount(&mount_point, "2m").expect("mount a 2 MiB tmpfs");
     let dir = mount_point.join("vault");
-    let run = |args: &[&str]| {
-        let mut cmd = Command::new(crate::util::bin());
-        cmd.arg("--vault")
-            .arg(&dir)
-            .arg("--passphrase-file")
-            .arg(&v.pass_file)
-            .args(args);
-        crate::util::run_with_stdin(cmd, "")
-    };
+    let run = |args: &[&str]| v.run_at(&dir, args, "");
     run(&["init", "--kdf-memory", "19", "--kdf-time", "2"]).ok();
     run(&["add", "--narrative", "before the big file"]).ok();
     let big = write(&v, "big.bin", &bytes(3 * 1024 * 1024, 4));

@@ -138,15 +138,7 @@ fn full_disk_refuses_the_entry_and_keeps_the_vault() {
     let mount_point = v.tmp.path().join("small");
     let _disk = SmallDisk::mount(&mount_point, "512k").expect("mount a 512 KiB tmpfs");
     let dir = mount_point.join("vault");
-    let run = |args: &[&str], input: &str| {
-        let mut cmd = Command::new(crate::util::bin());
-        cmd.arg("--vault")
-            .arg(&dir)
-            .arg("--passphrase-file")
-            .arg(&v.pass_file)
-            .args(args);
-        crate::util::run_with_stdin(cmd, input)
-    };
+    let run = |args: &[&str], input: &str| v.run_at(&dir, args, input);
     run(&["init", "--kdf-memory", "19", "--kdf-time", "2"], "").ok();
     run(
         &["add", "--json", "-"],

@@ -107,6 +107,17 @@ impl Vault {
         self.command_with(&self.pass_file, args)
     }
 
+    /// Runs against the vault at `dir` instead (same passphrase), with `input`.
+    pub fn run_at(&self, dir: &Path, args: &[&str], input: &str) -> Run {
+        let mut cmd = Command::new(bin());
+        cmd.arg("--vault")
+            .arg(dir)
+            .arg("--passphrase-file")
+            .arg(&self.pass_file)
+            .args(args);
+        run_with_stdin(cmd, input)
+    }
+
     /// Runs with another passphrase source (a file, or `-` for stdin).
     pub fn command_with(&self, pass: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> Command {
         let mut cmd = Command::new(bin());

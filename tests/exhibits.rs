@@ -410,3 +410,58 @@ fn full_disk_during_an_import_keeps_the_vault_and_leaves_nothing() {
     run(&["attach", "1", small.to_str().unwrap()]).ok();
     run(&["check"]).ok();
 }
+
+#[test]
+fn deleting_an_exhibit_is_logged_and_its_record_stays() {
+    let v = vault_with_incident();
+    let a = write(&v, "a.jpg", &bytes(5000, 6));
+    let b = write(&v, "b.jpg", &bytes(5000, 7));
+    v.run(&["attach", "1", a.to_str().unwrap(), b.to_str().unwrap()])
+        .ok();
+    v.run(&["exhibits", "delete", "JS/1", "--reason", "  "])
+        .fails_with(2);
+    v.run(&[
+        "exhibits",
+        "delete",
+        "JS/1",
+        "--reason",
+        "photo of my child, not evidence",
+    ])
+    .ok();
+    let list = v.run(&["exhibits", "--json"]).ok().json();
+    assert_eq!(list.as_array().unwrap().len(), 2, "the record stays");
+    assert_eq!(
+        list[0]["deleted"]["reason"],
+        "photo of my child, not evidence"
+    );
+    assert_eq!(list[0]["sha256"], sha256sum(&a));
+    assert!(list[1]["deleted"].is_null());
+    assert_eq!(att_files(&v).len(), 1, "the file is gone");
+    v.run(&[
+        "extract",
+        "JS/1",
+        "--out",
+        v.tmp.path().join("x").to_str().unwrap(),
+    ])
+    .fails_with(2);
+    v.run(&["exhibits", "delete", "JS/1", "--reason", "again"])
+        .fails_with(2);
+    assert!(
+        v.run(&["exhibits"])
+            .ok()
+            .stdout
+            .contains("[deleted: photo of my child, not evidence]")
+    );
+    // Numbers are never reused.
+    v.run(&["attach", "1", a.to_str().unwrap()]).ok();
+    assert_eq!(
+        v.run(&["exhibits", "--json"]).ok().json()[2]["label"],
+        "JS/3"
+    );
+    assert!(
+        v.run(&["check"])
+            .ok()
+            .stdout
+            .contains("exhibits: 2 decrypted")
+    );
+}

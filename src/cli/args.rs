@@ -102,10 +102,13 @@ pub enum Command {
         description: String,
     },
     /// List exhibits: number, incident, name, size, type, SHA-256, capture time.
+    #[command(args_conflicts_with_subcommands = true)]
     Exhibits {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        #[command(subcommand)]
+        action: Option<ExhibitsAction>,
     },
     /// Write an exhibit's original bytes to a file, verifying its SHA-256.
     Extract {
@@ -223,6 +226,20 @@ pub struct FilterArgs {
     /// Leave out withdrawn incidents.
     #[arg(long)]
     pub exclude_withdrawn: bool,
+}
+
+/// `exhibits` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ExhibitsAction {
+    /// Delete an exhibit's file for good. The deletion and its reason are
+    /// recorded; the exhibit's number, name and SHA-256 stay on the record.
+    Delete {
+        /// Exhibit, e.g. JS/3.
+        exhibit: String,
+        /// Why it is deleted (kept in the record).
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 /// `person` subcommands.

@@ -151,3 +151,21 @@ pub fn extract(session: &mut Session, label: &str, path: &Path, force: bool) -> 
     );
     Ok(())
 }
+
+pub fn delete(session: &mut Session, label: &str, reason: &str) -> Result<()> {
+    let number = parse_label(label).ok_or_else(|| {
+        usage(format!(
+            "exhibit: `{label}` is not an exhibit number like JS/3"
+        ))
+    })?;
+    let mut diary = session.unlock()?;
+    diary.find_exhibit(label)?;
+    diary
+        .delete_exhibit(number, reason)
+        .context("could not delete the exhibit")?;
+    println!(
+        "deleted the file of exhibit {}; its record and the reason stay in the diary",
+        diary.exhibit_label(number)
+    );
+    Ok(())
+}

@@ -138,7 +138,11 @@ fn dispatch(cli: Cli) -> Result<()> {
             files,
             description,
         } => exhibits::attach(&mut ctx, &incident, &files, &description),
-        Command::Exhibits { json } => exhibits::list(&mut ctx, json),
+        Command::Exhibits { json, action: None } => exhibits::list(&mut ctx, json),
+        Command::Exhibits {
+            action: Some(args::ExhibitsAction::Delete { exhibit, reason }),
+            ..
+        } => exhibits::delete(&mut ctx, &exhibit, &reason),
         Command::Extract {
             exhibit,
             out,

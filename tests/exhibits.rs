@@ -465,3 +465,28 @@ fn deleting_an_exhibit_is_logged_and_its_record_stays() {
             .contains("exhibits: 2 decrypted")
     );
 }
+
+/// A file whose length changes while it is read (here a /proc file, whose
+/// size is reported as 0) is refused, and nothing is kept.
+#[test]
+fn a_file_that_changes_size_while_read_is_refused() {
+    let v = vault_with_incident();
+    let before = crate::util::snapshot(&v.dir);
+    let out = v.run(&["attach", "1", "/proc/self/status"]).fails_with(2);
+    assert!(out.stderr.contains("changed size"), "{}", out.stderr);
+    assert_eq!(
+        v.run(&["exhibits", "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    let after: Vec<_> = crate::util::snapshot(&v.dir)
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with(v.dir.join("att")))
+        .collect();
+    assert_eq!(after, before);
+    assert!(att_files(&v).is_empty());
+}

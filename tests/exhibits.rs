@@ -490,3 +490,34 @@ fn a_file_that_changes_size_while_read_is_refused() {
     assert_eq!(after, before);
     assert!(att_files(&v).is_empty());
 }
+
+/// A file the user may not read. Root reads everything, so as root the CLI
+/// runs with the permission-override capabilities dropped (util-linux setpriv).
+#[test]
+fn an_unreadable_file_is_refused_clearly() {
+    use std::os::unix::fs::PermissionsExt;
+    let v = vault_with_incident();
+    let file = write(&v, "locked.jpg", b"cannot read me");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let before = crate::util::snapshot(&v.dir);
+    let mut cmd = if crate::faults::is_root() {
+        let mut c = Command::new("setpriv");
+        c.args([
+            "--bounding-set",
+            "-dac_override,-dac_read_search",
+            "--",
+            crate::util::bin(),
+        ]);
+        c
+    } else {
+        Command::new(crate::util::bin())
+    };
+    cmd.arg("--vault")
+        .arg(&v.dir)
+        .arg("--passphrase-file")
+        .arg(&v.pass_file);
+    cmd.args(["attach", "1"]).arg(&file);
+    let out = crate::util::run_with_stdin(cmd, "").fails_with(2);
+    assert!(out.stderr.contains("permission denied"), "{}", out.stderr);
+    assert_eq!(crate::util::snapshot(&v.dir), before);
+}

@@ -133,6 +133,17 @@ impl From<RecoveryKeyError> for Error {
     }
 }
 
+impl From<std::io::Error> for Error {
+    /// File-system failures while writing into the vault (attachment files).
+    fn from(err: std::io::Error) -> Self {
+        if err.raw_os_error() == Some(28) || err.kind() == std::io::ErrorKind::StorageFull {
+            Error::DiskFull
+        } else {
+            Error::Storage(err.to_string())
+        }
+    }
+}
+
 impl From<StoreError> for Error {
     fn from(err: StoreError) -> Self {
         match err {

@@ -49,12 +49,7 @@ fn file_error(path: &Path, err: io::Error) -> Error {
 
 fn stream_error(err: StreamError) -> Error {
     match err {
-        StreamError::Io(e)
-            if e.raw_os_error() == Some(28) || e.kind() == io::ErrorKind::StorageFull =>
-        {
-            Error::DiskFull
-        }
-        StreamError::Io(e) => Error::Storage(e.to_string()),
+        StreamError::Io(e) => Error::from(e),
         StreamError::TooLarge => Error::invalid("file", "is too large"),
         other => Error::Damaged(other.to_string()),
     }
@@ -98,27 +93,22 @@ impl Diary {
         let id = new_id();
         let key = SecretKey::random();
         let store = &self.store;
-        let digest = store
-            .put_attachment(&id.0, |out| {
-                let digest = stream::seal(
-                    &key,
-                    &id.0,
-                    &mut io::Cursor::new(&head).chain(&mut file),
-                    out,
-                )?;
-                if digest.size != meta.len() {
-                    return Err(StreamError::Io(io::Error::other(
-                        "the file changed size while it was being read; nothing was saved",
-                    )));
-                }
-                Ok(digest)
-            })
-            .map_err(|e| match e {
-                StreamError::Io(e) if e.kind() == io::ErrorKind::Other => {
-                    Error::invalid("file", e.to_string())
-                }
-                other => stream_error(other),
-            })?;
+        let digest = store.put_attachment(&id.0, |out| {
+            let digest = stream::seal(
+                &key,
+                &id.0,
+                &mut io::Cursor::new(&head).chain(&mut file),
+                out,
+            )
+            .map_err(stream_error)?;
+            if digest.size != meta.len() {
+                return Err(Error::invalid(
+                    "file",
+                    "the file changed size while it was being read; nothing was saved",
+                ));
+            }
+            Ok(digest)
+        })?;
         let exhibit = Exhibit {
             incident,
             number: self.state.exhibits().len() as u32 + 1,

@@ -29,9 +29,9 @@ pub const DEFAULT_ITERATIONS: u32 = 3;
 const MAX_MEMORY_KIB: u32 = 2 * 1024 * 1024;
 const MAX_ITERATIONS: u32 = 64;
 const MAX_PARALLELISM: u32 = 8;
-/// Calibration never chooses more passes than this (64 MiB x 10 passes is
+/// Calibration never chooses more passes than this (64 MiB x 8 passes is
 /// far above the OWASP minimum); a noisy timing must not make unlock slow.
-const MAX_CALIBRATED_ITERATIONS: u32 = 10;
+const MAX_CALIBRATED_ITERATIONS: u32 = 8;
 
 /// Why a KDF header was refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

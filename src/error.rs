@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use crate::crypto::kdf::KdfError;
 use crate::crypto::recovery::RecoveryKeyError;
 use crate::model::ValidationError;
 use crate::store::StoreError;
@@ -124,6 +125,14 @@ impl Error {
 impl From<ValidationError> for Error {
     fn from(err: ValidationError) -> Self {
         Error::Invalid(err)
+    }
+}
+
+impl From<KdfError> for Error {
+    /// A KDF header out of range is an altered vault, never bad user input:
+    /// the parameters users choose are checked before a vault is created.
+    fn from(err: KdfError) -> Self {
+        Error::Damaged(err.to_string())
     }
 }
 

@@ -62,9 +62,15 @@ impl Diary {
     /// exhibit exists only once its event is committed, after the encrypted
     /// file is durable.
     pub fn attach(&mut self, incident: Id, path: &Path, description: &str) -> Result<ExhibitRef> {
-        if let Some(rec) = self.state.incident(incident)
-            && rec.withdrawn.is_some()
-        {
+        // Checked before the (possibly long) import; the event is checked again on commit.
+        let rec = self
+            .state
+            .incident(incident)
+            .ok_or_else(|| Error::NotFound {
+                what: "incident",
+                key: incident.to_hex(),
+            })?;
+        if rec.withdrawn.is_some() {
             return Err(Error::invalid(
                 "incident",
                 "was withdrawn; exhibits cannot be added to it",

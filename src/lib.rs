@@ -107,9 +107,7 @@ impl Diary {
         for (i, slot) in slots.iter_mut().enumerate() {
             *slot = keyslot::unused_slot();
             if i as u8 == pass_slot {
-                let ikm = kdf
-                    .derive(passphrase)
-                    .map_err(|e| Error::Damaged(e.to_string()))?;
+                let ikm = kdf.derive(passphrase)?;
                 *slot = keyslot::wrap(&vault_key, SlotKind::Passphrase, &ikm, &ctx, pass_slot);
             } else if i as u8 == recovery_slot {
                 *slot = keyslot::wrap(
@@ -148,10 +146,8 @@ impl Diary {
     pub fn unlock(dir: &Path, passphrase: &Passphrase, clock: Box<dyn Clock>) -> Result<Diary> {
         let store = Store::open(dir)?;
         let header = store.header()?;
-        let kdf = KdfParams::from_bytes(&header.kdf).map_err(|e| Error::Damaged(e.to_string()))?;
-        let ikm = kdf
-            .derive(passphrase)
-            .map_err(|e| Error::Damaged(e.to_string()))?;
+        let kdf = KdfParams::from_bytes(&header.kdf)?;
+        let ikm = kdf.derive(passphrase)?;
         let ctx = SlotContext {
             vault_id: &header.vault_id,
             kdf_header: &header.kdf,
@@ -281,11 +277,10 @@ impl Diary {
             return Err(Error::invalid("passphrase", "must not be empty"));
         }
         let old = self.store.header()?;
-        let current = KdfParams::from_bytes(&old.kdf).map_err(|e| Error::Damaged(e.to_string()))?;
+        let current = KdfParams::from_bytes(&old.kdf)?;
         let kdf = match kdf {
             Some(k) => k,
-            None => KdfParams::new(current.memory_kib, current.iterations)
-                .map_err(|e| Error::Damaged(e.to_string()))?,
+            None => KdfParams::new(current.memory_kib, current.iterations)?,
         };
         let kdf_header = kdf.to_bytes();
         let ctx = SlotContext {
@@ -304,7 +299,7 @@ impl Diary {
                 random_slot_index(Some(self.unlocked.slot))
             }
         };
-        let ikm = kdf.derive(new).map_err(|e| Error::Damaged(e.to_string()))?;
+        let ikm = kdf.derive(new)?;
         slots[pass_slot as usize] =
             keyslot::wrap(&self.vault_key, SlotKind::Passphrase, &ikm, &ctx, pass_slot);
         self.store.replace_keys(&Header {

@@ -218,12 +218,7 @@ fn person_filter_and_search_by_person_name() {
             "Marky",
         ])
         .ok();
-    let id = out
-        .stdout
-        .trim()
-        .strip_prefix("added person ")
-        .unwrap()
-        .to_string();
+    let id = out.added_id("person");
     v.add_json(&format!(r#"{{"occurred_at":"2026-01-05T10:00:00+00:00","narrative":"At the gate","perpetrators":["{id}"]}}"#));
     v.add_json(&incident_json(
         "2026-01-06T10:00:00+00:00",

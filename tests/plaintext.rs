@@ -54,12 +54,7 @@ fn no_plaintext_of_names_titles_places_or_dates_in_any_vault_file() {
             "07700 900461",
         ])
         .ok();
-    let person = out
-        .stdout
-        .trim()
-        .strip_prefix("added person ")
-        .unwrap()
-        .to_string();
+    let person = out.added_id("person");
     v.run(&["person", "add", "--role", "witness", "--name", NAMES[2]])
         .ok();
     v.run(&[

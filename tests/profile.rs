@@ -54,12 +54,7 @@ fn orders_and_breaches_link_by_id() {
             "Not to enter Elm Street",
         ])
         .ok();
-    let id = out
-        .stdout
-        .trim()
-        .strip_prefix("added order ")
-        .unwrap()
-        .to_string();
+    let id = out.added_id("order");
     let orders = v.run(&["order", "list", "--json"]).ok().json();
     assert_eq!(orders[0]["type"], "stalking_protection_order");
     assert_eq!(orders[0]["conditions"][0], "Not to enter Elm Street");

@@ -55,6 +55,14 @@ impl Run {
         self
     }
 
+    /// The id from `added person ID`, `added order ID` and the like.
+    pub fn added_id(&self, what: &str) -> String {
+        let prefix = format!("added {what} ");
+        let rest = self.stdout.trim().strip_prefix(&prefix);
+        rest.unwrap_or_else(|| panic!("expected `{prefix}ID`: {}", self.stdout))
+            .to_string()
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))

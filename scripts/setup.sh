@@ -9,6 +9,12 @@ apt_packages=(
   util-linux        # mount/umount: the full-disk test mounts a small tmpfs (as root)
   bsdutils          # script: a real terminal for the passphrase-prompt test
   libimage-exiftool-perl  # exiftool: writes EXIF into test photos
+  # What an officer checks a bundle with; the export tests run each of them:
+  qpdf              # qpdf --check
+  poppler-utils     # pdfinfo, pdftotext, pdftoppm
+  openssh-client    # ssh-keygen -Y verify
+  unzip             # unzip -t
+  coreutils         # sha256sum -c
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -220,7 +220,7 @@ impl Diary {
     }
 
     /// Decrypts an exhibit into `out`, failing unless size and hash match.
-    fn open_exhibit(&self, rec: &ExhibitRecord, out: &mut impl Write) -> Result<()> {
+    pub(crate) fn open_exhibit(&self, rec: &ExhibitRecord, out: &mut impl Write) -> Result<()> {
         let label = self.exhibit_label(rec.exhibit.number);
         let damaged = |problem: &str| Error::Damaged(format!("exhibit {label}: {problem}"));
         let file = self
@@ -238,7 +238,7 @@ impl Diary {
             out,
         )
         .map_err(|e| match e {
-            StreamError::Io(e) => Error::Storage(e.to_string()),
+            StreamError::Io(e) => Error::from(e),
             StreamError::WrongAttachment => damaged("its file was swapped with another exhibit's"),
             other => damaged(&other.to_string()),
         })?;

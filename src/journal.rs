@@ -76,6 +76,15 @@ impl Journal {
 
     /// Verifies the next row and returns its record.
     pub fn open_row(&mut self, row: &LogRow) -> Result<Record> {
+        self.open_row_with_plaintext(row).map(|(record, _)| record)
+    }
+
+    /// [`Journal::open_row`], also returning the exact plaintext bytes the
+    /// leaf commits to, for disclosure in an export.
+    pub fn open_row_with_plaintext(
+        &mut self,
+        row: &LogRow,
+    ) -> Result<(Record, Zeroizing<Vec<u8>>)> {
         let expected = self.seq + 1;
         let seq =
             u64::try_from(row.seq).map_err(|_| Error::tampered(expected, "bad sequence number"))?;
@@ -128,7 +137,7 @@ impl Journal {
             Record::from_json(&plaintext).map_err(|_| bad("content is not a valid record"))?;
         self.seq = seq;
         self.head = next;
-        Ok(record)
+        Ok((record, plaintext))
     }
 
     /// Verifies a run of consecutive rows and returns their records, with the

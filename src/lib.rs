@@ -16,6 +16,7 @@ pub mod crypto;
 mod entries;
 pub mod error;
 mod exhibits;
+pub mod export;
 pub mod file_claims;
 mod journal;
 pub mod model;

@@ -8,6 +8,8 @@ mod util;
 mod bad_input;
 /// Attachments: import, listing, extraction, damage, orphans, faults.
 mod exhibits;
+/// The evidence bundle: standard tools, `diary verify`, tampering.
+mod export;
 /// SIGKILL during writes and a full disk: nothing acknowledged is lost.
 mod faults;
 /// Creating, adding, listing, showing, amending, withdrawing, searching.

@@ -150,6 +150,30 @@ pub enum Command {
     },
     /// Verify the whole vault: database, header, every log entry, the chain.
     Check,
+    /// Write the evidence bundle for the police: report.pdf, exhibits, data, signed sums.
+    Export {
+        /// Where to write it: a new directory, or a new file ending in .zip.
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// `officer` leaves out withdrawn entries and those you marked to keep back
+        /// (both are counted in the report); `full` holds everything.
+        #[arg(long, default_value = "officer", value_parser = ["officer", "full"])]
+        pack: String,
+        /// First day of the period, YYYY-MM-DD (by when incidents happened).
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Last day of the period, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check an evidence bundle (a directory or .zip). Needs no passphrase.
+    Verify {
+        /// The bundle.
+        path: PathBuf,
+    },
 }
 
 /// Incident fields as flags (`add`, `amend`). Lists replace the whole list.

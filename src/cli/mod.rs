@@ -5,6 +5,7 @@
 
 mod args;
 mod exhibits;
+mod export;
 mod incidents;
 mod input;
 mod keys;
@@ -94,6 +95,10 @@ impl Session {
 }
 
 fn dispatch(cli: Cli) -> Result<()> {
+    // Verifying a bundle needs neither a vault nor a passphrase.
+    if let Command::Verify { path } = &cli.command {
+        return export::verify(path);
+    }
     let vault = match cli.vault {
         Some(dir) => dir,
         None => Diary::default_dir()
@@ -152,5 +157,13 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Order(cmd) => profile::order(&mut ctx, cmd),
         Command::Case(cmd) => profile::case(&mut ctx, cmd),
         Command::Risk(cmd) => profile::risk(&mut ctx, cmd),
+        Command::Export {
+            out,
+            pack,
+            from,
+            to,
+            json,
+        } => export::export(&mut ctx, &out, &pack, from.as_deref(), to.as_deref(), json),
+        Command::Verify { path } => export::verify(&path),
     }
 }

@@ -12,6 +12,7 @@ pub mod random;
 pub mod record;
 pub mod recovery;
 pub mod secret;
+pub mod sshsig;
 pub mod stream;
 
 pub use secret::{Passphrase, SecretKey};

@@ -1,0 +1,134 @@
+//! `export` and `verify`.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use incident_diary::export::verify::{OpenError, verify_bundle};
+use incident_diary::export::{ExportOptions, Pack, Progress};
+use serde::Serialize;
+
+use super::output::print_json;
+use super::{Session, usage};
+
+fn day(flag: &str, text: Option<&str>) -> Result<Option<NaiveDate>> {
+    text.map(|t| {
+        NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
+            usage(format!(
+                "--{flag} must be a date like 2026-03-14, not {t:?}"
+            ))
+        })
+    })
+    .transpose()
+}
+
+/// Draws a one-line progress bar on standard error when it is a terminal.
+fn progress_bar() -> impl FnMut(Progress) {
+    let tty = std::io::stderr().is_terminal();
+    move |p| {
+        if !tty {
+            return;
+        }
+        let (what, done, total) = match p {
+            Progress::Exhibits { done, total } => ("copying exhibits", done, total),
+            Progress::Entries { done, total } => ("preparing entries", done, total),
+            Progress::Report => ("typesetting the report", 1, 1),
+            Progress::Signing => ("signing", 1, 1),
+        };
+        let filled = (done * 20).checked_div(total).unwrap_or(20);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\r[{}{}] {what} {done}/{total}\x1b[K",
+            "#".repeat(filled),
+            "-".repeat(20 - filled)
+        );
+        if matches!(p, Progress::Signing) {
+            let _ = writeln!(err);
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ExportOut<'a> {
+    path: String,
+    incidents: usize,
+    exhibits: usize,
+    left_out: usize,
+    fingerprint: &'a str,
+    manifest_sha256: &'a str,
+    chain_head: &'a str,
+}
+
+pub fn export(
+    session: &mut Session,
+    out: &Path,
+    pack: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+    json: bool,
+) -> Result<()> {
+    let options = ExportOptions {
+        pack: if pack == "full" {
+            Pack::Full
+        } else {
+            Pack::Officer
+        },
+        from: day("from", from)?,
+        to: day("to", to)?,
+    };
+    let diary = session.unlock()?;
+    let summary = diary
+        .export(out, &options, &mut progress_bar())
+        .context("could not export")?;
+    let c = &summary.counts;
+    let left_out = c.outside_period + c.withdrawn + c.excluded_by_victim;
+    if json {
+        return print_json(&ExportOut {
+            path: summary.path.display().to_string(),
+            incidents: c.incidents,
+            exhibits: c.exhibits,
+            left_out,
+            fingerprint: &summary.fingerprint,
+            manifest_sha256: &summary.manifest_sha256,
+            chain_head: &summary.chain_head,
+        });
+    }
+    println!("exported to {}", summary.path.display());
+    println!(
+        "incidents: {} of {} ({left_out} left out, counted in the report)",
+        c.incidents, c.incidents_in_diary
+    );
+    println!("exhibits: {}", c.exhibits);
+    println!("signing key fingerprint: {}", summary.fingerprint);
+    println!("give the officer this fingerprint separately, so they can check the signature");
+    Ok(())
+}
+
+pub fn verify(path: &Path) -> Result<()> {
+    let report = verify_bundle(path).map_err(|e| match e {
+        OpenError::NotFound(p) => incident_diary::Error::NotFound {
+            what: "bundle",
+            key: p.display().to_string(),
+        },
+        OpenError::Unreadable(why) => incident_diary::Error::Damaged(why),
+    })?;
+    for layer in &report.layers {
+        println!(
+            "{} {:<9} {}",
+            if layer.ok { "PASS" } else { "FAIL" },
+            layer.name,
+            layer.detail
+        );
+    }
+    if report.ok() {
+        println!("PASS: the bundle is intact and signed by the diary key shown above");
+        Ok(())
+    } else {
+        Err(incident_diary::Error::Damaged(
+            "the bundle failed verification: it was altered or damaged after export".into(),
+        )
+        .into())
+    }
+}

@@ -1,0 +1,119 @@
+//! Which incidents and exhibits an export holds, and what it leaves out.
+//!
+//! Nothing is ever silently missing: every incident left out is counted by
+//! reason, and the report and manifest print those counts.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::state::{ExhibitRecord, IncidentRecord, State};
+
+/// Which pack to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pack {
+    /// For the police: leaves out withdrawn entries and entries the victim
+    /// marked `exclude_from_officer_pack` (counted, not hidden).
+    Officer,
+    /// Everything in the period, withdrawn entries included and marked.
+    Full,
+}
+
+impl Pack {
+    /// The machine name (`officer`, `full`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pack::Officer => "officer",
+            Pack::Full => "full",
+        }
+    }
+}
+
+/// What to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Which pack.
+    pub pack: Pack,
+    /// First day of the period (inclusive), by the incident's own date.
+    pub from: Option<NaiveDate>,
+    /// Last day of the period (inclusive).
+    pub to: Option<NaiveDate>,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            pack: Pack::Officer,
+            from: None,
+            to: None,
+        }
+    }
+}
+
+/// Counts of incidents not in the export, by reason. An incident is counted
+/// under the first reason that applies, in this order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct LeftOut {
+    /// Occurred outside the chosen period.
+    pub outside_period: usize,
+    /// Withdrawn by the victim (officer pack only).
+    pub withdrawn: usize,
+    /// Marked "leave out of the officer pack" (officer pack only).
+    pub excluded_by_victim: usize,
+    /// Exhibits of exported incidents that the victim deleted (their
+    /// records and hashes are listed, their files are gone).
+    pub deleted_exhibits: usize,
+}
+
+impl LeftOut {
+    /// Incidents left out, all reasons together.
+    pub fn incidents(&self) -> usize {
+        self.outside_period + self.withdrawn + self.excluded_by_victim
+    }
+}
+
+/// The incidents and exhibits one export holds.
+pub struct Selection<'a> {
+    /// Exported incidents, in order of occurrence.
+    pub incidents: Vec<&'a IncidentRecord>,
+    /// Exhibits of exported incidents whose files still exist, by number.
+    pub exhibits: Vec<&'a ExhibitRecord>,
+    /// Exhibits of exported incidents that were deleted, by number.
+    pub deleted_exhibits: Vec<&'a ExhibitRecord>,
+    /// What was left out.
+    pub left_out: LeftOut,
+}
+
+/// Chooses what to export from `state`.
+pub fn select<'a>(state: &'a State, options: &ExportOptions) -> Selection<'a> {
+    let mut left_out = LeftOut::default();
+    let mut incidents = Vec::new();
+    for record in state.incidents() {
+        let day = record.current().occurred_at.date_naive();
+        let in_period =
+            options.from.is_none_or(|from| day >= from) && options.to.is_none_or(|to| day <= to);
+        if !in_period {
+            left_out.outside_period += 1;
+        } else if options.pack == Pack::Officer && record.withdrawn.is_some() {
+            left_out.withdrawn += 1;
+        } else if options.pack == Pack::Officer && record.current().exclude_from_officer_pack {
+            left_out.excluded_by_victim += 1;
+        } else {
+            incidents.push(record);
+        }
+    }
+    incidents.sort_by_key(|r| (r.current().occurred_at, r.number));
+    let chosen: std::collections::HashSet<_> = incidents.iter().map(|r| r.id).collect();
+    let (deleted_exhibits, exhibits): (Vec<_>, Vec<_>) = state
+        .exhibits()
+        .iter()
+        .filter(|e| chosen.contains(&e.exhibit.incident))
+        .partition(|e| e.deleted.is_some());
+    left_out.deleted_exhibits = deleted_exhibits.len();
+    Selection {
+        incidents,
+        exhibits,
+        deleted_exhibits,
+        left_out,
+    }
+}

@@ -1,0 +1,257 @@
+//! Where an export's files go: a directory, or one folder inside a `.zip`.
+//!
+//! Everything is written under a temporary name next to the destination and
+//! moved into place only when complete, so a failed or killed export never
+//! leaves something that looks like a finished bundle. Each file's SHA-256
+//! and size are computed as it is written, for `SHA256SUMS`.
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Datelike, FixedOffset, Timelike};
+use zip::CompressionMethod;
+use zip::write::SimpleFileOptions;
+
+use super::bundle::FileEntry;
+use crate::error::{Error, Result};
+
+/// How a file is stored in a zip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Packing {
+    /// Media: already compressed, stored as is.
+    Stored,
+    /// Text and JSON: deflated.
+    Deflated,
+}
+
+enum Target {
+    Dir,
+    Zip {
+        zip: Box<zip::ZipWriter<BufWriter<File>>>,
+        folder: String,
+    },
+}
+
+/// A bundle being written.
+pub struct Sink {
+    target: Target,
+    /// The temporary name everything is written under.
+    tmp: PathBuf,
+    out: PathBuf,
+    modified: zip::DateTime,
+    written: Vec<FileEntry>,
+    done: bool,
+}
+
+/// I/O errors keep their kind, so a full disk is reported as one.
+fn io(err: io::Error) -> Error {
+    Error::from(err)
+}
+
+fn zip_error(err: zip::result::ZipError) -> Error {
+    match err {
+        zip::result::ZipError::Io(e) => io(e),
+        other => Error::Storage(other.to_string()),
+    }
+}
+
+impl Sink {
+    /// Starts a bundle at `out`: a zip holding `folder/` when `out` ends in
+    /// `.zip`, else a directory. Refuses an existing `out`.
+    pub fn create(out: &Path, folder: &str, now: DateTime<FixedOffset>) -> Result<Sink> {
+        if out.exists() {
+            return Err(Error::invalid(
+                "out",
+                format!("{} already exists; choose a new name", out.display()),
+            ));
+        }
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = out
+            .file_name()
+            .ok_or_else(|| Error::invalid("out", "the output path has no file name"))?;
+        let tmp = parent.join(format!(".{}.partial", name.to_string_lossy()));
+        // A leftover from a killed export is ours to replace.
+        let _ = fs::remove_dir_all(&tmp);
+        let _ = fs::remove_file(&tmp);
+        let is_zip = out
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("zip"));
+        let target = if is_zip {
+            let file = File::create_new(&tmp).map_err(|e| {
+                Error::invalid("out", format!("cannot write {}: {e}", out.display()))
+            })?;
+            let zip = zip::ZipWriter::new(BufWriter::with_capacity(256 * 1024, file));
+            Target::Zip {
+                zip: Box::new(zip),
+                folder: folder.to_string(),
+            }
+        } else {
+            fs::create_dir(&tmp).map_err(|e| {
+                Error::invalid("out", format!("cannot write {}: {e}", out.display()))
+            })?;
+            Target::Dir
+        };
+        let modified = zip::DateTime::from_date_and_time(
+            u16::try_from(now.year()).unwrap_or(1980),
+            now.month() as u8,
+            now.day() as u8,
+            now.hour() as u8,
+            now.minute() as u8,
+            now.second() as u8,
+        )
+        .unwrap_or_default();
+        Ok(Sink {
+            target,
+            tmp,
+            out: out.to_path_buf(),
+            modified,
+            written: Vec::new(),
+            done: false,
+        })
+    }
+
+    /// Files written so far, in order.
+    pub fn written(&self) -> &[FileEntry] {
+        &self.written
+    }
+
+    /// Writes one file at `path` (inside the bundle) from `fill`, whose
+    /// total size is about `size_hint` (zip64 is used only above 4 GiB).
+    pub fn add(
+        &mut self,
+        path: &str,
+        packing: Packing,
+        size_hint: u64,
+        fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+    ) -> Result<FileEntry> {
+        let entry = match &mut self.target {
+            Target::Dir => {
+                let full = self.tmp.join(path);
+                if let Some(dir) = full.parent() {
+                    fs::create_dir_all(dir).map_err(io)?;
+                }
+                let file = File::create_new(&full).map_err(io)?;
+                let mut hashing = Hashing::new(BufWriter::with_capacity(256 * 1024, file));
+                fill(&mut hashing)?;
+                let (writer, size, sha256) = hashing.finish();
+                let file = writer.into_inner().map_err(|e| io(e.into_error()))?;
+                file.sync_all().map_err(io)?;
+                FileEntry {
+                    path: path.to_string(),
+                    size,
+                    sha256,
+                }
+            }
+            Target::Zip { zip, folder } => {
+                let method = match packing {
+                    Packing::Stored => CompressionMethod::Stored,
+                    Packing::Deflated => CompressionMethod::Deflated,
+                };
+                let options = SimpleFileOptions::default()
+                    .compression_method(method)
+                    .last_modified_time(self.modified)
+                    .unix_permissions(0o644)
+                    .large_file(size_hint >= u64::from(u32::MAX) - 1024);
+                zip.start_file(format!("{folder}/{path}"), options)
+                    .map_err(zip_error)?;
+                let mut hashing = Hashing::new(&mut **zip);
+                fill(&mut hashing)?;
+                let (_, size, sha256) = hashing.finish();
+                FileEntry {
+                    path: path.to_string(),
+                    size,
+                    sha256,
+                }
+            }
+        };
+        self.written.push(entry.clone());
+        Ok(entry)
+    }
+
+    /// Writes a small file from bytes.
+    pub fn add_bytes(&mut self, path: &str, packing: Packing, bytes: &[u8]) -> Result<FileEntry> {
+        self.add(path, packing, bytes.len() as u64, |w| {
+            w.write_all(bytes).map_err(io)
+        })
+    }
+
+    /// Completes the bundle and moves it into place.
+    pub fn finish(mut self) -> Result<PathBuf> {
+        match std::mem::replace(&mut self.target, Target::Dir) {
+            Target::Dir => {
+                for dir in ["", "data", "exhibits"] {
+                    if let Ok(d) = File::open(self.tmp.join(dir)) {
+                        d.sync_all().map_err(io)?;
+                    }
+                }
+            }
+            Target::Zip { zip, .. } => {
+                let writer = zip.finish().map_err(zip_error)?;
+                let file = writer.into_inner().map_err(|e| io(e.into_error()))?;
+                file.sync_all().map_err(io)?;
+            }
+        }
+        if self.out.exists() {
+            return Err(Error::invalid(
+                "out",
+                format!("{} appeared while exporting", self.out.display()),
+            ));
+        }
+        fs::rename(&self.tmp, &self.out).map_err(io)?;
+        self.done = true;
+        let parent = match self.out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let _ = crate::store::sync_dir(parent);
+        Ok(self.out.clone())
+    }
+}
+
+impl Drop for Sink {
+    /// An unfinished bundle is removed: nothing half-written stays behind.
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = fs::remove_dir_all(&self.tmp).or_else(|_| fs::remove_file(&self.tmp));
+        }
+    }
+}
+
+/// Passes bytes through, counting them and computing their SHA-256.
+struct Hashing<W: Write> {
+    inner: W,
+    size: u64,
+    hasher: ring::digest::Context,
+}
+
+impl<W: Write> Hashing<W> {
+    fn new(inner: W) -> Self {
+        Hashing {
+            inner,
+            size: 0,
+            hasher: ring::digest::Context::new(&ring::digest::SHA256),
+        }
+    }
+
+    fn finish(self) -> (W, u64, String) {
+        let digest = self.hasher.finish();
+        (self.inner, self.size, hex::encode(digest.as_ref()))
+    }
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.size += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}

@@ -1,0 +1,164 @@
+//! Typesets the report with typst, used as a library.
+//!
+//! The typst World here serves exactly four kinds of file, all from memory:
+//! the template compiled into the binary, the report data as JSON, the
+//! thumbnails, and the manifest to attach. It has no file system, no
+//! network and no packages, so nothing in the diary's data can make typst
+//! read or fetch anything: the data is only ever parsed as JSON by the
+//! template and inserted as text, never evaluated as markup.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Datelike, FixedOffset, Timelike};
+use typst::diag::{FileError, FileResult, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::error::{Error, Result};
+
+const TEMPLATE: &str = include_str!("report.typ");
+
+/// Fonts shipped in `assets/fonts` (SIL OFL 1.1, see `OFL.txt` there).
+const FONT_FILES: &[&[u8]] = &[
+    include_bytes!("../../assets/fonts/NotoSans-Regular.ttf"),
+    include_bytes!("../../assets/fonts/NotoSans-Bold.ttf"),
+    include_bytes!("../../assets/fonts/NotoSans-Italic.ttf"),
+    include_bytes!("../../assets/fonts/NotoSansArabic-Regular.ttf"),
+    include_bytes!("../../assets/fonts/NotoSansArabic-Bold.ttf"),
+    include_bytes!("../../assets/fonts/NotoSansDevanagari-Regular.ttf"),
+    include_bytes!("../../assets/fonts/NotoSansDevanagari-Bold.ttf"),
+    include_bytes!("../../assets/fonts/NotoSansGurmukhi-Regular.ttf"),
+    include_bytes!("../../assets/fonts/NotoSansGurmukhi-Bold.ttf"),
+    include_bytes!("../../assets/fonts/NotoSansBengali-Regular.ttf"),
+    include_bytes!("../../assets/fonts/NotoSansBengali-Bold.ttf"),
+    include_bytes!("../../assets/fonts/NotoSansMono-Regular.ttf"),
+    include_bytes!("../../assets/fonts/NotoSansMono-Bold.ttf"),
+];
+
+/// Parsed once per process: parsing the fonts is the same work every time.
+fn fonts() -> &'static (LazyHash<FontBook>, Vec<Font>) {
+    static FONTS: OnceLock<(LazyHash<FontBook>, Vec<Font>)> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let fonts: Vec<Font> = FONT_FILES
+            .iter()
+            .flat_map(|data| Font::iter(Bytes::new(*data)))
+            .collect();
+        let book = FontBook::from_fonts(&fonts);
+        (LazyHash::new(book), fonts)
+    })
+}
+
+/// What the report is made from.
+pub struct ReportInput {
+    /// The report data (see `report.rs`), as JSON.
+    pub data: Vec<u8>,
+    /// Thumbnails by virtual path (`/thumbs/1.png`).
+    pub thumbnails: HashMap<String, Vec<u8>>,
+    /// `manifest.json`, attached inside the PDF.
+    pub manifest: Vec<u8>,
+    /// The export time, written into the PDF's metadata.
+    pub now: DateTime<FixedOffset>,
+}
+
+struct ReportWorld {
+    library: LazyHash<Library>,
+    main: Source,
+    files: HashMap<FileId, Bytes>,
+    now: DateTime<FixedOffset>,
+}
+
+fn file_id(path: &str) -> FileId {
+    RootedPath::new(
+        VirtualRoot::Project,
+        VirtualPath::new(path).expect("paths here are fixed and valid"),
+    )
+    .intern()
+}
+
+impl World for ReportWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &fonts().0
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        self.files.get(&id).cloned().ok_or(FileError::AccessDenied)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        fonts().1.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        Datetime::from_ymd(
+            self.now.year(),
+            self.now.month() as u8,
+            self.now.day() as u8,
+        )
+    }
+}
+
+fn typst_error(diagnostics: &[SourceDiagnostic]) -> Error {
+    let text: Vec<String> = diagnostics.iter().map(|d| d.message.to_string()).collect();
+    Error::Storage(format!(
+        "the report could not be typeset: {}",
+        text.join("; ")
+    ))
+}
+
+/// Typesets the report into a tagged PDF/A-3u with the manifest attached.
+pub fn render(input: ReportInput) -> Result<Vec<u8>> {
+    let mut files = HashMap::new();
+    files.insert(file_id("/data.json"), Bytes::new(input.data));
+    files.insert(file_id("/manifest.json"), Bytes::new(input.manifest));
+    for (path, bytes) in input.thumbnails {
+        files.insert(file_id(&path), Bytes::new(bytes));
+    }
+    let world = ReportWorld {
+        library: LazyHash::new(Library::default()),
+        main: Source::new(file_id("/report.typ"), TEMPLATE.to_string()),
+        files,
+        now: input.now,
+    };
+    let document: PagedDocument = typst::compile(&world).output.map_err(|d| typst_error(&d))?;
+    let utc = input.now.naive_utc();
+    let timestamp = Datetime::from_ymd_hms(
+        utc.year(),
+        utc.month() as u8,
+        utc.day() as u8,
+        utc.hour() as u8,
+        utc.minute() as u8,
+        utc.second() as u8,
+    )
+    .map(Timestamp::new_utc);
+    let options = PdfOptions {
+        ident: typst::foundations::Smart::Custom("incident-diary-report".into()),
+        timestamp,
+        standards: PdfStandards::new(&[PdfStandard::A_3u])
+            .map_err(|e| Error::Storage(format!("PDF/A settings: {}", e.message())))?,
+        tagged: true,
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(&document, &options).map_err(|d| typst_error(&d))
+}

@@ -581,3 +581,85 @@ fn a_bundle_signed_by_another_diary_is_told_apart_by_its_key() {
     .unwrap();
     assert_fails(&verify(&bundle_a), "signature");
 }
+
+/// A diary with one incident and a `mib` MiB exhibit of random-looking bytes.
+fn diary_with_big_exhibit(mib: usize) -> Vault {
+    let v = Vault::new();
+    v.add_json(&crate::util::incident_json(
+        "2026-03-01T10:00:00Z",
+        "video of him at the door",
+    ));
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let data: Vec<u8> = (0..mib << 20)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    let video = v.tmp.path().join("door.mp4");
+    fs::write(&video, data).unwrap();
+    v.run(&["attach", "1", video.to_str().unwrap()]).ok();
+    fs::remove_file(&video).unwrap();
+    v
+}
+
+#[test]
+fn a_full_disk_fails_the_export_cleanly() {
+    if !crate::faults::is_root() {
+        eprintln!("SKIPPED: mounting a small tmpfs needs root (CI runs as root)");
+        return;
+    }
+    let v = diary_with_big_exhibit(3);
+    let mount_point = v.tmp.path().join("usb");
+    let _disk = crate::faults::SmallDisk::mount(&mount_point, "2m").expect("mount a tmpfs");
+    for name in ["bundle", "bundle.zip"] {
+        let out = mount_point.join(name);
+        let run = v.run(&["export", "--out", out.to_str().unwrap()]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(run.stderr.contains("disk is full"), "{}", run.stderr);
+        assert!(!run.stderr.contains("panicked"));
+        // Nothing is left: no bundle, no partial one.
+        assert_eq!(fs::read_dir(&mount_point).unwrap().count(), 0);
+    }
+    v.run(&["check"]).ok();
+}
+
+#[test]
+fn a_killed_export_leaves_no_bundle_and_the_next_one_succeeds() {
+    let v = diary_with_big_exhibit(40);
+    let out = v.tmp.path().join("bundle.zip");
+    let mut interrupted = 0;
+    for delay_ms in [150u64, 400, 900] {
+        let mut child = v
+            .command(&["export", "--out", out.to_str().unwrap()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let finished = child.try_wait().unwrap().is_some();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        if finished {
+            fs::remove_file(&out).unwrap();
+            continue;
+        }
+        interrupted += 1;
+        assert!(!out.exists(), "a killed export left {out:?} behind");
+    }
+    assert!(
+        interrupted > 0,
+        "no export was interrupted: the test tested nothing"
+    );
+    // The next export replaces the leftover temporary and completes.
+    v.run(&["export", "--out", out.to_str().unwrap()]).ok();
+    assert_eq!(verify(&out).code, 0);
+    let leftovers: Vec<_> = fs::read_dir(v.tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.contains("partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

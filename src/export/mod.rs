@@ -419,3 +419,90 @@ impl Diary {
 fn report_time(t: DateTime<FixedOffset>) -> String {
     format!("{} ({})", report::local_time(t), report::utc_time(t))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::SteppingClock;
+    use crate::crypto::Passphrase;
+    use crate::crypto::kdf::{KdfParams, MIN_MEMORY_KIB};
+    use crate::model::Incident;
+
+    fn diary(dir: &Path) -> Diary {
+        let clock =
+            SteppingClock::new(DateTime::parse_from_rfc3339("2026-05-01T09:00:00Z").unwrap());
+        let kdf = KdfParams::new(MIN_MEMORY_KIB, 2).unwrap();
+        Diary::create(dir, &Passphrase::new("pw".into()), kdf, Box::new(clock))
+            .unwrap()
+            .0
+    }
+
+    #[test]
+    fn progress_is_reported_in_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut d = diary(&tmp.path().join("v"));
+        let at = DateTime::parse_from_rfc3339("2026-04-01T10:00:00Z").unwrap();
+        let id = d.add_incident(Incident::new(at, "one")).unwrap().id;
+        for name in ["a.txt", "b.txt"] {
+            let file = tmp.path().join(name);
+            std::fs::write(&file, name).unwrap();
+            d.attach(id, &file, "").unwrap();
+        }
+        let mut seen = Vec::new();
+        let summary = d
+            .export(
+                &tmp.path().join("out"),
+                &ExportOptions::default(),
+                &mut |p| seen.push(p),
+            )
+            .unwrap();
+        assert_eq!(
+            seen,
+            [
+                Progress::Exhibits { done: 1, total: 2 },
+                Progress::Exhibits { done: 2, total: 2 },
+                Progress::Entries { done: 1, total: 1 },
+                Progress::Report,
+                Progress::Signing,
+            ]
+        );
+        assert_eq!(summary.counts.exhibits, 2);
+        assert!(verify::verify_bundle(&summary.path).unwrap().ok());
+    }
+
+    #[test]
+    fn an_empty_diary_exports_a_valid_bundle() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = diary(&tmp.path().join("v"));
+        let summary = d
+            .export(
+                &tmp.path().join("out.zip"),
+                &ExportOptions::default(),
+                &mut |_| {},
+            )
+            .unwrap();
+        assert_eq!(summary.counts.incidents, 0);
+        let report = verify::verify_bundle(&summary.path).unwrap();
+        assert!(report.ok(), "{:?}", report.layers);
+    }
+
+    #[test]
+    fn exhibit_file_names_are_ascii() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut d = diary(&tmp.path().join("v"));
+        let at = DateTime::parse_from_rfc3339("2026-04-01T10:00:00Z").unwrap();
+        let id = d.add_incident(Incident::new(at, "one")).unwrap().id;
+        for name in ["zdjęcie.JPEG", "صورة", "notes.tar.gz", "odd.ext?"] {
+            let file = tmp.path().join(name);
+            std::fs::write(&file, b"data").unwrap();
+            d.attach(id, &file, "").unwrap();
+        }
+        let names: Vec<String> = d
+            .state()
+            .exhibits()
+            .iter()
+            .map(|rec| exhibit_file_name("JS", rec))
+            .collect();
+        assert_eq!(names, ["JS_1.jpeg", "JS_2.bin", "JS_3.gz", "JS_4.bin"]);
+    }
+}

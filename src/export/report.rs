@@ -604,6 +604,31 @@ mod tests {
     }
 
     #[test]
+    fn weeks_run_monday_to_monday_with_empty_weeks_kept() {
+        let record = |n: u32, when: &str| IncidentRecord {
+            id: crate::model::Id::from_bytes([n as u8; 16]),
+            number: n,
+            versions: vec![crate::state::Version {
+                seq: u64::from(n),
+                recorded_at: at(when),
+                reason: None,
+                incident: Incident::new(at(when), "x"),
+            }],
+            withdrawn: None,
+            haystack: String::new(),
+        };
+        // Wednesday 4 March, then Sunday 22 March and Monday 23 March 2026.
+        let a = record(1, "2026-03-04T10:00:00+00:00");
+        let b = record(2, "2026-03-22T23:00:00+00:00");
+        let c = record(3, "2026-03-23T01:00:00+00:00");
+        let weeks = weekly(&[&a, &b, &c]);
+        let counts: Vec<u64> = weeks.iter().map(|w| w["count"].as_u64().unwrap()).collect();
+        assert_eq!(counts, [1, 0, 1, 1]);
+        assert_eq!(weeks[0]["start"], "2 Mar 2026");
+        assert_eq!(weeks[3]["start"], "23 Mar 2026");
+    }
+
+    #[test]
     fn summary_prefers_the_title_and_shortens() {
         let mut i = Incident::new(at("2026-01-01T00:00:00Z"), "x".repeat(200));
         assert_eq!(summary(&i).chars().count(), 90);

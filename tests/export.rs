@@ -171,6 +171,10 @@ fn diary() -> Vault {
     ])
     .ok();
     v.run(&["attach", "2", letter.to_str().unwrap()]).ok();
+    // An iPhone photo: typst cannot show HEIC, so the register says so.
+    let heic = v.tmp.path().join("IMG_0007.HEIC");
+    fs::write(&heic, b"\0\0\0\x18ftypheic\0\0\0\0mif1heic\0\0\0\x08free").unwrap();
+    v.run(&["attach", "2", heic.to_str().unwrap()]).ok();
     v
 }
 
@@ -277,7 +281,8 @@ fn officer_bundle_passes_every_standard_tool() {
     let manifest: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
     let exhibits = manifest["exhibits"].as_array().unwrap();
-    assert_eq!(exhibits.len(), 2);
+    assert_eq!(exhibits.len(), 3);
+    assert!(text.contains("No preview of this"), "{text}");
     for e in exhibits {
         let sha = e["sha256"].as_str().unwrap();
         assert!(text.contains(sha), "the PDF lacks exhibit hash {sha}");

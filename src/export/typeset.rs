@@ -160,5 +160,8 @@ pub fn render(input: ReportInput) -> Result<Vec<u8>> {
         tagged: true,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|d| typst_error(&d))
+    let pdf = typst_pdf::pdf(&document, &options).map_err(|d| typst_error(&d));
+    drop(document);
+    typst::comemo::evict(0);
+    pdf
 }

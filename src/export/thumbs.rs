@@ -27,6 +27,58 @@ pub fn can_thumbnail(media_type: &str) -> bool {
 /// A JPEG thumbnail of `bytes`, turned upright by its EXIF orientation, or
 /// `None` when the image cannot be decoded (it is evidence all the same).
 pub fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
+    let image = if bytes.starts_with(&[0xff, 0xd8]) {
+        scaled_jpeg(bytes).or_else(|| full_image(bytes))
+    } else {
+        full_image(bytes)
+    }?;
+    let small = image.thumbnail(LONG_EDGE, LONG_EDGE).into_rgb8();
+    let mut out = Vec::new();
+    let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82);
+    small.write_with_encoder(encoder).ok()?;
+    Some(out)
+}
+
+/// Decodes a JPEG at the smallest IDCT scale that still covers the
+/// thumbnail, and turns it upright by its EXIF orientation.
+fn scaled_jpeg(bytes: &[u8]) -> Option<image::DynamicImage> {
+    let mut decoder = jpeg_decoder::Decoder::new(bytes);
+    decoder.read_info().ok()?;
+    let info = decoder.info()?;
+    if u32::from(info.width) * u32::from(info.height) > 400_000_000 {
+        return None;
+    }
+    decoder.scale(LONG_EDGE as u16, LONG_EDGE as u16).ok()?;
+    let pixels = decoder.decode().ok()?;
+    let info = decoder.info()?;
+    let (w, h) = (u32::from(info.width), u32::from(info.height));
+    let mut image = match info.pixel_format {
+        jpeg_decoder::PixelFormat::RGB24 => {
+            image::DynamicImage::ImageRgb8(image::RgbImage::from_raw(w, h, pixels)?)
+        }
+        jpeg_decoder::PixelFormat::L8 => {
+            image::DynamicImage::ImageLuma8(image::GrayImage::from_raw(w, h, pixels)?)
+        }
+        // CMYK and 16-bit JPEGs are rare from phones: the full decoder handles them.
+        _ => return None,
+    };
+    if let Some(orientation) = exif_orientation(bytes) {
+        image.apply_orientation(orientation);
+    }
+    Some(image)
+}
+
+fn exif_orientation(bytes: &[u8]) -> Option<image::metadata::Orientation> {
+    let exif = exif::Reader::new()
+        .read_from_container(&mut std::io::Cursor::new(bytes))
+        .ok()?;
+    let field = exif.get_field(exif::Tag::Orientation, exif::In::PRIMARY)?;
+    let value = field.value.get_uint(0)?;
+    image::metadata::Orientation::from_exif(u8::try_from(value).ok()?)
+}
+
+/// Any format the image crate reads, decoded in full.
+fn full_image(bytes: &[u8]) -> Option<image::DynamicImage> {
     let mut limits = Limits::default();
     limits.max_alloc = Some(512 * 1024 * 1024);
     limits.max_image_width = Some(20_000);
@@ -41,11 +93,7 @@ pub fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
     if let Some(orientation) = orientation {
         image.apply_orientation(orientation);
     }
-    let small = image.thumbnail(LONG_EDGE, LONG_EDGE).into_rgb8();
-    let mut out = Vec::new();
-    let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82);
-    small.write_with_encoder(encoder).ok()?;
-    Some(out)
+    Some(image)
 }
 
 #[cfg(test)]
@@ -62,5 +110,18 @@ mod tests {
         let back = image::load_from_memory(&thumb).unwrap();
         assert_eq!((back.width(), back.height()), (480, 360));
         assert!(thumbnail(b"\xff\xd8\xff\xe0 not really a jpeg").is_none());
+    }
+
+    #[test]
+    fn a_large_jpeg_is_decoded_at_a_reduced_scale() {
+        let big = image::RgbImage::from_fn(4000, 3000, |x, y| image::Rgb([x as u8, y as u8, 90]));
+        let mut jpeg = Vec::new();
+        big.write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+            .unwrap();
+        let scaled = scaled_jpeg(&jpeg).unwrap();
+        // 1/8 scale: the smallest that still covers 480 pixels.
+        assert_eq!((scaled.width(), scaled.height()), (500, 375));
+        let back = image::load_from_memory(&thumbnail(&jpeg).unwrap()).unwrap();
+        assert_eq!((back.width(), back.height()), (480, 360));
     }
 }

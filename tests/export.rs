@@ -668,3 +668,19 @@ fn a_killed_export_leaves_no_bundle_and_the_next_one_succeeds() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn bundle_files_are_private_to_the_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let v = diary();
+    let out = export(&v, "bundle", &[]);
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for dir in [out.clone(), out.join("data"), out.join("exhibits")] {
+        assert_eq!(mode(&dir), 0o700, "{dir:?}");
+    }
+    for file in crate::util::walk(&out) {
+        assert_eq!(mode(&file), 0o600, "{file:?}");
+    }
+    let zip = export(&v, "bundle.zip", &[]);
+    assert_eq!(mode(&zip), 0o600);
+}

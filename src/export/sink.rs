@@ -44,6 +44,23 @@ pub struct Sink {
     done: bool,
 }
 
+/// The bundle holds the diary in plain text: on a shared computer only the
+/// user may read it (where the file system has permissions at all).
+fn private_file(path: &Path) -> io::Result<File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+fn private_dir(path: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)
+}
+
 /// I/O errors keep their kind, so a full disk is reported as one.
 fn io(err: io::Error) -> Error {
     Error::from(err)
@@ -81,7 +98,7 @@ impl Sink {
             .extension()
             .is_some_and(|ext| ext.eq_ignore_ascii_case("zip"));
         let target = if is_zip {
-            let file = File::create_new(&tmp).map_err(|e| {
+            let file = private_file(&tmp).map_err(|e| {
                 Error::invalid("out", format!("cannot write {}: {e}", out.display()))
             })?;
             let zip = zip::ZipWriter::new(BufWriter::with_capacity(256 * 1024, file));
@@ -90,7 +107,7 @@ impl Sink {
                 folder: folder.to_string(),
             }
         } else {
-            fs::create_dir(&tmp).map_err(|e| {
+            private_dir(&tmp).map_err(|e| {
                 Error::invalid("out", format!("cannot write {}: {e}", out.display()))
             })?;
             Target::Dir
@@ -132,9 +149,11 @@ impl Sink {
             Target::Dir => {
                 let full = self.tmp.join(path);
                 if let Some(dir) = full.parent() {
-                    fs::create_dir_all(dir).map_err(io)?;
+                    if !dir.exists() {
+                        private_dir(dir).map_err(io)?;
+                    }
                 }
-                let file = File::create_new(&full).map_err(io)?;
+                let file = private_file(&full).map_err(io)?;
                 let mut hashing = Hashing::new(BufWriter::with_capacity(256 * 1024, file));
                 fill(&mut hashing)?;
                 let (writer, size, sha256) = hashing.finish();

@@ -287,6 +287,13 @@ fn officer_bundle_passes_every_standard_tool() {
         let sha = e["sha256"].as_str().unwrap();
         assert!(text.contains(sha), "the PDF lacks exhibit hash {sha}");
     }
+    // The integrity page names the manifest's SHA-256.
+    let manifest_sum = tool("sha256sum", &["manifest.json"], &out);
+    let manifest_sha = manifest_sum.stdout.split_whitespace().next().unwrap();
+    assert!(
+        text.contains(manifest_sha),
+        "the PDF lacks the manifest hash"
+    );
     // The exhibit files hold the original bytes.
     assert_eq!(
         fs::read(out.join("exhibits/JS_1.jpg")).unwrap(),

@@ -331,6 +331,7 @@ impl Diary {
             chain: (self.journal.seq(), chain_head.clone()),
             key: (public.fingerprint(), public.openssh()),
             vault_id: hex::encode(self.vault_id),
+            manifest_sha256: manifest_entry.sha256.clone(),
         };
         let data = report::report_data(&selection, &context);
         progress(Progress::Entries { done: total, total });
@@ -468,6 +469,65 @@ mod tests {
         );
         assert_eq!(summary.counts.exhibits, 2);
         assert!(verify::verify_bundle(&summary.path).unwrap().ok());
+    }
+
+    /// However long the diary, page 1 holds the whole pattern summary.
+    #[test]
+    fn page_one_holds_the_pattern_for_a_long_diary() {
+        use crate::model::{Behaviour, Breach, Order, OrderType};
+        let tmp = tempfile::tempdir().unwrap();
+        let mut d = diary(&tmp.path().join("v"));
+        let order = d
+            .add_order(Order {
+                kind: OrderType::RestrainingOrder,
+                reference: "RO-1".into(),
+                court: "Court".into(),
+                made_on: None,
+                expires: None,
+                conditions: vec!["No contact".into()],
+            })
+            .unwrap();
+        let start = DateTime::parse_from_rfc3339("2025-01-01T10:00:00Z").unwrap();
+        let incidents: Vec<Incident> = (0..300)
+            .map(|i| {
+                let mut inc =
+                    Incident::new(start + chrono::Duration::days(i), format!("entry {i}"));
+                inc.behaviours = Behaviour::ALL.to_vec();
+                inc.breach = Some(Breach {
+                    order: Some(order),
+                    condition: "No contact".into(),
+                });
+                inc
+            })
+            .collect();
+        d.import_incidents(incidents, crate::store::Durability::Normal)
+            .unwrap();
+        let summary = d
+            .export(
+                &tmp.path().join("out"),
+                &ExportOptions::default(),
+                &mut |_| {},
+            )
+            .unwrap();
+        let page_one = std::process::Command::new("pdftotext")
+            .args(["-f", "1", "-l", "1"])
+            .arg(summary.path.join("report.pdf"))
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils) must be installed");
+        let text = String::from_utf8_lossy(&page_one.stdout);
+        for heading in [
+            "Pattern of behaviour",
+            "Incidents by behaviour",
+            "Escalation",
+            "Incidents per week",
+            "Orders and conditions",
+            "Latest risk check",
+            "296 further breaches",
+            "Page 1 of",
+        ] {
+            assert!(text.contains(heading), "page 1 lacks {heading:?}:\n{text}");
+        }
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub struct ReportContext<'a> {
     pub key: (String, String),
     /// The diary's id, hex.
     pub vault_id: String,
+    /// SHA-256 of `manifest.json`, hex.
+    pub manifest_sha256: String,
 }
 
 /// `Sat 14 Mar 2026, 21:40 (UTC+01:00)`.
@@ -201,15 +203,44 @@ fn markers(incidents: &[&IncidentRecord]) -> Vec<Value> {
             }));
         }
     }
-    for r in incidents {
-        let i = r.current();
-        if i.breach.is_some() || i.behaviours.contains(&Behaviour::OrderBreach) {
-            out.push(json!({
-                "what": "Breach of an order or condition",
-                "when": local_time(i.occurred_at),
-                "number": r.number,
-            }));
-        }
+    let breaches: Vec<&&IncidentRecord> = incidents
+        .iter()
+        .filter(|r| {
+            let i = r.current();
+            i.breach.is_some() || i.behaviours.contains(&Behaviour::OrderBreach)
+        })
+        .collect();
+    // Every breach is named; past a handful, on one line, so page 1 holds.
+    const LISTED: usize = 4;
+    for r in breaches.iter().take(if breaches.len() > LISTED + 1 {
+        LISTED
+    } else {
+        LISTED + 1
+    }) {
+        out.push(json!({
+            "what": "Breach of an order or condition",
+            "when": local_time(r.current().occurred_at),
+            "number": r.number,
+        }));
+    }
+    if breaches.len() > LISTED + 1 {
+        let rest: Vec<String> = breaches[LISTED..]
+            .iter()
+            .map(|r| r.number.to_string())
+            .collect();
+        // A long run is summarised; the orders page lists every breach.
+        let what = if rest.len() <= 16 {
+            format!("{} further breaches: No. {}", rest.len(), rest.join(", "))
+        } else {
+            format!(
+                "{} further breaches, from No. {} to No. {} (each listed under the order on the \
+                 People, orders and risk page)",
+                rest.len(),
+                rest[0],
+                rest[rest.len() - 1]
+            )
+        };
+        out.push(json!({"what": what, "when": "", "number": null}));
     }
     out
 }
@@ -572,6 +603,7 @@ pub fn report_data(selection: &Selection, ctx: &ReportContext) -> Value {
         "entries": incidents.iter().map(|r| entry(state, r, &exhibit_labels(r))).collect::<Vec<_>>(),
         "exhibits": register,
         "integrity": {
+            "manifest_sha256": ctx.manifest_sha256,
             "chain_length": ctx.chain.0,
             "chain_head": ctx.chain.1,
             "fingerprint": ctx.key.0,

@@ -558,6 +558,13 @@ fn every_kind_of_tampering_is_named_by_layer() {
     });
     assert_fails(&run, "sums");
 
+    // What Finder or Explorer leave behind is not tampering.
+    let (_, run) = tampered(&good, tmp, "browsed", |b| {
+        fs::write(b.join(".DS_Store"), "finder").unwrap();
+        fs::write(b.join("exhibits/Thumbs.db"), "explorer").unwrap();
+    });
+    assert_eq!(run.code, 0, "{}", run.stdout);
+
     let run = verify(&tmp.join("no-such-bundle"));
     assert_eq!(run.code, 5, "{}", run.stderr);
     let junk = tmp.join("junk.zip");

@@ -84,6 +84,7 @@ impl Bundle {
         let mut folders: Vec<String> = archive
             .file_names()
             .filter_map(|n| n.ok())
+            .filter(|n| !is_os_litter(n))
             .filter_map(|n| n.split('/').next().map(str::to_string))
             .collect();
         folders.sort();
@@ -291,7 +292,11 @@ fn check_sums(bundle: &mut Bundle, files: &[String]) -> (Layer, HashMap<String, 
         }
     }
     for file in files {
-        if file != bundle::SUMS && file != bundle::SIGNATURE && !listed.contains_key(file) {
+        if file != bundle::SUMS
+            && file != bundle::SIGNATURE
+            && !listed.contains_key(file)
+            && !is_os_litter(file)
+        {
             problems.push(format!("{file} is not listed in SHA256SUMS"));
         }
     }
@@ -301,6 +306,16 @@ fn check_sums(bundle: &mut Bundle, files: &[String]) -> (Layer, HashMap<String, 
         fail(name, summarise(&problems))
     };
     (layer, hashes)
+}
+
+/// Files an operating system adds when a folder is opened or zipped again
+/// (Finder, Explorer): not part of the bundle, and no reason to fail it.
+fn is_os_litter(path: &str) -> bool {
+    path.starts_with("__MACOSX/")
+        || matches!(
+            path.rsplit('/').next(),
+            Some(".DS_Store" | "Thumbs.db" | "desktop.ini")
+        )
 }
 
 fn summarise(problems: &[String]) -> String {

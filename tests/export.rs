@@ -698,3 +698,22 @@ fn bundle_files_are_private_to_the_user() {
     let zip = export(&v, "bundle.zip", &[]);
     assert_eq!(mode(&zip), 0o600);
 }
+
+#[test]
+fn export_json_summary_matches_the_bundle() {
+    let v = diary();
+    let out = v.tmp.path().join("b.zip");
+    let run = v
+        .run(&["export", "--out", out.to_str().unwrap(), "--json"])
+        .ok();
+    let summary = run.json();
+    assert_eq!(summary["path"], out.to_str().unwrap());
+    assert_eq!(summary["incidents"], 3);
+    assert_eq!(summary["exhibits"], 3);
+    assert_eq!(summary["left_out"], 2);
+    let fingerprint = summary["fingerprint"].as_str().unwrap();
+    assert!(fingerprint.starts_with("SHA256:"));
+    let verified = verify(&out);
+    assert!(verified.stdout.contains(fingerprint), "{}", verified.stdout);
+    assert_eq!(summary["chain_head"].as_str().unwrap().len(), 64);
+}

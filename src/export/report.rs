@@ -355,15 +355,16 @@ fn yes_no(value: Option<bool>) -> &'static str {
     }
 }
 
-fn entry(state: &State, r: &IncidentRecord, exhibits: &[String]) -> Value {
-    let i = r.current();
-    let (when, when_utc) = occurred(i);
-    let mut details: Vec<Value> = Vec::new();
-    let mut add = |label: &str, value: String| {
+/// The fields of one version as (label, text) pairs, empty ones left out.
+fn details(state: &State, i: &Incident) -> Vec<(&'static str, String)> {
+    let mut details = Vec::new();
+    let mut add = |label: &'static str, value: String| {
         if !value.trim().is_empty() {
-            details.push(json!({"label": label, "value": value}));
+            details.push((label, value));
         }
     };
+    add("Summary", i.title.clone());
+    add("When", occurred(i).0);
     add("Where", i.location.clone());
     add(
         "Until",
@@ -387,6 +388,10 @@ fn entry(state: &State, r: &IncidentRecord, exhibits: &[String]) -> Value {
     add("Children present", yes_no(i.children_present).into());
     add("Numbers, accounts, vehicles", i.identifiers_seen.join(", "));
     add("Feared violence", yes_no(i.fear_of_violence).into());
+    add(
+        "Severity (0-3)",
+        i.severity.map(|s| s.to_string()).unwrap_or_default(),
+    );
     add("Impact", i.impact.clone());
     add("What I did", i.response.clone());
     add("Evidence kept", i.preserved.clone());
@@ -427,16 +432,57 @@ fn entry(state: &State, r: &IncidentRecord, exhibits: &[String]) -> Value {
             format!("{order} {}", b.condition).trim().to_string(),
         );
     }
-    add("Exhibits", exhibits.join(", "));
+    add("Tags", i.tags.join(", "));
+    details
+}
+
+/// What an amendment changed, field by field, with the old and new text.
+fn changes(state: &State, before: &Incident, after: &Incident) -> Vec<Value> {
+    let old = details(state, before);
+    let new = details(state, after);
+    let value = |list: &[(&'static str, String)], label: &str| {
+        list.iter()
+            .find(|(l, _)| *l == label)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let mut labels: Vec<&'static str> = old.iter().chain(&new).map(|(l, _)| *l).collect();
+    labels.dedup();
+    let mut seen = std::collections::HashSet::new();
+    labels
+        .into_iter()
+        .filter(|l| seen.insert(*l))
+        .filter_map(|label| {
+            let (was, now) = (value(&old, label), value(&new, label));
+            (was != now).then(|| json!({"label": label, "was": was, "now": now}))
+        })
+        .collect()
+}
+
+fn entry(state: &State, r: &IncidentRecord, exhibits: &[String]) -> Value {
+    let i = r.current();
+    let (when, when_utc) = occurred(i);
+    let mut details: Vec<Value> = details(state, i)
+        .into_iter()
+        .filter(|(label, _)| !matches!(*label, "Summary" | "When"))
+        .map(|(label, value)| json!({"label": label, "value": value}))
+        .collect();
+    if !exhibits.is_empty() {
+        details.push(json!({"label": "Exhibits", "value": exhibits.join(", ")}));
+    }
     let versions: Vec<Value> = r
         .versions
         .iter()
         .enumerate()
         .map(|(n, v)| {
-            let changed = if n == 0 {
-                Vec::new()
+            let (changed, field_changes) = if n == 0 {
+                (Vec::new(), Vec::new())
             } else {
-                changed_fields(&r.versions[n - 1].incident, &v.incident)
+                let before = &r.versions[n - 1].incident;
+                (
+                    changed_fields(before, &v.incident),
+                    changes(state, before, &v.incident),
+                )
             };
             let narrative_changed = n == 0 || changed.contains(&"what happened");
             json!({
@@ -444,6 +490,7 @@ fn entry(state: &State, r: &IncidentRecord, exhibits: &[String]) -> Value {
                 "recorded": format!("{} · {}", local_time(v.recorded_at), utc_time(v.recorded_at)),
                 "reason": v.reason.clone().unwrap_or_default(),
                 "changed": changed.join(", "),
+                "changes": field_changes,
                 "narrative": if narrative_changed { v.incident.narrative.clone() } else { String::new() },
             })
         })
@@ -658,6 +705,24 @@ mod tests {
         assert_eq!(counts, [1, 0, 1, 1]);
         assert_eq!(weeks[0]["start"], "2 Mar 2026");
         assert_eq!(weeks[3]["start"], "23 Mar 2026");
+    }
+
+    #[test]
+    fn an_amendment_lists_each_changed_field_with_old_and_new_text() {
+        let state = State::default();
+        let before = Incident::new(at("2026-03-01T10:00:00+00:00"), "He waited.");
+        let mut after = before.clone();
+        after.location = "Office gate".into();
+        after.behaviours = vec![Behaviour::Loitering];
+        let list = changes(&state, &before, &after);
+        assert_eq!(
+            list,
+            [
+                json!({"label": "Where", "was": "", "now": "Office gate"}),
+                json!({"label": "What was done", "was": "", "now": "Loitering"}),
+            ]
+        );
+        assert!(changes(&state, &before, &before).is_empty());
     }
 
     #[test]

@@ -16,16 +16,13 @@ const DEVANAGARI: &str = "अनन्या शर्मा";
 const INJECTION: &str = "He wrote #import \"/etc/passwd\" and ] then $x^2$ #panic(\"boom\") *bold*";
 
 fn tool(name: &str, args: &[&str], dir: &Path) -> Run {
-    let out = Command::new(name)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("{name} must be installed (scripts/setup.sh): {e}"));
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::from(
+        Command::new(name)
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap_or_else(|e| panic!("{name} must be installed (scripts/setup.sh): {e}")),
+    )
 }
 
 fn ssh_verify(dir: &Path) -> Run {
@@ -47,11 +44,7 @@ fn ssh_verify(dir: &Path) -> Run {
         .stdin(sums)
         .output()
         .expect("ssh-keygen must be installed");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::from(out)
 }
 
 /// A diary with people in three scripts, an order, a risk check, five
@@ -192,11 +185,7 @@ fn verify(path: &Path) -> Run {
         .arg(path)
         .output()
         .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::from(out)
 }
 
 fn pdf_text(pdf: &Path) -> String {

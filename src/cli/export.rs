@@ -83,7 +83,7 @@ pub fn export(
         .export(out, &options, &mut progress_bar())
         .context("could not export")?;
     let c = &summary.counts;
-    let left_out = c.outside_period + c.withdrawn + c.excluded_by_victim;
+    let left_out = c.left_out();
     if json {
         return print_json(&ExportOut {
             path: summary.path.display().to_string(),

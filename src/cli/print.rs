@@ -28,21 +28,6 @@ fn occurred(inc: &Incident) -> String {
     }
 }
 
-/// One-line summary: the title, or the start of the narrative.
-pub fn summary(inc: &Incident) -> String {
-    let text = if inc.title.trim().is_empty() {
-        inc.narrative.trim()
-    } else {
-        inc.title.trim()
-    };
-    let line = text.lines().next().unwrap_or("");
-    if line.chars().count() > 60 {
-        format!("{}…", line.chars().take(59).collect::<String>())
-    } else {
-        line.to_string()
-    }
-}
-
 /// The chronology table.
 pub fn table(records: &[&IncidentRecord]) {
     if records.is_empty() {
@@ -56,7 +41,7 @@ pub fn table(records: &[&IncidentRecord]) {
     for rec in records {
         let inc = rec.current();
         let behaviours: Vec<&str> = inc.behaviours.iter().map(|b| b.as_str()).collect();
-        let mut line = summary(inc);
+        let mut line = inc.summary(60);
         if rec.withdrawn.is_some() {
             line = format!("[withdrawn] {line}");
         } else if rec.amendments() > 0 {

@@ -87,6 +87,13 @@ pub struct Counts {
     pub deleted_exhibits: usize,
 }
 
+impl Counts {
+    /// Incidents left out, all reasons together.
+    pub fn left_out(&self) -> usize {
+        self.outside_period + self.withdrawn + self.excluded_by_victim
+    }
+}
+
 /// The bundle's table of contents. It cannot list `report.pdf`, which
 /// carries it as an attachment; `SHA256SUMS` covers every file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -91,22 +91,6 @@ fn size_text(bytes: u64) -> String {
     format!("{value:.1} {unit} ({bytes} bytes)")
 }
 
-/// A one-line summary: the title, or the start of the narrative.
-fn summary(incident: &Incident) -> String {
-    let text = if incident.title.trim().is_empty() {
-        incident.narrative.trim()
-    } else {
-        incident.title.trim()
-    };
-    let line = text.lines().next().unwrap_or("");
-    if line.chars().count() > 90 {
-        let cut: String = line.chars().take(87).collect();
-        format!("{}...", cut.trim_end())
-    } else {
-        line.to_string()
-    }
-}
-
 /// Short, neutral names for the officer (the app's labels are the victim's
 /// first-person words, which read oddly in a police chronology).
 fn officer_label(b: Behaviour) -> &'static str {
@@ -307,46 +291,6 @@ fn police_references(state: &State, incidents: &[&IncidentRecord]) -> Vec<String
     refs
 }
 
-/// Field names whose values differ between two versions, in plain words.
-fn changed_fields(before: &Incident, after: &Incident) -> Vec<&'static str> {
-    let a = serde_json::to_value(before).unwrap_or_default();
-    let b = serde_json::to_value(after).unwrap_or_default();
-    let (Value::Object(a), Value::Object(b)) = (a, b) else {
-        return Vec::new();
-    };
-    FIELD_NAMES
-        .iter()
-        .filter(|(key, _)| a.get(*key) != b.get(*key))
-        .map(|(_, label)| *label)
-        .collect()
-}
-
-const FIELD_NAMES: &[(&str, &str)] = &[
-    ("occurred_at", "when it happened"),
-    ("occurred_until", "when it ended"),
-    ("time_precision", "how exact the time is"),
-    ("title", "summary"),
-    ("narrative", "what happened"),
-    ("location", "where"),
-    ("behaviours", "what was done"),
-    ("channels", "how"),
-    ("perpetrators", "who did it"),
-    ("identifiers_seen", "numbers, accounts or vehicles seen"),
-    ("people_present", "others present"),
-    ("children_present", "children present"),
-    ("witnesses", "witnesses"),
-    ("impact", "impact"),
-    ("fear_of_violence", "fear of violence"),
-    ("severity", "severity"),
-    ("response", "what I did"),
-    ("preserved", "evidence kept"),
-    ("police", "police report"),
-    ("other_reports", "other reports"),
-    ("breach", "order breached"),
-    ("tags", "tags"),
-    ("exclude_from_officer_pack", "officer pack setting"),
-];
-
 fn yes_no(value: Option<bool>) -> &'static str {
     match value {
         Some(true) => "yes",
@@ -475,16 +419,23 @@ fn entry(state: &State, r: &IncidentRecord, exhibits: &[String]) -> Value {
         .iter()
         .enumerate()
         .map(|(n, v)| {
-            let (changed, field_changes) = if n == 0 {
-                (Vec::new(), Vec::new())
-            } else {
-                let before = &r.versions[n - 1].incident;
-                (
-                    changed_fields(before, &v.incident),
-                    changes(state, before, &v.incident),
-                )
+            let (narrative_changed, field_changes) = match n.checked_sub(1) {
+                None => (true, Vec::new()),
+                Some(prev) => {
+                    let before = &r.versions[prev].incident;
+                    (
+                        before.narrative != v.incident.narrative,
+                        changes(state, before, &v.incident),
+                    )
+                }
             };
-            let narrative_changed = n == 0 || changed.contains(&"what happened");
+            let mut changed: Vec<&str> = field_changes
+                .iter()
+                .filter_map(|c| c["label"].as_str())
+                .collect();
+            if n > 0 && narrative_changed {
+                changed.push("What happened");
+            }
             json!({
                 "label": if n == 0 { "Original entry".to_string() } else { format!("Amendment {n}") },
                 "recorded": format!("{} · {}", local_time(v.recorded_at), utc_time(v.recorded_at)),
@@ -497,7 +448,7 @@ fn entry(state: &State, r: &IncidentRecord, exhibits: &[String]) -> Value {
         .collect();
     json!({
         "number": r.number,
-        "title": summary(i),
+        "title": i.summary(90),
         "when": when,
         "when_utc": when_utc,
         "details": details,
@@ -544,7 +495,7 @@ pub fn report_data(selection: &Selection, ctx: &ReportContext) -> Value {
                 },
                 "behaviours": behaviour_labels(i).join(", "),
                 "channels": i.channels.iter().map(|c| c.label()).collect::<Vec<_>>().join(", "),
-                "summary": summary(i),
+                "summary": i.summary(90),
                 "exhibits": exhibit_labels(r).join(", "),
                 "police": i.police.as_ref().map(|p| p.reference.clone()).unwrap_or_default(),
                 "withdrawn": r.withdrawn.is_some(),
@@ -728,8 +679,8 @@ mod tests {
     #[test]
     fn summary_prefers_the_title_and_shortens() {
         let mut i = Incident::new(at("2026-01-01T00:00:00Z"), "x".repeat(200));
-        assert_eq!(summary(&i).chars().count(), 90);
+        assert_eq!(i.summary(90).chars().count(), 90);
         i.title = "Waited outside work".into();
-        assert_eq!(summary(&i), "Waited outside work");
+        assert_eq!(i.summary(90), "Waited outside work");
     }
 }

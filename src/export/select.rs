@@ -65,13 +65,6 @@ pub struct LeftOut {
     pub deleted_exhibits: usize,
 }
 
-impl LeftOut {
-    /// Incidents left out, all reasons together.
-    pub fn incidents(&self) -> usize {
-        self.outside_period + self.withdrawn + self.excluded_by_victim
-    }
-}
-
 /// The incidents and exhibits one export holds.
 pub struct Selection<'a> {
     /// Exported incidents, in order of occurrence.

@@ -132,6 +132,23 @@ pub struct Incident {
 }
 
 impl Incident {
+    /// A one-line summary of at most `max_chars` characters: the title, or
+    /// the first line of the narrative, cut with "…" when longer.
+    pub fn summary(&self, max_chars: usize) -> String {
+        let text = if self.title.trim().is_empty() {
+            self.narrative.trim()
+        } else {
+            self.title.trim()
+        };
+        let line = text.lines().next().unwrap_or("");
+        if line.chars().count() > max_chars {
+            let cut: String = line.chars().take(max_chars.saturating_sub(1)).collect();
+            format!("{}…", cut.trim_end())
+        } else {
+            line.to_string()
+        }
+    }
+
     /// A minimal incident: when it happened and what happened.
     pub fn new(occurred_at: DateTime<FixedOffset>, narrative: impl Into<String>) -> Self {
         Incident {

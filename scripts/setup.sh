@@ -15,6 +15,9 @@ apt_packages=(
   openssh-client    # ssh-keygen -Y verify
   unzip             # unzip -t
   coreutils         # sha256sum -c
+  # What opens a backup without this program; the backup tests run them:
+  age               # age -d
+  tar               # tar -x
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

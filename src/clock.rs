@@ -41,3 +41,27 @@ impl Clock for SteppingClock {
         now
     }
 }
+
+/// A clock that stands still until moved, shared by its clones: a test keeps
+/// one clone and hands another to the code under test.
+#[derive(Debug, Clone)]
+pub struct ManualClock(std::sync::Arc<Mutex<DateTime<FixedOffset>>>);
+
+impl ManualClock {
+    /// Stands at `start`.
+    pub fn new(start: DateTime<FixedOffset>) -> Self {
+        ManualClock(std::sync::Arc::new(Mutex::new(start)))
+    }
+
+    /// Moves the time forward (or back, with a negative `by`).
+    pub fn advance(&self, by: Duration) {
+        let mut t = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        *t += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<FixedOffset> {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}

@@ -111,11 +111,15 @@ impl Diary {
         if let Ok(number) = key_trim.parse::<u32>()
             && key_trim.len() < 32
         {
-            return self
+            if let Some(found) = self
                 .state
                 .incidents()
                 .get((number as usize).wrapping_sub(1))
-                .ok_or_else(not_found);
+            {
+                return Ok(found);
+            }
+            // Not a number in use: it may be an id prefix of digits only
+            // (about one id in sixteen starts with six decimal digits).
         }
         let lower = key_trim.to_ascii_lowercase();
         if lower.len() < 6 || !lower.bytes().all(|b| b.is_ascii_hexdigit()) {

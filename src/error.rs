@@ -15,6 +15,8 @@ use crate::store::StoreError;
 pub enum ErrorCode {
     /// Wrong passphrase or recovery key.
     WrongSecret,
+    /// Too many wrong passphrases: the next attempt must wait.
+    Throttled,
     /// Tampering, corruption or an altered header.
     Integrity,
     /// The vault, an incident or another object does not exist.
@@ -30,6 +32,7 @@ impl ErrorCode {
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::WrongSecret => "wrong_secret",
+            ErrorCode::Throttled => "throttled",
             ErrorCode::Integrity => "integrity",
             ErrorCode::NotFound => "not_found",
             ErrorCode::Invalid => "invalid",
@@ -48,6 +51,19 @@ pub enum Error {
     /// No key slot opens with this recovery key.
     #[error("wrong recovery key")]
     WrongRecoveryKey,
+    /// The backup file does not open with this passphrase.
+    #[error("wrong passphrase for this backup (or its header was damaged)")]
+    WrongBackupPassphrase,
+    /// Too many wrong passphrases in a row: no attempt is made until the
+    /// wait is over, whatever passphrase is given.
+    #[error(
+        "too many wrong passphrases; wait {} before trying again",
+        crate::throttle::describe_wait(*wait)
+    )]
+    Throttled {
+        /// How long until the next attempt is allowed.
+        wait: std::time::Duration,
+    },
     /// The recovery key text is malformed or mistyped.
     #[error("{0}")]
     RecoveryKeyText(RecoveryKeyError),
@@ -84,6 +100,11 @@ pub enum Error {
         "the vault was written by a newer version of this program (format {0}); update the program"
     )]
     NewerFormat(u32),
+    /// The backup comes from a newer version of the program.
+    #[error(
+        "the backup was written by a newer version of this program (format {0}); update the program to restore it"
+    )]
+    NewerBackup(u32),
     /// Another process appended to the vault while it was open here.
     #[error("the vault was changed by another program while open; open it again")]
     Conflict,
@@ -99,15 +120,19 @@ impl Error {
     /// The stable category of this error.
     pub fn code(&self) -> ErrorCode {
         match self {
-            Error::WrongPassphrase | Error::WrongRecoveryKey | Error::RecoveryKeyText(_) => {
-                ErrorCode::WrongSecret
-            }
+            Error::WrongPassphrase
+            | Error::WrongRecoveryKey
+            | Error::WrongBackupPassphrase
+            | Error::RecoveryKeyText(_) => ErrorCode::WrongSecret,
+            Error::Throttled { .. } => ErrorCode::Throttled,
             Error::Tampered { .. } | Error::Damaged(_) => ErrorCode::Integrity,
             Error::NotAVault(_) | Error::NotFound { .. } => ErrorCode::NotFound,
             Error::Invalid(_) | Error::VaultExists(_) => ErrorCode::Invalid,
-            Error::NewerFormat(_) | Error::Conflict | Error::DiskFull | Error::Storage(_) => {
-                ErrorCode::Other
-            }
+            Error::NewerFormat(_)
+            | Error::NewerBackup(_)
+            | Error::Conflict
+            | Error::DiskFull
+            | Error::Storage(_) => ErrorCode::Other,
         }
     }
 

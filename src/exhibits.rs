@@ -4,15 +4,18 @@ use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
+use zeroize::Zeroizing;
+
 use crate::crypto::SecretKey;
 use crate::crypto::stream::{self, StreamError};
 use crate::entries::{new_id, require_reason};
 use crate::error::{Error, Result};
+use crate::exhibit_thumbnails::{CopyingReader, wants_thumbnail};
 use crate::file_claims::{self, PEEK_LEN};
 use crate::model::exhibit::{self, Exhibit, FileKey};
 use crate::model::{Event, Id};
 use crate::state::ExhibitRecord;
-use crate::store::Durability;
+use crate::store::{AttFile, Durability};
 use crate::{Diary, crypto};
 
 /// The id and number given to a new exhibit.
@@ -98,15 +101,22 @@ impl Diary {
             .unwrap_or_default();
         let id = new_id();
         let key = SecretKey::random();
+        let media_type = file_claims::media_type(&head);
+        let wants_thumb = wants_thumbnail(&media_type, meta.len());
+        // The original passes through memory once; a photo's copy is kept
+        // for its thumbnail (wiped on drop), so the file is read only once.
+        let mut copy = Zeroizing::new(Vec::with_capacity(if wants_thumb {
+            meta.len() as usize
+        } else {
+            0
+        }));
         let store = &self.store;
-        let digest = store.put_attachment(&id.0, |out| {
-            let digest = stream::seal(
-                &key,
-                &id.0,
-                &mut io::Cursor::new(&head).chain(&mut file),
-                out,
-            )
-            .map_err(stream_error)?;
+        let digest = store.put_attachment(&id.0, AttFile::Original, |out| {
+            let mut input = CopyingReader::new(
+                io::Cursor::new(&head).chain(&mut file),
+                wants_thumb.then_some(&mut copy),
+            );
+            let digest = stream::seal(&key, &id.0, &mut input, out).map_err(stream_error)?;
             if digest.size != meta.len() {
                 return Err(Error::invalid(
                     "file",
@@ -115,14 +125,19 @@ impl Diary {
             }
             Ok(digest)
         })?;
+        let file_key = FileKey(*key.expose_secret());
+        if wants_thumb && copy.len() as u64 == digest.size {
+            self.store_thumbnail(&id.0, &file_key, &copy);
+        }
+        drop(copy);
         let exhibit = Exhibit {
             incident,
             number: self.state.exhibits().len() as u32 + 1,
-            file_key: FileKey(*key.expose_secret()),
+            file_key,
             original_name,
             size: digest.size,
             sha256: digest.sha256,
-            media_type: file_claims::media_type(&head),
+            media_type,
             description: description.to_string(),
             claims: file_claims::claims(&head),
         };
@@ -205,7 +220,7 @@ impl Diary {
         Ok(())
     }
 
-    fn exhibit_by_number(&self, number: u32) -> Result<&ExhibitRecord> {
+    pub(crate) fn exhibit_by_number(&self, number: u32) -> Result<&ExhibitRecord> {
         let rec = self.state.exhibit(number).ok_or_else(|| Error::NotFound {
             what: "exhibit",
             key: self.exhibit_label(number),
@@ -221,23 +236,34 @@ impl Diary {
 
     /// Decrypts an exhibit into `out`, failing unless size and hash match.
     pub(crate) fn open_exhibit(&self, rec: &ExhibitRecord, out: &mut impl Write) -> Result<()> {
+        let file = self.exhibit_file(rec)?;
+        self.open_exhibit_from(rec, &mut BufReader::with_capacity(256 * 1024, file), out)
+    }
+
+    /// The encrypted file of an exhibit; a missing one is damage.
+    pub(crate) fn exhibit_file(&self, rec: &ExhibitRecord) -> Result<File> {
+        self.store
+            .open_attachment(&rec.id.0, AttFile::Original)
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::NotFound => Error::Damaged(format!(
+                    "exhibit {}: its file is missing",
+                    self.exhibit_label(rec.exhibit.number)
+                )),
+                _ => Error::Storage(e.to_string()),
+            })
+    }
+
+    /// [`Diary::open_exhibit`] from the encrypted bytes in `input`.
+    pub(crate) fn open_exhibit_from(
+        &self,
+        rec: &ExhibitRecord,
+        input: &mut impl Read,
+        out: &mut impl Write,
+    ) -> Result<()> {
         let label = self.exhibit_label(rec.exhibit.number);
         let damaged = |problem: &str| Error::Damaged(format!("exhibit {label}: {problem}"));
-        let file = self
-            .store
-            .open_attachment(&rec.id.0)
-            .map_err(|e| match e.kind() {
-                io::ErrorKind::NotFound => damaged("its file is missing"),
-                _ => Error::Storage(e.to_string()),
-            })?;
         let key = SecretKey::from_bytes(rec.exhibit.file_key.0);
-        let digest = stream::open(
-            &key,
-            &rec.id.0,
-            &mut BufReader::with_capacity(256 * 1024, file),
-            out,
-        )
-        .map_err(|e| match e {
+        let digest = stream::open(&key, &rec.id.0, input, out).map_err(|e| match e {
             StreamError::Io(e) => Error::from(e),
             StreamError::WrongAttachment => damaged("its file was swapped with another exhibit's"),
             other => damaged(&other.to_string()),

@@ -11,19 +11,24 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod backup;
 pub mod clock;
 pub mod crypto;
 mod entries;
 pub mod error;
+mod exhibit_thumbnails;
 mod exhibits;
 pub mod export;
 pub mod file_claims;
 mod journal;
 pub mod model;
 mod parallel;
+mod private_fs;
 pub mod query;
 pub mod state;
 pub mod store;
+pub mod throttle;
+mod thumbnail;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -144,8 +149,14 @@ impl Diary {
     }
 
     /// Opens the vault in `dir` with the passphrase, verifying the whole log.
+    ///
+    /// After [`throttle::FREE_ATTEMPTS`] wrong passphrases in a row, each
+    /// further attempt is refused with [`Error::Throttled`] until a doubling
+    /// wait is over (see [`throttle`]), before any key derivation runs.
     pub fn unlock(dir: &Path, passphrase: &Passphrase, clock: Box<dyn Clock>) -> Result<Diary> {
         let store = Store::open(dir)?;
+        let throttle = throttle::Throttle::new(dir);
+        throttle.check(clock.now())?;
         let header = store.header()?;
         let kdf = KdfParams::from_bytes(&header.kdf)?;
         let ikm = kdf.derive(passphrase)?;
@@ -153,8 +164,13 @@ impl Diary {
             vault_id: &header.vault_id,
             kdf_header: &header.kdf,
         };
-        let (slot, vault_key) = keyslot::unwrap(&header.slots, SlotKind::Passphrase, &ikm, &ctx)
-            .ok_or(Error::WrongPassphrase)?;
+        let Some((slot, vault_key)) =
+            keyslot::unwrap(&header.slots, SlotKind::Passphrase, &ikm, &ctx)
+        else {
+            throttle.record_failure(clock.now());
+            return Err(Error::WrongPassphrase);
+        };
+        throttle.reset();
         Diary::load(
             store,
             &header,
@@ -165,6 +181,16 @@ impl Diary {
             },
             clock,
         )
+    }
+
+    /// How long until the next passphrase attempt on the vault in `dir` is
+    /// allowed, while a wait after wrong passphrases runs (for the unlock
+    /// screen, before anything is typed).
+    pub fn unlock_wait(dir: &Path, clock: &dyn Clock) -> Option<Duration> {
+        match throttle::Throttle::new(dir).check(clock.now()) {
+            Err(Error::Throttled { wait }) => Some(wait),
+            _ => None,
+        }
     }
 
     /// Opens the vault with the recovery key text (as shown at creation).
@@ -182,6 +208,8 @@ impl Diary {
         };
         let (slot, vault_key) = keyslot::unwrap(&header.slots, SlotKind::Recovery, &key, &ctx)
             .ok_or(Error::WrongRecoveryKey)?;
+        // The owner is back in: the passphrase count starts again.
+        throttle::Throttle::new(dir).reset();
         Diary::load(
             store,
             &header,
@@ -436,6 +464,36 @@ mod tests {
             )
             .unwrap();
         }
+    }
+
+    /// An id prefix made only of digits is found by prefix when no incident
+    /// has that number (it used to be taken as a number and not found).
+    #[test]
+    fn an_id_prefix_of_digits_finds_its_incident() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("v");
+        let pass = Passphrase::new("pw".into());
+        let kdf = KdfParams::new(crypto::kdf::MIN_MEMORY_KIB, 2).unwrap();
+        let (mut diary, _) = Diary::create(&dir, &pass, kdf, clock()).unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2025-06-01T10:00:00Z").unwrap();
+        let batch: Vec<Incident> = (0..300)
+            .map(|i| Incident::new(at, format!("{i}")))
+            .collect();
+        diary.import_incidents(batch, Durability::Normal).unwrap();
+        // One id in about sixteen starts with six digits: 300 ids hold one.
+        let digits = diary
+            .state()
+            .incidents()
+            .iter()
+            .map(|r| r.id.to_hex())
+            .find(|hex| hex[..6].bytes().all(|b| b.is_ascii_digit()))
+            .expect("an id starting with six digits");
+        assert_eq!(
+            diary.find_incident(&digits[..6]).unwrap().id.to_hex(),
+            digits
+        );
+        assert_eq!(diary.find_incident("300").unwrap().number, 300);
+        assert!(diary.find_incident("301").is_err());
     }
 
     /// Two programs on one vault: the second to write is refused instead of

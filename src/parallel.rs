@@ -6,10 +6,27 @@
 /// lower-casing text at unlock): enough to repay a thread per call of a few
 /// thousand items, with no pool to keep alive between unlocks.
 pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
+    map_from(64, items, f)
+}
+
+/// [`map`] for items that each cost milliseconds (decoding a photo): worth a
+/// thread from two items on.
+pub(crate) fn map_heavy<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(usize, &T) -> R + Sync,
+) -> Vec<R> {
+    map_from(2, items, f)
+}
+
+fn map_from<T: Sync, R: Send>(
+    min_items: usize,
+    items: &[T],
+    f: impl Fn(usize, &T) -> R + Sync,
+) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(4);
-    if threads == 1 || items.len() < 64 {
+    if threads == 1 || items.len() < min_items {
         return items
             .iter()
             .enumerate()
@@ -52,5 +69,7 @@ mod tests {
                 .enumerate()
                 .all(|(k, &(i, v))| k == i && v == k * 2)
         );
+        let few: Vec<usize> = (0..5).collect();
+        assert_eq!(super::map_heavy(&few, |i, v| i + v), vec![0, 2, 4, 6, 8]);
     }
 }

@@ -118,6 +118,7 @@ pub struct State {
     risk_checks: Vec<Entry<RiskCheck>>,
     exhibits: Vec<ExhibitRecord>,
     case: CaseProfile,
+    last_backup: Option<DateTime<FixedOffset>>,
 }
 
 impl State {
@@ -164,6 +165,11 @@ impl State {
     /// The case profile (empty until set).
     pub fn case(&self) -> &CaseProfile {
         &self.case
+    }
+
+    /// When the last backup was written, if ever (for reminders).
+    pub fn last_backup(&self) -> Option<DateTime<FixedOffset>> {
+        self.last_backup
     }
 
     fn check_refs(&self, incident: &Incident) -> Result<(), Rejection> {
@@ -218,7 +224,7 @@ impl State {
             Event::PersonAdd { id, .. }
             | Event::OrderAdd { id, .. }
             | Event::RiskAdd { id, .. } => self.fresh(*id),
-            Event::CaseSet { .. } => Ok(()),
+            Event::CaseSet { .. } | Event::BackupMade { .. } => Ok(()),
             Event::ExhibitAdd { id, exhibit } => {
                 self.fresh(*id)?;
                 self.live_incident(exhibit.incident)?;
@@ -297,6 +303,7 @@ impl State {
                 });
             }
             Event::CaseSet { case } => self.case = case,
+            Event::BackupMade { .. } => self.last_backup = Some(at),
             Event::PersonAdd { id, person } => self.persons.push(Entry {
                 id,
                 recorded_at: at,

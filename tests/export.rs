@@ -591,7 +591,7 @@ fn a_bundle_signed_by_another_diary_is_told_apart_by_its_key() {
 }
 
 /// A diary with one incident and a `mib` MiB exhibit of random-looking bytes.
-fn diary_with_big_exhibit(mib: usize) -> Vault {
+pub(crate) fn diary_with_big_exhibit(mib: usize) -> Vault {
     let v = Vault::new();
     v.add_json(&crate::util::incident_json(
         "2026-03-01T10:00:00Z",
@@ -638,30 +638,13 @@ fn a_full_disk_fails_the_export_cleanly() {
 fn a_killed_export_leaves_no_bundle_and_the_next_one_succeeds() {
     let v = diary_with_big_exhibit(40);
     let out = v.tmp.path().join("bundle.zip");
-    let mut interrupted = 0;
     // 20 ms is always mid-run (the passphrase KDF alone takes longer); the
     // others land in the exhibit copy or the typesetting on most machines.
-    for delay_ms in [20u64, 150, 400, 900] {
-        let mut child = v
-            .command(&["export", "--out", out.to_str().unwrap()])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
-        let finished = child.try_wait().unwrap().is_some();
-        child.kill().unwrap();
-        child.wait().unwrap();
-        if finished {
-            fs::remove_file(&out).unwrap();
-            continue;
-        }
-        interrupted += 1;
-        assert!(!out.exists(), "a killed export left {out:?} behind");
-    }
-    assert!(
-        interrupted > 0,
-        "no export was interrupted: the test tested nothing"
+    crate::util::kill_during(
+        &v,
+        &["export", "--out", out.to_str().unwrap()],
+        &out,
+        &[20, 150, 400, 900],
     );
     // The next export replaces the leftover temporary and completes.
     v.run(&["export", "--out", out.to_str().unwrap()]).ok();

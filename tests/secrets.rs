@@ -4,7 +4,14 @@ use crate::util::{Vault, incident_json, snapshot};
 fn wrong_passphrase_exits_3_and_changes_nothing_on_disk() {
     let v = Vault::new();
     v.add_json(&incident_json("2026-03-14T18:30:00+00:00", "Entry"));
-    let before = snapshot(&v.dir);
+    // Besides the count of wrong attempts (the throttle's), nothing changes.
+    let vault_files = |dir| {
+        snapshot(dir)
+            .into_iter()
+            .filter(|(p, _)| !p.ends_with("unlock-attempts"))
+            .collect::<Vec<_>>()
+    };
+    let before = vault_files(&v.dir);
     let bad = v.file("bad", "not the passphrase\n");
     for args in [
         &["list"][..],
@@ -20,9 +27,10 @@ fn wrong_passphrase_exits_3_and_changes_nothing_on_disk() {
             "one line: {}",
             out.stderr
         );
+        // The fourth in a row is refused before it is tried ("too many wrong passphrases").
         assert!(out.stderr.contains("wrong passphrase"));
     }
-    assert_eq!(snapshot(&v.dir), before);
+    assert_eq!(vault_files(&v.dir), before);
 }
 
 #[test]
@@ -268,4 +276,91 @@ fn terminal_prompts_read_the_passphrase_without_echo() {
         !screen.contains(secret),
         "the passphrase was echoed: {screen}"
     );
+}
+
+/// Throttling, observed with an injectable clock rather than by sleeping:
+/// three free attempts, then 1 s, 2 s, 4 s... up to 5 minutes, counted on
+/// disk so that reopening does not reset it, and refusing even the right
+/// passphrase while a wait runs.
+#[test]
+fn each_wrong_passphrase_after_the_third_doubles_the_wait() {
+    use incident_diary::clock::ManualClock;
+    use incident_diary::crypto::Passphrase;
+    use incident_diary::{Diary, Error};
+
+    let v = Vault::new();
+    let clock = ManualClock::new(
+        chrono::DateTime::parse_from_rfc3339("2026-06-01T12:00:00+01:00").unwrap(),
+    );
+    let right = Passphrase::new(crate::util::PASSPHRASE.into());
+    let wrong = Passphrase::new("guess".into());
+    let attempt = |p: &Passphrase| Diary::unlock(&v.dir, p, Box::new(clock.clone())).map(drop);
+    let throttled = |r: Result<(), Error>| match r {
+        Err(Error::Throttled { wait }) => Some(wait.as_secs()),
+        Err(Error::WrongPassphrase) => None,
+        other => panic!("unexpected {other:?}"),
+    };
+    for _ in 0..3 {
+        assert_eq!(throttled(attempt(&wrong)), None);
+    }
+    let mut waits = Vec::new();
+    for _ in 0..11 {
+        let wait = throttled(attempt(&right)).expect("the right passphrase waits too");
+        waits.push(wait);
+        clock.advance(chrono::Duration::seconds(wait as i64 - 1));
+        assert_eq!(throttled(attempt(&wrong)), Some(1), "one second left");
+        clock.advance(chrono::Duration::seconds(1));
+        assert_eq!(throttled(attempt(&wrong)), None, "tried, and wrong");
+    }
+    assert_eq!(waits, [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300]);
+    let left = throttled(attempt(&right)).unwrap();
+    assert_eq!(left, 300);
+    // A clock set back does not lock the owner out for longer.
+    clock.advance(chrono::Duration::days(-3));
+    assert_eq!(throttled(attempt(&right)), Some(300));
+    clock.advance(chrono::Duration::days(3) + chrono::Duration::seconds(300));
+    attempt(&right).expect("the right passphrase after the wait");
+    // Success starts the count again.
+    assert_eq!(throttled(attempt(&wrong)), None);
+    assert_eq!(throttled(attempt(&wrong)), None);
+    attempt(&right).unwrap();
+}
+
+#[test]
+fn the_cli_counts_wrong_passphrases_across_runs_and_says_how_long_to_wait() {
+    let v = Vault::new();
+    let wrong = v.file("wrong", "not it\n");
+    for _ in 0..3 {
+        v.command_with(&wrong, &["list"]).status().unwrap();
+    }
+    let counter = v.dir.join("unlock-attempts");
+    let state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&counter).unwrap()).unwrap();
+    assert_eq!(state["failures"], 3);
+    // As if ten wrong attempts had just been made: a wait of 128 s.
+    let now = chrono::Utc::now().to_rfc3339();
+    std::fs::write(
+        &counter,
+        format!(r#"{{"failures":10,"last_failure":"{now}"}}"#),
+    )
+    .unwrap();
+    let run = v.run(&["list"]).fails_with(3);
+    assert!(
+        run.stderr
+            .contains("too many wrong passphrases; wait 2 minutes"),
+        "{}",
+        run.stderr
+    );
+    // A counter edited into nonsense counts as the longest wait.
+    std::fs::write(&counter, "0").unwrap();
+    let run = v.run(&["list"]).fails_with(3);
+    assert!(run.stderr.contains("wait 5 minutes"), "{}", run.stderr);
+    // Once the wait is over the right passphrase opens the diary and clears the count.
+    std::fs::write(
+        &counter,
+        r#"{"failures":10,"last_failure":"2020-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    v.run(&["list"]).ok();
+    assert!(!counter.exists());
 }

@@ -4,6 +4,8 @@
 /// Shared helpers: a temporary vault and a way to run the binary against it.
 mod util;
 
+/// Backups and restores: round trip, standard tools, tampering, faults.
+mod backup;
 /// Malformed and invalid input: exit 2, the field named, nothing written.
 mod bad_input;
 /// Attachments: import, listing, extraction, damage, orphans, faults.

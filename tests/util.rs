@@ -214,6 +214,39 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Runs `args` again and again, killing it (SIGKILL) after each of `delays`
+/// milliseconds, and checks that no run left `out` behind. Fails if no run
+/// was interrupted at all: then the test would have tested nothing.
+pub fn kill_during(v: &Vault, args: &[&str], out: &Path, delays: &[u64]) {
+    let mut interrupted = 0;
+    for &delay_ms in delays {
+        let mut child = v
+            .command(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let finished = child.try_wait().unwrap().is_some();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        if finished {
+            let _ = std::fs::remove_dir_all(out);
+            let _ = std::fs::remove_file(out);
+            continue;
+        }
+        interrupted += 1;
+        assert!(
+            !out.exists(),
+            "a killed run of {args:?} left {out:?} behind"
+        );
+    }
+    assert!(
+        interrupted > 0,
+        "no run of {args:?} was interrupted: the test tested nothing"
+    );
+}
+
 /// A minimal incident as JSON.
 pub fn incident_json(when: &str, narrative: &str) -> String {
     serde_json::json!({"occurred_at": when, "narrative": narrative}).to_string()

@@ -174,6 +174,39 @@ pub enum Command {
         /// The bundle.
         path: PathBuf,
     },
+    /// Write an encrypted backup of the whole diary, exhibits included, to a new file.
+    ///
+    /// The backup file has its own passphrase: read from --backup-passphrase-file,
+    /// else asked on the terminal (Enter alone uses the diary passphrase). In
+    /// scripts (--passphrase-file given, no --backup-passphrase-file) the diary
+    /// passphrase is used for the backup too. The file is in the age format:
+    /// `age -d FILE | tar -x` also opens it.
+    Backup {
+        /// The backup file to write (it must not exist yet).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Read the backup passphrase from FILE (`-` = next line of standard input).
+        #[arg(long, value_name = "FILE")]
+        backup_passphrase_file: Option<String>,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Restore a backup into a new or empty --vault folder, checked before it is put in place.
+    ///
+    /// The backup passphrase is read from --backup-passphrase-file, else from
+    /// --passphrase-file (scripts), else asked on the terminal. The restored
+    /// diary opens with the passphrase it had when the backup was made.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Read the backup passphrase from FILE (`-` = next line of standard input).
+        #[arg(long, value_name = "FILE")]
+        backup_passphrase_file: Option<String>,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Incident fields as flags (`add`, `amend`). Lists replace the whole list.

@@ -87,6 +87,10 @@ pub fn check(session: &mut Session) -> Result<()> {
         "exhibits: {} decrypted and hashed, all match",
         report.exhibits
     );
+    match diary.state().last_backup() {
+        Some(at) => println!("last backup: {}", at.format("%Y-%m-%d %H:%M %:z")),
+        None => println!("last backup: never (make one with `diary backup --out FILE`)"),
+    }
     println!("PASS");
     Ok(())
 }

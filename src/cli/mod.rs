@@ -4,6 +4,7 @@
 //! input; 3 wrong passphrase or recovery key; 4 integrity failure; 5 not found.
 
 mod args;
+mod backup;
 mod exhibits;
 mod export;
 mod incidents;
@@ -19,6 +20,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Parser;
+use incident_diary::crypto::Passphrase;
 use incident_diary::model::ValidationError;
 use incident_diary::{Diary, ErrorCode, SystemClock};
 
@@ -69,7 +71,7 @@ fn exit_code(err: &anyhow::Error) -> u8 {
         if let Some(e) = cause.downcast_ref::<incident_diary::Error>() {
             return match e.code() {
                 ErrorCode::Invalid => 2,
-                ErrorCode::WrongSecret => 3,
+                ErrorCode::WrongSecret | ErrorCode::Throttled => 3,
                 ErrorCode::Integrity => 4,
                 ErrorCode::NotFound => 5,
                 _ => 1,
@@ -88,9 +90,15 @@ pub struct Session {
 impl Session {
     /// Opens the vault with the passphrase.
     pub fn unlock(&mut self) -> Result<Diary> {
+        Ok(self.unlock_keeping_passphrase()?.0)
+    }
+
+    /// Opens the vault and keeps the passphrase (for `backup`).
+    pub fn unlock_keeping_passphrase(&mut self) -> Result<(Diary, Passphrase)> {
         let passphrase = self.secrets.passphrase("Passphrase: ")?;
-        Diary::unlock(&self.vault, &passphrase, Box::new(SystemClock))
-            .context("could not open the diary")
+        let diary = Diary::unlock(&self.vault, &passphrase, Box::new(SystemClock))
+            .context("could not open the diary")?;
+        Ok((diary, passphrase))
     }
 }
 
@@ -165,5 +173,15 @@ fn dispatch(cli: Cli) -> Result<()> {
             json,
         } => export::export(&mut ctx, &out, &pack, from.as_deref(), to.as_deref(), json),
         Command::Verify { path } => export::verify(&path),
+        Command::Backup {
+            out,
+            backup_passphrase_file,
+            json,
+        } => backup::backup(&mut ctx, &out, backup_passphrase_file, json),
+        Command::Restore {
+            file,
+            backup_passphrase_file,
+            json,
+        } => backup::restore(&mut ctx, &file, backup_passphrase_file, json),
     }
 }

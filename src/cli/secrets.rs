@@ -32,6 +32,11 @@ impl SecretSource {
         })
     }
 
+    /// Whether secrets come from `--passphrase-file` (a script), not the terminal.
+    pub fn is_scripted(&self) -> bool {
+        self.passphrase_file.is_some()
+    }
+
     fn given(&mut self) -> Result<Option<Zeroizing<String>>> {
         if let Some(text) = self.from_stdin.take() {
             return Ok(Some(text));

@@ -13,12 +13,10 @@ mod readme;
 mod report;
 mod select;
 mod sink;
-mod thumbs;
 mod typeset;
 pub mod verify;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
@@ -96,26 +94,6 @@ fn exhibit_file_name(prefix: &str, rec: &ExhibitRecord) -> String {
     format!("{}.{ext}", exhibit::file_label(prefix, rec.exhibit.number))
 }
 
-/// Writes to two places: the bundle, and a buffer for a thumbnail.
-struct Tee<'a> {
-    out: &'a mut dyn Write,
-    copy: Option<&'a mut Vec<u8>>,
-}
-
-impl Write for Tee<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.out.write(buf)?;
-        if let Some(copy) = self.copy.as_deref_mut() {
-            copy.extend_from_slice(&buf[..n]);
-        }
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()
-    }
-}
-
 fn json_bytes(value: &impl serde::Serialize) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(value).expect("bundle data always serialises");
     bytes.push(b'\n');
@@ -189,24 +167,12 @@ impl Diary {
 
         // Exhibits: original bytes, verified against the recorded hash.
         let mut register = Vec::new();
-        let mut photos: Vec<(String, Vec<u8>)> = Vec::new();
         let total = selection.exhibits.len();
         for (done, rec) in selection.exhibits.iter().enumerate() {
             let path = format!("exhibits/{}", exhibit_file_name(&prefix, rec));
-            let label = exhibit::label(&prefix, rec.exhibit.number);
-            let wants_copy = thumbs::can_thumbnail(&rec.exhibit.media_type)
-                && rec.exhibit.size <= thumbs::MAX_SOURCE_BYTES;
-            let mut copy = Vec::new();
-            sink.add(&path, Packing::Stored, rec.exhibit.size, |w| {
-                let mut tee = Tee {
-                    out: w,
-                    copy: wants_copy.then_some(&mut copy),
-                };
-                self.open_exhibit(rec, &mut tee)
+            sink.add(&path, Packing::Stored, rec.exhibit.size, |mut w| {
+                self.open_exhibit(rec, &mut w)
             })?;
-            if wants_copy {
-                photos.push((label.clone(), copy));
-            }
             register.push(self.manifest_exhibit(&prefix, rec, Some(path)));
             progress(Progress::Exhibits {
                 done: done + 1,
@@ -217,18 +183,16 @@ impl Diary {
             register.push(self.manifest_exhibit(&prefix, rec, None));
         }
         register.sort_by_key(|e| exhibit::parse_label(&e.label));
-        let thumbnails: Vec<Option<Vec<u8>>> =
-            crate::parallel::map(&photos, |_, (_, bytes)| thumbs::thumbnail(bytes));
         let mut thumb_paths = BTreeMap::new();
         let mut thumb_files = HashMap::new();
-        for ((label, _), thumb) in photos.iter().zip(thumbnails) {
+        let thumbnails = self.thumbnails_of(&selection.exhibits)?;
+        for (rec, thumb) in selection.exhibits.iter().zip(thumbnails) {
             if let Some(bytes) = thumb {
-                let path = format!("/thumbs/{}.jpg", exhibit::parse_label(label).unwrap_or(0));
-                thumb_paths.insert(label.clone(), path.clone());
+                let path = format!("/thumbs/{}.jpg", rec.exhibit.number);
+                thumb_paths.insert(exhibit::label(&prefix, rec.exhibit.number), path.clone());
                 thumb_files.insert(path, bytes);
             }
         }
-        drop(photos);
 
         // Data files.
         let labels_of = |r: &IncidentRecord| -> Vec<String> {

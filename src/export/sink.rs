@@ -44,21 +44,13 @@ pub struct Sink {
     done: bool,
 }
 
-/// The bundle holds the diary in plain text: on a shared computer only the
-/// user may read it (where the file system has permissions at all).
+/// The bundle holds the diary in plain text: only the user may read it.
 fn private_file(path: &Path) -> io::Result<File> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
+    crate::private_fs::create_file(path)
 }
 
 fn private_dir(path: &Path) -> io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(path)
+    crate::private_fs::create_dir(path, false)
 }
 
 /// I/O errors keep their kind, so a full disk is reported as one.

@@ -101,6 +101,13 @@ pub enum Event {
         /// The answers.
         check: RiskCheck,
     },
+    /// A backup of the whole vault was written (its time is the record's
+    /// `recorded_at`), so the app can remind the user when one is due.
+    #[serde(rename = "backup.made")]
+    BackupMade {
+        /// Log entries the backup holds.
+        log_entries: u64,
+    },
 }
 
 impl Event {

@@ -1,4 +1,6 @@
-//! Attachment files: `att/<32 hex>.ida` beside the database.
+//! Attachment files beside the database: `att/<32 hex>.ida` holds an
+//! exhibit's encrypted original, `att/<32 hex>.idt` the encrypted thumbnail
+//! of a photo (a derived copy for the app and the report, made at import).
 //!
 //! A file is written under a temporary name, fsynced, renamed into place and
 //! the folder fsynced, all before the log event that references it is
@@ -14,59 +16,67 @@ use super::{Store, sync_dir};
 
 /// Folder of the attachment files inside the vault.
 pub const ATT_DIR: &str = "att";
-const EXT: &str = "ida";
-const TMP_EXT: &str = "ida-tmp";
+
+/// The two files an exhibit can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttFile {
+    /// The encrypted original (`.ida`).
+    Original,
+    /// The encrypted thumbnail of a photo (`.idt`).
+    Thumbnail,
+}
+
+impl AttFile {
+    fn ext(self) -> &'static str {
+        match self {
+            AttFile::Original => "ida",
+            AttFile::Thumbnail => "idt",
+        }
+    }
+}
 
 /// Unreferenced files younger than this are left alone at unlock: another
 /// program may be importing them right now.
 pub const ORPHAN_AGE: Duration = Duration::from_secs(10 * 60);
 
-/// Owner-only folder (0700 on Unix), like the vault folder itself.
+/// Owner-only folder, like the vault folder itself.
 fn create_private_dir(dir: &std::path::Path) -> io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
+    crate::private_fs::create_dir(dir, true)
 }
 
-/// A new owner-only file (0600 on Unix); fails if it exists.
-fn create_private_file(path: &std::path::Path) -> io::Result<File> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
-}
+use crate::private_fs::create_file as create_private_file;
 
 impl Store {
     fn att_dir(&self) -> PathBuf {
         self.dir.join(ATT_DIR)
     }
 
-    /// Where the file of attachment `id` lives.
-    pub fn attachment_path(&self, id: &[u8; 16]) -> PathBuf {
-        self.att_dir().join(format!("{}.{EXT}", hex::encode(id)))
+    /// Where file `kind` of attachment `id` lives.
+    pub fn attachment_path(&self, id: &[u8; 16], kind: AttFile) -> PathBuf {
+        self.att_dir()
+            .join(format!("{}.{}", hex::encode(id), kind.ext()))
     }
 
-    /// Writes attachment `id` through `write`, then makes it durable and
-    /// visible under its final name. On any error nothing is left behind.
+    /// Writes file `kind` of attachment `id` through `write`, then makes it
+    /// durable and visible under its final name. On any error nothing is
+    /// left behind.
     pub fn put_attachment<T, E: From<io::Error>>(
         &self,
         id: &[u8; 16],
+        kind: AttFile,
         write: impl FnOnce(&mut BufWriter<File>) -> Result<T, E>,
     ) -> Result<T, E> {
         create_private_dir(&self.att_dir())?;
         let tmp = self
             .att_dir()
-            .join(format!("{}.{TMP_EXT}", hex::encode(id)));
+            .join(format!("{}.{}-tmp", hex::encode(id), kind.ext()));
         let result = (|| {
             let mut out = BufWriter::with_capacity(256 * 1024, create_private_file(&tmp)?);
             let value = write(&mut out)?;
             let file = out.into_inner().map_err(|e| e.into_error())?;
             file.sync_all()?;
             drop(file);
-            fs::rename(&tmp, self.attachment_path(id))?;
+            fs::rename(&tmp, self.attachment_path(id, kind))?;
             sync_dir(&self.att_dir())
                 .map_err(|_| io::Error::other("could not sync the attachment folder"))?;
             Ok(value)
@@ -77,17 +87,20 @@ impl Store {
         result
     }
 
-    /// Opens the file of attachment `id` for reading.
-    pub fn open_attachment(&self, id: &[u8; 16]) -> io::Result<File> {
-        File::open(self.attachment_path(id))
+    /// Opens file `kind` of attachment `id` for reading.
+    pub fn open_attachment(&self, id: &[u8; 16], kind: AttFile) -> io::Result<File> {
+        File::open(self.attachment_path(id, kind))
     }
 
-    /// Removes the file of attachment `id` (missing is fine).
+    /// Removes both files of attachment `id` (missing is fine).
     pub fn remove_attachment(&self, id: &[u8; 16]) -> io::Result<()> {
-        match fs::remove_file(self.attachment_path(id)) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
+        for kind in [AttFile::Thumbnail, AttFile::Original] {
+            match fs::remove_file(self.attachment_path(id, kind)) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
         }
+        Ok(())
     }
 
     /// Removes files in the attachment folder that `keep` does not want and
@@ -107,8 +120,9 @@ impl Store {
             let entry = entry?;
             let name = entry.file_name();
             let name = name.to_string_lossy();
-            let id = name
-                .strip_suffix(&format!(".{EXT}"))
+            let id = [AttFile::Original, AttFile::Thumbnail]
+                .iter()
+                .find_map(|kind| name.strip_suffix(&format!(".{}", kind.ext())))
                 .and_then(|stem| hex::decode(stem).ok())
                 .and_then(|bytes| <[u8; 16]>::try_from(bytes).ok());
             if id.is_some_and(|id| keep(&id)) {

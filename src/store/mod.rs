@@ -10,16 +10,18 @@ mod error;
 mod header;
 mod log;
 mod schema;
+mod snapshot;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-pub use attachment::{ATT_DIR, ORPHAN_AGE};
+pub use attachment::{ATT_DIR, AttFile, ORPHAN_AGE};
 pub use error::StoreError;
 pub use header::Header;
 pub use log::{Durability, LogRow, Sealed};
+pub use snapshot::SNAPSHOT_PREFIX;
 
 /// File name of the database inside the vault directory.
 pub const DB_FILE: &str = "vault.db";

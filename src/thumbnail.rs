@@ -1,4 +1,5 @@
-//! Reduced copies of photos for the exhibit register.
+//! Reduced copies of photos, for the app's exhibit list and the report's
+//! exhibit register.
 //!
 //! typst decodes every image it is given in full, so photos are shrunk here
 //! first (a prototype that passed phone photos straight to typst used 2 GB

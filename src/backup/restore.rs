@@ -1,0 +1,300 @@
+//! `restore`: unpacking a backup into a new vault folder.
+//!
+//! Everything is unpacked into a hidden folder beside the target and checked
+//! there: the age layer (which authenticates every byte), the manifest's
+//! format version (a newer one is refused before anything is written), every
+//! file against `SHA256SUMS`, the counts against the manifest, the database
+//! structure, and the unkeyed hash chain against the manifest's head. Only
+//! then is the folder renamed into place, so a bad backup leaves nothing at
+//! the target.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::{self, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+use ring::digest;
+
+use super::manifest::{BACKUP_FORMAT, BACKUP_VERSION, Manifest};
+use super::{MANIFEST, ROOT, SUMS, age_secret, unkeyed};
+use crate::crypto::Passphrase;
+use crate::crypto::chain::Hash;
+use crate::error::{Error, Result};
+use crate::store::{DB_FILE, Store, sync_dir};
+
+/// What a restore put in place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestoreSummary {
+    /// The new vault folder.
+    pub dir: PathBuf,
+    /// When the backup was made.
+    pub created_at: DateTime<FixedOffset>,
+    /// Log entries restored, chain verified.
+    pub log_entries: u64,
+    /// Chain head of the last entry.
+    pub chain_head: Hash,
+    /// Exhibit files restored, each matching its sum.
+    pub exhibits: u64,
+}
+
+/// Largest manifest or sums file accepted (they are a few kilobytes).
+const MAX_TEXT: u64 = 16 * 1024 * 1024;
+
+fn damaged(what: impl std::fmt::Display) -> Error {
+    Error::Damaged(format!("the backup is damaged or was altered: {what}"))
+}
+
+fn decrypt_error(err: age::DecryptError) -> Error {
+    use age::DecryptError as E;
+    match err {
+        E::DecryptionFailed | E::KeyDecryptionFailed => Error::WrongBackupPassphrase,
+        E::ExcessiveWork { .. } => Error::invalid(
+            "backup",
+            "its passphrase protection needs more work than this program allows",
+        ),
+        E::InvalidMac => damaged("its header was changed"),
+        E::NoMatchingKeys => Error::invalid(
+            "backup",
+            "is not protected by a passphrase, so it is not a diary backup",
+        ),
+        _ => Error::invalid("backup", "is not a diary backup (not an age file)"),
+    }
+}
+
+/// Removes a staging folder when dropped, unless disarmed.
+struct Staging(Option<PathBuf>);
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if let Some(dir) = self.0.take() {
+            let _ = fs::remove_dir_all(dir);
+        }
+    }
+}
+
+fn private_dir(dir: &Path) -> io::Result<()> {
+    crate::private_fs::create_dir(dir, false)
+}
+
+use crate::private_fs::create_file as private_file;
+
+/// The target must be missing or an empty folder.
+fn check_target(target: &Path) -> Result<()> {
+    match fs::read_dir(target) {
+        Ok(mut entries) => match entries.next() {
+            None => Ok(()),
+            Some(_) => Err(Error::VaultExists(target.to_path_buf())),
+        },
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(_) => Err(Error::VaultExists(target.to_path_buf())),
+    }
+}
+
+/// What a file inside the backup may be called (relative to the backup folder).
+fn allowed_name(name: &str) -> bool {
+    if name == DB_FILE || name == SUMS {
+        return true;
+    }
+    let Some(file) = name.strip_prefix("att/") else {
+        return false;
+    };
+    let stem = file
+        .strip_suffix(".ida")
+        .or_else(|| file.strip_suffix(".idt"));
+    stem.is_some_and(|s| s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Reads a small file from the archive.
+fn read_text(entry: &mut impl Read) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    entry
+        .take(MAX_TEXT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(damaged)?;
+    if bytes.len() as u64 > MAX_TEXT {
+        return Err(damaged("a text file in it is far too large"));
+    }
+    Ok(bytes)
+}
+
+/// Copies an entry to a new file, returning its SHA-256 (hex). Read errors
+/// are damage; write errors are the disk's.
+fn unpack(entry: &mut impl Read, path: &Path) -> Result<String> {
+    let mut file = private_file(path)?;
+    let mut hash = digest::Context::new(&digest::SHA256);
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = entry.read(&mut buf).map_err(damaged)?;
+        if n == 0 {
+            break;
+        }
+        hash.update(&buf[..n]);
+        file.write_all(&buf[..n])?;
+    }
+    file.sync_all()?;
+    Ok(hex::encode(hash.finish()))
+}
+
+/// `SHA256SUMS` lines as name -> sum.
+fn parse_sums(text: &[u8]) -> Result<BTreeMap<String, String>> {
+    let text = std::str::from_utf8(text).map_err(|_| damaged("SHA256SUMS is not text"))?;
+    let mut sums = BTreeMap::new();
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        let (sum, name) = line
+            .split_once("  ")
+            .ok_or_else(|| damaged("SHA256SUMS has a malformed line"))?;
+        if sums.insert(name.to_string(), sum.to_string()).is_some() {
+            return Err(damaged("SHA256SUMS lists a file twice"));
+        }
+    }
+    Ok(sums)
+}
+
+/// Restores the backup `file` into `target` (missing or an empty folder),
+/// decrypting it with `passphrase`. Nothing appears at `target` unless the
+/// whole backup checks out.
+pub fn restore(file: &Path, target: &Path, passphrase: &Passphrase) -> Result<RestoreSummary> {
+    check_target(target)?;
+    let input = File::open(file).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => Error::NotFound {
+            what: "backup file",
+            key: file.display().to_string(),
+        },
+        _ => Error::invalid("backup", format!("{} cannot be read: {e}", file.display())),
+    })?;
+    let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(256 * 1024, input))
+        .map_err(decrypt_error)?;
+    let identity = age::scrypt::Identity::new(age_secret(passphrase));
+    let reader = decryptor
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .map_err(decrypt_error)?;
+
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| Error::invalid("vault", "give a folder for the restored diary"))?;
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent)?;
+    let tag = hex::encode(crate::crypto::random::bytes::<4>());
+    let staging_dir = parent.join(format!(".{name}.restore-{tag}"));
+    private_dir(&staging_dir)?;
+    let mut staging = Staging(Some(staging_dir.clone()));
+    private_dir(&staging_dir.join("att"))?;
+
+    let mut archive = tar::Archive::new(reader);
+    let mut entries = archive.entries().map_err(damaged)?;
+    let prefix = format!("{ROOT}/");
+    let entry_name = |entry: &tar::Entry<'_, _>| -> Result<String> {
+        let path = entry.path().map_err(damaged)?;
+        let path = path
+            .to_str()
+            .ok_or_else(|| damaged("a file name is not UTF-8"))?;
+        path.strip_prefix(&prefix)
+            .map(str::to_string)
+            .ok_or_else(|| damaged(format!("unexpected file {path}")))
+    };
+
+    // The manifest comes first: a newer format is refused before anything else.
+    let mut first = entries
+        .next()
+        .ok_or_else(|| damaged("it holds no files"))?
+        .map_err(damaged)?;
+    if entry_name(&first)? != MANIFEST {
+        return Err(damaged("it does not start with its manifest"));
+    }
+    let manifest_bytes = read_text(&mut first)?;
+    drop(first);
+    match Manifest::version_of(&manifest_bytes) {
+        Some((format, version)) if format == BACKUP_FORMAT => {
+            if version > BACKUP_VERSION {
+                return Err(Error::NewerBackup(version));
+            }
+        }
+        _ => return Err(damaged("its manifest is not a diary backup manifest")),
+    }
+    let manifest: Manifest = serde_json::from_slice(&manifest_bytes)
+        .map_err(|_| damaged("its manifest is malformed"))?;
+    let mut found = BTreeMap::new();
+    found.insert(
+        MANIFEST.to_string(),
+        hex::encode(digest::digest(&digest::SHA256, &manifest_bytes)),
+    );
+
+    let mut sums_text = None;
+    for entry in entries {
+        let mut entry = entry.map_err(damaged)?;
+        if sums_text.is_some() {
+            return Err(damaged("files follow its SHA256SUMS"));
+        }
+        let name = entry_name(&entry)?;
+        if entry.header().entry_type() != tar::EntryType::Regular || !allowed_name(&name) {
+            return Err(damaged(format!("unexpected file {name}")));
+        }
+        if found.contains_key(&name) {
+            return Err(damaged(format!("{name} appears twice")));
+        }
+        if name == SUMS {
+            sums_text = Some(read_text(&mut entry)?);
+            continue;
+        }
+        let sum = unpack(&mut entry, &staging_dir.join(&name))?;
+        found.insert(name, sum);
+    }
+    // Read to the very end: age authenticates the last chunk only there.
+    io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(damaged)?;
+
+    let sums = parse_sums(&sums_text.ok_or_else(|| damaged("SHA256SUMS is missing"))?)?;
+    if sums != found {
+        let bad = found
+            .iter()
+            .find(|(name, sum)| sums.get(*name) != Some(sum))
+            .map(|(name, _)| name.clone())
+            .or_else(|| sums.keys().find(|n| !found.contains_key(*n)).cloned())
+            .unwrap_or_default();
+        return Err(damaged(format!("{bad} does not match SHA256SUMS")));
+    }
+    let count = |ext: &str| found.keys().filter(|n| n.ends_with(ext)).count() as u64;
+    if !found.contains_key(DB_FILE)
+        || count(".ida") != manifest.exhibit_files
+        || count(".idt") != manifest.thumbnail_files
+    {
+        return Err(damaged("files are missing"));
+    }
+
+    let head = {
+        let store = Store::open(&staging_dir)?;
+        store.integrity_check()?;
+        let header = store.header()?;
+        if hex::encode(header.vault_id) != manifest.vault_id {
+            return Err(damaged(
+                "the vault inside is not the one its manifest names",
+            ));
+        }
+        let (seq, head) = unkeyed::chain_head(&store, &header.vault_id)?;
+        if seq != manifest.log_entries || hex::encode(head) != manifest.chain_head {
+            return Err(damaged("the log does not end where its manifest says"));
+        }
+        head
+    };
+    sync_dir(&staging_dir.join("att"))?;
+    sync_dir(&staging_dir)?;
+
+    check_target(target)?;
+    if target.exists() {
+        fs::remove_dir(target)?;
+    }
+    fs::rename(&staging_dir, target)?;
+    staging.0 = None;
+    sync_dir(&parent)?;
+    Ok(RestoreSummary {
+        dir: target.to_path_buf(),
+        created_at: manifest.created_at,
+        log_entries: manifest.log_entries,
+        chain_head: head,
+        exhibits: manifest.exhibit_files,
+    })
+}

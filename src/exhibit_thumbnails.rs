@@ -1,0 +1,252 @@
+//! Encrypted thumbnails of photo exhibits, kept beside the originals.
+//!
+//! Decoding a phone photo costs tens of milliseconds, so a thumbnail is made
+//! once, at import, while the original's bytes pass through memory anyway,
+//! and stored as `att/<id>.idt` in the attachment stream format under a key
+//! derived from the exhibit's file key. Export and the app then only decrypt
+//! a few kilobytes. A thumbnail is a derived copy: it is not in the log, and
+//! one that is missing or damaged is made again from the original.
+
+use std::io::{self, Read};
+
+use zeroize::Zeroizing;
+
+use crate::crypto::SecretKey;
+use crate::crypto::stream;
+use crate::error::Result;
+use crate::model::exhibit::FileKey;
+use crate::state::ExhibitRecord;
+use crate::store::AttFile;
+use crate::{Diary, thumbnail};
+
+/// HKDF info of the thumbnail key, from the exhibit's file key.
+const THUMB_KEY_INFO: &[u8] = b"idv1/thumb";
+
+/// Whether an exhibit of this type and size gets a thumbnail.
+pub(crate) fn wants_thumbnail(media_type: &str, size: u64) -> bool {
+    thumbnail::can_thumbnail(media_type) && size <= thumbnail::MAX_SOURCE_BYTES
+}
+
+fn thumb_key(file_key: &FileKey) -> SecretKey {
+    SecretKey::from_bytes(file_key.0).derive(THUMB_KEY_INFO)
+}
+
+/// Passes reads through, keeping a copy of the bytes in a buffer that is
+/// wiped when dropped. The copy stops (and is discarded) if the input grows
+/// past the capacity it was given, so the buffer never reallocates and
+/// leaves no unwiped plaintext behind.
+pub(crate) struct CopyingReader<'a, R> {
+    inner: R,
+    copy: Option<&'a mut Zeroizing<Vec<u8>>>,
+}
+
+impl<'a, R: Read> CopyingReader<'a, R> {
+    /// Copies into `copy` when it is `Some`, up to its capacity.
+    pub(crate) fn new(inner: R, copy: Option<&'a mut Zeroizing<Vec<u8>>>) -> Self {
+        CopyingReader { inner, copy }
+    }
+}
+
+impl<R: Read> Read for CopyingReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(copy) = self.copy.as_deref_mut() {
+            if copy.len() + n <= copy.capacity() {
+                copy.extend_from_slice(&buf[..n]);
+            } else {
+                copy.clear();
+                self.copy = None;
+            }
+        }
+        Ok(n)
+    }
+}
+
+impl Diary {
+    /// Makes and stores the thumbnail of attachment `id` from its original
+    /// bytes. Best effort: an image that cannot be decoded, or a failed
+    /// write, leaves no thumbnail, and the exhibit is unaffected.
+    pub(crate) fn store_thumbnail(&self, id: &[u8; 16], file_key: &FileKey, original: &[u8]) {
+        if let Some(thumb) = thumbnail::thumbnail(original) {
+            self.put_thumbnail(id, file_key, &thumb);
+        }
+    }
+
+    fn put_thumbnail(&self, id: &[u8; 16], file_key: &FileKey, thumb: &[u8]) {
+        let key = thumb_key(file_key);
+        let _ = self
+            .store
+            .put_attachment(id, AttFile::Thumbnail, |out| -> io::Result<()> {
+                stream::seal(&key, id, &mut &thumb[..], out)
+                    .map(drop)
+                    .map_err(|e| io::Error::other(e.to_string()))
+            });
+    }
+
+    /// The stored thumbnail of an exhibit, if there is one and it decrypts.
+    pub(crate) fn stored_thumbnail(&self, rec: &ExhibitRecord) -> Option<Vec<u8>> {
+        let file = self
+            .store
+            .open_attachment(&rec.id.0, AttFile::Thumbnail)
+            .ok()?;
+        let mut thumb = Vec::new();
+        let key = thumb_key(&rec.exhibit.file_key);
+        stream::open(&key, &rec.id.0, &mut io::BufReader::new(file), &mut thumb).ok()?;
+        Some(thumb)
+    }
+
+    /// A JPEG thumbnail of photo exhibit `number` (at most 480 pixels on its
+    /// long edge), for showing the exhibit; `None` for files that are not
+    /// photos or cannot be decoded. Made from the original, and stored, if
+    /// it was missing (exhibits added by older versions) or damaged.
+    pub fn exhibit_thumbnail(&self, number: u32) -> Result<Option<Vec<u8>>> {
+        let rec = self.exhibit_by_number(number)?;
+        if !wants_thumbnail(&rec.exhibit.media_type, rec.exhibit.size) {
+            return Ok(None);
+        }
+        if let Some(thumb) = self.stored_thumbnail(rec) {
+            return Ok(Some(thumb));
+        }
+        let mut original = Zeroizing::new(Vec::with_capacity(rec.exhibit.size as usize));
+        self.open_exhibit(rec, &mut *original)?;
+        let thumb = thumbnail::thumbnail(&original);
+        if let Some(thumb) = &thumb {
+            self.put_thumbnail(&rec.id.0, &rec.exhibit.file_key, thumb);
+        }
+        Ok(thumb)
+    }
+
+    /// Thumbnails of the photo exhibits among `recs` (`None` for the others),
+    /// in order. Missing ones are made from the originals, a few at a time
+    /// on all cores (each original is held in memory while it is decoded),
+    /// and stored for next time.
+    pub(crate) fn thumbnails_of(&self, recs: &[&ExhibitRecord]) -> Result<Vec<Option<Vec<u8>>>> {
+        let mut out = Vec::with_capacity(recs.len());
+        let mut missing = Vec::new();
+        for (i, rec) in recs.iter().enumerate() {
+            let wanted = wants_thumbnail(&rec.exhibit.media_type, rec.exhibit.size);
+            let stored = wanted.then(|| self.stored_thumbnail(rec)).flatten();
+            if wanted && stored.is_none() {
+                missing.push(i);
+            }
+            out.push(stored);
+        }
+        for batch in missing.chunks(4) {
+            let mut originals = Vec::with_capacity(batch.len());
+            for &i in batch {
+                let rec = recs[i];
+                let mut original = Zeroizing::new(Vec::with_capacity(rec.exhibit.size as usize));
+                self.open_exhibit(rec, &mut *original)?;
+                originals.push(original);
+            }
+            let made = crate::parallel::map_heavy(&originals, |_, original| {
+                thumbnail::thumbnail(original)
+            });
+            for (&i, thumb) in batch.iter().zip(made) {
+                if let Some(thumb) = &thumb {
+                    self.put_thumbnail(&recs[i].id.0, &recs[i].exhibit.file_key, thumb);
+                }
+                out[i] = thumb;
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::*;
+    use crate::clock::SteppingClock;
+    use crate::crypto::Passphrase;
+    use crate::crypto::kdf::{KdfParams, MIN_MEMORY_KIB};
+    use crate::model::Incident;
+
+    fn clock() -> Box<SteppingClock> {
+        Box::new(SteppingClock::new(
+            chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap(),
+        ))
+    }
+
+    fn jpeg(width: u32, height: u32) -> Vec<u8> {
+        let img = image::RgbImage::from_fn(width, height, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+        });
+        let mut out = Vec::new();
+        img.write_to(&mut io::Cursor::new(&mut out), image::ImageFormat::Jpeg)
+            .unwrap();
+        out
+    }
+
+    fn size_of(thumb: &[u8]) -> (u32, u32) {
+        let img = image::load_from_memory(thumb).unwrap();
+        (img.width(), img.height())
+    }
+
+    /// Made at import, encrypted, made again when missing or damaged, and
+    /// removed with the exhibit; files that are not photos get none.
+    #[test]
+    fn a_photo_keeps_an_encrypted_thumbnail_beside_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("v");
+        let pass = Passphrase::new("pw".into());
+        let kdf = KdfParams::new(MIN_MEMORY_KIB, 2).unwrap();
+        let (mut diary, _) = Diary::create(&dir, &pass, kdf, clock()).unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2025-06-01T10:00:00Z").unwrap();
+        let incident = diary
+            .add_incident(Incident::new(at, "car outside the house"))
+            .unwrap()
+            .id;
+        let photo = tmp.path().join("IMG_0001.jpg");
+        fs::write(&photo, jpeg(1600, 1200)).unwrap();
+        let text = tmp.path().join("notes.txt");
+        fs::write(&text, "not a photo").unwrap();
+        let p = diary.attach(incident, &photo, "the car").unwrap();
+        let t = diary.attach(incident, &text, "notes").unwrap();
+
+        let thumb_path = diary.store.attachment_path(&p.id.0, AttFile::Thumbnail);
+        let stored = fs::read(&thumb_path).unwrap();
+        let thumb = diary.exhibit_thumbnail(p.number).unwrap().unwrap();
+        assert_eq!(size_of(&thumb), (480, 360));
+        assert!(
+            !stored.windows(4).any(|w| w == b"JFIF") && !stored.starts_with(&[0xff, 0xd8]),
+            "the thumbnail is stored encrypted"
+        );
+        assert!(diary.exhibit_thumbnail(t.number).unwrap().is_none());
+        assert!(
+            !diary
+                .store
+                .attachment_path(&t.id.0, AttFile::Thumbnail)
+                .exists()
+        );
+
+        // Damaged, then missing: made again from the original and stored.
+        let mut damaged = stored.clone();
+        let last = damaged.len() - 1;
+        damaged[last] ^= 1;
+        fs::write(&thumb_path, &damaged).unwrap();
+        assert_eq!(
+            size_of(&diary.exhibit_thumbnail(p.number).unwrap().unwrap()),
+            (480, 360)
+        );
+        assert_ne!(fs::read(&thumb_path).unwrap(), damaged);
+        fs::remove_file(&thumb_path).unwrap();
+        let rec = diary.state.exhibit(p.number).unwrap();
+        let made = diary.thumbnails_of(&[rec]).unwrap();
+        assert_eq!(size_of(made[0].as_ref().unwrap()), (480, 360));
+        assert!(thumb_path.exists());
+        // One exhibit's thumbnail file does not pass for another's.
+        fs::copy(
+            &thumb_path,
+            diary.store.attachment_path(&t.id.0, AttFile::Thumbnail),
+        )
+        .unwrap();
+        let rec = diary.state.exhibit(t.number).unwrap();
+        assert!(diary.stored_thumbnail(rec).is_none());
+
+        diary.delete_exhibit(p.number, "not needed").unwrap();
+        assert!(!thumb_path.exists());
+        assert!(diary.exhibit_thumbnail(p.number).is_err());
+    }
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing need on a fresh Debian 12 machine with
-# the Rust toolchain (rustup) already present. Safe to run again.
+# the Rust toolchain (rustup) and Node.js with npm already present. Safe to
+# run again.
 set -euo pipefail
 
 apt_packages=(
@@ -18,6 +19,11 @@ apt_packages=(
   # What opens a backup without this program; the backup tests run them:
   age               # age -d
   tar               # tar -x
+  # The app (Tauri 2 on WebKitGTK), and running it headless under test:
+  libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev file
+  xvfb xauth        # a screen for the app in tests
+  webkit2gtk-driver # WebKitWebDriver, behind tauri-driver
+  chromium          # the UI's accessibility checks (axe-core) with the IPC mocked
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -33,5 +39,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
+
+# tauri-driver: the WebDriver front for the app's end-to-end test.
+if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+  cargo install tauri-driver --version 2.1.0 --locked
+fi
 cargo --version
+# Test-only npm packages for the UI checks (the app itself has none).
+(cd ui/tests && npm ci --no-audit --no-fund --loglevel=error)
 echo "setup done"

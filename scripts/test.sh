@@ -1,7 +1,18 @@
 #!/usr/bin/env bash
-# Runs every check and test: formatting, lints, unit and integration tests.
+# Runs every check and test: formatting, lints, unit and integration tests,
+# the UI's accessibility checks and the app's end-to-end test.
+#
+# Clippy and the tests build the whole workspace with the same features in
+# one invocation each, so the core (and typst) is compiled once for the CLI
+# tests and the app alike, not once per package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+workspace=(--workspace --features incident-diary-app/e2e --locked)
 cargo fmt --all -- --check
-cargo clippy --all-targets --locked -- -D warnings
-cargo test --locked
+cargo clippy "${workspace[@]}" --all-targets -- -D warnings
+# The UI in headless Chromium with the IPC mocked: axe-core on every screen,
+# touch targets, reflow at 320 px and 200% text, nothing stored.
+(cd ui/tests && node a11y.mjs)
+# Unit and integration tests of the core and the CLI, and the real app end
+# to end (the Tauri binary driven by WebDriver, on a virtual screen).
+xvfb-run -a -s "-screen 0 1400x1000x24" cargo test "${workspace[@]}"

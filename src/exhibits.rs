@@ -65,6 +65,18 @@ impl Diary {
     /// exhibit exists only once its event is committed, after the encrypted
     /// file is durable.
     pub fn attach(&mut self, incident: Id, path: &Path, description: &str) -> Result<ExhibitRef> {
+        self.attach_observed(incident, path, description, &mut |_| {})
+    }
+
+    /// [`Diary::attach`], calling `progress` with the number of bytes read
+    /// so far (every few megabytes, and at the end), for a progress bar.
+    pub fn attach_observed(
+        &mut self,
+        incident: Id,
+        path: &Path,
+        description: &str,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<ExhibitRef> {
         // Checked before the (possibly long) import; the event is checked again on commit.
         let rec = self
             .state
@@ -113,7 +125,12 @@ impl Diary {
         let store = &self.store;
         let digest = store.put_attachment(&id.0, AttFile::Original, |out| {
             let mut input = CopyingReader::new(
-                io::Cursor::new(&head).chain(&mut file),
+                Observed {
+                    inner: io::Cursor::new(&head).chain(&mut file),
+                    read: 0,
+                    reported: 0,
+                    progress: &mut *progress,
+                },
                 wants_thumb.then_some(&mut copy),
             );
             let digest = stream::seal(&key, &id.0, &mut input, out).map_err(stream_error)?;
@@ -311,6 +328,27 @@ impl Diary {
         self.store
             .remove_orphans(|id| live.contains(id), now)
             .unwrap_or(0)
+    }
+}
+
+/// Passes reads through, telling `progress` how far it got every 4 MiB and
+/// at the end of the input.
+struct Observed<'a, R> {
+    inner: R,
+    read: u64,
+    reported: u64,
+    progress: &'a mut dyn FnMut(u64),
+}
+
+impl<R: Read> Read for Observed<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if n == 0 || self.read - self.reported >= 4 << 20 {
+            self.reported = self.read;
+            (self.progress)(self.read);
+        }
+        Ok(n)
     }
 }
 

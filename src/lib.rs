@@ -23,6 +23,7 @@ pub mod file_claims;
 mod journal;
 pub mod model;
 mod parallel;
+pub mod pattern;
 mod private_fs;
 pub mod query;
 pub mod state;
@@ -340,6 +341,52 @@ impl Diary {
             self.unlocked.slot = pass_slot;
         }
         Ok(())
+    }
+}
+
+impl Diary {
+    /// Replaces the recovery key with a new one and returns its text, to be
+    /// shown once. The old recovery key stops working at once.
+    ///
+    /// The recovery key is never stored readable, so "showing it again" can
+    /// only mean making a new one: storing it under the vault key would let
+    /// anyone who ever learned the passphrase read it and keep a way in
+    /// after the victim recovers with it. Needs the diary opened with the
+    /// passphrase; every slot but the passphrase's is refilled.
+    pub fn replace_recovery_key(&mut self) -> Result<Zeroizing<String>> {
+        if self.unlocked.kind != SlotKind::Passphrase {
+            return Err(Error::invalid(
+                "recovery_key",
+                "set a new passphrase first (opened with the recovery key)",
+            ));
+        }
+        let old = self.store.header()?;
+        let ctx = SlotContext {
+            vault_id: &self.vault_id,
+            kdf_header: &old.kdf,
+        };
+        let recovery_key = SecretKey::random();
+        let recovery_slot = random_slot_index(Some(self.unlocked.slot));
+        let mut slots = old.slots;
+        for (i, slot) in slots.iter_mut().enumerate() {
+            if i as u8 == recovery_slot {
+                *slot = keyslot::wrap(
+                    &self.vault_key,
+                    SlotKind::Recovery,
+                    &recovery_key,
+                    &ctx,
+                    recovery_slot,
+                );
+            } else if i as u8 != self.unlocked.slot {
+                *slot = keyslot::unused_slot();
+            }
+        }
+        self.store.replace_keys(&Header {
+            vault_id: self.vault_id,
+            kdf: old.kdf.clone(),
+            slots,
+        })?;
+        Ok(crypto::recovery::encode(&recovery_key))
     }
 }
 

@@ -116,6 +116,49 @@ fn recover_sets_a_new_passphrase_and_locks_out_the_old_one() {
     assert_eq!(list[0]["narrative"], "Kept through recovery");
 }
 
+/// A lost recovery key is replaced, not shown again: the new one works,
+/// the old one no longer does, and the passphrase is unchanged.
+#[test]
+fn a_new_recovery_key_replaces_the_old_one() {
+    let (v, old_key) = Vault::with_recovery_key();
+    v.add_json(&incident_json("2026-03-14T18:30:00+00:00", "Kept"));
+    let out = v.run(&["new-recovery-key"]).ok().stdout;
+    assert!(out.contains("NEW RECOVERY KEY"));
+    let new_key = out
+        .lines()
+        .map(str::trim)
+        .find(|l| l.len() == 69 && l.matches('-').count() == 13)
+        .expect("the new key")
+        .to_string();
+    assert_ne!(new_key, old_key);
+    let recover = |key: &str, pass: &str| {
+        let key_file = v.file("key", &format!("{key}\n"));
+        let pass_file = v.file("next", &format!("{pass}\n"));
+        v.run(&[
+            "recover",
+            "--recovery-key-file",
+            key_file.to_str().unwrap(),
+            "--new-passphrase-file",
+            pass_file.to_str().unwrap(),
+        ])
+    };
+    let refused = recover(&old_key, "never used").fails_with(3);
+    assert!(
+        refused.stderr.contains("wrong recovery key"),
+        "{}",
+        refused.stderr
+    );
+    v.run(&["list"]).ok();
+    recover(&new_key, "set with the new key").ok();
+    let cmd = v.command_with(v.tmp.path().join("next"), &["list"]);
+    assert!(
+        crate::util::run_with_stdin(cmd, "")
+            .ok()
+            .stdout
+            .contains("Kept")
+    );
+}
+
 #[test]
 fn wrong_or_mistyped_recovery_key_exits_3_and_changes_nothing() {
     let (v, key) = Vault::with_recovery_key();

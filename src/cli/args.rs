@@ -139,6 +139,8 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         new_passphrase_file: Option<String>,
     },
+    /// Make a new recovery key and print it once; the old one stops working.
+    NewRecoveryKey,
     /// Set a new passphrase using the recovery key.
     Recover {
         /// Read the recovery key from FILE (`-` = next line of standard input).

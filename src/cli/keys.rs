@@ -35,13 +35,30 @@ pub fn init(session: &mut Session, memory_mib: Option<u32>, time: Option<u32>) -
         params.iterations
     );
     println!();
-    println!("RECOVERY KEY (shown only this once):");
+    print_recovery_key("RECOVERY KEY (shown only this once):", &recovery);
+    Ok(())
+}
+
+fn print_recovery_key(heading: &str, key: &str) {
+    println!("{heading}");
     println!();
-    println!("    {}", recovery.as_str());
+    println!("    {key}");
     println!();
     println!("Write it down and keep it somewhere safe, away from this device, or give it");
     println!("to someone you trust (such as your advocate). It opens the diary if you forget");
     println!("your passphrase. Anyone who has it can read the diary.");
+}
+
+/// `new-recovery-key`: replaces the recovery key and prints the new one once.
+pub fn new_recovery_key(session: &mut Session) -> Result<()> {
+    let mut diary = session.unlock()?;
+    let key = diary
+        .replace_recovery_key()
+        .context("no new recovery key was made")?;
+    print_recovery_key(
+        "NEW RECOVERY KEY (shown only this once; the old one no longer works):",
+        &key,
+    );
     Ok(())
 }
 

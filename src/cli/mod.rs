@@ -129,6 +129,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             new_passphrase_file,
         } => keys::recover(&mut ctx, recovery_key_file, new_passphrase_file),
         Command::Check => keys::check(&mut ctx),
+        Command::NewRecoveryKey => keys::new_recovery_key(&mut ctx),
         Command::Add { json, fields } => incidents::add(&mut ctx, json, fields),
         Command::List { filter, json } => incidents::list(&mut ctx, filter, None, json),
         Command::Search { text, filter, json } => {

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde_json::{Value, json};
 
 use super::bundle::{Counts, ManifestExhibit};
@@ -131,33 +131,6 @@ fn person_names(state: &State, ids: &[crate::model::Id]) -> Vec<String> {
                 .person(*id)
                 .map(|p| p.value.name.clone())
                 .unwrap_or_else(|| "unknown person".to_string())
-        })
-        .collect()
-}
-
-/// Incidents per week from the Monday of the first week to the last, with
-/// empty weeks included (gaps are part of the pattern).
-fn weekly(incidents: &[&IncidentRecord]) -> Vec<Value> {
-    let days: Vec<NaiveDate> = incidents
-        .iter()
-        .map(|r| r.current().occurred_at.date_naive())
-        .collect();
-    let (Some(first), Some(last)) = (days.iter().min(), days.iter().max()) else {
-        return Vec::new();
-    };
-    let monday = |d: NaiveDate| d - Duration::days(i64::from(d.weekday().num_days_from_monday()));
-    let start = monday(*first);
-    let weeks = ((monday(*last) - start).num_days() / 7 + 1) as usize;
-    let mut counts = vec![0usize; weeks];
-    for d in &days {
-        counts[((monday(*d) - start).num_days() / 7) as usize] += 1;
-    }
-    counts
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            let week = start + Duration::days(7 * i as i64);
-            json!({"start": day(week), "count": n})
         })
         .collect()
 }
@@ -464,16 +437,7 @@ fn entry(state: &State, r: &IncidentRecord, exhibits: &[String]) -> Value {
 pub fn report_data(selection: &Selection, ctx: &ReportContext) -> Value {
     let state = ctx.state;
     let incidents = &selection.incidents;
-    let mut by_behaviour: BTreeMap<usize, usize> = BTreeMap::new();
-    for r in incidents {
-        for b in &r.current().behaviours {
-            *by_behaviour
-                .entry(Behaviour::ALL.iter().position(|x| x == b).unwrap_or(0))
-                .or_default() += 1;
-        }
-    }
-    let mut by_behaviour: Vec<(usize, usize)> = by_behaviour.into_iter().collect();
-    by_behaviour.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let by_behaviour = crate::pattern::by_behaviour(incidents);
     let exhibit_labels = |r: &IncidentRecord| -> Vec<String> {
         ctx.exhibits
             .iter()
@@ -582,9 +546,11 @@ pub fn report_data(selection: &Selection, ctx: &ReportContext) -> Value {
         "counts": c,
         "left_out": left_out,
         "by_behaviour": by_behaviour.iter().map(|(b, n)| json!({
-            "label": officer_label(Behaviour::ALL[*b]), "count": n
+            "label": officer_label(*b), "count": n
         })).collect::<Vec<_>>(),
-        "weeks": weekly(incidents),
+        "weeks": crate::pattern::weekly(incidents).iter().map(|w| json!({
+            "start": day(w.start), "count": w.count
+        })).collect::<Vec<_>>(),
         "markers": markers(incidents),
         "orders": orders(state, incidents, ctx.now.date_naive()),
         "people": state.persons().iter().map(|p| json!({
@@ -631,31 +597,6 @@ mod tests {
     fn sizes_are_readable_and_exact() {
         assert_eq!(size_text(999), "999 bytes");
         assert_eq!(size_text(1_234_567), "1.2 MB (1234567 bytes)");
-    }
-
-    #[test]
-    fn weeks_run_monday_to_monday_with_empty_weeks_kept() {
-        let record = |n: u32, when: &str| IncidentRecord {
-            id: crate::model::Id::from_bytes([n as u8; 16]),
-            number: n,
-            versions: vec![crate::state::Version {
-                seq: u64::from(n),
-                recorded_at: at(when),
-                reason: None,
-                incident: Incident::new(at(when), "x"),
-            }],
-            withdrawn: None,
-            haystack: String::new(),
-        };
-        // Wednesday 4 March, then Sunday 22 March and Monday 23 March 2026.
-        let a = record(1, "2026-03-04T10:00:00+00:00");
-        let b = record(2, "2026-03-22T23:00:00+00:00");
-        let c = record(3, "2026-03-23T01:00:00+00:00");
-        let weeks = weekly(&[&a, &b, &c]);
-        let counts: Vec<u64> = weeks.iter().map(|w| w["count"].as_u64().unwrap()).collect();
-        assert_eq!(counts, [1, 0, 1, 1]);
-        assert_eq!(weeks[0]["start"], "2 Mar 2026");
-        assert_eq!(weeks[3]["start"], "23 Mar 2026");
     }
 
     #[test]

@@ -1,0 +1,34 @@
+//! Generates the app's per-command permissions: a command the capability
+//! files do not grant cannot be invoked from the webview.
+
+fn main() {
+    let manifest = tauri_build::AppManifest::new().commands(incident_diary_app_commands());
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
+        .expect("tauri build step");
+}
+
+/// Every command the UI may call (must match `generate_handler!` in lib.rs).
+fn incident_diary_app_commands() -> &'static [&'static str] {
+    &[
+        "status",
+        "create_diary",
+        "unlock",
+        "lock",
+        "timeline",
+        "add_incident",
+        "incident",
+        "amend_incident",
+        "withdraw_incident",
+        "attach_files",
+        "exhibit_thumbnail",
+        "profile",
+        "set_case",
+        "add_person",
+        "add_order",
+        "add_risk_check",
+        "export_bundle",
+        "change_passphrase",
+        "new_recovery_key",
+        "vocabulary",
+    ]
+}

@@ -1,0 +1,135 @@
+//! The IPC commands: one line each, over [`Session`]. Long work (attaching,
+//! exporting) runs on a blocking thread and reports progress as events.
+
+use incident_diary::model::{CaseProfile, Incident, Order, Person, RiskCheck};
+use tauri::{AppHandle, State};
+
+use crate::dto::{
+    AddedDto, ExhibitDto, ExportDto, ExportRequest, IncidentDto, ProfileDto, RecoveryDto,
+    StatusDto, TimelineDto, TimelineQuery, VocabularyDto,
+};
+use crate::error::IpcResult;
+use crate::session::Session;
+
+#[tauri::command]
+pub fn status(session: State<'_, Session>) -> StatusDto {
+    session.status()
+}
+
+#[tauri::command]
+pub async fn create_diary(
+    session: State<'_, Session>,
+    passphrase: String,
+) -> IpcResult<RecoveryDto> {
+    session.create(passphrase)
+}
+
+#[tauri::command]
+pub async fn unlock(session: State<'_, Session>, passphrase: String) -> IpcResult<()> {
+    session.unlock(passphrase)
+}
+
+#[tauri::command]
+pub fn lock(session: State<'_, Session>) {
+    session.lock()
+}
+
+#[tauri::command]
+pub fn timeline(session: State<'_, Session>, query: TimelineQuery) -> IpcResult<TimelineDto> {
+    session.timeline(&query)
+}
+
+#[tauri::command]
+pub fn add_incident(session: State<'_, Session>, incident: Incident) -> IpcResult<AddedDto> {
+    session.add_incident(incident)
+}
+
+#[tauri::command]
+pub fn incident(session: State<'_, Session>, number: u32) -> IpcResult<IncidentDto> {
+    session.incident(number)
+}
+
+#[tauri::command]
+pub fn amend_incident(
+    session: State<'_, Session>,
+    number: u32,
+    incident: Incident,
+    reason: String,
+) -> IpcResult<()> {
+    session.amend(number, incident, &reason)
+}
+
+#[tauri::command]
+pub fn withdraw_incident(
+    session: State<'_, Session>,
+    number: u32,
+    reason: String,
+) -> IpcResult<()> {
+    session.withdraw(number, &reason)
+}
+
+#[tauri::command]
+pub async fn attach_files(
+    app: AppHandle,
+    number: u32,
+    description: String,
+) -> IpcResult<Vec<ExhibitDto>> {
+    Session::attach_picked(app, number, description).await
+}
+
+#[tauri::command]
+pub fn exhibit_thumbnail(session: State<'_, Session>, number: u32) -> IpcResult<Option<String>> {
+    session.thumbnail(number)
+}
+
+#[tauri::command]
+pub fn profile(session: State<'_, Session>) -> IpcResult<ProfileDto> {
+    session.profile()
+}
+
+#[tauri::command]
+pub fn set_case(session: State<'_, Session>, case: CaseProfile) -> IpcResult<()> {
+    session.with(|d| d.set_case(case))
+}
+
+#[tauri::command]
+pub fn add_person(session: State<'_, Session>, person: Person) -> IpcResult<String> {
+    session.with(|d| d.add_person(person).map(|id| id.to_hex()))
+}
+
+#[tauri::command]
+pub fn add_order(session: State<'_, Session>, order: Order) -> IpcResult<String> {
+    session.with(|d| d.add_order(order).map(|id| id.to_hex()))
+}
+
+#[tauri::command]
+pub fn add_risk_check(session: State<'_, Session>, check: RiskCheck) -> IpcResult<String> {
+    session.with(|d| d.add_risk_check(check).map(|id| id.to_hex()))
+}
+
+#[tauri::command]
+pub async fn export_bundle(app: AppHandle, request: ExportRequest) -> IpcResult<ExportDto> {
+    Session::export_picked(app, request).await
+}
+
+#[tauri::command]
+pub async fn change_passphrase(
+    session: State<'_, Session>,
+    current: String,
+    new: String,
+) -> IpcResult<()> {
+    session.change_passphrase(current, new)
+}
+
+#[tauri::command]
+pub async fn new_recovery_key(
+    session: State<'_, Session>,
+    passphrase: String,
+) -> IpcResult<RecoveryDto> {
+    session.new_recovery_key(passphrase)
+}
+
+#[tauri::command]
+pub fn vocabulary() -> VocabularyDto {
+    VocabularyDto::new()
+}

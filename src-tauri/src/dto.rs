@@ -1,0 +1,223 @@
+//! What crosses IPC. Only what a screen shows: never a key (exhibit records
+//! hold their file keys; [`ExhibitDto`] leaves them out).
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use incident_diary::model::{
+    Behaviour, CaseProfile, Channel, Incident, Order, Person, RiskCheck, RiskQuestion,
+};
+use serde::{Deserialize, Serialize};
+
+/// What the first screen needs before anything is unlocked.
+#[derive(Debug, Serialize)]
+pub struct StatusDto {
+    /// A vault exists in the folder (else: first run).
+    pub vault_exists: bool,
+    /// A diary is open.
+    pub unlocked: bool,
+    /// Seconds until the next passphrase attempt, while a wait runs.
+    pub wait_seconds: Option<u64>,
+}
+
+/// Shown once after creating a diary.
+#[derive(Debug, Serialize)]
+pub struct RecoveryDto {
+    /// The recovery key in groups of four.
+    pub recovery_key: String,
+}
+
+/// Filters of the timeline (all optional).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TimelineQuery {
+    /// First day, `YYYY-MM-DD`.
+    pub from: Option<NaiveDate>,
+    /// Last day.
+    pub to: Option<NaiveDate>,
+    /// Machine name of a behaviour.
+    pub behaviour: Option<Behaviour>,
+    /// Person id (hex).
+    pub person: Option<String>,
+    /// Words to find.
+    pub text: Option<String>,
+}
+
+/// Incidents in a week, for the chart.
+#[derive(Debug, Serialize)]
+pub struct WeekDto {
+    pub start: NaiveDate,
+    pub count: usize,
+}
+
+/// How often one behaviour occurs.
+#[derive(Debug, Serialize)]
+pub struct BehaviourCountDto {
+    pub behaviour: Behaviour,
+    pub label: &'static str,
+    pub count: usize,
+}
+
+/// One line of the timeline.
+#[derive(Debug, Serialize)]
+pub struct IncidentLineDto {
+    pub number: u32,
+    pub occurred_at: DateTime<FixedOffset>,
+    pub summary: String,
+    pub behaviours: Vec<&'static str>,
+    pub exhibits: usize,
+    pub amendments: usize,
+    pub withdrawn: bool,
+}
+
+/// The timeline: the pattern, then the entries newest first.
+#[derive(Debug, Serialize)]
+pub struct TimelineDto {
+    pub weeks: Vec<WeekDto>,
+    pub behaviours: Vec<BehaviourCountDto>,
+    pub incidents: Vec<IncidentLineDto>,
+    /// Incidents in the diary, before filtering.
+    pub total: usize,
+    /// When the last backup was made.
+    pub last_backup: Option<DateTime<FixedOffset>>,
+}
+
+/// The result of saving an incident.
+#[derive(Debug, Serialize)]
+pub struct AddedDto {
+    pub number: u32,
+}
+
+/// One version in an incident's history.
+#[derive(Debug, Serialize)]
+pub struct VersionDto {
+    pub version: usize,
+    pub recorded_at: DateTime<FixedOffset>,
+    pub reason: Option<String>,
+    pub incident: Incident,
+}
+
+/// Withdrawal or deletion: when and why.
+#[derive(Debug, Serialize)]
+pub struct RemovalDto {
+    pub recorded_at: DateTime<FixedOffset>,
+    pub reason: String,
+}
+
+/// An exhibit, without its file key.
+#[derive(Debug, Serialize)]
+pub struct ExhibitDto {
+    pub number: u32,
+    pub label: String,
+    pub incident_number: u32,
+    pub original_name: String,
+    pub size: u64,
+    pub media_type: String,
+    pub sha256: String,
+    pub description: String,
+    pub added_at: DateTime<FixedOffset>,
+    pub captured_at: Option<String>,
+    pub deleted: Option<RemovalDto>,
+    /// Whether [`crate::commands::exhibit_thumbnail`] can give a picture.
+    pub is_photo: bool,
+}
+
+/// Everything about one incident.
+#[derive(Debug, Serialize)]
+pub struct IncidentDto {
+    pub number: u32,
+    pub id: String,
+    pub current: Incident,
+    pub history: Vec<VersionDto>,
+    pub withdrawn: Option<RemovalDto>,
+    pub exhibits: Vec<ExhibitDto>,
+}
+
+/// An object of the profile with its id.
+#[derive(Debug, Serialize)]
+pub struct Stored<T> {
+    pub id: String,
+    pub recorded_at: DateTime<FixedOffset>,
+    #[serde(flatten)]
+    pub value: T,
+}
+
+/// Case, people, orders and risk checks.
+#[derive(Debug, Serialize)]
+pub struct ProfileDto {
+    pub case: CaseProfile,
+    pub people: Vec<Stored<Person>>,
+    pub orders: Vec<Stored<Order>>,
+    pub risk_checks: Vec<Stored<RiskCheck>>,
+}
+
+/// A choice with its machine name and plain-language label.
+#[derive(Debug, Serialize)]
+pub struct TermDto {
+    pub name: &'static str,
+    pub label: &'static str,
+}
+
+/// The fixed vocabularies the forms offer.
+#[derive(Debug, Serialize)]
+pub struct VocabularyDto {
+    pub behaviours: Vec<TermDto>,
+    pub channels: Vec<TermDto>,
+    pub risk_questions: Vec<TermDto>,
+}
+
+impl VocabularyDto {
+    pub fn new() -> Self {
+        VocabularyDto {
+            behaviours: Behaviour::ALL
+                .iter()
+                .map(|b| TermDto {
+                    name: b.as_str(),
+                    label: b.label(),
+                })
+                .collect(),
+            channels: Channel::ALL
+                .iter()
+                .map(|c| TermDto {
+                    name: c.as_str(),
+                    label: c.label(),
+                })
+                .collect(),
+            risk_questions: RiskQuestion::ALL
+                .iter()
+                .map(|q| TermDto {
+                    name: q.as_str(),
+                    label: q.text(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What to export.
+#[derive(Debug, Deserialize)]
+pub struct ExportRequest {
+    /// `officer` or `full`.
+    pub pack: String,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// Where the bundle went and what to tell the officer.
+#[derive(Debug, Serialize)]
+pub struct ExportDto {
+    pub path: String,
+    pub fingerprint: String,
+    pub incidents: usize,
+    pub exhibits: usize,
+    pub left_out: usize,
+}
+
+/// Progress of long work, sent as the `progress` event.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgressDto {
+    /// `attach` or `export`.
+    pub task: &'static str,
+    /// What is happening, for the screen.
+    pub step: String,
+    pub done: u64,
+    pub total: u64,
+}

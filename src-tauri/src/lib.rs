@@ -1,0 +1,73 @@
+//! The Incident Diary app: a thin Tauri 2 shell over the `incident-diary`
+//! core. Commands are one-line delegations to [`session::Session`], which
+//! holds the unlocked diary; every file is picked and read in Rust, so the
+//! webview gets no file-system access at all. Errors cross IPC as
+//! `{code, message}` and never carry diary content.
+
+mod commands;
+mod dto;
+mod error;
+mod picker;
+mod session;
+mod views;
+
+use std::path::PathBuf;
+
+use incident_diary::Diary;
+use tauri::{Emitter, Manager, WindowEvent};
+
+/// The vault folder: `DIARY_VAULT` as for the CLI, else the same platform
+/// data folder the CLI uses, else (on phones) the app's own data folder.
+fn vault_dir(app: &tauri::App) -> PathBuf {
+    std::env::var_os("DIARY_VAULT")
+        .map(PathBuf::from)
+        .or_else(Diary::default_dir)
+        .or_else(|| app.path().app_data_dir().ok().map(|d| d.join("vault")))
+        .unwrap_or_else(|| PathBuf::from("incident-diary"))
+}
+
+/// Starts the app (desktop `main`, and the mobile entry point).
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            let dir = vault_dir(app);
+            app.manage(session::Session::new(dir));
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            // Minimised: lock in Rust at once, whatever the page is doing,
+            // then tell the page to blank itself.
+            if let WindowEvent::Resized(_) = event
+                && window.is_minimized().unwrap_or(false)
+            {
+                window.state::<session::Session>().lock();
+                let _ = window.emit("locked", ());
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::status,
+            commands::create_diary,
+            commands::unlock,
+            commands::lock,
+            commands::timeline,
+            commands::add_incident,
+            commands::incident,
+            commands::amend_incident,
+            commands::withdraw_incident,
+            commands::attach_files,
+            commands::exhibit_thumbnail,
+            commands::profile,
+            commands::set_case,
+            commands::add_person,
+            commands::add_order,
+            commands::add_risk_check,
+            commands::export_bundle,
+            commands::change_passphrase,
+            commands::new_recovery_key,
+            commands::vocabulary,
+        ])
+        .run(tauri::generate_context!())
+        .expect("the app could not start");
+}

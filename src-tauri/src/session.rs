@@ -1,0 +1,246 @@
+//! The unlocked diary in managed state, and what each command does with it.
+//! Passphrases are wrapped as [`Passphrase`] (wiped on drop) as soon as they
+//! arrive; the diary is dropped (keys wiped) on lock.
+
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+
+use incident_diary::crypto::Passphrase;
+use incident_diary::crypto::kdf;
+use incident_diary::export::{ExportOptions, Pack, Progress};
+use incident_diary::model::Incident;
+use incident_diary::{Diary, SystemClock};
+use tauri::{AppHandle, Emitter, Manager};
+
+use crate::dto::{
+    AddedDto, ExhibitDto, ExportDto, ExportRequest, IncidentDto, ProfileDto, ProgressDto,
+    RecoveryDto, StatusDto, TimelineDto, TimelineQuery,
+};
+use crate::error::{IpcError, IpcResult};
+use crate::{picker, views};
+
+/// The app's one vault and, while unlocked, its diary.
+pub struct Session {
+    vault: PathBuf,
+    diary: Mutex<Option<Diary>>,
+}
+
+fn secret(text: String) -> Passphrase {
+    Passphrase::new(text)
+}
+
+impl Session {
+    pub fn new(vault: PathBuf) -> Self {
+        Session {
+            vault,
+            diary: Mutex::new(None),
+        }
+    }
+
+    fn slot(&self) -> MutexGuard<'_, Option<Diary>> {
+        self.diary.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `f` on the open diary.
+    pub fn with<T>(&self, f: impl FnOnce(&mut Diary) -> incident_diary::Result<T>) -> IpcResult<T> {
+        let mut slot = self.slot();
+        let diary = slot.as_mut().ok_or_else(IpcError::locked)?;
+        Ok(f(diary)?)
+    }
+
+    pub fn status(&self) -> StatusDto {
+        StatusDto {
+            vault_exists: self.vault.join(incident_diary::store::DB_FILE).is_file(),
+            unlocked: self.slot().is_some(),
+            wait_seconds: Diary::unlock_wait(&self.vault, &SystemClock)
+                .map(|w| w.as_secs() + u64::from(w.subsec_nanos() > 0)),
+        }
+    }
+
+    pub fn create(&self, passphrase: String) -> IpcResult<RecoveryDto> {
+        let kdf = kdf::calibrate(incident_diary::KDF_TARGET);
+        let (diary, key) =
+            Diary::create(&self.vault, &secret(passphrase), kdf, Box::new(SystemClock))?;
+        *self.slot() = Some(diary);
+        Ok(RecoveryDto {
+            recovery_key: key.to_string(),
+        })
+    }
+
+    pub fn unlock(&self, passphrase: String) -> IpcResult<()> {
+        let diary = Diary::unlock(&self.vault, &secret(passphrase), Box::new(SystemClock))?;
+        *self.slot() = Some(diary);
+        Ok(())
+    }
+
+    /// Drops the diary, wiping its keys. Waits for a running export or
+    /// import to finish with it; the UI has already blanked itself.
+    pub fn lock(&self) {
+        self.slot().take();
+    }
+
+    pub fn timeline(&self, query: &TimelineQuery) -> IpcResult<TimelineDto> {
+        self.with(|d| Ok(views::timeline(d, query)))
+    }
+
+    pub fn add_incident(&self, incident: Incident) -> IpcResult<AddedDto> {
+        self.with(|d| d.add_incident(incident))
+            .map(|r| AddedDto { number: r.number })
+    }
+
+    pub fn incident(&self, number: u32) -> IpcResult<IncidentDto> {
+        self.with(|d| views::incident(d, number))
+    }
+
+    pub fn amend(&self, number: u32, incident: Incident, reason: &str) -> IpcResult<()> {
+        self.with(|d| {
+            let id = d.find_incident(&number.to_string())?.id;
+            d.amend_incident(id, incident, reason)
+        })
+    }
+
+    pub fn withdraw(&self, number: u32, reason: &str) -> IpcResult<()> {
+        self.with(|d| {
+            let id = d.find_incident(&number.to_string())?.id;
+            d.withdraw_incident(id, reason)
+        })
+    }
+
+    pub fn thumbnail(&self, number: u32) -> IpcResult<Option<String>> {
+        self.with(|d| {
+            Ok(d.exhibit_thumbnail(number)?
+                .map(|jpeg| data_encoding::BASE64.encode(&jpeg)))
+        })
+    }
+
+    pub fn profile(&self) -> IpcResult<ProfileDto> {
+        self.with(|d| Ok(views::profile(d)))
+    }
+
+    pub fn change_passphrase(&self, current: String, new: String) -> IpcResult<()> {
+        // The open diary is not proof enough: whoever holds the unlocked
+        // phone must also know the current passphrase to change it.
+        Diary::unlock(&self.vault, &secret(current), Box::new(SystemClock))?;
+        self.with(|d| d.change_passphrase(&secret(new), None))
+    }
+
+    /// A new recovery key, after the current passphrase is confirmed.
+    pub fn new_recovery_key(&self, passphrase: String) -> IpcResult<RecoveryDto> {
+        Diary::unlock(&self.vault, &secret(passphrase), Box::new(SystemClock))?;
+        self.with(|d| d.replace_recovery_key())
+            .map(|key| RecoveryDto {
+                recovery_key: key.to_string(),
+            })
+    }
+
+    /// Picks files and attaches them on a blocking thread, reporting bytes
+    /// read as `progress` events.
+    pub async fn attach_picked(
+        app: AppHandle,
+        number: u32,
+        description: String,
+    ) -> IpcResult<Vec<ExhibitDto>> {
+        let picker_app = app.clone();
+        let paths = tauri::async_runtime::spawn_blocking(move || picker::files(&picker_app))
+            .await
+            .map_err(|e| IpcError::other(e.to_string()))?;
+        if paths.is_empty() {
+            return Err(IpcError::cancelled());
+        }
+        tauri::async_runtime::spawn_blocking(move || {
+            let session = app.state::<Session>();
+            session.with(|d| {
+                let id = d.find_incident(&number.to_string())?.id;
+                let total: u64 = paths
+                    .iter()
+                    .filter_map(|p| std::fs::metadata(p).ok())
+                    .map(|m| m.len())
+                    .sum();
+                let mut before = 0u64;
+                let mut added = Vec::new();
+                for path in &paths {
+                    let name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    let mut report = |done: u64| {
+                        let _ = app.emit(
+                            "progress",
+                            ProgressDto {
+                                task: "attach",
+                                step: format!("Encrypting {name}"),
+                                done: before + done,
+                                total,
+                            },
+                        );
+                    };
+                    let r = d.attach_observed(id, path, &description, &mut report)?;
+                    before += std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+                    added.push(r.number);
+                }
+                Ok(added
+                    .into_iter()
+                    .filter_map(|n| d.state().exhibit(n).map(|e| views::exhibit(d, e)))
+                    .collect())
+            })
+        })
+        .await
+        .map_err(|e| IpcError::other(e.to_string()))?
+    }
+
+    /// Asks where to save, then exports on a blocking thread with progress.
+    pub async fn export_picked(app: AppHandle, request: ExportRequest) -> IpcResult<ExportDto> {
+        let pack = match request.pack.as_str() {
+            "full" => Pack::Full,
+            _ => Pack::Officer,
+        };
+        let suggested = format!(
+            "incident-diary-{}.zip",
+            chrono::Local::now().format("%Y-%m-%d-%H%M")
+        );
+        let picker_app = app.clone();
+        let out = tauri::async_runtime::spawn_blocking(move || {
+            picker::export_destination(&picker_app, &suggested)
+        })
+        .await
+        .map_err(|e| IpcError::other(e.to_string()))?
+        .ok_or_else(IpcError::cancelled)?;
+        tauri::async_runtime::spawn_blocking(move || {
+            let session = app.state::<Session>();
+            let options = ExportOptions {
+                pack,
+                from: request.from,
+                to: request.to,
+            };
+            session.with(|d| {
+                let mut report = |p: Progress| {
+                    let (step, done, total) = match p {
+                        Progress::Exhibits { done, total } => ("Copying exhibits", done, total),
+                        Progress::Entries { done, total } => ("Preparing entries", done, total),
+                        Progress::Report => ("Typesetting the report", 1, 1),
+                        Progress::Signing => ("Signing", 1, 1),
+                    };
+                    let _ = app.emit(
+                        "progress",
+                        ProgressDto {
+                            task: "export",
+                            step: step.into(),
+                            done: done as u64,
+                            total: total as u64,
+                        },
+                    );
+                };
+                let summary = d.export(&out, &options, &mut report)?;
+                Ok(ExportDto {
+                    path: summary.path.display().to_string(),
+                    fingerprint: summary.fingerprint,
+                    incidents: summary.counts.incidents,
+                    exhibits: summary.counts.exhibits,
+                    left_out: summary.counts.left_out(),
+                })
+            })
+        })
+        .await
+        .map_err(|e| IpcError::other(e.to_string()))?
+    }
+}

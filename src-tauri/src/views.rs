@@ -1,0 +1,154 @@
+//! Building the screens' data from the diary's state.
+
+use incident_diary::Diary;
+use incident_diary::query::Filter;
+use incident_diary::state::{Entry, ExhibitRecord, Withdrawal};
+
+use crate::dto::{
+    BehaviourCountDto, ExhibitDto, IncidentDto, IncidentLineDto, ProfileDto, RemovalDto, Stored,
+    TimelineDto, TimelineQuery, VersionDto, WeekDto,
+};
+
+fn removal(w: &Withdrawal) -> RemovalDto {
+    RemovalDto {
+        recorded_at: w.recorded_at,
+        reason: w.reason.clone(),
+    }
+}
+
+fn stored<T: Clone>(e: &Entry<T>) -> Stored<T> {
+    Stored {
+        id: e.id.to_hex(),
+        recorded_at: e.recorded_at,
+        value: e.value.clone(),
+    }
+}
+
+/// The pattern of the incidents shown, then those incidents newest first.
+pub fn timeline(diary: &Diary, query: &TimelineQuery) -> TimelineDto {
+    let state = diary.state();
+    let filter = Filter {
+        from: query.from,
+        to: query.to,
+        behaviours: query.behaviour.into_iter().collect(),
+        person: query
+            .person
+            .as_deref()
+            .and_then(|p| p.parse::<incident_diary::model::Id>().ok()),
+        text: query.text.clone().filter(|t| !t.trim().is_empty()),
+        exclude_withdrawn: false,
+    };
+    let hits = filter.apply(state);
+    let live: Vec<_> = hits
+        .iter()
+        .copied()
+        .filter(|r| r.withdrawn.is_none())
+        .collect();
+    let exhibits_of = |n: u32| {
+        state
+            .exhibits()
+            .iter()
+            .filter(|e| e.deleted.is_none())
+            .filter(|e| {
+                state
+                    .incident(e.exhibit.incident)
+                    .is_some_and(|r| r.number == n)
+            })
+            .count()
+    };
+    TimelineDto {
+        weeks: incident_diary::pattern::weekly(&live)
+            .into_iter()
+            .map(|w| WeekDto {
+                start: w.start,
+                count: w.count,
+            })
+            .collect(),
+        behaviours: incident_diary::pattern::by_behaviour(&live)
+            .into_iter()
+            .map(|(b, count)| BehaviourCountDto {
+                behaviour: b,
+                label: b.label(),
+                count,
+            })
+            .collect(),
+        incidents: hits
+            .iter()
+            .rev()
+            .map(|r| IncidentLineDto {
+                number: r.number,
+                occurred_at: r.current().occurred_at,
+                summary: r.current().summary(120),
+                behaviours: r.current().behaviours.iter().map(|b| b.label()).collect(),
+                exhibits: exhibits_of(r.number),
+                amendments: r.amendments(),
+                withdrawn: r.withdrawn.is_some(),
+            })
+            .collect(),
+        total: state.incidents().len(),
+        last_backup: state.last_backup(),
+    }
+}
+
+/// An exhibit for the screen, without its file key.
+pub fn exhibit(diary: &Diary, e: &ExhibitRecord) -> ExhibitDto {
+    let state = diary.state();
+    ExhibitDto {
+        number: e.exhibit.number,
+        label: diary.exhibit_label(e.exhibit.number),
+        incident_number: state.incident(e.exhibit.incident).map_or(0, |r| r.number),
+        original_name: e.exhibit.original_name.clone(),
+        size: e.exhibit.size,
+        media_type: e.exhibit.media_type.clone(),
+        sha256: hex_of(&e.exhibit.sha256),
+        description: e.exhibit.description.clone(),
+        added_at: e.recorded_at,
+        captured_at: e.exhibit.claims.captured_at.clone(),
+        deleted: e.deleted.as_ref().map(removal),
+        is_photo: e.deleted.is_none() && e.exhibit.media_type.starts_with("image/"),
+    }
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One incident with its history and exhibits.
+pub fn incident(diary: &Diary, number: u32) -> incident_diary::Result<IncidentDto> {
+    let r = diary.find_incident(&number.to_string())?;
+    Ok(IncidentDto {
+        number: r.number,
+        id: r.id.to_hex(),
+        current: r.current().clone(),
+        history: r
+            .versions
+            .iter()
+            .enumerate()
+            .map(|(i, v)| VersionDto {
+                version: i + 1,
+                recorded_at: v.recorded_at,
+                reason: v.reason.clone(),
+                incident: v.incident.clone(),
+            })
+            .collect(),
+        withdrawn: r.withdrawn.as_ref().map(removal),
+        exhibits: diary
+            .state()
+            .exhibits()
+            .iter()
+            .filter(|e| e.exhibit.incident == r.id)
+            .map(|e| exhibit(diary, e))
+            .collect(),
+    })
+}
+
+/// Case, people, orders and risk checks.
+pub fn profile(diary: &Diary) -> ProfileDto {
+    let state = diary.state();
+    ProfileDto {
+        case: state.case().clone(),
+        people: state.persons().iter().map(stored).collect(),
+        orders: state.orders().iter().map(stored).collect(),
+        risk_checks: state.risk_checks().iter().map(stored).collect(),
+    }
+}

@@ -1,0 +1,228 @@
+//! End to end through the real app: the built Tauri binary, driven by
+//! WebDriver (tauri-driver and WebKitWebDriver) under Xvfb. From nothing to
+//! a saved incident with a photo, an amendment, an export checked like an
+//! officer would, a quick exit that leaves no diary text in the page, and
+//! unlocking again.
+//!
+//! Run with `xvfb-run -a cargo test -p incident-diary-app --features e2e
+//! --test e2e` (scripts/test.sh does). Needs `tauri-driver` on PATH or in
+//! ~/.cargo/bin, and WebKitWebDriver (Debian's webkit2gtk-driver).
+
+mod webdriver;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use webdriver::Session;
+
+const PASSPHRASE: &str = "violet harbour lantern 42";
+const NARRATIVE: &str = "He waited by the school gate at 3pm and followed me to the bus stop.";
+const AMENDED: &str =
+    "He waited by the school gate at 3pm, followed me to the bus stop and took a photo of me.";
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn tauri_driver() -> PathBuf {
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let installed = home.join(".cargo/bin/tauri-driver");
+    if installed.exists() {
+        installed
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}
+
+/// tauri-driver, stopped with SIGTERM on drop: after SIGKILL its
+/// WebKitWebDriver child lives on (PLATFORM.md).
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.0.id().to_string())
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+/// A JPEG photo made here (a gradient), so the exhibit gets a thumbnail.
+fn photo(path: &Path) {
+    let img = image::RgbImage::from_fn(800, 600, |x, y| {
+        image::Rgb([(x / 4) as u8, (y / 3) as u8, 140])
+    });
+    img.save(path).unwrap();
+}
+
+#[test]
+fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = tmp.path().join("vault");
+    let picked = tmp.path().join("car-outside.jpg");
+    photo(&picked);
+    let exports = tmp.path().join("exports");
+    std::fs::create_dir(&exports).unwrap();
+
+    let port = free_port();
+    let native = free_port();
+    let _driver = Driver(
+        Command::new(tauri_driver())
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .env("DIARY_VAULT", &vault)
+            .env("HOME", tmp.path())
+            .env("XDG_DATA_HOME", tmp.path().join("data"))
+            .env("INCIDENT_DIARY_E2E_FILES", &picked)
+            .env("INCIDENT_DIARY_E2E_SAVE_DIR", &exports)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tauri-driver (cargo install tauri-driver --version 2.1.0 --locked)"),
+    );
+    let app = Session::start(port, env!("CARGO_BIN_EXE_incident-diary-app"));
+    app.set_window(390, 844);
+
+    // First run: a passphrase, then the recovery key once.
+    app.find("#welcome-title");
+    app.screenshot("phone-1-welcome");
+    let both = |text: &str| {
+        app.script(
+            "const [a, b] = document.querySelectorAll('input[autocomplete=new-password]'); a.value = arguments[0]; b.value = arguments[0];",
+            serde_json::json!([text]),
+        );
+    };
+    app.type_into("input[autocomplete=new-password]", "1234");
+    assert!(
+        app.text(".strength").contains("PIN"),
+        "the hint warns of a PIN"
+    );
+    both("1234");
+    app.click_button("Create my diary");
+    assert!(
+        app.text(".error").contains("at least 8"),
+        "a PIN-like passphrase is refused"
+    );
+    both(PASSPHRASE);
+    app.click_button("Create my diary");
+    let key = app.text(".recovery-key");
+    assert_eq!(key.len(), 69, "recovery key shown: {key}");
+    app.screenshot("phone-2-recovery-key");
+    app.click("#kept-key");
+    app.click_button("Continue to my diary");
+    app.find("#timeline-title");
+
+    // Quick add: "Add an incident", write, "Save".
+    app.click_button("Add an incident");
+    app.type_into("textarea", NARRATIVE);
+    app.screenshot("phone-3-quick-add");
+    app.click_button("Save");
+    app.find("#entry-title");
+    assert!(app.text("#entry-title").contains("Incident 1"));
+
+    // Attach a photo: its thumbnail appears.
+    app.click_button("Attach photos or files");
+    app.find("img.thumb");
+    assert!(app.page().contains("car-outside.jpg"));
+
+    // Amend with a reason; the history keeps the original.
+    app.click_button("Amend this entry");
+    app.script(
+        "const t = [...document.querySelectorAll('details textarea')][0]; t.value = arguments[0];",
+        serde_json::json!([AMENDED]),
+    );
+    let reason_id = app.script(
+        "return [...document.querySelectorAll('label')].find(l => l.textContent.startsWith('Why you are changing')).htmlFor;",
+        serde_json::json!([]),
+    );
+    app.type_into(
+        &format!("#{}", reason_id.as_str().unwrap()),
+        "remembered the photo",
+    );
+    app.click_button("Save the amendment");
+    app.wait_until(
+        "the amendment in the history",
+        "return document.body.textContent.includes('Amendment 1');",
+    );
+    let page = app.page();
+    assert!(
+        page.contains(NARRATIVE) && page.contains(AMENDED) && page.contains("remembered the photo")
+    );
+    app.find("img.thumb");
+    app.screenshot("phone-4-entry");
+
+    // The timeline shows the pattern.
+    app.click_button("Diary");
+    app.find(".chart-svg");
+    app.screenshot("phone-5-timeline");
+    app.set_window(1280, 800);
+    app.screenshot("desktop-1-timeline");
+    app.set_window(390, 844);
+
+    // Export, then check the bundle as an officer would.
+    app.click_button("Export");
+    app.click_button("Choose where to save, then export");
+    let fingerprint = app.text("#export-fingerprint");
+    assert!(fingerprint.starts_with("SHA256:"), "{fingerprint}");
+    let bundle = PathBuf::from(app.text("#export-path"));
+    assert!(bundle.starts_with(&exports), "{}", bundle.display());
+    app.screenshot("phone-6-exported");
+    let diary = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .and_then(Path::parent)
+        .map(|target| target.join("diary"))
+        .filter(|bin| bin.exists())
+        .expect("the diary CLI beside the test (scripts/test.sh builds it first)");
+    let verify = Command::new(diary)
+        .arg("verify")
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&verify.stdout);
+    assert!(verify.status.success(), "diary verify failed:\n{said}");
+    let layers = said.lines().filter(|l| l.starts_with("PASS ")).count();
+    assert!(layers == 5 && !said.contains("FAIL"), "{said}");
+
+    // Quick exit: the page is neutral and holds no diary text.
+    app.click("#quick-exit");
+    app.find("#neutral-title");
+    let page = app.page();
+    for secret in [
+        NARRATIVE,
+        AMENDED,
+        "remembered the photo",
+        "car-outside",
+        PASSPHRASE,
+        &key,
+    ] {
+        assert!(
+            !page.contains(secret),
+            "{secret:?} is still in the page after quick exit"
+        );
+    }
+    app.screenshot("phone-7-quick-exit");
+
+    // And back in.
+    app.click_button("Open");
+    app.type_into("input[autocomplete=current-password]", PASSPHRASE);
+    app.click_button("Open");
+    app.find("#timeline-title");
+    app.wait_until(
+        "the entry after unlocking",
+        "return document.body.textContent.includes('took a photo of me');",
+    );
+    app.end();
+}

@@ -1,0 +1,63 @@
+// Settings: passphrase change, auto-lock delay, and what the recovery key is for.
+
+import { call } from '../ipc.js';
+import { h, field, errorBox, showError, announce } from '../dom.js';
+import * as safety from '../safety.js';
+import { problem, strength } from './welcome.js';
+
+export function render() {
+  const error = errorBox();
+  const current = field('Current passphrase', h('input', { type: 'password', autocomplete: 'current-password' }));
+  const next = field('New passphrase', h('input', { type: 'password', autocomplete: 'new-password' }));
+  const again = field('Type the new one again', h('input', { type: 'password', autocomplete: 'new-password' }));
+  const hint = h('p', { class: 'strength', 'aria-live': 'polite' });
+  next.input.addEventListener('input', () => { hint.textContent = strength(next.input.value); });
+  const form = h('form', { class: 'card stack', 'aria-labelledby': 'pass-title', onsubmit: async (event) => {
+    event.preventDefault();
+    const issue = problem(next.input.value, again.input.value);
+    if (issue) return showError(error, { message: issue });
+    try {
+      await call('change_passphrase', { current: current.input.value, new: next.input.value });
+      for (const f of [current, next, again]) f.input.value = '';
+      error.hidden = true;
+      announce('Passphrase changed.');
+    } catch (err) {
+      showError(error, err.code === 'wrong_secret' ? { message: 'The current passphrase is not right.' } : err);
+    }
+  } }, h('h2', { id: 'pass-title' }, 'Change passphrase'), current.wrap, next.wrap, hint, again.wrap, error,
+  h('button', { type: 'submit', class: 'primary' }, 'Change passphrase'));
+  const delay = field('Lock after this many minutes without use', h('select', {},
+    [1, 2, 5, 10, 15].map((m) => h('option', { value: m, selected: m === safety.autoLockMinutes() }, String(m)))));
+  delay.input.addEventListener('change', () => {
+    safety.setAutoLockMinutes(Number(delay.input.value));
+    announce(`The diary now locks after ${delay.input.value} minutes without use.`);
+  });
+  return h('section', { class: 'stack', 'aria-labelledby': 'settings-title' },
+    h('h1', { id: 'settings-title' }, 'Settings'),
+    form,
+    h('section', { class: 'card stack', 'aria-labelledby': 'lock-title' }, h('h2', { id: 'lock-title' }, 'Locking'), delay.wrap,
+      h('p', { class: 'hint' }, 'The diary also locks when the app is hidden or minimised, and at once with Quick exit or Escape pressed twice.')),
+    recoverySection());
+}
+
+function recoverySection() {
+  const error = errorBox();
+  const pass = field('Your passphrase', h('input', { type: 'password', autocomplete: 'current-password' }));
+  const shown = h('div', { class: 'stack' });
+  const form = h('form', { class: 'stack', onsubmit: async (event) => {
+    event.preventDefault();
+    try {
+      const { recovery_key: key } = await call('new_recovery_key', { passphrase: pass.input.value });
+      pass.input.value = '';
+      error.hidden = true;
+      shown.replaceChildren(
+        h('p', { class: 'recovery-key', 'aria-label': 'New recovery key' }, key),
+        h('p', { class: 'hint' }, 'Write it down and keep it somewhere safe, away from this device. Your old recovery key no longer works.'));
+    } catch (err) {
+      showError(error, err.code === 'wrong_secret' ? { message: 'That passphrase is not right.' } : err);
+    }
+  } }, pass.wrap, error, h('button', { type: 'submit' }, 'Make a new recovery key'));
+  return h('section', { class: 'card stack', 'aria-labelledby': 'recovery-title' }, h('h2', { id: 'recovery-title' }, 'Recovery key'),
+    h('p', {}, 'Your recovery key is never stored where it could be read, so it cannot be shown again. If you lost it, or someone else may have seen it, make a new one: the old one stops working at once.'),
+    form, shown);
+}

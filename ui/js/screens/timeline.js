@@ -1,0 +1,80 @@
+// The timeline: the pattern at the top, then entries newest first, with
+// filters and search.
+
+import { call } from '../ipc.js';
+import { h, field, when, announce } from '../dom.js';
+import { chart } from '../chart.js';
+
+let lastQuery = {};
+
+export async function render(ctx, params = {}) {
+  const query = params.query || lastQuery;
+  lastQuery = query;
+  const [data, profile] = await Promise.all([call('timeline', { query }), call('profile')]);
+  const list = h('ol', { class: 'entries', 'aria-label': 'Incidents, newest first' },
+    data.incidents.map((i) => h('li', {},
+      h('button', { type: 'button', class: `entry-line${i.withdrawn ? ' withdrawn' : ''}`, onclick: () => ctx.go('entry', { number: i.number }) },
+        h('span', { class: 'entry-when' }, `No. ${i.number} · ${when(i.occurred_at)}`),
+        h('span', { class: 'entry-summary' }, i.summary || '(no text)'),
+        h('span', { class: 'entry-meta' }, [
+          i.behaviours.join(', '),
+          i.exhibits ? `${i.exhibits} exhibit${i.exhibits === 1 ? '' : 's'}` : '',
+          i.amendments ? `amended ${i.amendments}×` : '',
+          i.withdrawn ? 'Withdrawn' : '',
+        ].filter(Boolean).join(' · '))))));
+  const filters = filterForm(ctx, query, profile);
+  const shownText = `${data.incidents.length} of ${data.total} incident${data.total === 1 ? '' : 's'}`;
+  announce(shownText);
+  return h('section', { 'aria-labelledby': 'timeline-title', class: 'stack' },
+    h('div', { class: 'title-row' },
+      h('h1', { id: 'timeline-title' }, 'Your diary'),
+      h('button', { type: 'button', class: 'primary', onclick: () => ctx.go('quickAdd') }, 'Add an incident')),
+    backupNote(data.last_backup),
+    h('section', { class: 'card', 'aria-labelledby': 'pattern-title' },
+      h('h2', { id: 'pattern-title' }, 'The pattern'),
+      chart(data.weeks),
+      data.behaviours.length
+        ? h('ul', { class: 'counts', 'aria-label': 'Incidents by behaviour' },
+          data.behaviours.map((b) => h('li', {}, h('span', { class: 'count' }, b.count), ` ${b.label}`)))
+        : null),
+    filters,
+    h('p', { class: 'hint' }, shownText),
+    data.incidents.length ? list : h('p', {}, data.total ? 'Nothing matches these filters.' : 'Nothing recorded yet. "Add an incident" takes a minute.'));
+}
+
+function backupNote(last) {
+  const days = last ? Math.floor((Date.now() - new Date(last)) / 86400000) : null;
+  if (days !== null && days < 30) return null;
+  return h('p', { class: 'notice' }, last
+    ? `Your last backup was ${days} days ago. Make a new one so nothing is lost (see "Keeping your diary safe" in the guide).`
+    : 'No backup yet. A backup kept away from this device means nothing is lost if it is lost or taken.');
+}
+
+function filterForm(ctx, query, profile) {
+  const text = field('Search', h('input', { type: 'search', value: query.text || '' }));
+  const from = field('From', h('input', { type: 'date', value: query.from || '' }));
+  const to = field('To', h('input', { type: 'date', value: query.to || '' }));
+  const behaviour = field('Behaviour', h('select', {},
+    h('option', { value: '' }, 'Any'),
+    ctx.vocabulary.behaviours.map((b) => h('option', { value: b.name, selected: query.behaviour === b.name }, b.label))));
+  const person = field('Person', h('select', {},
+    h('option', { value: '' }, 'Anyone'),
+    profile.people.map((p) => h('option', { value: p.id, selected: query.person === p.id }, p.name))));
+  const apply = (event) => {
+    event.preventDefault();
+    const q = {};
+    if (text.input.value.trim()) q.text = text.input.value.trim();
+    if (from.input.value) q.from = from.input.value;
+    if (to.input.value) q.to = to.input.value;
+    if (behaviour.input.value) q.behaviour = behaviour.input.value;
+    if (person.input.value) q.person = person.input.value;
+    ctx.go('timeline', { query: q });
+  };
+  return h('form', { class: 'filters card', role: 'search', onsubmit: apply },
+    h('h2', { class: 'visually-hidden' }, 'Find entries'),
+    text.wrap,
+    h('details', {}, h('summary', {}, 'Filters'), h('div', { class: 'grid' }, from.wrap, to.wrap, behaviour.wrap, person.wrap)),
+    h('div', { class: 'row' },
+      h('button', { type: 'submit' }, 'Show'),
+      h('button', { type: 'button', class: 'quiet', onclick: () => ctx.go('timeline', { query: {} }) }, 'Clear')));
+}

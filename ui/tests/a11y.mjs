@@ -1,0 +1,140 @@
+// Accessibility and layout checks of every screen in headless Chromium,
+// with the Rust side replaced by mock-ipc.js (the only thing mocked).
+// For each screen, at 390x844 (phone) and 1280x800 (desktop):
+//   - axe-core (WCAG 2.0-2.2 A and AA rules): no serious or critical violation;
+//   - every button, link, input, select and summary at least 44 px high
+//     (phone size);
+//   - no sideways scrolling at 320 px wide, nor at 390 px with text at 200%;
+//   - nothing stored by the page (localStorage, sessionStorage, IndexedDB).
+// Screenshots go to target/ui-screens/. Exit code 1 on any failure.
+
+import { createServer } from 'node:http';
+import { readFile, mkdir } from 'node:fs/promises';
+import { extname, join, normalize, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = normalize(join(here, '..'));
+const shots = join(here, '..', '..', 'target', 'ui-screens');
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const mock = await readFile(join(here, 'mock-ipc.js'), 'utf8');
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png' };
+
+const server = createServer(async (req, res) => {
+  const path = normalize(join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
+  if (!path.startsWith(root) || path.includes('/tests/')) { res.writeHead(404); return res.end(); }
+  try {
+    const file = path.endsWith('/') ? join(path, 'index.html') : path;
+    const body = await readFile(file);
+    res.writeHead(200, { 'Content-Type': types[extname(file)] || 'application/octet-stream' });
+    res.end(body);
+  } catch {
+    res.writeHead(404);
+    res.end();
+  }
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const url = `http://127.0.0.1:${server.address().port}/`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+const clickButton = (text) => async (page) => {
+  await page.getByRole('button', { name: text, exact: true }).first().click();
+};
+const screens = [
+  { name: 'welcome', mode: 'welcome', ready: '#welcome-title' },
+  { name: 'recovery-key', mode: 'welcome', ready: '.recovery-key', steps: async (page) => {
+    await page.locator('input[autocomplete=new-password]').nth(0).fill('violet harbour lantern');
+    await page.locator('input[autocomplete=new-password]').nth(1).fill('violet harbour lantern');
+    await clickButton('Create my diary')(page);
+  } },
+  { name: 'unlock', mode: 'unlock', ready: '#unlock-title' },
+  { name: 'timeline', mode: 'open', ready: '#timeline-title' },
+  { name: 'quick-add', mode: 'open', ready: '#add-title', steps: clickButton('Add an incident') },
+  { name: 'entry', mode: 'open', ready: '#entry-title', steps: async (page) => {
+    await page.locator('.entry-line').first().click();
+  } },
+  { name: 'case-and-people', mode: 'open', ready: '#people-title', steps: clickButton('Case & people') },
+  { name: 'risk-check', mode: 'open', ready: '#risk-title', steps: clickButton('Risk check') },
+  { name: 'export', mode: 'open', ready: '#export-title', steps: clickButton('Export') },
+  { name: 'exported', mode: 'open', ready: '#export-fingerprint', steps: async (page) => {
+    await clickButton('Export')(page);
+    await clickButton('Choose where to save, then export')(page);
+  } },
+  { name: 'settings', mode: 'open', ready: '#settings-title', steps: clickButton('Settings') },
+  { name: 'quick-exit', mode: 'open', ready: '#neutral-title', steps: async (page) => {
+    await page.locator('#timeline-title').waitFor();
+    await page.locator('#quick-exit').click();
+  } },
+];
+
+const failures = [];
+const fail = (screen, size, what) => failures.push(`${screen} at ${size}: ${what}`);
+
+async function open(screen, viewport) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  await context.addInitScript(`window.__MOCK__ = ${JSON.stringify({ mode: screen.mode })};\n${mock}`);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => fail(screen.name, `${viewport.width}px`, `script error: ${err.message}`));
+  await page.goto(url);
+  if (screen.steps) {
+    await page.locator('main h1').first().waitFor();
+    await screen.steps(page);
+  }
+  await page.locator(screen.ready).first().waitFor();
+  return { context, page };
+}
+
+async function sidewaysScroll(page) {
+  return page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+}
+
+await mkdir(shots, { recursive: true });
+for (const screen of screens) {
+  for (const [size, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 800 }]]) {
+    const { context, page } = await open(screen, viewport);
+    await page.addScriptTag({ path: axePath });
+    const result = await page.evaluate(() => window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    }));
+    for (const v of result.violations) {
+      if (v.impact === 'serious' || v.impact === 'critical') {
+        fail(screen.name, size, `axe ${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      }
+    }
+    await page.screenshot({ path: join(shots, `${screen.name}-${size}.png`), fullPage: true });
+    if (size === 'phone') {
+      const small = await page.evaluate(() => [...document.querySelectorAll('button, a[href], input:not([type=checkbox]):not([type=radio]), select, textarea, summary, .check')]
+        .filter((el) => el.offsetParent !== null && !el.closest('.visually-hidden'))
+        .map((el) => ({ el: el.outerHTML.slice(0, 80), h: el.getBoundingClientRect().height }))
+        .filter((b) => b.h < 44));
+      for (const s of small) fail(screen.name, size, `touch target ${Math.round(s.h)} px high: ${s.el}`);
+      if (await sidewaysScroll(page) > 0) fail(screen.name, size, 'scrolls sideways at 390 px');
+      await page.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
+      if (await sidewaysScroll(page) > 0) fail(screen.name, size, 'scrolls sideways at 200% text');
+      await page.screenshot({ path: join(shots, `${screen.name}-phone-200pct.png`), fullPage: true });
+      await page.evaluate(() => { document.documentElement.style.fontSize = ''; });
+      await page.setViewportSize({ width: 320, height: 640 });
+      if (await sidewaysScroll(page) > 0) fail(screen.name, '320px', 'scrolls sideways');
+    }
+    const stored = await page.evaluate(async () => localStorage.length + sessionStorage.length
+      + (indexedDB.databases ? (await indexedDB.databases()).length : 0));
+    if (stored) fail(screen.name, size, `the page stored ${stored} item(s)`);
+    await context.close();
+  }
+  console.log(`checked ${screen.name}`);
+}
+
+await browser.close();
+server.close();
+if (failures.length) {
+  console.error(`\n${failures.length} problem(s):\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+  process.exit(1);
+}
+console.log(`all ${screens.length} screens pass at 390x844 and 1280x800 (screenshots in ${shots})`);

@@ -1,0 +1,77 @@
+// A stand-in for the Rust side, for UI checks in a plain browser: answers
+// each command with invented data of the real shapes (src-tauri/src/dto.rs).
+// `window.__MOCK__ = {mode}` chooses the first screen: "welcome" (no diary
+// yet), "unlock", or "open". Only the IPC edge is mocked; the UI code is
+// the app's own.
+(() => {
+  const mode = (window.__MOCK__ && window.__MOCK__.mode) || 'open';
+  let unlocked = mode === 'open';
+  const at = (d) => `${d}T18:30:00+01:00`;
+  const incident = (n, text, behaviours) => ({
+    occurred_at: at(`2026-0${1 + (n % 5)}-1${n % 9}`), occurred_until: null, time_precision: 'exact',
+    title: '', narrative: text, location: 'Outside work, Mill Lane', behaviours, channels: ['in_person'],
+    perpetrators: [], identifiers_seen: [], people_present: [], children_present: null, witnesses: [],
+    impact: 'I was frightened to go home.', fear_of_violence: true, severity: 2, response: '', preserved: '',
+    police: { reported: true, force: 'Example Police', reference: 'EX/1234/26', officer: '', date: null, outcome: '' },
+    other_reports: '', breach: null, tags: [], exclude_from_officer_pack: false,
+  });
+  const vocabulary = {
+    behaviours: [
+      { name: 'contact_unwanted', label: 'Contacted me when I did not want it' },
+      { name: 'following', label: 'Followed me' },
+      { name: 'loitering', label: 'Waited or hung around near me' },
+      { name: 'threats', label: 'Threatened me' },
+    ],
+    channels: [
+      { name: 'in_person', label: 'In person' },
+      { name: 'phone_call', label: 'Phone call' },
+      { name: 'text_message', label: 'Text message' },
+    ],
+    risk_questions: Array.from({ length: 11 }, (_, i) => ({ name: `q${i + 1}`, label: `Screening question ${i + 1}?` })),
+  };
+  const weeks = Array.from({ length: 14 }, (_, i) => ({ start: `2026-0${1 + Math.floor(i / 4)}-0${1 + (i % 4) * 2}`, count: [1, 0, 2, 1, 3, 2, 0, 4, 3, 5, 2, 4, 6, 5][i] }));
+  const lines = Array.from({ length: 6 }, (_, i) => ({
+    number: 6 - i, occurred_at: at(`2026-03-0${6 - i}`),
+    summary: ['Waited outside work again', 'Sixteen calls overnight', 'Followed me to the bus stop', 'Message: "you can\'t hide"', 'Flowers left on the car', 'Seen at the school gate'][i],
+    behaviours: ['Waited or hung around near me'], exhibits: i % 2, amendments: i === 2 ? 1 : 0, withdrawn: i === 5,
+  }));
+  const current = incident(4, 'He followed me from the office to the bus stop and stood behind me in the queue.', ['following']);
+  const answers = Object.fromEntries(vocabulary.risk_questions.map((q, i) => [q.name, { answer: i % 3 ? 'no' : 'yes', note: '' }]));
+  const replies = {
+    status: () => ({ vault_exists: mode !== 'welcome', unlocked, wait_seconds: null }),
+    create_diary: () => { unlocked = true; return { recovery_key: 'EM6S-5QBU-YF7Z-O5H7-HABY-HHRB-4SNR-VWS6-SUA2-TX73-2X5T-D26J-NQJQ-XLMD' }; },
+    unlock: () => { unlocked = true; return null; },
+    lock: () => { unlocked = false; return null; },
+    vocabulary: () => vocabulary,
+    timeline: () => ({ weeks, behaviours: [{ behaviour: 'loitering', label: 'Waited or hung around near me', count: 9 }, { behaviour: 'contact_unwanted', label: 'Contacted me when I did not want it', count: 7 }], incidents: lines, total: 6, last_backup: null }),
+    profile: () => ({
+      case: { victim_name: 'Jane Example', exhibit_prefix: 'JE', police_force: 'Example Police', officer: 'PC 1234 Example', crime_references: ['EX/1234/26'] },
+      people: [{ id: 'a'.repeat(32), recorded_at: at('2026-01-02'), role: 'perpetrator', name: 'Mark Example', aliases: [], relationship: 'Former partner', description: '', identifiers: [] }],
+      orders: [{ id: 'b'.repeat(32), recorded_at: at('2026-01-03'), type: 'non_molestation_order', reference: 'NMO/26/001', court: 'Example Family Court', made_on: '2026-02-01', expires: '2027-02-01', conditions: ['No contact'] }],
+      risk_checks: [{ id: 'c'.repeat(32), recorded_at: at('2026-03-01'), date: '2026-03-01', answers, completed_with: '' }],
+    }),
+    incident: () => ({
+      number: 4, id: 'd'.repeat(32), current,
+      history: [
+        { version: 1, recorded_at: at('2026-03-04'), reason: null, incident: incident(4, 'He followed me from the office to the bus stop.', ['following']) },
+        { version: 2, recorded_at: at('2026-03-05'), reason: 'Remembered the queue', incident: current },
+      ],
+      withdrawn: null,
+      exhibits: [{ number: 1, label: 'JE/1', incident_number: 4, original_name: 'IMG_2041.jpg', size: 2480133, media_type: 'image/jpeg', sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', description: 'Him at the bus stop', added_at: at('2026-03-04'), captured_at: '2026-03-04 17:58:02', deleted: null, is_photo: true }],
+    }),
+    exhibit_thumbnail: () => null,
+    add_incident: () => ({ number: 7 }),
+    export_bundle: () => ({ path: '/home/jane/incident-diary-2026-03-06-1830.zip', fingerprint: 'SHA256:q0Vb8dP8mC9eQfYk7oP3z1m9zS5w8Yb0h2t4Lr6uXcE', incidents: 5, exhibits: 3, left_out: 1 }),
+  };
+  window.__TAURI__ = {
+    core: {
+      invoke: async (command, args) => {
+        window.__MOCK_CALLS__ = (window.__MOCK_CALLS__ || []).concat([command]);
+        const reply = replies[command];
+        if (!reply) return null;
+        return reply(args);
+      },
+    },
+    event: { listen: async () => () => {} },
+  };
+})();

@@ -1,5 +1,8 @@
 //! The IPC commands: one line each, over [`Session`]. Long work (attaching,
 //! exporting) runs on a blocking thread and reports progress as events.
+//! Every command that touches the diary is `async`: synchronous commands run
+//! on the main thread, which would freeze the window while an export holds
+//! the diary.
 
 use incident_diary::model::{CaseProfile, Incident, Order, Person, RiskCheck};
 use tauri::{AppHandle, State};
@@ -12,8 +15,8 @@ use crate::error::IpcResult;
 use crate::session::Session;
 
 #[tauri::command]
-pub fn status(session: State<'_, Session>) -> StatusDto {
-    session.status()
+pub async fn status(session: State<'_, Session>) -> IpcResult<StatusDto> {
+    Ok(session.status())
 }
 
 #[tauri::command]
@@ -30,27 +33,28 @@ pub async fn unlock(session: State<'_, Session>, passphrase: String) -> IpcResul
 }
 
 #[tauri::command]
-pub fn lock(session: State<'_, Session>) {
-    session.lock()
+pub async fn lock(session: State<'_, Session>) -> IpcResult<()> {
+    session.lock();
+    Ok(())
 }
 
 #[tauri::command]
-pub fn timeline(session: State<'_, Session>, query: TimelineQuery) -> IpcResult<TimelineDto> {
+pub async fn timeline(session: State<'_, Session>, query: TimelineQuery) -> IpcResult<TimelineDto> {
     session.timeline(&query)
 }
 
 #[tauri::command]
-pub fn add_incident(session: State<'_, Session>, incident: Incident) -> IpcResult<AddedDto> {
+pub async fn add_incident(session: State<'_, Session>, incident: Incident) -> IpcResult<AddedDto> {
     session.add_incident(incident)
 }
 
 #[tauri::command]
-pub fn incident(session: State<'_, Session>, number: u32) -> IpcResult<IncidentDto> {
+pub async fn incident(session: State<'_, Session>, number: u32) -> IpcResult<IncidentDto> {
     session.incident(number)
 }
 
 #[tauri::command]
-pub fn amend_incident(
+pub async fn amend_incident(
     session: State<'_, Session>,
     number: u32,
     incident: Incident,
@@ -60,7 +64,7 @@ pub fn amend_incident(
 }
 
 #[tauri::command]
-pub fn withdraw_incident(
+pub async fn withdraw_incident(
     session: State<'_, Session>,
     number: u32,
     reason: String,
@@ -78,32 +82,35 @@ pub async fn attach_files(
 }
 
 #[tauri::command]
-pub fn exhibit_thumbnail(session: State<'_, Session>, number: u32) -> IpcResult<Option<String>> {
+pub async fn exhibit_thumbnail(
+    session: State<'_, Session>,
+    number: u32,
+) -> IpcResult<Option<String>> {
     session.thumbnail(number)
 }
 
 #[tauri::command]
-pub fn profile(session: State<'_, Session>) -> IpcResult<ProfileDto> {
+pub async fn profile(session: State<'_, Session>) -> IpcResult<ProfileDto> {
     session.profile()
 }
 
 #[tauri::command]
-pub fn set_case(session: State<'_, Session>, case: CaseProfile) -> IpcResult<()> {
+pub async fn set_case(session: State<'_, Session>, case: CaseProfile) -> IpcResult<()> {
     session.with(|d| d.set_case(case))
 }
 
 #[tauri::command]
-pub fn add_person(session: State<'_, Session>, person: Person) -> IpcResult<String> {
+pub async fn add_person(session: State<'_, Session>, person: Person) -> IpcResult<String> {
     session.with(|d| d.add_person(person).map(|id| id.to_hex()))
 }
 
 #[tauri::command]
-pub fn add_order(session: State<'_, Session>, order: Order) -> IpcResult<String> {
+pub async fn add_order(session: State<'_, Session>, order: Order) -> IpcResult<String> {
     session.with(|d| d.add_order(order).map(|id| id.to_hex()))
 }
 
 #[tauri::command]
-pub fn add_risk_check(session: State<'_, Session>, check: RiskCheck) -> IpcResult<String> {
+pub async fn add_risk_check(session: State<'_, Session>, check: RiskCheck) -> IpcResult<String> {
     session.with(|d| d.add_risk_check(check).map(|id| id.to_hex()))
 }
 

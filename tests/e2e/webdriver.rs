@@ -222,12 +222,19 @@ impl Session {
         .to_string()
     }
 
+    /// Resizes the window and waits until the page has been laid out at
+    /// the new width (the resize is asynchronous in WebKitGTK: a click
+    /// straight after it can land where an element used to be).
     pub fn set_window(&self, width: u32, height: u32) {
         let _ = self.send(
             "POST",
             "/window/rect",
             Some(json!({"width": width, "height": height})),
         );
+        self.wait_for(&format!("the page at {width} px"), || {
+            let inner = self.script("return window.innerWidth;", json!([]));
+            (inner.as_u64() == Some(u64::from(width))).then_some(())
+        });
     }
 
     /// Saves a PNG screenshot to `target/e2e-screens/NAME.png` and returns its path.

@@ -48,7 +48,7 @@ export function chart(weeks) {
       svg('rect', { x: x + 3, y: height - barHeight, width: barWidth - 6, height: barHeight, class: 'bar' }),
       w.count ? svg('text', { x: x + barWidth / 2, y: height - barHeight - 4, 'text-anchor': 'middle', class: 'bar-label' }, w.count) : '');
   });
-  const picture = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': id, class: 'chart-svg' }, ...bars);
+  const picture = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': id, class: 'chart-svg', preserveAspectRatio: 'xMaxYMax meet' }, ...bars);
   const table = h('details', { class: 'chart-table' },
     h('summary', {}, 'Show the numbers'),
     h('table', {},

@@ -5,7 +5,9 @@
 //   - every button, link, input, select and summary at least 44 px high
 //     (phone size);
 //   - no sideways scrolling at 320 px wide, nor at 390 px with text at 200%;
-//   - nothing stored by the page (localStorage, sessionStorage, IndexedDB).
+//   - nothing stored by the page (localStorage, sessionStorage, IndexedDB);
+// then a keyboard-only run (Tab, Enter, typing; no pointer) from the diary
+// to a saved entry and a quick exit, checking that focus is always visible.
 // Screenshots go to target/ui-screens/. Exit code 1 on any failure.
 
 import { createServer } from 'node:http';
@@ -131,10 +133,54 @@ for (const screen of screens) {
   console.log(`checked ${screen.name}`);
 }
 
+// Keyboard only: Tab to a control, Enter or Space to use it, and every
+// focused control shows a visible outline.
+async function tabTo(page, name, limit = 60) {
+  for (let i = 0; i < limit; i += 1) {
+    await page.keyboard.press('Tab');
+    const here = await page.evaluate(() => {
+      const el = document.activeElement;
+      const style = getComputedStyle(el);
+      return {
+        text: (el.textContent || el.getAttribute('aria-label') || '').trim(),
+        label: el.labels && el.labels[0] ? el.labels[0].textContent.trim() : '',
+        outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+        style: `${style.outlineStyle} ${style.outlineWidth} ${el.type || ''} ${el.matches(':focus')}`,
+        tag: el.tagName,
+      };
+    });
+    if (here.tag !== 'BODY' && here.tag !== 'MAIN' && !here.outline) {
+      fail('keyboard', 'phone', `no visible focus on ${here.tag} "${here.text || here.label}" (${here.style})`);
+    }
+    if (here.text === name || here.label === name) return;
+  }
+  fail('keyboard', 'phone', `could not reach "${name}" with Tab`);
+}
+{
+  const { context, page } = await open({ name: 'keyboard', mode: 'open', ready: '#timeline-title' }, { width: 390, height: 844 });
+  await tabTo(page, 'Add an incident');
+  await page.keyboard.press('Enter');
+  await page.locator('#add-title').waitFor();
+  await tabTo(page, 'What happened');
+  await page.keyboard.type('Waited outside the gym for an hour.');
+  await tabTo(page, 'Save');
+  await page.keyboard.press('Enter');
+  await page.locator('#entry-title').waitFor();
+  const calls = await page.evaluate(() => window.__MOCK_CALLS__);
+  if (!calls.includes('add_incident')) fail('keyboard', 'phone', 'the entry was not saved');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+  await page.locator('#neutral-title').waitFor();
+  const left = await page.evaluate(() => document.body.textContent.includes('Followed me'));
+  if (left) fail('keyboard', 'phone', 'diary text left after Escape twice');
+  await context.close();
+  console.log('checked keyboard-only use');
+}
+
 await browser.close();
 server.close();
 if (failures.length) {
   console.error(`\n${failures.length} problem(s):\n${failures.map((f) => `  - ${f}`).join('\n')}`);
   process.exit(1);
 }
-console.log(`all ${screens.length} screens pass at 390x844 and 1280x800 (screenshots in ${shots})`);
+console.log(`all ${screens.length} screens pass at 390x844 and 1280x800, and keyboard-only use works (screenshots in ${shots})`);

@@ -63,6 +63,19 @@ fn photo(path: &Path) {
     img.save(path).unwrap();
 }
 
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
 #[test]
 fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
     let tmp = tempfile::tempdir().unwrap();
@@ -214,6 +227,29 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
         );
     }
     app.screenshot("phone-7-quick-exit");
+
+    // Nothing the diary holds reached the disk in plain text outside the
+    // export the user asked for: not in the vault (ciphertext only), nor in
+    // anything the webview keeps under HOME (caches, local storage).
+    let files = files_under(tmp.path());
+    assert!(
+        files.iter().any(|f| f.ends_with("vault.db")),
+        "the scan sees the vault"
+    );
+    eprintln!("scanned {} files under the test's HOME", files.len());
+    for file in files {
+        if file.starts_with(&exports) || file == picked {
+            continue;
+        }
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        for secret in [NARRATIVE, AMENDED, "remembered the photo"] {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{secret:?} is in {}",
+                file.display()
+            );
+        }
+    }
 
     // And back in.
     app.click_button("Open");

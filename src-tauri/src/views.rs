@@ -152,3 +152,44 @@ pub fn profile(diary: &Diary) -> ProfileDto {
         risk_checks: state.risk_checks().iter().map(stored).collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use incident_diary::clock::SystemClock;
+    use incident_diary::crypto::Passphrase;
+    use incident_diary::crypto::kdf::{KdfParams, MIN_MEMORY_KIB};
+    use incident_diary::model::Incident;
+
+    use super::*;
+
+    /// What crosses IPC for an incident never carries an exhibit's file key
+    /// (the exhibit record holds it), in hex or any other form serde uses.
+    #[test]
+    fn an_incident_for_the_screen_holds_no_file_key() {
+        let tmp = tempfile::tempdir().unwrap();
+        let kdf = KdfParams::new(MIN_MEMORY_KIB, 2).unwrap();
+        let (mut diary, _) = Diary::create(
+            &tmp.path().join("v"),
+            &Passphrase::new("pw".into()),
+            kdf,
+            Box::new(SystemClock),
+        )
+        .unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2026-03-01T10:00:00Z").unwrap();
+        let id = diary
+            .add_incident(Incident::new(at, "note through the door"))
+            .unwrap()
+            .id;
+        let file = tmp.path().join("letter.txt");
+        std::fs::write(&file, "I know where you live").unwrap();
+        diary.attach(id, &file, "the letter").unwrap();
+        let key = diary.state().exhibits()[0].exhibit.file_key.0;
+        let json = serde_json::to_string(&incident(&diary, 1).unwrap()).unwrap();
+        assert!(json.contains("letter.txt"), "the exhibit is there: {json}");
+        let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+        assert!(!json.contains(&hex), "the file key crossed IPC");
+        assert!(!json.contains("file_key"));
+        let decimal = format!("{:?}", key.to_vec());
+        assert!(!json.contains(&decimal[1..decimal.len() - 1]));
+    }
+}

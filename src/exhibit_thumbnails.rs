@@ -101,19 +101,7 @@ impl Diary {
     /// it was missing (exhibits added by older versions) or damaged.
     pub fn exhibit_thumbnail(&self, number: u32) -> Result<Option<Vec<u8>>> {
         let rec = self.exhibit_by_number(number)?;
-        if !wants_thumbnail(&rec.exhibit.media_type, rec.exhibit.size) {
-            return Ok(None);
-        }
-        if let Some(thumb) = self.stored_thumbnail(rec) {
-            return Ok(Some(thumb));
-        }
-        let mut original = Zeroizing::new(Vec::with_capacity(rec.exhibit.size as usize));
-        self.open_exhibit(rec, &mut *original)?;
-        let thumb = thumbnail::thumbnail(&original);
-        if let Some(thumb) = &thumb {
-            self.put_thumbnail(&rec.id.0, &rec.exhibit.file_key, thumb);
-        }
-        Ok(thumb)
+        Ok(self.thumbnails_of(&[rec])?.pop().flatten())
     }
 
     /// Thumbnails of the photo exhibits among `recs` (`None` for the others),
@@ -158,16 +146,8 @@ mod tests {
     use std::fs;
 
     use super::*;
-    use crate::clock::SteppingClock;
-    use crate::crypto::Passphrase;
-    use crate::crypto::kdf::{KdfParams, MIN_MEMORY_KIB};
     use crate::model::Incident;
-
-    fn clock() -> Box<SteppingClock> {
-        Box::new(SteppingClock::new(
-            chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap(),
-        ))
-    }
+    use crate::testing::{at, new_diary};
 
     fn jpeg(width: u32, height: u32) -> Vec<u8> {
         let img = image::RgbImage::from_fn(width, height, |x, y| {
@@ -189,13 +169,9 @@ mod tests {
     #[test]
     fn a_photo_keeps_an_encrypted_thumbnail_beside_it() {
         let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("v");
-        let pass = Passphrase::new("pw".into());
-        let kdf = KdfParams::new(MIN_MEMORY_KIB, 2).unwrap();
-        let (mut diary, _) = Diary::create(&dir, &pass, kdf, clock()).unwrap();
-        let at = chrono::DateTime::parse_from_rfc3339("2025-06-01T10:00:00Z").unwrap();
+        let (mut diary, _) = new_diary(&tmp.path().join("v"));
         let incident = diary
-            .add_incident(Incident::new(at, "car outside the house"))
+            .add_incident(Incident::new(at(), "car outside the house"))
             .unwrap()
             .id;
         let photo = tmp.path().join("IMG_0001.jpg");

@@ -156,22 +156,8 @@ impl Diary {
     /// wait is over (see [`throttle`]), before any key derivation runs.
     pub fn unlock(dir: &Path, passphrase: &Passphrase, clock: Box<dyn Clock>) -> Result<Diary> {
         let store = Store::open(dir)?;
-        let throttle = throttle::Throttle::new(dir);
-        throttle.check(clock.now())?;
         let header = store.header()?;
-        let kdf = KdfParams::from_bytes(&header.kdf)?;
-        let ikm = kdf.derive(passphrase)?;
-        let ctx = SlotContext {
-            vault_id: &header.vault_id,
-            kdf_header: &header.kdf,
-        };
-        let Some((slot, vault_key)) =
-            keyslot::unwrap(&header.slots, SlotKind::Passphrase, &ikm, &ctx)
-        else {
-            throttle.record_failure(clock.now());
-            return Err(Error::WrongPassphrase);
-        };
-        throttle.reset();
+        let (slot, vault_key) = open_passphrase_slot(dir, &header, passphrase, &*clock)?;
         Diary::load(
             store,
             &header,
@@ -182,6 +168,15 @@ impl Diary {
             },
             clock,
         )
+    }
+
+    /// Checks `passphrase` against the open vault without reopening it, for
+    /// actions whose holder must know it (changing it, a new recovery key):
+    /// whoever holds an unlocked phone should not be able to. Throttled and
+    /// counted like an unlock.
+    pub fn confirm_passphrase(&self, passphrase: &Passphrase) -> Result<()> {
+        let header = self.store.header()?;
+        open_passphrase_slot(self.store.dir(), &header, passphrase, &*self.clock).map(drop)
     }
 
     /// How long until the next passphrase attempt on the vault in `dir` is
@@ -390,6 +385,31 @@ impl Diary {
     }
 }
 
+/// The passphrase slot that `passphrase` opens, with the vault key, behind
+/// the throttle (a wait running is refused before the KDF runs; a wrong
+/// passphrase is counted, a right one clears the count).
+fn open_passphrase_slot(
+    dir: &Path,
+    header: &Header,
+    passphrase: &Passphrase,
+    clock: &dyn Clock,
+) -> Result<(u8, SecretKey)> {
+    let throttle = throttle::Throttle::new(dir);
+    throttle.check(clock.now())?;
+    let kdf = KdfParams::from_bytes(&header.kdf)?;
+    let ikm = kdf.derive(passphrase)?;
+    let ctx = SlotContext {
+        vault_id: &header.vault_id,
+        kdf_header: &header.kdf,
+    };
+    let Some(opened) = keyslot::unwrap(&header.slots, SlotKind::Passphrase, &ikm, &ctx) else {
+        throttle.record_failure(clock.now());
+        return Err(Error::WrongPassphrase);
+    };
+    throttle.reset();
+    Ok(opened)
+}
+
 /// Rows verified per batch: enough to keep every core busy, few enough that
 /// memory stays small whatever the size of the diary.
 const REPLAY_BATCH: usize = 4096;
@@ -457,28 +477,47 @@ fn random_slot_index(except: Option<u8>) -> u8 {
     }
 }
 
+/// What the crate's unit tests share: a fast vault in a temporary folder.
 #[cfg(test)]
-mod tests {
+pub(crate) mod testing {
     use super::*;
     use crate::clock::SteppingClock;
-    use crate::model::Incident;
-    use crate::store::Durability;
 
-    fn clock() -> Box<SteppingClock> {
+    /// A clock starting on 1 January 2026.
+    pub fn clock() -> Box<SteppingClock> {
         Box::new(SteppingClock::new(
             chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap(),
         ))
     }
+
+    /// A new vault at `dir` with passphrase `pw` and the cheapest KDF.
+    pub fn new_diary(dir: &Path) -> (Diary, Passphrase) {
+        let pass = Passphrase::new("pw".into());
+        let kdf = KdfParams::new(crypto::kdf::MIN_MEMORY_KIB, 2).unwrap();
+        let (diary, _) = Diary::create(dir, &pass, kdf, clock()).unwrap();
+        (diary, pass)
+    }
+
+    /// 1 June 2025, 10:00 UTC: when the tests' incidents happen.
+    pub fn at() -> chrono::DateTime<chrono::FixedOffset> {
+        chrono::DateTime::parse_from_rfc3339("2025-06-01T10:00:00Z").unwrap()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{at, clock, new_diary};
+    use super::*;
+    use crate::model::Incident;
+    use crate::store::Durability;
 
     /// Rows on both sides of a replay batch boundary are reported exactly.
     #[test]
     fn tampering_at_a_batch_boundary_names_the_right_entry() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("v");
-        let pass = Passphrase::new("pw".into());
-        let kdf = KdfParams::new(crypto::kdf::MIN_MEMORY_KIB, 2).unwrap();
-        let (mut diary, _) = Diary::create(&dir, &pass, kdf, clock()).unwrap();
-        let at = chrono::DateTime::parse_from_rfc3339("2025-06-01T10:00:00Z").unwrap();
+        let (mut diary, pass) = new_diary(&dir);
+        let at = at();
         let batch: Vec<Incident> = (0..REPLAY_BATCH + 3)
             .map(|i| Incident::new(at, format!("entry {i}")))
             .collect();
@@ -513,16 +552,38 @@ mod tests {
         }
     }
 
+    /// Confirming the passphrase of an open diary checks the key slots
+    /// without reopening, and wrong guesses meet the same throttle as unlock.
+    #[test]
+    fn confirming_the_passphrase_is_throttled_like_an_unlock() {
+        let tmp = tempfile::tempdir().unwrap();
+        let pass = Passphrase::new("pw".into());
+        let kdf = KdfParams::new(crypto::kdf::MIN_MEMORY_KIB, 2).unwrap();
+        // A clock that stands still, so the first wait cannot run out.
+        let clock = crate::clock::ManualClock::new(at());
+        let (diary, _) = Diary::create(&tmp.path().join("v"), &pass, kdf, Box::new(clock)).unwrap();
+        diary.confirm_passphrase(&pass).unwrap();
+        let wrong = Passphrase::new("guess".into());
+        for _ in 0..throttle::FREE_ATTEMPTS {
+            assert!(matches!(
+                diary.confirm_passphrase(&wrong),
+                Err(Error::WrongPassphrase)
+            ));
+        }
+        assert!(matches!(
+            diary.confirm_passphrase(&pass),
+            Err(Error::Throttled { .. })
+        ));
+    }
+
     /// An id prefix made only of digits is found by prefix when no incident
     /// has that number (it used to be taken as a number and not found).
     #[test]
     fn an_id_prefix_of_digits_finds_its_incident() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("v");
-        let pass = Passphrase::new("pw".into());
-        let kdf = KdfParams::new(crypto::kdf::MIN_MEMORY_KIB, 2).unwrap();
-        let (mut diary, _) = Diary::create(&dir, &pass, kdf, clock()).unwrap();
-        let at = chrono::DateTime::parse_from_rfc3339("2025-06-01T10:00:00Z").unwrap();
+        let (mut diary, _) = new_diary(&dir);
+        let at = at();
         let batch: Vec<Incident> = (0..300)
             .map(|i| Incident::new(at, format!("{i}")))
             .collect();
@@ -549,10 +610,8 @@ mod tests {
     fn a_stale_handle_gets_a_conflict_then_reloads() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("v");
-        let pass = Passphrase::new("pw".into());
-        let kdf = KdfParams::new(crypto::kdf::MIN_MEMORY_KIB, 2).unwrap();
-        let at = chrono::DateTime::parse_from_rfc3339("2025-06-01T10:00:00Z").unwrap();
-        let (mut first, _) = Diary::create(&dir, &pass, kdf, clock()).unwrap();
+        let (mut first, pass) = new_diary(&dir);
+        let at = at();
         let mut second = Diary::unlock(&dir, &pass, clock()).unwrap();
         first
             .add_incident(Incident::new(at, "from the first"))

@@ -120,17 +120,21 @@ impl Session {
     pub fn change_passphrase(&self, current: String, new: String) -> IpcResult<()> {
         // The open diary is not proof enough: whoever holds the unlocked
         // phone must also know the current passphrase to change it.
-        Diary::unlock(&self.vault, &secret(current), Box::new(SystemClock))?;
-        self.with(|d| d.change_passphrase(&secret(new), None))
+        self.with(|d| {
+            d.confirm_passphrase(&secret(current))?;
+            d.change_passphrase(&secret(new), None)
+        })
     }
 
     /// A new recovery key, after the current passphrase is confirmed.
     pub fn new_recovery_key(&self, passphrase: String) -> IpcResult<RecoveryDto> {
-        Diary::unlock(&self.vault, &secret(passphrase), Box::new(SystemClock))?;
-        self.with(|d| d.replace_recovery_key())
-            .map(|key| RecoveryDto {
-                recovery_key: key.to_string(),
-            })
+        self.with(|d| {
+            d.confirm_passphrase(&secret(passphrase))?;
+            d.replace_recovery_key()
+        })
+        .map(|key| RecoveryDto {
+            recovery_key: key.to_string(),
+        })
     }
 
     /// Picks files and attaches them on a blocking thread, reporting bytes
@@ -151,14 +155,14 @@ impl Session {
             let session = app.state::<Session>();
             session.with(|d| {
                 let id = d.find_incident(&number.to_string())?.id;
-                let total: u64 = paths
+                let sizes: Vec<u64> = paths
                     .iter()
-                    .filter_map(|p| std::fs::metadata(p).ok())
-                    .map(|m| m.len())
-                    .sum();
+                    .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+                    .collect();
+                let total = sizes.iter().sum();
                 let mut before = 0u64;
                 let mut added = Vec::new();
-                for path in &paths {
+                for (path, size) in paths.iter().zip(&sizes) {
                     let name = path
                         .file_name()
                         .map(|n| n.to_string_lossy().into_owned())
@@ -175,7 +179,7 @@ impl Session {
                         );
                     };
                     let r = d.attach_observed(id, path, &description, &mut report)?;
-                    before += std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+                    before += size;
                     added.push(r.number);
                 }
                 Ok(added

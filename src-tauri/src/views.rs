@@ -1,6 +1,9 @@
 //! Building the screens' data from the diary's state.
 
+use std::collections::HashMap;
+
 use incident_diary::Diary;
+use incident_diary::model::Id;
 use incident_diary::query::Filter;
 use incident_diary::state::{Entry, ExhibitRecord, Withdrawal};
 
@@ -31,10 +34,7 @@ pub fn timeline(diary: &Diary, query: &TimelineQuery) -> TimelineDto {
         from: query.from,
         to: query.to,
         behaviours: query.behaviour.into_iter().collect(),
-        person: query
-            .person
-            .as_deref()
-            .and_then(|p| p.parse::<incident_diary::model::Id>().ok()),
+        person: query.person.as_deref().and_then(|p| p.parse::<Id>().ok()),
         text: query.text.clone().filter(|t| !t.trim().is_empty()),
         exclude_withdrawn: false,
     };
@@ -44,18 +44,11 @@ pub fn timeline(diary: &Diary, query: &TimelineQuery) -> TimelineDto {
         .copied()
         .filter(|r| r.withdrawn.is_none())
         .collect();
-    let exhibits_of = |n: u32| {
-        state
-            .exhibits()
-            .iter()
-            .filter(|e| e.deleted.is_none())
-            .filter(|e| {
-                state
-                    .incident(e.exhibit.incident)
-                    .is_some_and(|r| r.number == n)
-            })
-            .count()
-    };
+    // Exhibits per incident, counted once rather than per line.
+    let mut exhibits_of: HashMap<Id, usize> = HashMap::new();
+    for e in state.exhibits().iter().filter(|e| e.deleted.is_none()) {
+        *exhibits_of.entry(e.exhibit.incident).or_default() += 1;
+    }
     TimelineDto {
         weeks: incident_diary::pattern::weekly(&live)
             .into_iter()
@@ -80,7 +73,7 @@ pub fn timeline(diary: &Diary, query: &TimelineQuery) -> TimelineDto {
                 occurred_at: r.current().occurred_at,
                 summary: r.current().summary(120),
                 behaviours: r.current().behaviours.iter().map(|b| b.label()).collect(),
-                exhibits: exhibits_of(r.number),
+                exhibits: exhibits_of.get(&r.id).copied().unwrap_or(0),
                 amendments: r.amendments(),
                 withdrawn: r.withdrawn.is_some(),
             })
@@ -100,17 +93,13 @@ pub fn exhibit(diary: &Diary, e: &ExhibitRecord) -> ExhibitDto {
         original_name: e.exhibit.original_name.clone(),
         size: e.exhibit.size,
         media_type: e.exhibit.media_type.clone(),
-        sha256: hex_of(&e.exhibit.sha256),
+        sha256: data_encoding::HEXLOWER.encode(&e.exhibit.sha256),
         description: e.exhibit.description.clone(),
         added_at: e.recorded_at,
         captured_at: e.exhibit.claims.captured_at.clone(),
         deleted: e.deleted.as_ref().map(removal),
         is_photo: e.deleted.is_none() && e.exhibit.media_type.starts_with("image/"),
     }
-}
-
-fn hex_of(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// One incident with its history and exhibits.
@@ -186,7 +175,7 @@ mod tests {
         let key = diary.state().exhibits()[0].exhibit.file_key.0;
         let json = serde_json::to_string(&incident(&diary, 1).unwrap()).unwrap();
         assert!(json.contains("letter.txt"), "the exhibit is there: {json}");
-        let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = data_encoding::HEXLOWER.encode(&key);
         assert!(!json.contains(&hex), "the file key crossed IPC");
         assert!(!json.contains("file_key"));
         let decimal = format!("{:?}", key.to_vec());

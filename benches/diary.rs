@@ -11,12 +11,12 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use incident_diary::clock::SteppingClock;
-use incident_diary::crypto::Passphrase;
-use incident_diary::crypto::kdf::{self, KdfParams};
+use incident_diary::Diary;
+use incident_diary::KdfParams;
+use incident_diary::Passphrase;
+use incident_diary::SteppingClock;
 use incident_diary::model::Behaviour;
 use incident_diary::query::Filter;
-use incident_diary::{Diary, KDF_TARGET};
 
 fn clock() -> Box<SteppingClock> {
     Box::new(SteppingClock::new(fixture::start()))
@@ -28,7 +28,7 @@ fn pass() -> Passphrase {
 
 /// The cheapest accepted KDF, for benchmarks that are not about the KDF.
 fn fast_kdf() -> KdfParams {
-    KdfParams::new(kdf::MIN_MEMORY_KIB, kdf::MIN_ITERATIONS).unwrap()
+    KdfParams::cheapest()
 }
 
 fn fixture(dir: &Path, n: usize) -> Diary {
@@ -39,7 +39,7 @@ fn fixture(dir: &Path, n: usize) -> Diary {
 
 fn kdf_and_unlock(c: &mut Criterion) {
     let tmp = tempfile::tempdir().unwrap();
-    let calibrated = kdf::calibrate(KDF_TARGET);
+    let calibrated = Diary::calibrated_kdf();
     eprintln!(
         "calibrated KDF on this machine: {} MiB, {} passes",
         calibrated.memory_kib / 1024,
@@ -61,7 +61,7 @@ fn kdf_and_unlock(c: &mut Criterion) {
     group.bench_function("argon2id_19mib_t2", |b| {
         b.iter(|| black_box(min.derive(&pass()).unwrap()))
     });
-    let default = KdfParams::new(kdf::DEFAULT_MEMORY_KIB, kdf::DEFAULT_ITERATIONS).unwrap();
+    let default = KdfParams::chosen(None, None).unwrap();
     group.bench_function("argon2id_64mib_t3", |b| {
         b.iter(|| black_box(default.derive(&pass()).unwrap()))
     });

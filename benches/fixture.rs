@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Duration, FixedOffset};
 use incident_diary::Diary;
+use incident_diary::Durability;
 use incident_diary::model::{Behaviour, Channel, Incident};
-use incident_diary::store::Durability;
 
 const WORDS: &[&str] = &[
     "he", "was", "outside", "the", "house", "again", "car", "parked", "across", "road", "messages",

@@ -20,9 +20,9 @@ use std::time::Instant;
 
 use export_fixture::{at, fill};
 use incident_diary::Diary;
-use incident_diary::clock::SteppingClock;
-use incident_diary::crypto::Passphrase;
-use incident_diary::crypto::kdf::KdfParams;
+use incident_diary::KdfParams;
+use incident_diary::Passphrase;
+use incident_diary::SteppingClock;
 use incident_diary::export::{ExportOptions, Pack};
 
 fn main() {

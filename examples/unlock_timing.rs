@@ -11,9 +11,9 @@ mod fixture;
 use std::time::Instant;
 
 use incident_diary::Diary;
-use incident_diary::clock::SteppingClock;
-use incident_diary::crypto::Passphrase;
-use incident_diary::crypto::kdf::{self, KdfParams};
+use incident_diary::KdfParams;
+use incident_diary::Passphrase;
+use incident_diary::SteppingClock;
 
 fn main() {
     let n: usize = std::env::args()
@@ -24,7 +24,7 @@ fn main() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("v");
     let pass = Passphrase::new("benchmark passphrase".into());
-    let params = KdfParams::new(kdf::MIN_MEMORY_KIB, kdf::MIN_ITERATIONS).unwrap();
+    let params = KdfParams::cheapest();
     let (mut diary, _) = Diary::create(&dir, &pass, params, clock()).unwrap();
     fixture::import(&mut diary, n);
     drop(diary);

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Runs every check and test: formatting, lints, unit and integration tests,
-# the UI's accessibility checks and the app's end-to-end test.
+# Installs what the tests need (scripts/setup.sh, quick when done before),
+# then runs every check and test: formatting, lints, unit and integration
+# tests (the frozen v1 fixtures included), the UI's accessibility checks and
+# the app's end-to-end test.
 #
 # Clippy and the tests build the whole workspace with the same features in
 # one invocation each, so the core (and typst) is compiled once for the CLI
 # tests and the app alike, not once per package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/setup.sh
 workspace=(--workspace --features incident-diary-app/e2e --locked)
 cargo fmt --all -- --check
 cargo clippy "${workspace[@]}" --all-targets -- -D warnings

@@ -68,7 +68,7 @@ pub enum Error {
     #[error("{0}")]
     RecoveryKeyText(RecoveryKeyError),
     /// There is no vault where one was expected.
-    #[error("no diary vault at {} (create one with `diary init`)", .0.display())]
+    #[error("no diary vault at {}", .0.display())]
     NotAVault(PathBuf),
     /// `create` on a folder that is in use.
     #[error("{} already exists and is not empty; choose a new folder", .0.display())]

@@ -9,7 +9,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::model::{CaseProfile, Event, Exhibit, Id, Incident, Order, Person, Record, RiskCheck};
+use crate::model::search_text::search_text;
+use crate::model::{
+    CaseProfile, Event, Exhibit, FileKey, Id, Incident, Order, Person, Record, RiskCheck,
+};
 
 /// One version of an incident: the original or an amendment.
 #[derive(Debug, Clone)]
@@ -117,6 +120,9 @@ pub struct State {
     orders: Vec<Entry<Order>>,
     risk_checks: Vec<Entry<RiskCheck>>,
     exhibits: Vec<ExhibitRecord>,
+    /// The key of every exhibit file that still exists: the one place keys
+    /// live once replayed, apart from the records that views show.
+    file_keys: HashMap<Id, FileKey>,
     case: CaseProfile,
     last_backup: Option<DateTime<FixedOffset>>,
 }
@@ -160,6 +166,11 @@ impl State {
     /// One exhibit by number.
     pub fn exhibit(&self, number: u32) -> Option<&ExhibitRecord> {
         self.exhibits.get((number as usize).checked_sub(1)?)
+    }
+
+    /// The key of an exhibit's file (`None` once the exhibit is deleted).
+    pub(crate) fn file_key(&self, id: Id) -> Option<&FileKey> {
+        self.file_keys.get(&id)
     }
 
     /// The case profile (empty until set).
@@ -225,10 +236,10 @@ impl State {
             | Event::OrderAdd { id, .. }
             | Event::RiskAdd { id, .. } => self.fresh(*id),
             Event::CaseSet { .. } | Event::BackupMade { .. } => Ok(()),
-            Event::ExhibitAdd { id, exhibit } => {
-                self.fresh(*id)?;
-                self.live_incident(exhibit.incident)?;
-                if exhibit.number as usize != self.exhibits.len() + 1 {
+            Event::ExhibitAdd(added) => {
+                self.fresh(added.id)?;
+                self.live_incident(added.exhibit.incident)?;
+                if added.exhibit.number as usize != self.exhibits.len() + 1 {
                     return Err(Rejection::ExhibitNumber);
                 }
                 Ok(())
@@ -256,11 +267,8 @@ impl State {
     ) -> Result<(), Rejection> {
         self.admit(&record.event)?;
         let mut haystack = haystack;
-        let mut search_text = |incident: &Incident| {
-            haystack
-                .take()
-                .unwrap_or_else(|| crate::query::haystack(incident))
-        };
+        let mut search_text =
+            |incident: &Incident| haystack.take().unwrap_or_else(|| search_text(incident));
         let at = record.recorded_at;
         match record.event {
             Event::IncidentCreate { id, incident } => {
@@ -319,13 +327,18 @@ impl State {
                 recorded_at: at,
                 value: check,
             }),
-            Event::ExhibitAdd { id, exhibit } => self.exhibits.push(ExhibitRecord {
-                id,
-                recorded_at: at,
-                exhibit,
-                deleted: None,
-            }),
+            Event::ExhibitAdd(added) => {
+                let (id, exhibit, file_key) = added.into_parts();
+                self.file_keys.insert(id, file_key);
+                self.exhibits.push(ExhibitRecord {
+                    id,
+                    recorded_at: at,
+                    exhibit,
+                    deleted: None,
+                });
+            }
             Event::ExhibitDelete { id, reason } => {
+                self.file_keys.remove(&id);
                 if let Some(e) = self.exhibits.iter_mut().find(|e| e.id == id) {
                     e.deleted = Some(Withdrawal {
                         seq,

@@ -11,13 +11,12 @@
 //! is not a safety feature, and an abuser could use it to do exactly that.
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
-
-use crate::error::{Error, Result};
 
 /// File name of the counter inside the vault folder.
 pub const ATTEMPTS_FILE: &str = "unlock-attempts";
@@ -80,9 +79,9 @@ impl Throttle {
         }
     }
 
-    /// Refuses an attempt while a wait is running. A clock set back does not
-    /// lengthen the wait beyond its own length.
-    pub fn check(&self, now: DateTime<FixedOffset>) -> Result<()> {
+    /// Refuses an attempt while a wait is running, with what is left of it.
+    /// A clock set back does not lengthen the wait beyond its own length.
+    pub fn check(&self, now: DateTime<FixedOffset>) -> Result<(), Duration> {
         let attempts = self.read();
         let wait = wait_after(attempts.failures);
         let Some(last) = attempts.last_failure else {
@@ -92,7 +91,7 @@ impl Throttle {
             .to_std()
             .unwrap_or(Duration::ZERO);
         match wait.checked_sub(elapsed) {
-            Some(left) if !left.is_zero() => Err(Error::Throttled { wait: left }),
+            Some(left) if !left.is_zero() => Err(left),
             _ => Ok(()),
         }
     }
@@ -109,9 +108,7 @@ impl Throttle {
             hex::encode(crate::crypto::random::bytes::<4>())
         ));
         let bytes = serde_json::to_vec(&attempts).expect("attempts serialise");
-        if fs::write(&tmp, bytes).is_err() || fs::rename(&tmp, &self.path).is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
+        let _ = crate::durable::write_file(&tmp, &self.path, |w| w.write_all(&bytes));
     }
 
     /// After a successful unlock.

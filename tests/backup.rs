@@ -6,8 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use incident_diary::Durability;
 use incident_diary::model::Incident;
-use incident_diary::store::Durability;
 use incident_diary::{Diary, SystemClock};
 
 use crate::util::{PASSPHRASE, Run, TINY_JPEG, Vault, walk};
@@ -68,7 +68,7 @@ fn a_restore_brings_back_every_entry_and_exhibit_byte_for_byte() {
     {
         let mut diary = Diary::unlock(
             &v.dir,
-            &incident_diary::crypto::Passphrase::new(PASSPHRASE.into()),
+            &incident_diary::Passphrase::new(PASSPHRASE.into()),
             Box::new(SystemClock),
         )
         .unwrap();

@@ -327,8 +327,8 @@ fn terminal_prompts_read_the_passphrase_without_echo() {
 /// passphrase while a wait runs.
 #[test]
 fn each_wrong_passphrase_after_the_third_doubles_the_wait() {
-    use incident_diary::clock::ManualClock;
-    use incident_diary::crypto::Passphrase;
+    use incident_diary::ManualClock;
+    use incident_diary::Passphrase;
     use incident_diary::{Diary, Error};
 
     let v = Vault::new();

@@ -1,7 +1,8 @@
-//! What crosses IPC. Only what a screen shows: never a key (exhibit records
-//! hold their file keys; [`ExhibitDto`] leaves them out).
+//! What crosses IPC. Only what a screen shows: never a key (file keys live
+//! only inside the core, so no record a DTO copies from can carry one).
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use incident_diary::export::Pack;
 use incident_diary::model::{
     Behaviour, CaseProfile, Channel, Incident, Order, Person, RiskCheck, RiskQuestion,
 };
@@ -102,7 +103,7 @@ pub struct RemovalDto {
     pub reason: String,
 }
 
-/// An exhibit, without its file key.
+/// An exhibit as a screen shows it.
 #[derive(Debug, Serialize)]
 pub struct ExhibitDto {
     pub number: u32,
@@ -195,8 +196,8 @@ impl VocabularyDto {
 /// What to export.
 #[derive(Debug, Deserialize)]
 pub struct ExportRequest {
-    /// `officer` or `full`.
-    pub pack: String,
+    /// `officer` or `full`; any other name is refused when the request is read.
+    pub pack: Pack,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
 }

@@ -5,9 +5,8 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
-use incident_diary::crypto::Passphrase;
-use incident_diary::crypto::kdf;
-use incident_diary::export::{ExportOptions, Pack, Progress};
+use incident_diary::Passphrase;
+use incident_diary::export::{ExportOptions, Progress};
 use incident_diary::model::Incident;
 use incident_diary::{Diary, SystemClock};
 use tauri::{AppHandle, Emitter, Manager};
@@ -50,7 +49,7 @@ impl Session {
 
     pub fn status(&self) -> StatusDto {
         StatusDto {
-            vault_exists: self.vault.join(incident_diary::store::DB_FILE).is_file(),
+            vault_exists: Diary::exists(&self.vault),
             unlocked: self.slot().is_some(),
             wait_seconds: Diary::unlock_wait(&self.vault, &SystemClock)
                 .map(|w| w.as_secs() + u64::from(w.subsec_nanos() > 0)),
@@ -58,7 +57,7 @@ impl Session {
     }
 
     pub fn create(&self, passphrase: String) -> IpcResult<RecoveryDto> {
-        let kdf = kdf::calibrate(incident_diary::KDF_TARGET);
+        let kdf = Diary::calibrated_kdf();
         let (diary, key) =
             Diary::create(&self.vault, &secret(passphrase), kdf, Box::new(SystemClock))?;
         *self.slot() = Some(diary);
@@ -194,10 +193,7 @@ impl Session {
 
     /// Asks where to save, then exports on a blocking thread with progress.
     pub async fn export_picked(app: AppHandle, request: ExportRequest) -> IpcResult<ExportDto> {
-        let pack = match request.pack.as_str() {
-            "full" => Pack::Full,
-            _ => Pack::Officer,
-        };
+        let pack = request.pack;
         let suggested = format!(
             "incident-diary-{}.zip",
             chrono::Local::now().format("%Y-%m-%d-%H%M")

@@ -144,9 +144,9 @@ pub fn profile(diary: &Diary) -> ProfileDto {
 
 #[cfg(test)]
 mod tests {
-    use incident_diary::clock::SystemClock;
-    use incident_diary::crypto::Passphrase;
-    use incident_diary::crypto::kdf::{KdfParams, MIN_MEMORY_KIB};
+    use incident_diary::KdfParams;
+    use incident_diary::Passphrase;
+    use incident_diary::SystemClock;
     use incident_diary::model::Incident;
 
     use super::*;
@@ -156,7 +156,7 @@ mod tests {
     #[test]
     fn an_incident_for_the_screen_holds_no_file_key() {
         let tmp = tempfile::tempdir().unwrap();
-        let kdf = KdfParams::new(MIN_MEMORY_KIB, 2).unwrap();
+        let kdf = KdfParams::cheapest();
         let (mut diary, _) = Diary::create(
             &tmp.path().join("v"),
             &Passphrase::new("pw".into()),

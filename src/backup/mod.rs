@@ -1,5 +1,9 @@
 //! Backups: the whole vault in one age-encrypted file (issue 6).
 //!
+//! Like export, a layer above the diary: the writer is given a
+//! `Disclosure` (a snapshot, the encrypted exhibit files and a way to check
+//! them) and never holds a key or the store.
+//!
 //! ```text
 //! age (scrypt passphrase recipient)
 //! └── tar
@@ -23,12 +27,12 @@
 mod manifest;
 mod restore;
 mod tar_out;
-mod unkeyed;
 mod write;
 
 pub use manifest::{BACKUP_FORMAT, BACKUP_VERSION, Manifest};
 pub use restore::{RestoreSummary, restore};
 pub use write::BackupSummary;
+pub(crate) use write::write;
 
 use age::secrecy::SecretString;
 

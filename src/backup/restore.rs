@@ -14,14 +14,16 @@ use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
-use ring::digest;
 
 use super::manifest::{BACKUP_FORMAT, BACKUP_VERSION, Manifest};
-use super::{MANIFEST, ROOT, SUMS, age_secret, unkeyed};
+use super::{MANIFEST, ROOT, SUMS, age_secret};
 use crate::crypto::Passphrase;
 use crate::crypto::chain::Hash;
+use crate::durable::{self, sync_dir};
 use crate::error::{Error, Result};
-use crate::store::{DB_FILE, Store, sync_dir};
+use crate::hashing::Hashing;
+use crate::log::walk_unkeyed;
+use crate::store::{DB_FILE, Store};
 
 /// What a restore put in place.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,10 +76,8 @@ impl Drop for Staging {
 }
 
 fn private_dir(dir: &Path) -> io::Result<()> {
-    crate::private_fs::create_dir(dir, false)
+    durable::create_dir(dir, false)
 }
-
-use crate::private_fs::create_file as private_file;
 
 /// The target must be missing or an empty folder.
 fn check_target(target: &Path) -> Result<()> {
@@ -121,19 +121,18 @@ fn read_text(entry: &mut impl Read) -> Result<Vec<u8>> {
 /// Copies an entry to a new file, returning its SHA-256 (hex). Read errors
 /// are damage; write errors are the disk's.
 fn unpack(entry: &mut impl Read, path: &Path) -> Result<String> {
-    let mut file = private_file(path)?;
-    let mut hash = digest::Context::new(&digest::SHA256);
+    let mut file = Hashing::new(durable::create_file(path)?);
     let mut buf = vec![0u8; 256 * 1024];
     loop {
         let n = entry.read(&mut buf).map_err(damaged)?;
         if n == 0 {
             break;
         }
-        hash.update(&buf[..n]);
         file.write_all(&buf[..n])?;
     }
+    let (file, _, sum) = file.finish();
     file.sync_all()?;
-    Ok(hex::encode(hash.finish()))
+    Ok(hex::encode(sum))
 }
 
 /// `SHA256SUMS` lines as name -> sum.
@@ -174,10 +173,7 @@ pub fn restore(file: &Path, target: &Path, passphrase: &Passphrase) -> Result<Re
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .ok_or_else(|| Error::invalid("vault", "give a folder for the restored diary"))?;
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let parent = durable::parent_of(target);
     fs::create_dir_all(&parent)?;
     let tag = hex::encode(crate::crypto::random::bytes::<4>());
     let staging_dir = parent.join(format!(".{name}.restore-{tag}"));
@@ -221,7 +217,7 @@ pub fn restore(file: &Path, target: &Path, passphrase: &Passphrase) -> Result<Re
     let mut found = BTreeMap::new();
     found.insert(
         MANIFEST.to_string(),
-        hex::encode(digest::digest(&digest::SHA256, &manifest_bytes)),
+        hex::encode(crate::hashing::sum_of(&mut &manifest_bytes[..])?.1),
     );
 
     let mut sums_text = None;
@@ -274,7 +270,7 @@ pub fn restore(file: &Path, target: &Path, passphrase: &Passphrase) -> Result<Re
                 "the vault inside is not the one its manifest names",
             ));
         }
-        let (seq, head) = unkeyed::chain_head(&store, &header.vault_id)?;
+        let (seq, head) = walk_unkeyed(&store, &header.vault_id)?;
         if seq != manifest.log_entries || hex::encode(head) != manifest.chain_head {
             return Err(damaged("the log does not end where its manifest says"));
         }
@@ -287,9 +283,8 @@ pub fn restore(file: &Path, target: &Path, passphrase: &Passphrase) -> Result<Re
     if target.exists() {
         fs::remove_dir(target)?;
     }
-    fs::rename(&staging_dir, target)?;
+    durable::publish(&staging_dir, target)?;
     staging.0 = None;
-    sync_dir(&parent)?;
     Ok(RestoreSummary {
         dir: target.to_path_buf(),
         created_at: manifest.created_at,

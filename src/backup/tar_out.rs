@@ -8,7 +8,7 @@
 
 use std::io::{self, Write};
 
-use ring::digest;
+use crate::hashing::Hashing;
 
 const BLOCK: usize = 512;
 
@@ -19,24 +19,7 @@ pub(crate) struct TarOut<W: Write> {
 }
 
 /// Writes into one tar entry, counting and hashing what passes.
-pub(crate) struct EntryWriter<'a, W: Write> {
-    out: &'a mut W,
-    written: u64,
-    hash: digest::Context,
-}
-
-impl<W: Write> Write for EntryWriter<'_, W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.out.write(buf)?;
-        self.hash.update(&buf[..n]);
-        self.written += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
-    }
-}
+pub(crate) type EntryWriter<'a, W> = Hashing<&'a mut W>;
 
 impl<W: Write> TarOut<W> {
     /// Entries get modification time `mtime` (Unix seconds) and mode 0600.
@@ -61,20 +44,16 @@ impl<W: Write> TarOut<W> {
         header.set_entry_type(tar::EntryType::Regular);
         header.set_cksum();
         self.out.write_all(header.as_bytes())?;
-        let mut entry = EntryWriter {
-            out: &mut self.out,
-            written: 0,
-            hash: digest::Context::new(&digest::SHA256),
-        };
+        let mut entry = Hashing::new(&mut self.out);
         write(&mut entry)?;
-        if entry.written != size {
+        let (_, written, sum) = entry.finish();
+        if written != size {
             return Err(io::Error::other(format!(
-                "{path} changed size while it was copied ({} bytes, expected {size})",
-                entry.written
+                "{path} changed size while it was copied ({written} bytes, expected {size})"
             ))
             .into());
         }
-        let sum = hex::encode(entry.hash.finish());
+        let sum = hex::encode(sum);
         let pad = (BLOCK - (size as usize % BLOCK)) % BLOCK;
         self.out.write_all(&[0u8; BLOCK][..pad])?;
         Ok(sum)
@@ -116,7 +95,10 @@ mod tests {
             let path = entry.path().unwrap().to_string_lossy().into_owned();
             let mut data = Vec::new();
             io::Read::read_to_end(&mut entry, &mut data).unwrap();
-            seen.push((path, hex::encode(digest::digest(&digest::SHA256, &data))));
+            seen.push((
+                path,
+                hex::encode(crate::hashing::sum_of(&mut &data[..]).unwrap().1),
+            ));
             if seen.len() == 2 {
                 break;
             }

@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use incident_diary::Passphrase;
 use incident_diary::backup;
-use incident_diary::crypto::Passphrase;
 use serde::Serialize;
 
 use super::output::print_json;

@@ -134,6 +134,12 @@ pub fn extract(session: &mut Session, label: &str, path: &Path, force: bool) -> 
             "exhibit: `{label}` is not an exhibit number like JS/3"
         ))
     })?;
+    if path.exists() && !force {
+        return Err(usage(format!(
+            "{} already exists (use --force to replace it)",
+            path.display()
+        )));
+    }
     let diary = session.unlock()?;
     let rec = diary.find_exhibit(label)?;
     let (name, size, sha) = (

@@ -1,24 +1,18 @@
 //! `init`, `passwd`, `recover`, `check`: the vault and its keys.
 
 use anyhow::{Context, Result};
-use incident_diary::crypto::kdf::{self, KdfParams};
-use incident_diary::{Diary, KDF_TARGET, SystemClock};
+use incident_diary::{Diary, KdfParams, SystemClock};
 
 use super::secrets::{prompt_secret, read_secret_line};
 use super::{Session, usage};
 
 pub fn init(session: &mut Session, memory_mib: Option<u32>, time: Option<u32>) -> Result<()> {
     let params = match (memory_mib, time) {
-        (None, None) => kdf::calibrate(KDF_TARGET),
-        (m, t) => {
-            let memory_kib = m
-                .map(|m| m.saturating_mul(1024))
-                .unwrap_or(kdf::DEFAULT_MEMORY_KIB);
-            KdfParams::new(memory_kib, t.unwrap_or(kdf::DEFAULT_ITERATIONS))
-                .map_err(|e| usage(format!("{e} (at least 19 MiB and 2 passes)")))?
-        }
+        (None, None) => Diary::calibrated_kdf(),
+        (m, t) => KdfParams::chosen(m, t)
+            .map_err(|e| usage(format!("{e} (at least 19 MiB and 2 passes)")))?,
     };
-    if session.vault.join(incident_diary::store::DB_FILE).exists() {
+    if Diary::exists(&session.vault) {
         return Err(usage(format!(
             "there is already a diary vault at {}",
             session.vault.display()

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use incident_diary::crypto::Passphrase;
+use incident_diary::Passphrase;
 use incident_diary::model::ValidationError;
 use incident_diary::{Diary, ErrorCode, SystemClock};
 
@@ -48,7 +48,8 @@ pub fn run() -> ExitCode {
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("diary: {}", one_line(&err));
+            let hint = hint(&err).map(|h| format!(" ({h})")).unwrap_or_default();
+            eprintln!("diary: {}{hint}", one_line(&err));
             ExitCode::from(exit_code(&err))
         }
     }
@@ -59,6 +60,24 @@ fn one_line(err: &anyhow::Error) -> String {
         .map(|e| e.to_string())
         .collect::<Vec<_>>()
         .join(": ")
+}
+
+/// What to type next, for errors whose cure is a command: the core's
+/// messages say what happened and leave commands to the program in front.
+fn hint(err: &anyhow::Error) -> Option<&'static str> {
+    let e = err
+        .chain()
+        .find_map(|c| c.downcast_ref::<incident_diary::Error>())?;
+    match e {
+        incident_diary::Error::NotAVault(_) => Some("create one with `diary init`"),
+        incident_diary::Error::Invalid(v) if v.message.starts_with("no person") => {
+            Some("add them with `diary person add`")
+        }
+        incident_diary::Error::Invalid(v) if v.message.starts_with("no order") => {
+            Some("add it with `diary order add`")
+        }
+        _ => None,
+    }
 }
 
 fn exit_code(err: &anyhow::Error) -> u8 {

@@ -5,7 +5,7 @@
 use std::io::BufRead;
 
 use anyhow::{Context, Result};
-use incident_diary::crypto::Passphrase;
+use incident_diary::Passphrase;
 use zeroize::Zeroizing;
 
 use super::usage;

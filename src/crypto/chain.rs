@@ -9,6 +9,10 @@
 //! Anyone holding the rows can check order and completeness; anyone given a
 //! disclosed record's plaintext (which carries 32 random blinding bytes, so
 //! leaves of undisclosed records cannot be guessed) can check its leaf.
+//!
+//! [`ChainWalk`] is the one place that checks continuity: unlock and
+//! `check` (with the key), restore (without it) and `diary verify` (from a
+//! bundle's `data/chain.json`) all walk the chain through it.
 
 use sha2::{Digest, Sha256};
 
@@ -57,9 +61,137 @@ pub fn next_head(prev: &Hash, seq: u64, leaf: &Hash, cth: &Hash) -> Hash {
         .into()
 }
 
+/// Where and how a chain stops following from its genesis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainBreak {
+    /// The first position that does not follow.
+    pub seq: u64,
+    /// What is wrong there.
+    pub kind: BreakKind,
+}
+
+/// The ways a chain can break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BreakKind {
+    /// A position was skipped: an entry is missing.
+    Missing,
+    /// A position came again or went back: entries are out of order.
+    OutOfOrder,
+    /// The stored head is not the one the entry makes.
+    HeadMismatch,
+}
+
+impl BreakKind {
+    /// Plain words for a report.
+    pub fn describe(self) -> &'static str {
+        match self {
+            BreakKind::Missing => "entry missing",
+            BreakKind::OutOfOrder => "entries out of order",
+            BreakKind::HeadMismatch => "chain head does not match",
+        }
+    }
+}
+
+/// A walk along the chain from genesis, one row at a time, in order.
+#[derive(Debug, Clone)]
+pub struct ChainWalk {
+    seq: u64,
+    head: Hash,
+}
+
+impl ChainWalk {
+    /// Before the first row of the vault `vault_id`.
+    pub fn new(vault_id: &[u8; 16]) -> Self {
+        ChainWalk {
+            seq: 0,
+            head: genesis(vault_id),
+        }
+    }
+
+    /// Positioned after row `seq` whose head is `head` (already verified).
+    pub fn resume(seq: u64, head: Hash) -> Self {
+        ChainWalk { seq, head }
+    }
+
+    /// Rows walked so far (the last position).
+    pub fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    /// The head after the last row walked.
+    pub fn head(&self) -> Hash {
+        self.head
+    }
+
+    /// Whether `seq` is the next position; checked first, so a missing or
+    /// moved row is named as such before anything else about it.
+    pub fn expect(&self, seq: u64) -> Result<(), ChainBreak> {
+        let expected = self.seq + 1;
+        match seq {
+            s if s == expected => Ok(()),
+            s if s > expected => Err(ChainBreak {
+                seq: expected,
+                kind: BreakKind::Missing,
+            }),
+            _ => Err(ChainBreak {
+                seq: expected,
+                kind: BreakKind::OutOfOrder,
+            }),
+        }
+    }
+
+    /// Takes row `seq` with its `leaf` and ciphertext hash `cth`: it must be
+    /// the next position, and `stored_head` the head it makes. Only then
+    /// does the walk move on.
+    pub fn step(
+        &mut self,
+        seq: u64,
+        leaf: &Hash,
+        cth: &Hash,
+        stored_head: &[u8],
+    ) -> Result<Hash, ChainBreak> {
+        self.expect(seq)?;
+        let head = next_head(&self.head, seq, leaf, cth);
+        if head[..] != *stored_head {
+            return Err(ChainBreak {
+                seq,
+                kind: BreakKind::HeadMismatch,
+            });
+        }
+        self.seq = seq;
+        self.head = head;
+        Ok(head)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Gaps, repeats and a wrong head are each named at the right position.
+    #[test]
+    fn a_walk_names_the_first_break() {
+        let id = [3; 16];
+        let leaf = [1; 32];
+        let cth = [2; 32];
+        let h1 = next_head(&genesis(&id), 1, &leaf, &cth);
+        let h2 = next_head(&h1, 2, &leaf, &cth);
+        let mut walk = ChainWalk::new(&id);
+        assert_eq!(walk.step(1, &leaf, &cth, &h1), Ok(h1));
+        let gap = walk.clone().step(3, &leaf, &cth, &h2).unwrap_err();
+        assert_eq!((gap.seq, gap.kind), (2, BreakKind::Missing));
+        let again = walk.clone().step(1, &leaf, &cth, &h1).unwrap_err();
+        assert_eq!((again.seq, again.kind), (2, BreakKind::OutOfOrder));
+        let wrong = walk.clone().step(2, &leaf, &cth, &h1).unwrap_err();
+        assert_eq!((wrong.seq, wrong.kind), (2, BreakKind::HeadMismatch));
+        assert_eq!(
+            (walk.seq(), walk.head()),
+            (1, h1),
+            "a failed step moves nothing"
+        );
+        walk.step(2, &leaf, &cth, &h2).unwrap();
+        assert_eq!((walk.seq(), walk.head()), (2, h2));
+    }
 
     /// Pins the chain construction (values computed independently with Python's
     /// hashlib): any change here breaks every existing vault.

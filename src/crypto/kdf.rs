@@ -90,6 +90,21 @@ impl KdfParams {
         Ok(())
     }
 
+    /// The cost a person chose: memory in MiB and passes, the defaults for
+    /// what they left out.
+    pub fn chosen(memory_mib: Option<u32>, iterations: Option<u32>) -> Result<Self, KdfError> {
+        let memory_kib = memory_mib
+            .map(|m| m.saturating_mul(1024))
+            .unwrap_or(DEFAULT_MEMORY_KIB);
+        KdfParams::new(memory_kib, iterations.unwrap_or(DEFAULT_ITERATIONS))
+    }
+
+    /// The lowest cost accepted (19 MiB, 2 passes): for tests and
+    /// benchmarks, never for a victim's vault.
+    pub fn cheapest() -> Self {
+        KdfParams::new(MIN_MEMORY_KIB, MIN_ITERATIONS).expect("the floor is in range")
+    }
+
     /// The frozen header bytes (see the module docs).
     pub fn to_bytes(&self) -> [u8; HEADER_LEN] {
         let mut out = [0u8; HEADER_LEN];

@@ -78,14 +78,14 @@ fn kek(kind: SlotKind, ikm: &SecretKey, index: u8) -> SecretKey {
 }
 
 /// A row of random bytes, indistinguishable from a used row.
-pub fn unused_slot() -> Slot {
+fn unused_slot() -> Slot {
     super::random::bytes()
 }
 
-/// Wraps the vault key into slot `index` for the given secret.
+/// Wraps the vault key into one row for the given secret.
 ///
 /// `ikm` is the Argon2id output for a passphrase slot, or the recovery key.
-pub fn wrap(
+fn wrap(
     vault_key: &SecretKey,
     kind: SlotKind,
     ikm: &SecretKey,
@@ -103,27 +103,86 @@ pub fn wrap(
     slot
 }
 
-/// Tries every row; returns the index that opened and the vault key, or `None`
-/// when the secret opens no row (a wrong passphrase or recovery key).
-pub fn unwrap(
-    slots: &[Slot; SLOT_COUNT],
-    kind: SlotKind,
-    ikm: &SecretKey,
-    ctx: &SlotContext<'_>,
-) -> Option<(u8, SecretKey)> {
-    slots.iter().enumerate().find_map(|(i, slot)| {
-        let index = i as u8;
-        let nonce: [u8; NONCE_LEN] = slot[..NONCE_LEN].try_into().expect("fixed size");
-        let opened = record::open(
-            &kek(kind, ikm, index),
-            &nonce,
-            &ctx.aad(index, kind),
-            &slot[NONCE_LEN..],
-        )
-        .ok()?;
-        let key: [u8; 32] = opened.as_slice().try_into().ok()?;
-        Some((index, SecretKey::from_bytes(key)))
-    })
+/// The eight rows, and the one loop that opens them.
+pub struct SlotTable([Slot; SLOT_COUNT]);
+
+impl SlotTable {
+    /// A table of unused (random) rows.
+    pub fn new() -> Self {
+        SlotTable(std::array::from_fn(|_| unused_slot()))
+    }
+
+    /// The rows as stored.
+    pub fn from_rows(rows: [Slot; SLOT_COUNT]) -> Self {
+        SlotTable(rows)
+    }
+
+    /// The rows, for storing.
+    pub fn rows(&self) -> &[Slot; SLOT_COUNT] {
+        &self.0
+    }
+
+    /// Tries every row; returns the index that opened and the vault key, or
+    /// `None` when the secret opens no row (a wrong passphrase or recovery
+    /// key). Every row is a candidate, so which rows are used never shows.
+    pub fn open(
+        &self,
+        kind: SlotKind,
+        ikm: &SecretKey,
+        ctx: &SlotContext<'_>,
+    ) -> Option<(u8, SecretKey)> {
+        self.0.iter().enumerate().find_map(|(i, slot)| {
+            let index = i as u8;
+            let nonce: [u8; NONCE_LEN] = slot[..NONCE_LEN].try_into().expect("fixed size");
+            let opened = record::open(
+                &kek(kind, ikm, index),
+                &nonce,
+                &ctx.aad(index, kind),
+                &slot[NONCE_LEN..],
+            )
+            .ok()?;
+            let key: [u8; 32] = opened.as_slice().try_into().ok()?;
+            Some((index, SecretKey::from_bytes(key)))
+        })
+    }
+
+    /// Wraps `vault_key` for the secret `ikm` into row `index`.
+    pub fn put(
+        &mut self,
+        index: u8,
+        vault_key: &SecretKey,
+        kind: SlotKind,
+        ikm: &SecretKey,
+        ctx: &SlotContext<'_>,
+    ) {
+        self.0[index as usize] = wrap(vault_key, kind, ikm, ctx, index);
+    }
+
+    /// Refills every row but `keep` with random bytes: whatever secret
+    /// opened them stops working.
+    pub fn keep_only(&mut self, keep: u8) {
+        for (i, slot) in self.0.iter_mut().enumerate() {
+            if i as u8 != keep {
+                *slot = unused_slot();
+            }
+        }
+    }
+
+    /// A uniformly random row index other than `except`.
+    pub fn random_index(except: Option<u8>) -> u8 {
+        loop {
+            let i = super::random::bytes::<1>()[0] % SLOT_COUNT as u8;
+            if Some(i) != except {
+                return i;
+            }
+        }
+    }
+}
+
+impl Default for SlotTable {
+    fn default() -> Self {
+        SlotTable::new()
+    }
 }
 
 #[cfg(test)]
@@ -136,12 +195,9 @@ mod tests {
         ikm: &SecretKey,
         ctx: &SlotContext<'_>,
         index: u8,
-    ) -> [Slot; SLOT_COUNT] {
-        let mut slots = [[0u8; SLOT_LEN]; SLOT_COUNT];
-        for slot in slots.iter_mut() {
-            *slot = unused_slot();
-        }
-        slots[index as usize] = wrap(vk, kind, ikm, ctx, index);
+    ) -> SlotTable {
+        let mut slots = SlotTable::new();
+        slots.put(index, vk, kind, ikm, ctx);
         slots
     }
 
@@ -181,7 +237,7 @@ mod tests {
             kdf_header: b"hdr",
         };
         let slots = table_with(&vk, SlotKind::Passphrase, &ikm, &ctx, 5);
-        let (index, opened) = unwrap(&slots, SlotKind::Passphrase, &ikm, &ctx).unwrap();
+        let (index, opened) = slots.open(SlotKind::Passphrase, &ikm, &ctx).unwrap();
         assert_eq!(index, 5);
         assert_eq!(opened.expose_secret(), vk.expose_secret());
     }
@@ -195,18 +251,30 @@ mod tests {
             kdf_header: b"hdr",
         };
         let slots = table_with(&vk, SlotKind::Passphrase, &ikm, &ctx, 2);
-        assert!(unwrap(&slots, SlotKind::Passphrase, &SecretKey::random(), &ctx).is_none());
-        assert!(unwrap(&slots, SlotKind::Recovery, &ikm, &ctx).is_none());
+        assert!(
+            slots
+                .open(SlotKind::Passphrase, &SecretKey::random(), &ctx)
+                .is_none()
+        );
+        assert!(slots.open(SlotKind::Recovery, &ikm, &ctx).is_none());
         let other_header = SlotContext {
             vault_id: &[1; 16],
             kdf_header: b"hdX",
         };
-        assert!(unwrap(&slots, SlotKind::Passphrase, &ikm, &other_header).is_none());
+        assert!(
+            slots
+                .open(SlotKind::Passphrase, &ikm, &other_header)
+                .is_none()
+        );
         let other_vault = SlotContext {
             vault_id: &[2; 16],
             kdf_header: b"hdr",
         };
-        assert!(unwrap(&slots, SlotKind::Passphrase, &ikm, &other_vault).is_none());
+        assert!(
+            slots
+                .open(SlotKind::Passphrase, &ikm, &other_vault)
+                .is_none()
+        );
     }
 
     #[test]
@@ -217,8 +285,10 @@ mod tests {
             vault_id: &[1; 16],
             kdf_header: b"hdr",
         };
-        let mut slots = table_with(&vk, SlotKind::Recovery, &ikm, &ctx, 0);
-        slots.swap(0, 1);
-        assert!(unwrap(&slots, SlotKind::Recovery, &ikm, &ctx).is_none());
+        let slots = table_with(&vk, SlotKind::Recovery, &ikm, &ctx, 0);
+        let mut rows = *slots.rows();
+        rows.swap(0, 1);
+        let slots = SlotTable::from_rows(rows);
+        assert!(slots.open(SlotKind::Recovery, &ikm, &ctx).is_none());
     }
 }

@@ -13,7 +13,7 @@
 //! same diary by its fingerprint.
 
 use data_encoding::BASE64;
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256, Sha512};
 
 use super::secret::SecretKey;
@@ -45,14 +45,17 @@ pub enum SigError {
     Mismatch,
 }
 
-/// The vault's export signing key. The secret half is wiped on drop.
-pub struct ExportKey(SigningKey);
+/// The vault's export signing key, as a capability: it signs and shows its
+/// public half, and has no way to hand out its secret half, so an exporter
+/// given a `Signer` holds no key it could leak. The secret half is wiped on
+/// drop.
+pub struct Signer(SigningKey);
 
-impl ExportKey {
+impl Signer {
     /// The signing key of the vault whose key is `vault_key`.
-    pub fn derive(vault_key: &SecretKey) -> ExportKey {
+    pub fn derive(vault_key: &SecretKey) -> Signer {
         let seed = vault_key.derive(b"idv1/sign");
-        ExportKey(SigningKey::from_bytes(seed.expose_secret()))
+        Signer(SigningKey::from_bytes(seed.expose_secret()))
     }
 
     /// The public half.
@@ -240,8 +243,8 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
-    fn key() -> ExportKey {
-        ExportKey::derive(&SecretKey::from_bytes([5; 32]))
+    fn key() -> Signer {
+        Signer::derive(&SecretKey::from_bytes([5; 32]))
     }
 
     #[test]
@@ -266,7 +269,7 @@ mod tests {
             key.public().verify(NAMESPACE, b"sums\n", &other),
             Err(SigError::Namespace(_))
         ));
-        let stranger = ExportKey::derive(&SecretKey::from_bytes([6; 32]));
+        let stranger = Signer::derive(&SecretKey::from_bytes([6; 32]));
         assert_eq!(
             stranger.public().verify(NAMESPACE, b"sums\n", &sig),
             Err(SigError::WrongKey)
@@ -291,7 +294,7 @@ mod tests {
     fn key_depends_on_the_vault_key() {
         assert_ne!(
             key().public(),
-            ExportKey::derive(&SecretKey::from_bytes([6; 32])).public()
+            Signer::derive(&SecretKey::from_bytes([6; 32])).public()
         );
     }
 }

@@ -4,12 +4,14 @@
 //! reason, and the report and manifest print those counts.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::state::{ExhibitRecord, IncidentRecord, State};
 
 /// Which pack to export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Deserialising refuses any other name: an unknown pack is an error at the
+/// edge, never quietly taken as the officer pack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Pack {
     /// For the police: leaves out withdrawn entries and entries the victim

@@ -14,7 +14,9 @@ use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
 use super::bundle::FileEntry;
+use crate::durable;
 use crate::error::{Error, Result};
+use crate::hashing::Hashing;
 
 /// How a file is stored in a zip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,11 +48,11 @@ pub struct Sink {
 
 /// The bundle holds the diary in plain text: only the user may read it.
 fn private_file(path: &Path) -> io::Result<File> {
-    crate::private_fs::create_file(path)
+    durable::create_file(path)
 }
 
 fn private_dir(path: &Path) -> io::Result<()> {
-    crate::private_fs::create_dir(path, false)
+    durable::create_dir(path, false)
 }
 
 /// I/O errors keep their kind, so a full disk is reported as one.
@@ -75,14 +77,10 @@ impl Sink {
                 format!("{} already exists; choose a new name", out.display()),
             ));
         }
-        let parent = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = out
-            .file_name()
-            .ok_or_else(|| Error::invalid("out", "the output path has no file name"))?;
-        let tmp = parent.join(format!(".{}.partial", name.to_string_lossy()));
+        if out.file_name().is_none() {
+            return Err(Error::invalid("out", "the output path has no file name"));
+        }
+        let tmp = durable::sibling(out, "partial");
         // A leftover from a killed export is ours to replace.
         let _ = fs::remove_dir_all(&tmp);
         let _ = fs::remove_file(&tmp);
@@ -154,7 +152,7 @@ impl Sink {
                 FileEntry {
                     path: path.to_string(),
                     size,
-                    sha256,
+                    sha256: hex::encode(sha256),
                 }
             }
             Target::Zip { zip, folder } => {
@@ -175,7 +173,7 @@ impl Sink {
                 FileEntry {
                     path: path.to_string(),
                     size,
-                    sha256,
+                    sha256: hex::encode(sha256),
                 }
             }
         };
@@ -214,11 +212,7 @@ impl Sink {
         }
         fs::rename(&self.tmp, &self.out).map_err(io)?;
         self.done = true;
-        let parent = match self.out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        let _ = crate::store::sync_dir(parent);
+        let _ = durable::sync_dir(&durable::parent_of(&self.out));
         Ok(self.out.clone())
     }
 }
@@ -229,40 +223,5 @@ impl Drop for Sink {
         if !self.done {
             let _ = fs::remove_dir_all(&self.tmp).or_else(|_| fs::remove_file(&self.tmp));
         }
-    }
-}
-
-/// Passes bytes through, counting them and computing their SHA-256.
-struct Hashing<W: Write> {
-    inner: W,
-    size: u64,
-    hasher: ring::digest::Context,
-}
-
-impl<W: Write> Hashing<W> {
-    fn new(inner: W) -> Self {
-        Hashing {
-            inner,
-            size: 0,
-            hasher: ring::digest::Context::new(&ring::digest::SHA256),
-        }
-    }
-
-    fn finish(self) -> (W, u64, String) {
-        let digest = self.hasher.finish();
-        (self.inner, self.size, hex::encode(digest.as_ref()))
-    }
-}
-
-impl<W: Write> Write for Hashing<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.size += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
     }
 }

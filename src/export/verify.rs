@@ -19,7 +19,7 @@ use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use super::bundle::{self, ChainFile, IncidentsFile, Manifest};
-use crate::crypto::chain;
+use crate::crypto::chain::{self, BreakKind, ChainWalk};
 use crate::crypto::sshsig::{NAMESPACE, PublicKey};
 use crate::model::{Event, Record};
 
@@ -171,18 +171,8 @@ impl Bundle {
     /// Size and SHA-256 of a file, streamed.
     fn hash(&mut self, path: &str) -> io::Result<(u64, String)> {
         self.with_reader(path, |r| {
-            let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
-            let mut buf = vec![0u8; 256 * 1024];
-            let mut size = 0u64;
-            loop {
-                let n = r.read(&mut buf)?;
-                if n == 0 {
-                    break;
-                }
-                ctx.update(&buf[..n]);
-                size += n as u64;
-            }
-            Ok((size, hex::encode(ctx.finish().as_ref())))
+            let (size, sum) = crate::hashing::sum_of(r)?;
+            Ok((size, hex::encode(sum)))
         })
     }
 }
@@ -357,23 +347,24 @@ fn check_chain(
             "data/chain.json is from another diary than the manifest",
         );
     }
-    let mut head = chain::genesis(&vault_id);
-    for (i, row) in chain_file.rows.iter().enumerate() {
-        let seq = i as u64 + 1;
-        if row.seq != seq {
-            return fail(name, format!("entry {seq} is missing or out of order"));
-        }
+    let mut walk = ChainWalk::new(&vault_id);
+    for row in &chain_file.rows {
         let (Some(leaf), Some(cth), Some(stored)) =
             (unhex(&row.leaf), unhex(&row.cth), unhex(&row.head))
         else {
-            return fail(name, format!("entry {seq} is malformed"));
+            return fail(name, format!("entry {} is malformed", walk.seq() + 1));
         };
-        head = chain::next_head(&head, seq, &leaf, &cth);
-        if head != stored {
-            return fail(name, format!("the chain breaks at entry {seq}"));
+        if let Err(b) = walk.step(row.seq, &leaf, &cth, &stored) {
+            return fail(
+                name,
+                match b.kind {
+                    BreakKind::HeadMismatch => format!("the chain breaks at entry {}", b.seq),
+                    _ => format!("entry {} is missing or out of order", b.seq),
+                },
+            );
         }
     }
-    let length = chain_file.rows.len() as u64;
+    let (length, head) = (walk.seq(), walk.head());
     if length != manifest.chain_length || hex::encode(head) != manifest.chain_head {
         return fail(
             name,

@@ -10,10 +10,13 @@
 //! This serialisation is frozen: stored leaves depend on it.
 
 use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
+use serde::de::Error as _;
+use serde::ser::{Error as _, SerializeStruct};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use zeroize::Zeroizing;
 
 use super::case::CaseProfile;
-use super::exhibit::Exhibit;
+use super::exhibit::{Exhibit, FileKey};
 use super::id::Id;
 use super::incident::Incident;
 use super::order::Order;
@@ -25,7 +28,7 @@ use super::risk::RiskCheck;
 /// Serialised externally tagged (`{"incident.create": {…}}`): with sorted
 /// keys an internal `"type"` tag would come after the fields and force serde
 /// to buffer every record twice while reading, the slowest part of unlock.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub enum Event {
     /// A new incident.
@@ -78,12 +81,7 @@ pub enum Event {
     },
     /// A file attached to an incident as an exhibit.
     #[serde(rename = "exhibit.add")]
-    ExhibitAdd {
-        /// Exhibit id (also the attachment file's name).
-        id: Id,
-        /// The exhibit.
-        exhibit: Exhibit,
-    },
+    ExhibitAdd(ExhibitAdded),
     /// An exhibit deliberately deleted by the victim: its file is removed,
     /// its record (number, name, hash) stays and is counted.
     #[serde(rename = "exhibit.delete")]
@@ -122,8 +120,78 @@ impl Event {
     }
 }
 
+/// An exhibit's sealed event: its record and the key of its file.
+///
+/// Serialised exactly as v1 wrote it, the key inside the exhibit object
+/// (`{"exhibit":{…,"file_key":"<hex>",…},"id":"<hex>"}`), so every stored
+/// leaf still matches; but the key is a field of the event, not of the
+/// [`Exhibit`] record that views show, and the replayed state moves it into
+/// a private map.
+#[derive(Debug)]
+pub struct ExhibitAdded {
+    /// Exhibit id (also the attachment file's name).
+    pub id: Id,
+    /// The exhibit's record.
+    pub exhibit: Exhibit,
+    /// The key its file is encrypted with.
+    pub(crate) file_key: FileKey,
+}
+
+impl ExhibitAdded {
+    /// A new exhibit's event.
+    pub(crate) fn new(id: Id, exhibit: Exhibit, file_key: FileKey) -> Self {
+        ExhibitAdded {
+            id,
+            exhibit,
+            file_key,
+        }
+    }
+
+    /// The record and the key, apart.
+    pub(crate) fn into_parts(self) -> (Id, Exhibit, FileKey) {
+        (self.id, self.exhibit, self.file_key)
+    }
+}
+
+impl Serialize for ExhibitAdded {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut exhibit = serde_json::to_value(&self.exhibit).map_err(S::Error::custom)?;
+        let key = Zeroizing::new(hex::encode(self.file_key.expose_secret()));
+        exhibit
+            .as_object_mut()
+            .ok_or_else(|| S::Error::custom("an exhibit serialises to an object"))?
+            .insert("file_key".into(), key.as_str().into());
+        let mut out = serializer.serialize_struct("ExhibitAdded", 2)?;
+        out.serialize_field("exhibit", &exhibit)?;
+        out.serialize_field("id", &self.id)?;
+        out.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ExhibitAdded {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Sealed {
+            exhibit: serde_json::Map<String, serde_json::Value>,
+            id: Id,
+        }
+        let Sealed { mut exhibit, id } = Sealed::deserialize(deserializer)?;
+        let mut key = Zeroizing::new([0u8; 32]);
+        let text = exhibit.remove("file_key");
+        let text = text.as_ref().and_then(|v| v.as_str());
+        let ok = text.is_some_and(|t| hex::decode_to_slice(t, &mut key[..]).is_ok());
+        if !ok {
+            return Err(D::Error::custom("exhibit.file_key is missing or malformed"));
+        }
+        let exhibit =
+            Exhibit::deserialize(serde_json::Value::Object(exhibit)).map_err(D::Error::custom)?;
+        Ok(ExhibitAdded::new(id, exhibit, FileKey::new(*key)))
+    }
+}
+
 /// The sealed plaintext of one log row.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Record {
     /// 32 random bytes, hex.
@@ -200,7 +268,8 @@ mod tests {
         );
         assert!(json.contains("\"children_present\":false"));
         assert!(json.contains("\"severity\":0"));
-        assert_eq!(Record::from_json(json.as_bytes()).unwrap(), record);
+        let back = Record::from_json(json.as_bytes()).unwrap();
+        assert_eq!(back.to_canonical_json(), json.as_bytes());
     }
 
     #[test]
@@ -222,6 +291,48 @@ mod tests {
                 r#""recorded_at":"2026-03-01T10:00:00+01:00"}"#
             )
         );
-        assert_eq!(Record::from_json(json.as_bytes()).unwrap(), record);
+        let back = Record::from_json(json.as_bytes()).unwrap();
+        assert_eq!(back.to_canonical_json(), json.as_bytes());
     }
+
+    /// The sealed form of an exhibit, file key inside, is frozen with v1.
+    #[test]
+    fn exhibit_add_json_is_pinned() {
+        use crate::model::{Exhibit, FileClaims, FileKey};
+        let record = Record {
+            blind: [0xAB; 32],
+            recorded_at: DateTime::parse_from_rfc3339("2026-03-01T10:00:00+01:00").unwrap(),
+            event: Event::ExhibitAdd(ExhibitAdded::new(
+                Id([1; 16]),
+                Exhibit {
+                    incident: Id([2; 16]),
+                    number: 3,
+                    original_name: "a.jpg".into(),
+                    size: 10,
+                    sha256: [9; 32],
+                    media_type: "image/jpeg".into(),
+                    description: "car".into(),
+                    claims: FileClaims {
+                        captured_at: Some("2026-03-01 09:00:00".into()),
+                        ..FileClaims::default()
+                    },
+                },
+                FileKey::new([7; 32]),
+            )),
+        };
+        let json = String::from_utf8(record.to_canonical_json()).unwrap();
+        assert_eq!(json, PINNED_EXHIBIT_ADD);
+        let back = Record::from_json(json.as_bytes()).unwrap();
+        assert_eq!(back.to_canonical_json(), json.as_bytes());
+    }
+
+    const PINNED_EXHIBIT_ADD: &str = concat!(
+        r#"{"blind":"abababababababababababababababababababababababababababababababab","#,
+        r#""event":{"exhibit.add":{"exhibit":{"claims":{"captured_at":"2026-03-01 09:00:00"},"#,
+        r#""description":"car","file_key":"0707070707070707070707070707070707070707070707070707070707070707","#,
+        r#""incident":"02020202020202020202020202020202","media_type":"image/jpeg","number":3,"#,
+        r#""original_name":"a.jpg","sha256":"0909090909090909090909090909090909090909090909090909090909090909","#,
+        r#""size":10},"id":"01010101010101010101010101010101"}},"#,
+        r#""recorded_at":"2026-03-01T10:00:00+01:00"}"#
+    );
 }

@@ -8,10 +8,45 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 use super::id::Id;
 use super::validation::{ValidationError, max_len};
 
-/// The random key of one attachment file. Stored only inside the sealed log
-/// event that adds the exhibit; wiped on drop and never printed.
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop, Serialize, Deserialize)]
-pub struct FileKey(#[serde(with = "hex::serde")] pub [u8; 32]);
+/// The random key of one attachment file.
+///
+/// It lives in the sealed event that adds the exhibit
+/// ([`ExhibitAdded`](super::ExhibitAdded)) and, once replayed, in one
+/// private map of the diary's state; nowhere else. It is wiped on drop and
+/// cannot be cloned, compared (a comparison that is not constant-time leaks
+/// it), printed or serialised, so no view of an exhibit can carry it:
+///
+/// ```compile_fail
+/// fn serialisable<T: serde::Serialize>() {}
+/// serialisable::<incident_diary::model::FileKey>();
+/// ```
+/// ```compile_fail
+/// fn cloneable<T: Clone>() {}
+/// cloneable::<incident_diary::model::FileKey>();
+/// ```
+/// ```compile_fail
+/// fn comparable<T: PartialEq>() {}
+/// comparable::<incident_diary::model::FileKey>();
+/// ```
+/// What a view shows instead, the exhibit's record, serialises:
+/// ```
+/// fn serialisable<T: serde::Serialize>() {}
+/// serialisable::<incident_diary::model::Exhibit>();
+/// ```
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub struct FileKey([u8; 32]);
+
+impl FileKey {
+    /// Takes the key bytes (the caller's copy should be wiped).
+    pub(crate) fn new(bytes: [u8; 32]) -> Self {
+        FileKey(bytes)
+    }
+
+    /// The key bytes, for the attachment stream cipher only.
+    pub(crate) fn expose_secret(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
 
 impl fmt::Debug for FileKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -40,6 +75,7 @@ pub struct FileClaims {
 }
 
 /// One exhibit: where it belongs, what it is, and how to prove it unchanged.
+/// Its file's key is not part of it (see [`FileKey`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exhibit {
@@ -47,8 +83,6 @@ pub struct Exhibit {
     pub incident: Id,
     /// 1, 2, 3... in order of adding, never reused (shown as `JS/3`).
     pub number: u32,
-    /// Key of the attachment file.
-    pub file_key: FileKey,
     /// File name as it was on the device.
     pub original_name: String,
     /// Size of the original in bytes.
@@ -117,7 +151,7 @@ mod tests {
 
     #[test]
     fn file_key_is_never_printed() {
-        let key = FileKey([0xAB; 32]);
+        let key = FileKey::new([0xAB; 32]);
         assert_eq!(format!("{key:?}"), "FileKey(..)");
     }
 }

@@ -9,11 +9,12 @@ pub mod incident;
 pub mod order;
 pub mod person;
 pub mod risk;
+pub(crate) mod search_text;
 pub mod validation;
 pub mod vocabulary;
 
 pub use case::CaseProfile;
-pub use event::{Event, Record};
+pub use event::{Event, ExhibitAdded, Record};
 pub use exhibit::{Exhibit, FileClaims, FileKey};
 pub use id::Id;
 pub use incident::{Breach, Incident, PoliceReport, TimePrecision};

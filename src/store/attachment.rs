@@ -12,10 +12,10 @@ use std::io::{self, BufWriter};
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
-use super::{Store, sync_dir};
+use super::Store;
 
 /// Folder of the attachment files inside the vault.
-pub const ATT_DIR: &str = "att";
+const ATT_DIR: &str = "att";
 
 /// The two files an exhibit can have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,12 +39,7 @@ impl AttFile {
 /// program may be importing them right now.
 pub const ORPHAN_AGE: Duration = Duration::from_secs(10 * 60);
 
-/// Owner-only folder, like the vault folder itself.
-fn create_private_dir(dir: &std::path::Path) -> io::Result<()> {
-    crate::private_fs::create_dir(dir, true)
-}
-
-use crate::private_fs::create_file as create_private_file;
+use crate::durable;
 
 impl Store {
     fn att_dir(&self) -> PathBuf {
@@ -66,25 +61,12 @@ impl Store {
         kind: AttFile,
         write: impl FnOnce(&mut BufWriter<File>) -> Result<T, E>,
     ) -> Result<T, E> {
-        create_private_dir(&self.att_dir())?;
+        // Owner-only, like the vault folder itself.
+        durable::create_dir(&self.att_dir(), true)?;
         let tmp = self
             .att_dir()
             .join(format!("{}.{}-tmp", hex::encode(id), kind.ext()));
-        let result = (|| {
-            let mut out = BufWriter::with_capacity(256 * 1024, create_private_file(&tmp)?);
-            let value = write(&mut out)?;
-            let file = out.into_inner().map_err(|e| e.into_error())?;
-            file.sync_all()?;
-            drop(file);
-            fs::rename(&tmp, self.attachment_path(id, kind))?;
-            sync_dir(&self.att_dir())
-                .map_err(|_| io::Error::other("could not sync the attachment folder"))?;
-            Ok(value)
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        result
+        durable::write_file(&tmp, &self.attachment_path(id, kind), write)
     }
 
     /// Opens file `kind` of attachment `id` for reading.

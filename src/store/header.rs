@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::log::Sealed;
 use super::{Store, StoreError};
-use crate::crypto::keyslot::{SLOT_COUNT, SLOT_LEN, Slot};
+use crate::crypto::keyslot::{SLOT_COUNT, SLOT_LEN, SlotTable};
 
 /// Vault format written by this version.
 pub const FORMAT: u32 = 1;
@@ -22,7 +22,7 @@ pub struct Header {
     /// Serialised KDF header.
     pub kdf: Vec<u8>,
     /// The eight key slots.
-    pub slots: [Slot; SLOT_COUNT],
+    pub slots: SlotTable,
 }
 
 impl Header {
@@ -33,7 +33,7 @@ impl Header {
         hasher.update(self.vault_id);
         hasher.update((self.kdf.len() as u32).to_be_bytes());
         hasher.update(&self.kdf);
-        for slot in &self.slots {
+        for slot in self.slots.rows() {
             hasher.update(slot);
         }
         hasher.finalize().into()
@@ -50,7 +50,7 @@ pub(super) fn insert(
         "INSERT INTO vault (id, format, vault_id, kdf, checksum, tip_nonce, tip_ct) VALUES (0, ?1, ?2, ?3, ?4, ?5, ?6)",
         params![FORMAT, &header.vault_id[..], header.kdf, &header.checksum()[..], &tip.nonce[..], tip.ct],
     )?;
-    for (i, slot) in header.slots.iter().enumerate() {
+    for (i, slot) in header.slots.rows().iter().enumerate() {
         tx.execute(
             "INSERT INTO keyslot (slot, data) VALUES (?1, ?2)",
             params![i as i64, &slot[..]],
@@ -98,7 +98,7 @@ impl Store {
         let header = Header {
             vault_id,
             kdf,
-            slots,
+            slots: SlotTable::from_rows(slots),
         };
         if header.checksum()[..] != checksum[..] || format != FORMAT {
             return Err(DAMAGED);
@@ -118,7 +118,7 @@ impl Store {
         if changed != 1 {
             return Err(StoreError::Damaged("the vault header row is missing"));
         }
-        for (i, slot) in header.slots.iter().enumerate() {
+        for (i, slot) in header.slots.rows().iter().enumerate() {
             tx.execute(
                 "UPDATE keyslot SET data = ?2 WHERE slot = ?1",
                 params![i as i64, &slot[..]],

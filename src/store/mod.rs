@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-pub use attachment::{ATT_DIR, AttFile, ORPHAN_AGE};
+pub use attachment::{AttFile, ORPHAN_AGE};
 pub use error::StoreError;
 pub use header::Header;
 pub use log::{Durability, LogRow, Sealed};
@@ -59,9 +59,13 @@ impl Store {
         }
         restrict_file(&tmp)?;
         fs::File::open(&tmp)?.sync_all()?;
-        fs::rename(&tmp, dir.join(DB_FILE))?;
-        sync_dir(dir)?;
+        crate::durable::publish(&tmp, &dir.join(DB_FILE))?;
         Store::open(dir)
+    }
+
+    /// Whether `dir` holds a vault database.
+    pub fn exists(dir: &Path) -> bool {
+        dir.join(DB_FILE).is_file()
     }
 
     /// Opens the vault in `dir`. Never creates anything: a missing vault is
@@ -161,14 +165,5 @@ fn restrict_dir(_: &Path) -> Result<(), StoreError> {
 
 #[cfg(not(unix))]
 fn restrict_file(_: &Path) -> Result<(), StoreError> {
-    Ok(())
-}
-
-/// Makes a rename durable (POSIX needs the directory fsynced).
-pub(crate) fn sync_dir(dir: &Path) -> Result<(), StoreError> {
-    #[cfg(unix)]
-    fs::File::open(dir)?.sync_all()?;
-    #[cfg(not(unix))]
-    let _ = dir;
     Ok(())
 }

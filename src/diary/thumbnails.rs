@@ -11,38 +11,39 @@ use std::io::{self, Read};
 
 use zeroize::Zeroizing;
 
+use super::Diary;
 use crate::crypto::SecretKey;
 use crate::crypto::stream;
 use crate::error::Result;
 use crate::model::exhibit::FileKey;
 use crate::state::ExhibitRecord;
 use crate::store::AttFile;
-use crate::{Diary, thumbnail};
+use crate::thumbnail;
 
 /// HKDF info of the thumbnail key, from the exhibit's file key.
 const THUMB_KEY_INFO: &[u8] = b"idv1/thumb";
 
 /// Whether an exhibit of this type and size gets a thumbnail.
-pub(crate) fn wants_thumbnail(media_type: &str, size: u64) -> bool {
+pub(super) fn wants_thumbnail(media_type: &str, size: u64) -> bool {
     thumbnail::can_thumbnail(media_type) && size <= thumbnail::MAX_SOURCE_BYTES
 }
 
 fn thumb_key(file_key: &FileKey) -> SecretKey {
-    SecretKey::from_bytes(file_key.0).derive(THUMB_KEY_INFO)
+    SecretKey::from_bytes(*file_key.expose_secret()).derive(THUMB_KEY_INFO)
 }
 
 /// Passes reads through, keeping a copy of the bytes in a buffer that is
 /// wiped when dropped. The copy stops (and is discarded) if the input grows
 /// past the capacity it was given, so the buffer never reallocates and
 /// leaves no unwiped plaintext behind.
-pub(crate) struct CopyingReader<'a, R> {
+pub(super) struct CopyingReader<'a, R> {
     inner: R,
     copy: Option<&'a mut Zeroizing<Vec<u8>>>,
 }
 
 impl<'a, R: Read> CopyingReader<'a, R> {
     /// Copies into `copy` when it is `Some`, up to its capacity.
-    pub(crate) fn new(inner: R, copy: Option<&'a mut Zeroizing<Vec<u8>>>) -> Self {
+    pub(super) fn new(inner: R, copy: Option<&'a mut Zeroizing<Vec<u8>>>) -> Self {
         CopyingReader { inner, copy }
     }
 }
@@ -66,7 +67,7 @@ impl Diary {
     /// Makes and stores the thumbnail of attachment `id` from its original
     /// bytes. Best effort: an image that cannot be decoded, or a failed
     /// write, leaves no thumbnail, and the exhibit is unaffected.
-    pub(crate) fn store_thumbnail(&self, id: &[u8; 16], file_key: &FileKey, original: &[u8]) {
+    pub(super) fn store_thumbnail(&self, id: &[u8; 16], file_key: &FileKey, original: &[u8]) {
         if let Some(thumb) = thumbnail::thumbnail(original) {
             self.put_thumbnail(id, file_key, &thumb);
         }
@@ -84,13 +85,13 @@ impl Diary {
     }
 
     /// The stored thumbnail of an exhibit, if there is one and it decrypts.
-    pub(crate) fn stored_thumbnail(&self, rec: &ExhibitRecord) -> Option<Vec<u8>> {
+    fn stored_thumbnail(&self, rec: &ExhibitRecord) -> Option<Vec<u8>> {
         let file = self
             .store
             .open_attachment(&rec.id.0, AttFile::Thumbnail)
             .ok()?;
         let mut thumb = Vec::new();
-        let key = thumb_key(&rec.exhibit.file_key);
+        let key = thumb_key(self.state.file_key(rec.id)?);
         stream::open(&key, &rec.id.0, &mut io::BufReader::new(file), &mut thumb).ok()?;
         Some(thumb)
     }
@@ -108,7 +109,7 @@ impl Diary {
     /// in order. Missing ones are made from the originals, a few at a time
     /// on all cores (each original is held in memory while it is decoded),
     /// and stored for next time.
-    pub(crate) fn thumbnails_of(&self, recs: &[&ExhibitRecord]) -> Result<Vec<Option<Vec<u8>>>> {
+    pub(super) fn thumbnails_of(&self, recs: &[&ExhibitRecord]) -> Result<Vec<Option<Vec<u8>>>> {
         let mut out = Vec::with_capacity(recs.len());
         let mut missing = Vec::new();
         for (i, rec) in recs.iter().enumerate() {
@@ -131,8 +132,8 @@ impl Diary {
                 thumbnail::thumbnail(original)
             });
             for (&i, thumb) in batch.iter().zip(made) {
-                if let Some(thumb) = &thumb {
-                    self.put_thumbnail(&recs[i].id.0, &recs[i].exhibit.file_key, thumb);
+                if let (Some(thumb), Some(key)) = (&thumb, self.state.file_key(recs[i].id)) {
+                    self.put_thumbnail(&recs[i].id.0, key, thumb);
                 }
                 out[i] = thumb;
             }
@@ -146,8 +147,8 @@ mod tests {
     use std::fs;
 
     use super::*;
+    use crate::diary::testing::{at, new_diary};
     use crate::model::Incident;
-    use crate::testing::{at, new_diary};
 
     fn jpeg(width: u32, height: u32) -> Vec<u8> {
         let img = image::RgbImage::from_fn(width, height, |x, y| {

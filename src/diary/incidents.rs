@@ -1,15 +1,17 @@
-//! Recording: every change is a new, sealed, durable log row.
+//! Incidents: recording, amending, withdrawing, finding. Every change is a
+//! new, sealed, durable log row.
 
 use chrono::Duration;
 
+use super::Diary;
+use crate::crypto;
 use crate::error::{Error, Result};
-use crate::model::{CaseProfile, Event, Id, Incident, Order, Person, Record, RiskCheck};
-use crate::state::{IncidentRecord, Rejection};
+use crate::model::{Event, Id, Incident};
+use crate::state::IncidentRecord;
 use crate::store::Durability;
-use crate::{Diary, crypto};
 
 /// How far in the future an incident time may lie (clock and time-zone slips).
-const FUTURE_TOLERANCE: Duration = Duration::hours(24);
+pub(super) const FUTURE_TOLERANCE: Duration = Duration::hours(24);
 
 /// The id and number given to a new incident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,11 +22,11 @@ pub struct IncidentRef {
     pub number: u32,
 }
 
-pub(crate) fn new_id() -> Id {
+pub(super) fn new_id() -> Id {
     Id::from_bytes(crypto::random::bytes())
 }
 
-pub(crate) fn require_reason(reason: &str) -> Result<()> {
+pub(super) fn require_reason(reason: &str) -> Result<()> {
     if reason.trim().is_empty() {
         return Err(Error::invalid(
             "reason",
@@ -140,97 +142,11 @@ impl Diary {
         }
     }
 
-    /// Adds a perpetrator, witness or other person; returns the new id.
-    pub fn add_person(&mut self, person: Person) -> Result<Id> {
-        person.validate()?;
-        let id = new_id();
-        self.commit(vec![Event::PersonAdd { id, person }], Durability::Full)?;
-        Ok(id)
-    }
-
-    /// Adds an order; returns the new id.
-    pub fn add_order(&mut self, order: Order) -> Result<Id> {
-        order.validate()?;
-        let id = new_id();
-        self.commit(vec![Event::OrderAdd { id, order }], Durability::Full)?;
-        Ok(id)
-    }
-
-    /// Replaces the case profile (the old one stays in the log).
-    pub fn set_case(&mut self, case: CaseProfile) -> Result<()> {
-        case.validate()?;
-        self.commit(vec![Event::CaseSet { case }], Durability::Full)
-    }
-
-    /// Records a completed risk check; returns the new id.
-    pub fn add_risk_check(&mut self, check: RiskCheck) -> Result<Id> {
-        check.validate()?;
-        if check.date > self.clock.now().date_naive() + FUTURE_TOLERANCE {
-            return Err(Error::invalid("date", "is in the future"));
-        }
-        let id = new_id();
-        self.commit(vec![Event::RiskAdd { id, check }], Durability::Full)?;
-        Ok(id)
-    }
-
     fn validate_incident(&self, incident: &Incident) -> Result<()> {
         incident.validate()?;
         if incident.occurred_at > self.clock.now() + FUTURE_TOLERANCE {
             return Err(Error::invalid("occurred_at", "is in the future"));
         }
         Ok(())
-    }
-
-    /// Seals `events` after the current tip and commits them in one
-    /// transaction; only then is the in-memory state updated.
-    pub(crate) fn commit(&mut self, events: Vec<Event>, durability: Durability) -> Result<()> {
-        for event in &events {
-            self.state.admit(event).map_err(rejection_error)?;
-        }
-        let records: Vec<Record> = events
-            .into_iter()
-            .map(|event| Record {
-                blind: crypto::random::bytes(),
-                recorded_at: self.clock.now(),
-                event,
-            })
-            .collect();
-        let (rows, seq, head) = self.journal.seal_rows(&records);
-        let tip = self.journal.seal_tip(seq, &head);
-        self.store.append(&rows, &tip, durability)?;
-        let first = self.journal.seq() + 1;
-        self.journal.advance(seq, head);
-        for (i, record) in records.into_iter().enumerate() {
-            // Admitted above against the same state, so this cannot fail.
-            self.state
-                .apply(first + i as u64, record)
-                .map_err(rejection_error)?;
-        }
-        Ok(())
-    }
-}
-
-fn rejection_error(rejection: Rejection) -> Error {
-    match rejection {
-        Rejection::UnknownIncident(id) => Error::NotFound {
-            what: "incident",
-            key: id.to_hex(),
-        },
-        Rejection::UnknownPerson { field } => {
-            Error::invalid(field, "no person with this id (add them with `person add`)")
-        }
-        Rejection::UnknownOrder { field } => {
-            Error::invalid(field, "no order with this id (add it with `order add`)")
-        }
-        Rejection::Withdrawn(_) => {
-            Error::invalid("incident", "was withdrawn and can no longer be changed")
-        }
-        Rejection::DuplicateId => Error::invalid("id", "already in use"),
-        Rejection::UnknownExhibit(id) => Error::NotFound {
-            what: "exhibit",
-            key: id.to_hex(),
-        },
-        Rejection::ExhibitDeleted(_) => Error::invalid("exhibit", "was already deleted"),
-        Rejection::ExhibitNumber => Error::invalid("number", "exhibit numbers must follow on"),
     }
 }

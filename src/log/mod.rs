@@ -1,16 +1,25 @@
-//! Sealing events into log rows and verifying rows back into events.
+//! The sealed log: events sealed into rows, rows verified back into events.
 //!
-//! The journal holds the record key and the chain position. Every row read
+//! [`SealedLog`] holds the record key and the chain position (a
+//! [`ChainWalk`], the one walk of the chain). Every row read
 //! is checked in this order, and the first failure names its sequence number:
 //! position (no gap, no reordering), field sizes, ciphertext hash, AEAD
 //! (bound to position and previous head, so rows from elsewhere fail), leaf,
 //! head. After the last row the sealed tip must match, which catches rows cut
 //! from the end.
 
+mod disclose;
+mod replay;
+
+pub(crate) use disclose::Disclosed;
+#[cfg(test)]
+pub(crate) use replay::REPLAY_BATCH;
+pub(crate) use replay::{replay, walk_unkeyed};
+
 use zeroize::Zeroizing;
 
 use crate::crypto::SecretKey;
-use crate::crypto::chain::{self, Hash};
+use crate::crypto::chain::{self, ChainBreak, ChainWalk, Hash};
 use crate::crypto::record::{self, NONCE_LEN, RECORD_VERSION};
 use crate::error::{Error, Result};
 use crate::model::Record;
@@ -43,35 +52,47 @@ struct Candidate {
     cth: Hash,
     /// The head it was decrypted against (the one stored in the row before).
     prev: Hash,
-    head: Hash,
 }
 
-pub(crate) struct Journal {
+/// A chain break as the diary reports it: tampering at the first bad entry.
+fn broken(b: ChainBreak) -> Error {
+    Error::tampered(b.seq, b.kind.describe())
+}
+
+/// The record key and the position in the chain.
+pub(crate) struct SealedLog {
     rec_key: SecretKey,
     vault_id: [u8; 16],
-    seq: u64,
-    head: Hash,
+    walk: ChainWalk,
 }
 
-impl Journal {
-    /// A journal positioned before the first row.
+impl SealedLog {
+    /// A log positioned before the first row.
     pub fn new(vault_key: &SecretKey, vault_id: [u8; 16]) -> Self {
-        Journal {
+        SealedLog {
             rec_key: vault_key.derive(b"idv1/rec"),
             vault_id,
-            seq: 0,
-            head: chain::genesis(&vault_id),
+            walk: ChainWalk::new(&vault_id),
+        }
+    }
+
+    /// The same key, positioned before the first row again (to re-read).
+    fn rewound(&self) -> Self {
+        SealedLog {
+            rec_key: SecretKey::from_bytes(*self.rec_key.expose_secret()),
+            vault_id: self.vault_id,
+            walk: ChainWalk::new(&self.vault_id),
         }
     }
 
     /// Sequence number of the last verified or appended row.
     pub fn seq(&self) -> u64 {
-        self.seq
+        self.walk.seq()
     }
 
     /// Chain head after the last row.
     pub fn head(&self) -> Hash {
-        self.head
+        self.walk.head()
     }
 
     /// Verifies the next row and returns its record.
@@ -79,25 +100,16 @@ impl Journal {
         self.open_row_with_plaintext(row).map(|(record, _)| record)
     }
 
-    /// [`Journal::open_row`], also returning the exact plaintext bytes the
+    /// [`SealedLog::open_row`], also returning the exact plaintext bytes the
     /// leaf commits to, for disclosure in an export.
     pub fn open_row_with_plaintext(
         &mut self,
         row: &LogRow,
     ) -> Result<(Record, Zeroizing<Vec<u8>>)> {
-        let expected = self.seq + 1;
+        let expected = self.seq() + 1;
         let seq =
             u64::try_from(row.seq).map_err(|_| Error::tampered(expected, "bad sequence number"))?;
-        if seq != expected {
-            return Err(Error::tampered(
-                expected,
-                if seq > expected {
-                    "entry missing"
-                } else {
-                    "entries out of order"
-                },
-            ));
-        }
+        self.walk.expect(seq).map_err(broken)?;
         let bad = |reason| Error::tampered(seq, reason);
         let nonce: [u8; NONCE_LEN] = row
             .nonce
@@ -115,33 +127,28 @@ impl Journal {
             .as_slice()
             .try_into()
             .map_err(|_| bad("leaf altered"))?;
-        let head: Hash = row
-            .head
-            .as_slice()
-            .try_into()
-            .map_err(|_| bad("head altered"))?;
+        if row.head.len() != 32 {
+            return Err(bad("head altered"));
+        }
         if chain::ciphertext_hash(&nonce, ct) != cth {
             return Err(bad("content altered"));
         }
-        let aad = record::record_aad(RECORD_VERSION, seq, &self.head);
+        let aad = record::record_aad(RECORD_VERSION, seq, &self.head());
         let plaintext = record::open(&self.rec_key, &nonce, &aad, ct)
             .map_err(|_| bad("does not decrypt here (altered, moved or from another vault)"))?;
         if chain::leaf(seq, &plaintext) != leaf {
             return Err(bad("leaf does not match the content"));
         }
-        let next = chain::next_head(&self.head, seq, &leaf, &cth);
-        if next != head {
-            return Err(bad("chain head does not match"));
-        }
+        let mut walk = self.walk.clone();
+        walk.step(seq, &leaf, &cth, &row.head).map_err(broken)?;
         let record =
             Record::from_json(&plaintext).map_err(|_| bad("content is not a valid record"))?;
-        self.seq = seq;
-        self.head = next;
+        self.walk = walk;
         Ok((record, plaintext))
     }
 
     /// Verifies a run of consecutive rows and returns their records, with the
-    /// same result as calling [`Journal::open_row`] on each in turn.
+    /// same result as calling [`SealedLog::open_row`] on each in turn.
     ///
     /// The expensive part (hashing, decryption, parsing) runs on several
     /// threads, each row decrypted against the head stored in the row before
@@ -152,8 +159,8 @@ impl Journal {
     /// With [`Verify::Keyed`] stored leaves and ciphertext hashes are used
     /// as they are instead of being recomputed (see [`Verify`]).
     pub fn open_rows(&mut self, rows: &[LogRow], verify: Verify) -> Result<Vec<Record>> {
-        let first_prev = self.head;
-        let this: &Journal = self;
+        let first_prev = self.head();
+        let this: &SealedLog = self;
         let candidates = crate::parallel::map(rows, |k, row| {
             let prev = match k {
                 0 => Some(first_prev),
@@ -164,11 +171,7 @@ impl Journal {
         let mut records = Vec::with_capacity(rows.len());
         for (row, candidate) in rows.iter().zip(candidates) {
             match candidate {
-                Some(c) if self.extends_chain(row, &c, verify) => {
-                    self.seq += 1;
-                    self.head = c.head;
-                    records.push(c.record);
-                }
+                Some(c) if self.extends_chain(row, &c, verify) => records.push(c.record),
                 _ => records.push(self.open_row(row)?),
             }
         }
@@ -193,30 +196,28 @@ impl Journal {
             ),
         };
         let record = Record::from_json(&plaintext).ok()?;
-        let head = chain::next_head(prev, seq, &leaf, &cth);
         Some(Candidate {
             record,
             leaf,
             cth,
             prev: *prev,
-            head,
         })
     }
 
     /// Whether a candidate, computed against the stored previous head, is the
-    /// next row of the chain as verified so far.
-    fn extends_chain(&self, row: &LogRow, c: &Candidate, verify: Verify) -> bool {
-        row.seq == (self.seq + 1) as i64
-            && c.prev == self.head
+    /// next row of the chain as verified so far; if so the walk takes it.
+    fn extends_chain(&mut self, row: &LogRow, c: &Candidate, verify: Verify) -> bool {
+        c.prev == self.head()
             && (verify == Verify::Keyed || (row.leaf == c.leaf && row.cth == c.cth))
-            && row.head == c.head
+            && u64::try_from(row.seq)
+                .is_ok_and(|seq| self.walk.step(seq, &c.leaf, &c.cth, &row.head).is_ok())
     }
 
     /// Seals `records` as the rows after the current position, without moving
-    /// the position: call [`Journal::advance`] once the rows are committed.
+    /// the position: call [`SealedLog::advance`] once the rows are committed.
     pub fn seal_rows(&self, records: &[Record]) -> (Vec<LogRow>, u64, Hash) {
-        let mut seq = self.seq;
-        let mut head = self.head;
+        let mut seq = self.seq();
+        let mut head = self.head();
         let rows = records
             .iter()
             .map(|rec| {
@@ -242,8 +243,7 @@ impl Journal {
 
     /// Moves the position after rows were committed.
     pub fn advance(&mut self, seq: u64, head: Hash) {
-        self.seq = seq;
-        self.head = head;
+        self.walk = ChainWalk::resume(seq, head);
     }
 
     fn tip_aad(&self) -> Vec<u8> {
@@ -268,21 +268,22 @@ impl Journal {
             ));
         }
         let tip_seq = u64::from_be_bytes(plain[..8].try_into().expect("8 bytes"));
-        if tip_seq > self.seq {
+        let seq = self.seq();
+        if tip_seq > seq {
             return Err(Error::tampered(
-                self.seq + 1,
+                seq + 1,
                 "entry missing from the end of the log",
             ));
         }
-        if tip_seq < self.seq {
+        if tip_seq < seq {
             return Err(Error::tampered(
                 tip_seq + 1,
                 "entry added after the sealed end of the log",
             ));
         }
-        if plain[8..] != self.head {
+        if plain[8..] != self.head() {
             return Err(Error::tampered(
-                self.seq.max(1),
+                seq.max(1),
                 "the log does not end where it was sealed",
             ));
         }

@@ -1,22 +1,23 @@
 //! Exhibits: attaching files, extracting the originals, checking them.
 
 use std::fs::{self, File};
-use std::io::{self, BufReader, BufWriter, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, BufReader, Read, Write};
+use std::path::Path;
 
 use zeroize::Zeroizing;
 
-use crate::crypto::SecretKey;
+use super::Diary;
+use super::incidents::{new_id, require_reason};
+use super::thumbnails::{CopyingReader, wants_thumbnail};
 use crate::crypto::stream::{self, StreamError};
-use crate::entries::{new_id, require_reason};
+use crate::crypto::{self, SecretKey};
+use crate::durable;
 use crate::error::{Error, Result};
-use crate::exhibit_thumbnails::{CopyingReader, wants_thumbnail};
 use crate::file_claims::{self, PEEK_LEN};
 use crate::model::exhibit::{self, Exhibit, FileKey};
-use crate::model::{Event, Id};
+use crate::model::{Event, ExhibitAdded, Id};
 use crate::state::ExhibitRecord;
 use crate::store::{AttFile, Durability};
-use crate::{Diary, crypto};
 
 /// The id and number given to a new exhibit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +49,28 @@ fn file_error(path: &Path, err: io::Error) -> Error {
         ),
         _ => Error::invalid("file", format!("{} cannot be read: {err}", path.display())),
     }
+}
+
+/// Opens a file to attach: its reader, its metadata, and its first bytes
+/// (already read from the reader), from which its type is told.
+fn open_source(path: &Path) -> Result<(BufReader<File>, fs::Metadata, Vec<u8>)> {
+    let meta = fs::metadata(path).map_err(|e| file_error(path, e))?;
+    if meta.is_dir() {
+        return Err(Error::invalid(
+            "file",
+            format!("{} is a folder, not a file", path.display()),
+        ));
+    }
+    let mut file = BufReader::with_capacity(
+        256 * 1024,
+        File::open(path).map_err(|e| file_error(path, e))?,
+    );
+    let mut head = Vec::with_capacity(PEEK_LEN);
+    (&mut file)
+        .take(PEEK_LEN as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| file_error(path, e))?;
+    Ok((file, meta, head))
 }
 
 fn stream_error(err: StreamError) -> Error {
@@ -91,22 +114,7 @@ impl Diary {
                 "was withdrawn; exhibits cannot be added to it",
             ));
         }
-        let meta = fs::metadata(path).map_err(|e| file_error(path, e))?;
-        if meta.is_dir() {
-            return Err(Error::invalid(
-                "file",
-                format!("{} is a folder, not a file", path.display()),
-            ));
-        }
-        let mut file = BufReader::with_capacity(
-            256 * 1024,
-            File::open(path).map_err(|e| file_error(path, e))?,
-        );
-        let mut head = Vec::with_capacity(PEEK_LEN);
-        (&mut file)
-            .take(PEEK_LEN as u64)
-            .read_to_end(&mut head)
-            .map_err(|e| file_error(path, e))?;
+        let (mut file, meta, head) = open_source(path)?;
         let original_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -142,7 +150,7 @@ impl Diary {
             }
             Ok(digest)
         })?;
-        let file_key = FileKey(*key.expose_secret());
+        let file_key = FileKey::new(*key.expose_secret());
         if wants_thumb && copy.len() as u64 == digest.size {
             self.store_thumbnail(&id.0, &file_key, &copy);
         }
@@ -150,7 +158,6 @@ impl Diary {
         let exhibit = Exhibit {
             incident,
             number: self.state.exhibits().len() as u32 + 1,
-            file_key,
             original_name,
             size: digest.size,
             sha256: digest.sha256,
@@ -159,10 +166,10 @@ impl Diary {
             claims: file_claims::claims(&head),
         };
         let number = exhibit.number;
-        let committed = exhibit
-            .validate()
-            .map_err(Error::from)
-            .and_then(|()| self.commit(vec![Event::ExhibitAdd { id, exhibit }], Durability::Full));
+        let committed = exhibit.validate().map_err(Error::from).and_then(|()| {
+            let added = ExhibitAdded::new(id, exhibit, file_key);
+            self.commit(vec![Event::ExhibitAdd(added)], Durability::Full)
+        });
         if let Err(err) = committed {
             let _ = self.store.remove_attachment(&id.0);
             return Err(err);
@@ -188,35 +195,24 @@ impl Diary {
     /// Writes the original bytes of exhibit `number` to `out`, checking them
     /// against the recorded SHA-256 as they are written. The result appears
     /// under `out` only when complete and verified. An existing `out` is
-    /// replaced only with `force`.
-    pub fn extract(&self, number: u32, out: &Path, force: bool) -> Result<()> {
+    /// replaced only with `replace`.
+    pub fn extract(&self, number: u32, out: &Path, replace: bool) -> Result<()> {
         let rec = self.exhibit_by_number(number)?;
-        if out.exists() && !force {
+        if out.exists() && !replace {
             return Err(Error::invalid(
                 "out",
-                format!(
-                    "{} already exists (use --force to replace it)",
-                    out.display()
-                ),
+                format!("{} already exists", out.display()),
             ));
         }
-        let tmp = partial_path(out);
-        let result = (|| {
-            let file = File::create_new(&tmp).map_err(|e| {
-                Error::invalid("out", format!("cannot write {}: {e}", tmp.display()))
-            })?;
-            let mut writer = BufWriter::with_capacity(256 * 1024, file);
-            self.open_exhibit(rec, &mut writer)?;
-            let file = writer
-                .into_inner()
-                .map_err(|e| Error::Storage(e.into_error().to_string()))?;
-            file.sync_all().map_err(|e| Error::Storage(e.to_string()))?;
-            fs::rename(&tmp, out).map_err(|e| Error::Storage(e.to_string()))
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
+        if !durable::parent_of(out).is_dir() {
+            return Err(Error::invalid(
+                "out",
+                format!("cannot write {}: no such folder", out.display()),
+            ));
         }
-        result
+        let tag = hex::encode(crypto::random::bytes::<4>());
+        let tmp = durable::sibling(out, &format!("partial-{tag}"));
+        durable::write_file(&tmp, out, |w| self.open_exhibit(rec, w))
     }
 
     /// Deletes an exhibit at the victim's explicit request: the deletion is
@@ -237,7 +233,7 @@ impl Diary {
         Ok(())
     }
 
-    pub(crate) fn exhibit_by_number(&self, number: u32) -> Result<&ExhibitRecord> {
+    pub(super) fn exhibit_by_number(&self, number: u32) -> Result<&ExhibitRecord> {
         let rec = self.state.exhibit(number).ok_or_else(|| Error::NotFound {
             what: "exhibit",
             key: self.exhibit_label(number),
@@ -252,13 +248,13 @@ impl Diary {
     }
 
     /// Decrypts an exhibit into `out`, failing unless size and hash match.
-    pub(crate) fn open_exhibit(&self, rec: &ExhibitRecord, out: &mut impl Write) -> Result<()> {
+    pub(super) fn open_exhibit(&self, rec: &ExhibitRecord, out: &mut impl Write) -> Result<()> {
         let file = self.exhibit_file(rec)?;
         self.open_exhibit_from(rec, &mut BufReader::with_capacity(256 * 1024, file), out)
     }
 
     /// The encrypted file of an exhibit; a missing one is damage.
-    pub(crate) fn exhibit_file(&self, rec: &ExhibitRecord) -> Result<File> {
+    pub(super) fn exhibit_file(&self, rec: &ExhibitRecord) -> Result<File> {
         self.store
             .open_attachment(&rec.id.0, AttFile::Original)
             .map_err(|e| match e.kind() {
@@ -271,7 +267,7 @@ impl Diary {
     }
 
     /// [`Diary::open_exhibit`] from the encrypted bytes in `input`.
-    pub(crate) fn open_exhibit_from(
+    pub(super) fn open_exhibit_from(
         &self,
         rec: &ExhibitRecord,
         input: &mut impl Read,
@@ -279,7 +275,7 @@ impl Diary {
     ) -> Result<()> {
         let label = self.exhibit_label(rec.exhibit.number);
         let damaged = |problem: &str| Error::Damaged(format!("exhibit {label}: {problem}"));
-        let key = SecretKey::from_bytes(rec.exhibit.file_key.0);
+        let key = SecretKey::from_bytes(*self.file_key(rec)?.expose_secret());
         let digest = stream::open(&key, &rec.id.0, input, out).map_err(|e| match e {
             StreamError::Io(e) => Error::from(e),
             StreamError::WrongAttachment => damaged("its file was swapped with another exhibit's"),
@@ -291,6 +287,13 @@ impl Diary {
             ));
         }
         Ok(())
+    }
+
+    /// The key of a live exhibit's file.
+    fn file_key(&self, rec: &ExhibitRecord) -> Result<&FileKey> {
+        self.state
+            .file_key(rec.id)
+            .ok_or_else(|| Error::invalid("exhibit", "was deleted; only its record remains"))
     }
 
     /// Decrypts and hashes every exhibit that was not deleted.
@@ -316,7 +319,7 @@ impl Diary {
 
     /// Removes attachment files that no live exhibit references (interrupted
     /// imports, finished deletions), if older than [`crate::store::ORPHAN_AGE`].
-    pub(crate) fn remove_orphan_files(&self) -> usize {
+    pub(super) fn remove_orphan_files(&self) -> usize {
         let live: std::collections::HashSet<[u8; 16]> = self
             .state
             .exhibits()
@@ -350,14 +353,4 @@ impl<R: Read> Read for Observed<'_, R> {
         }
         Ok(n)
     }
-}
-
-/// `report.pdf` -> `.report.pdf.partial-<random>` beside it.
-fn partial_path(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tag = hex::encode(crypto::random::bytes::<4>());
-    out.with_file_name(format!(".{name}.partial-{tag}"))
 }

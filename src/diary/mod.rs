@@ -1,0 +1,237 @@
+//! The facade: [`Diary`], an unlocked vault, used by the CLI and the app.
+//!
+//! Its fields (the vault key, the store, the sealed log, the replayed
+//! state) are private to this folder, one file per capability: `keys`
+//! (create, unlock, passphrase and recovery key), `incidents`, `profile`
+//! (people, orders, case, risk checks), `exhibits`, `thumbnails`, and
+//! `disclosure` (what export and backup are given: decrypted values, chain
+//! rows, exhibit readers and a [`Signer`](crate::crypto::sshsig::Signer),
+//! never the key or the store).
+
+mod disclosure;
+mod exhibits;
+mod incidents;
+mod keys;
+mod profile;
+mod thumbnails;
+
+use std::path::{Path, PathBuf};
+
+pub(crate) use disclosure::Disclosure;
+pub use exhibits::{ExhibitFault, ExhibitRef};
+pub use incidents::IncidentRef;
+pub use keys::KDF_TARGET;
+
+use crate::clock::Clock;
+use crate::crypto::keyslot::SlotKind;
+use crate::crypto::{self, SecretKey, chain::Hash};
+use crate::error::{Error, Result};
+use crate::log::{SealedLog, Verify, replay};
+use crate::model::{Event, Record};
+use crate::state::{Rejection, State};
+use crate::store::{Durability, Store};
+
+/// Which secret unlocked the vault, and in which slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Unlocked {
+    kind: SlotKind,
+    slot: u8,
+}
+
+/// An unlocked diary. Dropping it (or [`Diary::lock`]) wipes the keys.
+pub struct Diary {
+    store: Store,
+    log: SealedLog,
+    state: State,
+    clock: Box<dyn Clock>,
+    vault_key: SecretKey,
+    vault_id: [u8; 16],
+    unlocked: Unlocked,
+}
+
+/// What `check` verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckReport {
+    /// Log rows verified.
+    pub entries: u64,
+    /// Chain head after the last row.
+    pub head: Hash,
+    /// Incidents, withdrawn ones included.
+    pub incidents: usize,
+    /// Exhibit files decrypted and hashed (deleted exhibits have none).
+    pub exhibits: usize,
+}
+
+impl Diary {
+    /// The default vault directory (shared by the CLI and the app).
+    pub fn default_dir() -> Option<PathBuf> {
+        dirs::data_dir().map(|d| d.join("incident-diary"))
+    }
+
+    /// Whether `dir` holds a vault (for a first-run screen; opening it is
+    /// what proves it is one).
+    pub fn exists(dir: &Path) -> bool {
+        Store::exists(dir)
+    }
+
+    fn load(
+        store: Store,
+        vault_id: [u8; 16],
+        vault_key: SecretKey,
+        unlocked: Unlocked,
+        clock: Box<dyn Clock>,
+    ) -> Result<Diary> {
+        let (log, state) = replay(&store, &vault_key, vault_id, Verify::Keyed)?;
+        let diary = Diary {
+            store,
+            log,
+            state,
+            clock,
+            vault_key,
+            vault_id,
+            unlocked,
+        };
+        diary.remove_orphan_files();
+        Ok(diary)
+    }
+
+    /// Locks the diary: keys and decrypted state are dropped (keys are wiped).
+    pub fn lock(self) {}
+
+    /// The vault directory.
+    pub fn dir(&self) -> &Path {
+        self.store.dir()
+    }
+
+    /// The replayed state: incidents, people, orders, case, risk checks.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The current chain head and the number of log rows.
+    pub fn chain_tip(&self) -> (u64, Hash) {
+        (self.log.seq(), self.log.head())
+    }
+
+    /// Drops the in-memory state and replays the log from disk again, for
+    /// example after [`Error::Conflict`] (another program appended).
+    pub fn reload(&mut self) -> Result<()> {
+        let (log, state) = replay(&self.store, &self.vault_key, self.vault_id, Verify::Keyed)?;
+        self.log = log;
+        self.state = state;
+        Ok(())
+    }
+
+    /// Re-reads and re-verifies the whole vault from disk: database
+    /// structure, header, every log row, the sealed end, every exhibit.
+    pub fn check(&self) -> Result<CheckReport> {
+        self.store.integrity_check()?;
+        let header = self.store.header()?;
+        if header.vault_id != self.vault_id {
+            return Err(Error::Damaged("the vault id changed".into()));
+        }
+        let (log, state) = replay(&self.store, &self.vault_key, self.vault_id, Verify::Full)?;
+        let (exhibits, faults) = self.check_exhibits()?;
+        if !faults.is_empty() {
+            let list: Vec<String> = faults
+                .iter()
+                .map(|f| format!("exhibit {}: {}", f.label, f.problem))
+                .collect();
+            return Err(Error::Damaged(list.join("; ")));
+        }
+        Ok(CheckReport {
+            entries: log.seq(),
+            head: log.head(),
+            incidents: state.incidents().len(),
+            exhibits,
+        })
+    }
+
+    /// Seals `events` after the current tip and commits them in one
+    /// transaction; only then is the in-memory state updated.
+    fn commit(&mut self, events: Vec<Event>, durability: Durability) -> Result<()> {
+        for event in &events {
+            self.state.admit(event).map_err(rejection_error)?;
+        }
+        let records: Vec<Record> = events
+            .into_iter()
+            .map(|event| Record {
+                blind: crypto::random::bytes(),
+                recorded_at: self.clock.now(),
+                event,
+            })
+            .collect();
+        let (rows, seq, head) = self.log.seal_rows(&records);
+        let tip = self.log.seal_tip(seq, &head);
+        self.store.append(&rows, &tip, durability)?;
+        let first = self.log.seq() + 1;
+        self.log.advance(seq, head);
+        for (i, record) in records.into_iter().enumerate() {
+            // Admitted above against the same state, so this cannot fail.
+            self.state
+                .apply(first + i as u64, record)
+                .map_err(rejection_error)?;
+        }
+        Ok(())
+    }
+}
+
+/// What an event that does not fit the diary means to the person who
+/// asked for it. The words name the thing, not a command to type: the CLI
+/// and the app each add their own hint.
+fn rejection_error(rejection: Rejection) -> Error {
+    match rejection {
+        Rejection::UnknownIncident(id) => Error::NotFound {
+            what: "incident",
+            key: id.to_hex(),
+        },
+        Rejection::UnknownPerson { field } => {
+            Error::invalid(field, "no person with this id in the diary")
+        }
+        Rejection::UnknownOrder { field } => {
+            Error::invalid(field, "no order with this id in the diary")
+        }
+        Rejection::Withdrawn(_) => {
+            Error::invalid("incident", "was withdrawn and can no longer be changed")
+        }
+        Rejection::DuplicateId => Error::invalid("id", "already in use"),
+        Rejection::UnknownExhibit(id) => Error::NotFound {
+            what: "exhibit",
+            key: id.to_hex(),
+        },
+        Rejection::ExhibitDeleted(_) => Error::invalid("exhibit", "was already deleted"),
+        Rejection::ExhibitNumber => Error::invalid("number", "exhibit numbers must follow on"),
+    }
+}
+
+/// What the crate's unit tests share: a fast vault in a temporary folder.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use crate::clock::SteppingClock;
+    use crate::crypto::Passphrase;
+    use crate::crypto::kdf::{KdfParams, MIN_MEMORY_KIB};
+
+    /// A clock starting on 1 January 2026.
+    pub fn clock() -> Box<SteppingClock> {
+        Box::new(SteppingClock::new(
+            chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap(),
+        ))
+    }
+
+    /// A new vault at `dir` with passphrase `pw` and the cheapest KDF.
+    pub fn new_diary(dir: &Path) -> (Diary, Passphrase) {
+        let pass = Passphrase::new("pw".into());
+        let kdf = KdfParams::new(MIN_MEMORY_KIB, 2).unwrap();
+        let (diary, _) = Diary::create(dir, &pass, kdf, clock()).unwrap();
+        (diary, pass)
+    }
+
+    /// 1 June 2025, 10:00 UTC: when the tests' incidents happen.
+    pub fn at() -> chrono::DateTime<chrono::FixedOffset> {
+        chrono::DateTime::parse_from_rfc3339("2025-06-01T10:00:00Z").unwrap()
+    }
+}
+
+#[cfg(test)]
+mod tests;

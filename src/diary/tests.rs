@@ -1,0 +1,129 @@
+//! Unit tests of the facade that need its private parts.
+
+use super::testing::{at, clock, new_diary};
+use super::*;
+use crate::crypto::Passphrase;
+use crate::crypto::kdf::KdfParams;
+use crate::log::REPLAY_BATCH;
+use crate::model::Incident;
+use crate::store::Durability;
+use crate::throttle;
+
+/// Rows on both sides of a replay batch boundary are reported exactly.
+#[test]
+fn tampering_at_a_batch_boundary_names_the_right_entry() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("v");
+    let (mut diary, pass) = new_diary(&dir);
+    let at = at();
+    let batch: Vec<Incident> = (0..REPLAY_BATCH + 3)
+        .map(|i| Incident::new(at, format!("entry {i}")))
+        .collect();
+    diary.import_incidents(batch, Durability::Normal).unwrap();
+    drop(diary);
+    Diary::unlock(&dir, &pass, clock()).unwrap();
+    for seq in [
+        REPLAY_BATCH as i64,
+        REPLAY_BATCH as i64 + 1,
+        REPLAY_BATCH as i64 + 3,
+    ] {
+        let conn = rusqlite::Connection::open(dir.join(crate::store::DB_FILE)).unwrap();
+        let leaf: Vec<u8> = conn
+            .query_row("SELECT leaf FROM log WHERE seq = ?1", [seq], |r| r.get(0))
+            .unwrap();
+        let mut bad = leaf.clone();
+        bad[0] ^= 1;
+        conn.execute(
+            "UPDATE log SET leaf = ?1 WHERE seq = ?2",
+            rusqlite::params![bad, seq],
+        )
+        .unwrap();
+        match Diary::unlock(&dir, &pass, clock()) {
+            Err(Error::Tampered { seq: found, .. }) => assert_eq!(found, seq as u64),
+            other => panic!("expected tampering at {seq}, got {:?}", other.map(|_| ())),
+        }
+        conn.execute(
+            "UPDATE log SET leaf = ?1 WHERE seq = ?2",
+            rusqlite::params![leaf, seq],
+        )
+        .unwrap();
+    }
+}
+
+/// Confirming the passphrase of an open diary checks the key slots
+/// without reopening, and wrong guesses meet the same throttle as unlock.
+#[test]
+fn confirming_the_passphrase_is_throttled_like_an_unlock() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pass = Passphrase::new("pw".into());
+    let kdf = KdfParams::new(crypto::kdf::MIN_MEMORY_KIB, 2).unwrap();
+    // A clock that stands still, so the first wait cannot run out.
+    let clock = crate::clock::ManualClock::new(at());
+    let (diary, _) = Diary::create(&tmp.path().join("v"), &pass, kdf, Box::new(clock)).unwrap();
+    diary.confirm_passphrase(&pass).unwrap();
+    let wrong = Passphrase::new("guess".into());
+    for _ in 0..throttle::FREE_ATTEMPTS {
+        assert!(matches!(
+            diary.confirm_passphrase(&wrong),
+            Err(Error::WrongPassphrase)
+        ));
+    }
+    assert!(matches!(
+        diary.confirm_passphrase(&pass),
+        Err(Error::Throttled { .. })
+    ));
+}
+
+/// An id prefix made only of digits is found by prefix when no incident
+/// has that number (it used to be taken as a number and not found).
+#[test]
+fn an_id_prefix_of_digits_finds_its_incident() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("v");
+    let (mut diary, _) = new_diary(&dir);
+    let at = at();
+    let batch: Vec<Incident> = (0..300)
+        .map(|i| Incident::new(at, format!("{i}")))
+        .collect();
+    diary.import_incidents(batch, Durability::Normal).unwrap();
+    // One id in about sixteen starts with six digits: 300 ids hold one.
+    let digits = diary
+        .state()
+        .incidents()
+        .iter()
+        .map(|r| r.id.to_hex())
+        .find(|hex| hex[..6].bytes().all(|b| b.is_ascii_digit()))
+        .expect("an id starting with six digits");
+    assert_eq!(
+        diary.find_incident(&digits[..6]).unwrap().id.to_hex(),
+        digits
+    );
+    assert_eq!(diary.find_incident("300").unwrap().number, 300);
+    assert!(diary.find_incident("301").is_err());
+}
+
+/// Two programs on one vault: the second to write is refused instead of
+/// forking the chain, and after a reload it sees and extends the log.
+#[test]
+fn a_stale_handle_gets_a_conflict_then_reloads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("v");
+    let (mut first, pass) = new_diary(&dir);
+    let at = at();
+    let mut second = Diary::unlock(&dir, &pass, clock()).unwrap();
+    first
+        .add_incident(Incident::new(at, "from the first"))
+        .unwrap();
+    assert!(matches!(
+        second.add_incident(Incident::new(at, "from the second")),
+        Err(Error::Conflict)
+    ));
+    second.reload().unwrap();
+    assert_eq!(second.state().incidents().len(), 1);
+    second
+        .add_incident(Incident::new(at, "from the second"))
+        .unwrap();
+    drop((first, second));
+    let reopened = Diary::unlock(&dir, &pass, clock()).unwrap();
+    assert_eq!(reopened.check().unwrap().incidents, 2);
+}

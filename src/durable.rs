@@ -1,0 +1,117 @@
+//! Files that appear whole or not at all, readable only by their owner.
+//!
+//! Every file this program writes for keeps (a vault's attachment, an
+//! extracted exhibit, a backup, an export, the unlock counter) is written
+//! under a temporary name beside its destination, fsynced, renamed into place
+//! and its folder fsynced, so a kill or a power cut leaves either the old
+//! state or the whole new file, never part of one. Vault files hold only
+//! ciphertext, but an export holds the diary in plain text and a backup
+//! reveals its size: on a shared computer only the user may open them
+//! (0600 and 0700 on Unix).
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter};
+use std::path::{Path, PathBuf};
+
+/// A new owner-only file; fails if it exists.
+pub(crate) fn create_file(path: &Path) -> io::Result<File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// A new owner-only folder (with its missing parents when `recursive`).
+pub(crate) fn create_dir(path: &Path, recursive: bool) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(recursive);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)
+}
+
+/// Makes a rename in `dir` durable (POSIX needs the folder fsynced).
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// The folder a path is in (`.` for a bare file name).
+pub(crate) fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// `report.pdf` -> `.report.pdf.<suffix>` beside it: hidden, and never
+/// mistaken for the finished file.
+pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.{suffix}"))
+}
+
+/// Moves a finished temporary file or folder to `path` and makes the move
+/// durable.
+pub(crate) fn publish(tmp: &Path, path: &Path) -> io::Result<()> {
+    fs::rename(tmp, path)?;
+    sync_dir(&parent_of(path))
+}
+
+/// Writes `path` through `write` into the new owner-only file `tmp`, then
+/// fsyncs it and [`publish`]es it. On any error `tmp` is removed and `path`
+/// is untouched.
+pub(crate) fn write_file<T, E: From<io::Error>>(
+    tmp: &Path,
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> Result<T, E>,
+) -> Result<T, E> {
+    let result = (|| {
+        let mut out = BufWriter::with_capacity(256 * 1024, create_file(tmp)?);
+        let value = write(&mut out)?;
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        drop(file);
+        publish(tmp, path)?;
+        Ok(value)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn a_failed_write_leaves_neither_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("out");
+        let partial = sibling(&path, "partial");
+        let failed: io::Result<()> = write_file(&partial, &path, |w| {
+            w.write_all(b"half")?;
+            Err(io::Error::other("disk gone"))
+        });
+        assert!(failed.is_err());
+        assert!(!path.exists() && !partial.exists());
+        write_file::<_, io::Error>(&partial, &path, |w| w.write_all(b"whole")).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"whole");
+        assert!(!partial.exists());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

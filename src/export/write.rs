@@ -1,0 +1,405 @@
+//! The stages of an export, in the order they write: exhibits, data files,
+//! manifest, report, then the README, the key, the sums and the signature.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset};
+
+use super::bundle::{
+    self, ChainFile, ChainRow, Counts, DisclosedRecord, ExportedIncident, ExportedOrder,
+    ExportedPerson, ExportedVersion, ExportedWithdrawal, FORMAT, FileEntry, IncidentsFile,
+    Manifest, ManifestExhibit, ProfileFile,
+};
+use super::select::{self, ExportOptions, Selection};
+use super::sink::{Packing, Sink};
+use super::{ExportSummary, Progress, readme, report, typeset};
+use crate::crypto::sshsig::{NAMESPACE, PRINCIPAL, PublicKey, Signer};
+use crate::diary::Disclosure;
+use crate::error::{Error, Result};
+use crate::log::Disclosed;
+use crate::model::exhibit;
+use crate::state::{ExhibitRecord, IncidentRecord, State};
+
+/// Writes the evidence bundle of what `source` discloses to `out` (a `.zip`
+/// or a new directory), calling `progress` as it goes.
+pub(crate) fn write_bundle(
+    source: &Disclosure<'_>,
+    out: &Path,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ExportSummary> {
+    if let (Some(from), Some(to)) = (options.from, options.to)
+        && from > to
+    {
+        return Err(Error::invalid("from", "the period starts after it ends"));
+    }
+    let now = source.now();
+    let state = source.state();
+    let prefix = state.case().exhibit_prefix.clone();
+    let selection = select::select(state, options);
+    let chain = source.chain(&disclosed_seqs(&selection))?;
+    let signer = source.signer();
+    let public = signer.public();
+    let mut sink = Sink::create(out, &folder_name(&prefix, now), now)?;
+
+    let register = write_exhibits(&mut sink, source, &selection, &prefix, progress)?;
+    let (thumb_paths, thumb_files) = thumbnails(source, &selection, &prefix)?;
+    let (seq, head) = source.tip();
+    let chain_head = hex::encode(head);
+    let vault_id = hex::encode(source.vault_id());
+    write_data(&mut sink, state, &selection, &register, chain, &vault_id)?;
+    let counts = counts(state, &selection);
+    let manifest = Manifest {
+        format: FORMAT.into(),
+        app_version: env!("CARGO_PKG_VERSION").into(),
+        vault_id: vault_id.clone(),
+        exported_at: now,
+        pack: options.pack.as_str().into(),
+        from: options.from,
+        to: options.to,
+        chain_length: seq,
+        chain_head: chain_head.clone(),
+        signing_key: public.openssh(),
+        signing_key_fingerprint: public.fingerprint(),
+        counts: counts.clone(),
+        exhibits: register.clone(),
+        files: sink.written().to_vec(),
+    };
+    let manifest_bytes = json_bytes(&manifest);
+    let manifest_entry = sink.add_bytes(bundle::MANIFEST, Packing::Deflated, &manifest_bytes)?;
+
+    let context = report::ReportContext {
+        state,
+        options,
+        counts: &counts,
+        exhibits: &register,
+        thumbnails: &thumb_paths,
+        now,
+        chain: (seq, chain_head.clone()),
+        key: (public.fingerprint(), public.openssh()),
+        vault_id,
+        manifest_sha256: manifest_entry.sha256.clone(),
+    };
+    let data = report::report_data(&selection, &context);
+    let total = selection.incidents.len();
+    progress(Progress::Entries { done: total, total });
+    progress(Progress::Report);
+    write_report(&mut sink, &data, thumb_files, manifest_bytes, now)?;
+
+    progress(Progress::Signing);
+    sign(&mut sink, &signer, &public, &counts, now)?;
+    let path = sink.finish()?;
+    Ok(ExportSummary {
+        path,
+        counts,
+        fingerprint: public.fingerprint(),
+        manifest_sha256: manifest_entry.sha256,
+        chain_head,
+    })
+}
+
+/// Typesets `report.pdf` from the report's data and adds it.
+fn write_report(
+    sink: &mut Sink,
+    data: &serde_json::Value,
+    thumbnails: HashMap<String, Vec<u8>>,
+    manifest: Vec<u8>,
+    now: DateTime<FixedOffset>,
+) -> Result<()> {
+    let pdf = typeset::render(typeset::ReportInput {
+        data: serde_json::to_vec(data).expect("report data always serialises"),
+        thumbnails,
+        manifest,
+        now,
+    })?;
+    sink.add_bytes(bundle::REPORT, Packing::Deflated, &pdf)?;
+    Ok(())
+}
+
+/// The log positions whose plaintext the bundle discloses: every version
+/// and withdrawal of the exported incidents.
+fn disclosed_seqs(selection: &Selection<'_>) -> HashSet<u64> {
+    selection
+        .incidents
+        .iter()
+        .flat_map(|r| {
+            r.versions
+                .iter()
+                .map(|v| v.seq)
+                .chain(r.withdrawn.as_ref().map(|w| w.seq))
+        })
+        .collect()
+}
+
+/// `incident-diary-JS-2026-03-14-1830`: the folder inside a zip.
+fn folder_name(prefix: &str, now: DateTime<FixedOffset>) -> String {
+    let prefix = if prefix.is_empty() {
+        String::new()
+    } else {
+        format!("{prefix}-")
+    };
+    format!("incident-diary-{prefix}{}", now.format("%Y-%m-%d-%H%M"))
+}
+
+/// Copies each exhibit's original bytes, checked against its recorded
+/// hash on the way out; returns the register, deleted exhibits included.
+fn write_exhibits(
+    sink: &mut Sink,
+    source: &Disclosure<'_>,
+    selection: &Selection<'_>,
+    prefix: &str,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<ManifestExhibit>> {
+    let state = source.state();
+    let mut register = Vec::new();
+    let total = selection.exhibits.len();
+    for (done, rec) in selection.exhibits.iter().enumerate() {
+        let path = format!("exhibits/{}", exhibit_file_name(prefix, rec));
+        sink.add(&path, Packing::Stored, rec.exhibit.size, |w| {
+            source.copy_exhibit(rec, w)
+        })?;
+        register.push(manifest_exhibit(state, prefix, rec, Some(path)));
+        progress(Progress::Exhibits {
+            done: done + 1,
+            total,
+        });
+    }
+    for rec in &selection.deleted_exhibits {
+        register.push(manifest_exhibit(state, prefix, rec, None));
+    }
+    register.sort_by_key(|e| exhibit::parse_label(&e.label));
+    Ok(register)
+}
+
+/// Paths the report uses for each photo's thumbnail (by label), and the
+/// thumbnails' bytes by path.
+type Thumbnails = (BTreeMap<String, String>, HashMap<String, Vec<u8>>);
+
+fn thumbnails(
+    source: &Disclosure<'_>,
+    selection: &Selection<'_>,
+    prefix: &str,
+) -> Result<Thumbnails> {
+    let mut paths = BTreeMap::new();
+    let mut files = HashMap::new();
+    let made = source.thumbnails(&selection.exhibits)?;
+    for (rec, thumb) in selection.exhibits.iter().zip(made) {
+        if let Some(bytes) = thumb {
+            let path = format!("/thumbs/{}.jpg", rec.exhibit.number);
+            paths.insert(exhibit::label(prefix, rec.exhibit.number), path.clone());
+            files.insert(path, bytes);
+        }
+    }
+    Ok((paths, files))
+}
+
+/// `data/incidents.json`, `data/chain.json` and `data/profile.json`.
+fn write_data(
+    sink: &mut Sink,
+    state: &State,
+    selection: &Selection<'_>,
+    register: &[ManifestExhibit],
+    chain: Disclosed,
+    vault_id: &str,
+) -> Result<()> {
+    let labels_of = |r: &IncidentRecord| -> Vec<String> {
+        register
+            .iter()
+            .filter(|e| e.incident == r.number)
+            .map(|e| e.label.clone())
+            .collect()
+    };
+    let incidents = IncidentsFile {
+        format: FORMAT.into(),
+        incidents: selection
+            .incidents
+            .iter()
+            .map(|r| exported_incident(r, labels_of(r)))
+            .collect(),
+        records: chain
+            .records
+            .into_iter()
+            .map(|(seq, plaintext)| DisclosedRecord { seq, plaintext })
+            .collect(),
+    };
+    sink.add_bytes(
+        bundle::INCIDENTS,
+        Packing::Deflated,
+        &json_bytes(&incidents),
+    )?;
+    drop(incidents);
+    let rows = chain
+        .links
+        .into_iter()
+        .map(|l| ChainRow {
+            seq: l.seq,
+            leaf: hex::encode(l.leaf),
+            cth: hex::encode(l.cth),
+            head: hex::encode(l.head),
+            disclosed: l.disclosed,
+        })
+        .collect();
+    let chain_file = ChainFile {
+        format: FORMAT.into(),
+        vault_id: vault_id.to_string(),
+        rows,
+    };
+    sink.add_bytes(bundle::CHAIN, Packing::Deflated, &json_bytes(&chain_file))?;
+    let profile = ProfileFile {
+        format: FORMAT.into(),
+        case: state.case().clone(),
+        persons: state
+            .persons()
+            .iter()
+            .map(|p| ExportedPerson {
+                id: p.id,
+                person: p.value.clone(),
+            })
+            .collect(),
+        orders: state
+            .orders()
+            .iter()
+            .map(|o| ExportedOrder {
+                id: o.id,
+                order: o.value.clone(),
+            })
+            .collect(),
+        risk_checks: state
+            .risk_checks()
+            .iter()
+            .map(|c| c.value.clone())
+            .collect(),
+    };
+    sink.add_bytes(bundle::PROFILE, Packing::Deflated, &json_bytes(&profile))?;
+    Ok(())
+}
+
+fn counts(state: &State, selection: &Selection<'_>) -> Counts {
+    Counts {
+        incidents: selection.incidents.len(),
+        incidents_in_diary: state.incidents().len(),
+        outside_period: selection.left_out.outside_period,
+        withdrawn: selection.left_out.withdrawn,
+        excluded_by_victim: selection.left_out.excluded_by_victim,
+        exhibits: selection.exhibits.len(),
+        deleted_exhibits: selection.left_out.deleted_exhibits,
+    }
+}
+
+/// `README.txt`, `allowed_signers`, `SHA256SUMS` over every file so far,
+/// and `SHA256SUMS.sig`.
+fn sign(
+    sink: &mut Sink,
+    signer: &Signer,
+    public: &PublicKey,
+    counts: &Counts,
+    now: DateTime<FixedOffset>,
+) -> Result<()> {
+    let counts_line = format!(
+        "It holds {} of the diary's {} incidents and {} exhibit files.",
+        counts.incidents, counts.incidents_in_diary, counts.exhibits
+    );
+    let time = format!("{} ({})", report::local_time(now), report::utc_time(now));
+    let text = readme::readme(&public.fingerprint(), &time, &counts_line);
+    sink.add_bytes(bundle::README, Packing::Deflated, text.as_bytes())?;
+    let signers = format!(
+        "{PRINCIPAL} namespaces=\"{NAMESPACE}\" {}\n",
+        public.openssh()
+    );
+    sink.add_bytes(
+        bundle::ALLOWED_SIGNERS,
+        Packing::Deflated,
+        signers.as_bytes(),
+    )?;
+    let sums: String = sink
+        .written()
+        .iter()
+        .map(|e: &FileEntry| format!("{}  {}\n", e.sha256, e.path))
+        .collect();
+    sink.add_bytes(bundle::SUMS, Packing::Deflated, sums.as_bytes())?;
+    let signature = signer.sign(NAMESPACE, sums.as_bytes());
+    sink.add_bytes(bundle::SIGNATURE, Packing::Deflated, signature.as_bytes())?;
+    Ok(())
+}
+
+/// `JS_3.jpg`: the exhibit's file label and a safe ASCII extension.
+pub(super) fn exhibit_file_name(prefix: &str, rec: &ExhibitRecord) -> String {
+    let from_name = Path::new(&rec.exhibit.original_name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .filter(|e| !e.is_empty() && e.len() <= 8 && e.chars().all(|c| c.is_ascii_alphanumeric()))
+        .map(str::to_ascii_lowercase);
+    let ext = from_name.unwrap_or_else(|| {
+        match rec.exhibit.media_type.as_str() {
+            "image/jpeg" => "jpg",
+            "image/png" => "png",
+            "image/heif" | "image/heic" => "heic",
+            "video/mp4" => "mp4",
+            "audio/mpeg" => "mp3",
+            "application/pdf" => "pdf",
+            _ => "bin",
+        }
+        .to_string()
+    });
+    format!("{}.{ext}", exhibit::file_label(prefix, rec.exhibit.number))
+}
+
+fn json_bytes(value: &impl serde::Serialize) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).expect("bundle data always serialises");
+    bytes.push(b'\n');
+    bytes
+}
+
+fn exported_incident(r: &IncidentRecord, exhibits: Vec<String>) -> ExportedIncident {
+    ExportedIncident {
+        id: r.id,
+        number: r.number,
+        versions: r
+            .versions
+            .iter()
+            .map(|v| ExportedVersion {
+                seq: v.seq,
+                recorded_at: v.recorded_at,
+                reason: v.reason.clone(),
+                incident: v.incident.clone(),
+            })
+            .collect(),
+        withdrawn: r.withdrawn.as_ref().map(|w| ExportedWithdrawal {
+            seq: w.seq,
+            recorded_at: w.recorded_at,
+            reason: w.reason.clone(),
+        }),
+        exhibits,
+    }
+}
+
+fn manifest_exhibit(
+    state: &State,
+    prefix: &str,
+    rec: &ExhibitRecord,
+    file: Option<String>,
+) -> ManifestExhibit {
+    let e = &rec.exhibit;
+    let incident = state.incident(e.incident).map(|r| r.number).unwrap_or(0);
+    ManifestExhibit {
+        label: exhibit::label(prefix, e.number),
+        file,
+        incident,
+        description: e.description.clone(),
+        original_name: e.original_name.clone(),
+        media_type: e.media_type.clone(),
+        size: e.size,
+        sha256: hex::encode(e.sha256),
+        attached_at: rec.recorded_at,
+        captured_at: e
+            .claims
+            .captured_at
+            .as_ref()
+            .map(|t| match &e.claims.captured_offset {
+                Some(offset) => format!("{t} {offset}"),
+                None => t.clone(),
+            }),
+        deleted: rec.deleted.as_ref().map(|d| d.reason.clone()),
+    }
+}

@@ -263,53 +263,14 @@ impl State {
         &mut self,
         seq: u64,
         record: Record,
-        haystack: Option<String>,
+        search: Option<String>,
     ) -> Result<(), Rejection> {
         self.admit(&record.event)?;
-        let mut haystack = haystack;
-        let mut search_text =
-            |incident: &Incident| haystack.take().unwrap_or_else(|| search_text(incident));
         let at = record.recorded_at;
         match record.event {
-            Event::IncidentCreate { id, incident } => {
-                let number = self.incidents.len() as u32 + 1;
-                self.by_id.insert(id, self.incidents.len());
-                let haystack = search_text(&incident);
-                let version = Version {
-                    seq,
-                    recorded_at: at,
-                    reason: None,
-                    incident,
-                };
-                self.incidents.push(IncidentRecord {
-                    id,
-                    number,
-                    versions: vec![version],
-                    withdrawn: None,
-                    haystack,
-                });
-            }
-            Event::IncidentAmend {
-                id,
-                incident,
-                reason,
-            } => {
-                let record = &mut self.incidents[self.by_id[&id]];
-                record.haystack = search_text(&incident);
-                record.versions.push(Version {
-                    seq,
-                    recorded_at: at,
-                    reason: Some(reason),
-                    incident,
-                });
-            }
-            Event::IncidentWithdraw { id, reason } => {
-                self.incidents[self.by_id[&id]].withdrawn = Some(Withdrawal {
-                    seq,
-                    recorded_at: at,
-                    reason,
-                });
-            }
+            event @ (Event::IncidentCreate { .. }
+            | Event::IncidentAmend { .. }
+            | Event::IncidentWithdraw { .. }) => self.apply_incident(seq, at, event, search),
             Event::CaseSet { case } => self.case = case,
             Event::BackupMade { .. } => self.last_backup = Some(at),
             Event::PersonAdd { id, person } => self.persons.push(Entry {
@@ -349,5 +310,58 @@ impl State {
             }
         }
         Ok(())
+    }
+
+    /// Applies an admitted incident event; `search` is the new version's
+    /// search text when already made.
+    fn apply_incident(
+        &mut self,
+        seq: u64,
+        at: DateTime<FixedOffset>,
+        event: Event,
+        search: Option<String>,
+    ) {
+        let text = |incident: &Incident| search.unwrap_or_else(|| search_text(incident));
+        match event {
+            Event::IncidentCreate { id, incident } => {
+                let number = self.incidents.len() as u32 + 1;
+                self.by_id.insert(id, self.incidents.len());
+                let haystack = text(&incident);
+                self.incidents.push(IncidentRecord {
+                    id,
+                    number,
+                    versions: vec![Version {
+                        seq,
+                        recorded_at: at,
+                        reason: None,
+                        incident,
+                    }],
+                    withdrawn: None,
+                    haystack,
+                });
+            }
+            Event::IncidentAmend {
+                id,
+                incident,
+                reason,
+            } => {
+                let record = &mut self.incidents[self.by_id[&id]];
+                record.haystack = text(&incident);
+                record.versions.push(Version {
+                    seq,
+                    recorded_at: at,
+                    reason: Some(reason),
+                    incident,
+                });
+            }
+            Event::IncidentWithdraw { id, reason } => {
+                self.incidents[self.by_id[&id]].withdrawn = Some(Withdrawal {
+                    seq,
+                    recorded_at: at,
+                    reason,
+                });
+            }
+            _ => {}
+        }
     }
 }

@@ -14,6 +14,8 @@ mod exhibits;
 mod export;
 /// SIGKILL during writes and a full disk: nothing acknowledged is lost.
 mod faults;
+/// The frozen v1 vault, bundle and backup, and one damaged copy of each per fault.
+mod fixtures;
 /// Creating, adding, listing, showing, amending, withdrawing, searching.
 mod incidents;
 /// No plaintext of any diary value in any file of the vault.

@@ -93,14 +93,14 @@ impl Session {
 
     pub fn amend(&self, number: u32, incident: Incident, reason: &str) -> IpcResult<()> {
         self.with(|d| {
-            let id = d.find_incident(&number.to_string())?.id;
+            let id = d.incident_by_number(number)?.id;
             d.amend_incident(id, incident, reason)
         })
     }
 
     pub fn withdraw(&self, number: u32, reason: &str) -> IpcResult<()> {
         self.with(|d| {
-            let id = d.find_incident(&number.to_string())?.id;
+            let id = d.incident_by_number(number)?.id;
             d.withdraw_incident(id, reason)
         })
     }
@@ -153,7 +153,7 @@ impl Session {
         tauri::async_runtime::spawn_blocking(move || {
             let session = app.state::<Session>();
             session.with(|d| {
-                let id = d.find_incident(&number.to_string())?.id;
+                let id = d.incident_by_number(number)?.id;
                 let sizes: Vec<u64> = paths
                     .iter()
                     .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))

@@ -104,7 +104,7 @@ pub fn exhibit(diary: &Diary, e: &ExhibitRecord) -> ExhibitDto {
 
 /// One incident with its history and exhibits.
 pub fn incident(diary: &Diary, number: u32) -> incident_diary::Result<IncidentDto> {
-    let r = diary.find_incident(&number.to_string())?;
+    let r = diary.incident_by_number(number)?;
     Ok(IncidentDto {
         number: r.number,
         id: r.id.to_hex(),

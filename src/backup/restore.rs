@@ -155,20 +155,7 @@ fn parse_sums(text: &[u8]) -> Result<BTreeMap<String, String>> {
 /// whole backup checks out.
 pub fn restore(file: &Path, target: &Path, passphrase: &Passphrase) -> Result<RestoreSummary> {
     check_target(target)?;
-    let input = File::open(file).map_err(|e| match e.kind() {
-        io::ErrorKind::NotFound => Error::NotFound {
-            what: "backup file",
-            key: file.display().to_string(),
-        },
-        _ => Error::invalid("backup", format!("{} cannot be read: {e}", file.display())),
-    })?;
-    let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(256 * 1024, input))
-        .map_err(decrypt_error)?;
-    let identity = age::scrypt::Identity::new(age_secret(passphrase));
-    let reader = decryptor
-        .decrypt(std::iter::once(&identity as &dyn age::Identity))
-        .map_err(decrypt_error)?;
-
+    let reader = decrypt(file, passphrase)?;
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -181,6 +168,62 @@ pub fn restore(file: &Path, target: &Path, passphrase: &Passphrase) -> Result<Re
     let mut staging = Staging(Some(staging_dir.clone()));
     private_dir(&staging_dir.join("att"))?;
 
+    let Unpacked {
+        manifest,
+        found,
+        sums,
+    } = unpack_all(reader, &staging_dir)?;
+    check_sums(&manifest, &found, &sums)?;
+    let head = check_vault(&staging_dir, &manifest)?;
+    sync_dir(&staging_dir.join("att"))?;
+    sync_dir(&staging_dir)?;
+
+    check_target(target)?;
+    if target.exists() {
+        fs::remove_dir(target)?;
+    }
+    durable::publish(&staging_dir, target)?;
+    staging.0 = None;
+    Ok(RestoreSummary {
+        dir: target.to_path_buf(),
+        created_at: manifest.created_at,
+        log_entries: manifest.log_entries,
+        chain_head: head,
+        exhibits: manifest.exhibit_files,
+    })
+}
+
+/// Opens the age layer, which authenticates every byte as it is read.
+fn decrypt(file: &Path, passphrase: &Passphrase) -> Result<impl Read> {
+    let input = File::open(file).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => Error::NotFound {
+            what: "backup file",
+            key: file.display().to_string(),
+        },
+        _ => Error::invalid("backup", format!("{} cannot be read: {e}", file.display())),
+    })?;
+    let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(256 * 1024, input))
+        .map_err(decrypt_error)?;
+    let identity = age::scrypt::Identity::new(age_secret(passphrase));
+    decryptor
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .map_err(decrypt_error)
+}
+
+/// What an archive held, once unpacked into the staging folder.
+struct Unpacked {
+    manifest: Manifest,
+    /// Every file unpacked (the manifest included) with its SHA-256.
+    found: BTreeMap<String, String>,
+    /// What `SHA256SUMS` says.
+    sums: BTreeMap<String, String>,
+}
+
+/// Unpacks the archive into `staging_dir`: the manifest first (a newer
+/// format is refused before anything else), then only the files a vault can
+/// hold, each once, `SHA256SUMS` last; then reads to the very end, where age
+/// authenticates the last chunk.
+fn unpack_all(reader: impl Read, staging_dir: &Path) -> Result<Unpacked> {
     let mut archive = tar::Archive::new(reader);
     let mut entries = archive.entries().map_err(damaged)?;
     let prefix = format!("{ROOT}/");
@@ -193,8 +236,6 @@ pub fn restore(file: &Path, target: &Path, passphrase: &Passphrase) -> Result<Re
             .map(str::to_string)
             .ok_or_else(|| damaged(format!("unexpected file {path}")))
     };
-
-    // The manifest comes first: a newer format is refused before anything else.
     let mut first = entries
         .next()
         .ok_or_else(|| damaged("it holds no files"))?
@@ -204,21 +245,10 @@ pub fn restore(file: &Path, target: &Path, passphrase: &Passphrase) -> Result<Re
     }
     let manifest_bytes = read_text(&mut first)?;
     drop(first);
-    match Manifest::version_of(&manifest_bytes) {
-        Some((format, version)) if format == BACKUP_FORMAT => {
-            if version > BACKUP_VERSION {
-                return Err(Error::NewerBackup(version));
-            }
-        }
-        _ => return Err(damaged("its manifest is not a diary backup manifest")),
-    }
-    let manifest: Manifest = serde_json::from_slice(&manifest_bytes)
-        .map_err(|_| damaged("its manifest is malformed"))?;
+    let manifest = read_manifest(&manifest_bytes)?;
     let mut found = BTreeMap::new();
-    found.insert(
-        MANIFEST.to_string(),
-        hex::encode(crate::hashing::sum_of(&mut &manifest_bytes[..])?.1),
-    );
+    let manifest_sum = crate::hashing::sum_of(&mut &manifest_bytes[..])?.1;
+    found.insert(MANIFEST.to_string(), hex::encode(manifest_sum));
 
     let mut sums_text = None;
     for entry in entries {
@@ -240,10 +270,34 @@ pub fn restore(file: &Path, target: &Path, passphrase: &Passphrase) -> Result<Re
         let sum = unpack(&mut entry, &staging_dir.join(&name))?;
         found.insert(name, sum);
     }
-    // Read to the very end: age authenticates the last chunk only there.
     io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(damaged)?;
-
     let sums = parse_sums(&sums_text.ok_or_else(|| damaged("SHA256SUMS is missing"))?)?;
+    Ok(Unpacked {
+        manifest,
+        found,
+        sums,
+    })
+}
+
+/// The manifest, refusing a newer format before anything else is read.
+fn read_manifest(bytes: &[u8]) -> Result<Manifest> {
+    match Manifest::version_of(bytes) {
+        Some((format, version)) if format == BACKUP_FORMAT => {
+            if version > BACKUP_VERSION {
+                return Err(Error::NewerBackup(version));
+            }
+        }
+        _ => return Err(damaged("its manifest is not a diary backup manifest")),
+    }
+    serde_json::from_slice(bytes).map_err(|_| damaged("its manifest is malformed"))
+}
+
+/// Every file matches `SHA256SUMS`, and the counts match the manifest.
+fn check_sums(
+    manifest: &Manifest,
+    found: &BTreeMap<String, String>,
+    sums: &BTreeMap<String, String>,
+) -> Result<()> {
     if sums != found {
         let bad = found
             .iter()
@@ -260,36 +314,23 @@ pub fn restore(file: &Path, target: &Path, passphrase: &Passphrase) -> Result<Re
     {
         return Err(damaged("files are missing"));
     }
+    Ok(())
+}
 
-    let head = {
-        let store = Store::open(&staging_dir)?;
-        store.integrity_check()?;
-        let header = store.header()?;
-        if hex::encode(header.vault_id) != manifest.vault_id {
-            return Err(damaged(
-                "the vault inside is not the one its manifest names",
-            ));
-        }
-        let (seq, head) = walk_unkeyed(&store, &header.vault_id)?;
-        if seq != manifest.log_entries || hex::encode(head) != manifest.chain_head {
-            return Err(damaged("the log does not end where its manifest says"));
-        }
-        head
-    };
-    sync_dir(&staging_dir.join("att"))?;
-    sync_dir(&staging_dir)?;
-
-    check_target(target)?;
-    if target.exists() {
-        fs::remove_dir(target)?;
+/// The unpacked vault: SQLite's structure, the vault the manifest names,
+/// and the unkeyed chain up to the manifest's head.
+fn check_vault(dir: &Path, manifest: &Manifest) -> Result<Hash> {
+    let store = Store::open(dir)?;
+    store.integrity_check()?;
+    let header = store.header()?;
+    if hex::encode(header.vault_id) != manifest.vault_id {
+        return Err(damaged(
+            "the vault inside is not the one its manifest names",
+        ));
     }
-    durable::publish(&staging_dir, target)?;
-    staging.0 = None;
-    Ok(RestoreSummary {
-        dir: target.to_path_buf(),
-        created_at: manifest.created_at,
-        log_entries: manifest.log_entries,
-        chain_head: head,
-        exhibits: manifest.exhibit_files,
-    })
+    let (seq, head) = walk_unkeyed(&store, &header.vault_id)?;
+    if seq != manifest.log_entries || hex::encode(head) != manifest.chain_head {
+        return Err(damaged("the log does not end where its manifest says"));
+    }
+    Ok(head)
 }

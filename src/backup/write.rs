@@ -55,15 +55,7 @@ pub(crate) fn write(
     out: &Path,
     passphrase: &Passphrase,
 ) -> Result<BackupSummary> {
-    if passphrase.is_empty() {
-        return Err(Error::invalid("passphrase", "must not be empty"));
-    }
-    if out.exists() {
-        return Err(Error::invalid(
-            "out",
-            format!("{} already exists; choose a new file name", out.display()),
-        ));
-    }
+    check_request(out, passphrase)?;
     let now = source.now();
     let snapshot = source.snapshot()?;
     let (seq, head) = source.tip();
@@ -130,6 +122,20 @@ pub(crate) fn write(
         exhibits: live.len(),
         bytes,
     })
+}
+
+/// Refuses an empty passphrase and an existing file before any work.
+fn check_request(out: &Path, passphrase: &Passphrase) -> Result<()> {
+    if passphrase.is_empty() {
+        return Err(Error::invalid("passphrase", "must not be empty"));
+    }
+    if out.exists() {
+        return Err(Error::invalid(
+            "out",
+            format!("{} already exists; choose a new file name", out.display()),
+        ));
+    }
+    Ok(())
 }
 
 /// Archives a file as it is (`name` inside the backup folder).

@@ -13,6 +13,7 @@ mod keys;
 mod output;
 mod print;
 mod profile;
+mod profile_args;
 mod secrets;
 
 use std::path::PathBuf;
@@ -135,73 +136,78 @@ fn dispatch(cli: Cli) -> Result<()> {
         vault,
         secrets: secrets::SecretSource::new(cli.passphrase_file)?,
     };
-    match cli.command {
+    run_command(&mut ctx, cli.command)
+}
+
+/// Runs one command of the diary at `ctx.vault`.
+fn run_command(ctx: &mut Session, command: Command) -> Result<()> {
+    match command {
         Command::Init {
             kdf_memory,
             kdf_time,
-        } => keys::init(&mut ctx, kdf_memory, kdf_time),
+        } => keys::init(ctx, kdf_memory, kdf_time),
         Command::Passwd {
             new_passphrase_file,
-        } => keys::passwd(&mut ctx, new_passphrase_file),
+        } => keys::passwd(ctx, new_passphrase_file),
         Command::Recover {
             recovery_key_file,
             new_passphrase_file,
-        } => keys::recover(&mut ctx, recovery_key_file, new_passphrase_file),
-        Command::Check => keys::check(&mut ctx),
-        Command::NewRecoveryKey => keys::new_recovery_key(&mut ctx),
-        Command::Add { json, fields } => incidents::add(&mut ctx, json, fields),
-        Command::List { filter, json } => incidents::list(&mut ctx, filter, None, json),
+        } => keys::recover(ctx, recovery_key_file, new_passphrase_file),
+        Command::Check => keys::check(ctx),
+        Command::NewRecoveryKey => keys::new_recovery_key(ctx),
+        Command::Add { json, fields } => incidents::add(ctx, json, fields),
+        Command::List { filter, json } => incidents::list(ctx, filter, None, json),
         Command::Search { text, filter, json } => {
-            incidents::list(&mut ctx, filter, Some(text.join(" ")), json)
+            incidents::list(ctx, filter, Some(text.join(" ")), json)
         }
         Command::Show {
             incident,
             json,
             history,
-        } => incidents::show(&mut ctx, &incident, json, history),
+        } => incidents::show(ctx, &incident, json, history),
         Command::Amend {
             incident,
             json,
             reason,
             fields,
-        } => incidents::amend(&mut ctx, &incident, json, &reason, fields),
-        Command::Withdraw { incident, reason } => incidents::withdraw(&mut ctx, &incident, &reason),
+        } => incidents::amend(ctx, &incident, json, &reason, fields),
+        Command::Withdraw { incident, reason } => incidents::withdraw(ctx, &incident, &reason),
         Command::Attach {
             incident,
             files,
             description,
-        } => exhibits::attach(&mut ctx, &incident, &files, &description),
-        Command::Exhibits { json, action: None } => exhibits::list(&mut ctx, json),
+        } => exhibits::attach(ctx, &incident, &files, &description),
+        Command::Exhibits { json, action: None } => exhibits::list(ctx, json),
         Command::Exhibits {
             action: Some(args::ExhibitsAction::Delete { exhibit, reason }),
             ..
-        } => exhibits::delete(&mut ctx, &exhibit, &reason),
+        } => exhibits::delete(ctx, &exhibit, &reason),
         Command::Extract {
             exhibit,
             out,
             force,
-        } => exhibits::extract(&mut ctx, &exhibit, &out, force),
-        Command::Person(cmd) => profile::person(&mut ctx, cmd),
-        Command::Order(cmd) => profile::order(&mut ctx, cmd),
-        Command::Case(cmd) => profile::case(&mut ctx, cmd),
-        Command::Risk(cmd) => profile::risk(&mut ctx, cmd),
+        } => exhibits::extract(ctx, &exhibit, &out, force),
+        Command::Person(cmd) => profile::person(ctx, cmd),
+        Command::Order(cmd) => profile::order(ctx, cmd),
+        Command::Case(cmd) => profile::case(ctx, cmd),
+        Command::Risk(cmd) => profile::risk(ctx, cmd),
         Command::Export {
             out,
             pack,
             from,
             to,
             json,
-        } => export::export(&mut ctx, &out, &pack, from.as_deref(), to.as_deref(), json),
+        } => export::export(ctx, &out, &pack, from.as_deref(), to.as_deref(), json),
         Command::Verify { path } => export::verify(&path),
         Command::Backup {
             out,
             backup_passphrase_file,
             json,
-        } => backup::backup(&mut ctx, &out, backup_passphrase_file, json),
+        } => backup::backup(ctx, &out, backup_passphrase_file, json),
         Command::Restore {
             file,
             backup_passphrase_file,
             json,
-        } => backup::restore(&mut ctx, &file, backup_passphrase_file, json),
+        } => backup::restore(ctx, &file, backup_passphrase_file, json),
     }
 }

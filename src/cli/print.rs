@@ -60,45 +60,41 @@ pub fn table(records: &[&IncidentRecord]) {
 /// Every field of one version that has a value.
 fn fields(inc: &Incident, state: &State) {
     println!("  Occurred:    {}", occurred(inc));
+    for (label, value) in field_lines(inc, state) {
+        if !value.is_empty() {
+            println!("  {:<12} {value}", format!("{label}:"));
+        }
+    }
+    if !inc.narrative.is_empty() {
+        println!("  Narrative:");
+        for line in inc.narrative.lines() {
+            println!("    {line}");
+        }
+    }
+}
+
+/// `a; b; c`.
+fn joined<T>(items: &[T], show: impl Fn(&T) -> String) -> String {
+    items.iter().map(show).collect::<Vec<_>>().join("; ")
+}
+
+/// Every field but the time and the narrative, as (label, text).
+fn field_lines(inc: &Incident, state: &State) -> Vec<(&'static str, String)> {
     let person = |id: &incident_diary::model::Id| match state.person(*id) {
         Some(p) => format!("{} ({id})", p.value.name),
         None => id.to_string(),
     };
-    let lines: Vec<(&str, String)> = vec![
+    let breach = inc.breach.as_ref().map(|b| {
+        let order = b.order.map(|o| o.to_string()).unwrap_or_default();
+        format!("{order} {}", b.condition).trim().to_string()
+    });
+    vec![
         ("Title", inc.title.clone()),
         ("Location", inc.location.clone()),
-        (
-            "Behaviours",
-            inc.behaviours
-                .iter()
-                .map(|b| b.label())
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
-        (
-            "Channels",
-            inc.channels
-                .iter()
-                .map(|c| c.label())
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
-        (
-            "Perpetrators",
-            inc.perpetrators
-                .iter()
-                .map(person)
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
-        (
-            "Witnesses",
-            inc.witnesses
-                .iter()
-                .map(person)
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
+        ("Behaviours", joined(&inc.behaviours, |b| b.label().into())),
+        ("Channels", joined(&inc.channels, |c| c.label().into())),
+        ("Perpetrators", joined(&inc.perpetrators, person)),
+        ("Witnesses", joined(&inc.witnesses, person)),
         ("Seen", inc.identifiers_seen.join("; ")),
         ("Present", inc.people_present.join("; ")),
         ("Children", yes_no(inc.children_present)),
@@ -117,21 +113,7 @@ fn fields(inc: &Incident, state: &State) {
             inc.police.as_ref().map(police).unwrap_or_default(),
         ),
         ("Other reports", inc.other_reports.clone()),
-        (
-            "Breach",
-            inc.breach
-                .as_ref()
-                .map(|b| {
-                    format!(
-                        "{} {}",
-                        b.order.map(|o| o.to_string()).unwrap_or_default(),
-                        b.condition
-                    )
-                    .trim()
-                    .to_string()
-                })
-                .unwrap_or_default(),
-        ),
+        ("Breach", breach.unwrap_or_default()),
         ("Tags", inc.tags.join(", ")),
         (
             "Officer pack",
@@ -141,18 +123,7 @@ fn fields(inc: &Incident, state: &State) {
                 String::new()
             },
         ),
-    ];
-    for (label, value) in lines {
-        if !value.is_empty() {
-            println!("  {:<12} {value}", format!("{label}:"));
-        }
-    }
-    if !inc.narrative.is_empty() {
-        println!("  Narrative:");
-        for line in inc.narrative.lines() {
-            println!("    {line}");
-        }
-    }
+    ]
 }
 
 fn yes_no(v: Option<bool>) -> String {

@@ -218,37 +218,7 @@ pub fn risk(session: &mut Session, cmd: RiskCommand) -> Result<()> {
             notes,
             completed_with,
         } => {
-            let mut flags = Map::new();
-            if let Some(d) = date {
-                flags.insert("date".into(), json!(parse_date("date", &d)?));
-            }
-            put(&mut flags, "completed_with", completed_with);
-            let mut given = Map::new();
-            for text in &answers {
-                let (q, a) = question_pair("answer", text)?;
-                let answer: Answer = typed(json!(a.trim()))?;
-                given.insert(
-                    q.as_str().into(),
-                    json!(RiskAnswer {
-                        answer,
-                        note: String::new()
-                    }),
-                );
-            }
-            for text in &notes {
-                let (q, note) = question_pair("note", text)?;
-                let entry = given
-                    .entry(q.as_str())
-                    .or_insert_with(|| json!({"answer": "unknown"}));
-                entry["note"] = json!(note);
-            }
-            if !given.is_empty() {
-                flags.insert("answers".into(), Value::Object(given));
-            }
-            let mut value = from_json_and_flags(json, flags)?;
-            if value.is_object() && value.get("date").is_none() {
-                value["date"] = json!(SystemClock.now().date_naive());
-            }
+            let value = risk_value(json, date, answers, notes, completed_with)?;
             let check: RiskCheck = typed(value)?;
             check.validate()?;
             let mut diary = session.unlock()?;
@@ -286,4 +256,47 @@ pub fn risk(session: &mut Session, cmd: RiskCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The risk check given as JSON and flags, as one JSON value: answers
+/// given as `QUESTION=yes`, notes as `QUESTION=TEXT`, today by default.
+fn risk_value(
+    json: Option<String>,
+    date: Option<String>,
+    answers: Vec<String>,
+    notes: Vec<String>,
+    completed_with: Option<String>,
+) -> Result<Value> {
+    let mut flags = Map::new();
+    if let Some(d) = date {
+        flags.insert("date".into(), json!(parse_date("date", &d)?));
+    }
+    put(&mut flags, "completed_with", completed_with);
+    let mut given = Map::new();
+    for text in &answers {
+        let (q, a) = question_pair("answer", text)?;
+        let answer: Answer = typed(json!(a.trim()))?;
+        given.insert(
+            q.as_str().into(),
+            json!(RiskAnswer {
+                answer,
+                note: String::new()
+            }),
+        );
+    }
+    for text in &notes {
+        let (q, note) = question_pair("note", text)?;
+        let entry = given
+            .entry(q.as_str())
+            .or_insert_with(|| json!({"answer": "unknown"}));
+        entry["note"] = json!(note);
+    }
+    if !given.is_empty() {
+        flags.insert("answers".into(), Value::Object(given));
+    }
+    let mut value = from_json_and_flags(json, flags)?;
+    if value.is_object() && value.get("date").is_none() {
+        value["date"] = json!(SystemClock.now().date_naive());
+    }
+    Ok(value)
 }

@@ -101,19 +101,7 @@ impl Diary {
         progress: &mut dyn FnMut(u64),
     ) -> Result<ExhibitRef> {
         // Checked before the (possibly long) import; the event is checked again on commit.
-        let rec = self
-            .state
-            .incident(incident)
-            .ok_or_else(|| Error::NotFound {
-                what: "incident",
-                key: incident.to_hex(),
-            })?;
-        if rec.withdrawn.is_some() {
-            return Err(Error::invalid(
-                "incident",
-                "was withdrawn; exhibits cannot be added to it",
-            ));
-        }
+        self.open_for_exhibits(incident)?;
         let (mut file, meta, head) = open_source(path)?;
         let original_name = path
             .file_name()
@@ -175,6 +163,24 @@ impl Diary {
             return Err(err);
         }
         Ok(ExhibitRef { id, number })
+    }
+
+    /// Refuses an incident that does not exist or was withdrawn.
+    fn open_for_exhibits(&self, incident: Id) -> Result<()> {
+        let rec = self
+            .state
+            .incident(incident)
+            .ok_or_else(|| Error::NotFound {
+                what: "incident",
+                key: incident.to_hex(),
+            })?;
+        if rec.withdrawn.is_some() {
+            return Err(Error::invalid(
+                "incident",
+                "was withdrawn; exhibits cannot be added to it",
+            ));
+        }
+        Ok(())
     }
 
     /// The exhibit label (`JS/3`) of a number, with the case's prefix.

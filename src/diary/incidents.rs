@@ -102,8 +102,19 @@ impl Diary {
         )
     }
 
+    /// The incident with this number (1, 2, 3... in order of recording).
+    pub fn incident_by_number(&self, number: u32) -> Result<&IncidentRecord> {
+        self.state
+            .incidents()
+            .get((number as usize).wrapping_sub(1))
+            .ok_or_else(|| Error::NotFound {
+                what: "incident",
+                key: number.to_string(),
+            })
+    }
+
     /// Finds an incident by number (`3`), id, or a unique id prefix of at
-    /// least 6 hex digits.
+    /// least 6 hex digits, as a person types it.
     pub fn find_incident(&self, key: &str) -> Result<&IncidentRecord> {
         let not_found = || Error::NotFound {
             what: "incident",
@@ -113,11 +124,7 @@ impl Diary {
         if let Ok(number) = key_trim.parse::<u32>()
             && key_trim.len() < 32
         {
-            if let Some(found) = self
-                .state
-                .incidents()
-                .get((number as usize).wrapping_sub(1))
-            {
+            if let Ok(found) = self.incident_by_number(number) {
                 return Ok(found);
             }
             // Not a number in use: it may be an id prefix of digits only

@@ -13,6 +13,7 @@
 //! each.
 
 pub mod bundle;
+mod exhibits;
 mod readme;
 mod report;
 mod select;
@@ -72,7 +73,7 @@ mod tests {
 
     use chrono::DateTime;
 
-    use super::write::exhibit_file_name;
+    use super::exhibits::exhibit_file_name;
     use super::*;
     use crate::Diary;
     use crate::clock::SteppingClock;

@@ -99,32 +99,42 @@ cp "$work/recovery-key" "$here/recovery-key.txt"
 # the folder replace the good fixture's files of the same name (a vault case
 # holds only what it changes; `delete:` lines name files to remove).
 case_dir() { mkdir -p "bad/$1"; printf '%s\n' "${@:2}" >"bad/$1/case.txt"; }
-db_edit() { # case sql...
+db_edit() { # case says python (with `conn` and `flip(table, column, where)`)
   case_dir "$1" "fixture: vault" "run: check" "exit: 4" "says: $2"
   cp vault/vault.db "bad/$1/vault.db"
   python3 - "bad/$1/vault.db" "$3" <<'PY'
 import sqlite3, sys
 conn = sqlite3.connect(sys.argv[1])
-conn.executescript(sys.argv[2])
+def flip(table, column, where):
+    """Flips one bit in the middle of a BLOB, keeping its type and size."""
+    (blob,) = conn.execute(f"SELECT {column} FROM {table} WHERE {where}").fetchone()
+    data = bytearray(blob)
+    data[len(data) // 2] ^= 0x01
+    conn.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", (bytes(data),))
+code = sys.argv[2]
+if code.lstrip().startswith("flip("):
+    exec(code)
+else:
+    conn.executescript(code)
 conn.commit()
 conn.execute("PRAGMA journal_mode=DELETE")
 conn.close()
 PY
 }
-db_edit log_row_altered "log entry 3" \
-  "UPDATE log SET ct = substr(ct, 1, 10) || x'00' || substr(ct, 12) WHERE seq = 3;"
+db_edit log_row_altered "log entry 3" 'flip("log", "ct", "seq = 3")'
 db_edit log_row_deleted "log entry 5" "DELETE FROM log WHERE seq = 5;"
 db_edit log_rows_swapped "log entry 6" \
   "UPDATE log SET seq = -1 WHERE seq = 6; UPDATE log SET seq = 6 WHERE seq = 7; UPDATE log SET seq = 7 WHERE seq = -1;"
 db_edit log_end_cut "log entry" "DELETE FROM log WHERE seq = (SELECT MAX(seq) FROM log);"
 db_edit log_row_leaf_altered "log entry 4" \
   "UPDATE log SET leaf = zeroblob(32) WHERE seq = 4;"
-db_edit header_kdf_altered "integrity failure" \
-  "UPDATE vault SET kdf = substr(kdf, 1, length(kdf) - 1) || x'07';"
-db_edit key_slot_altered "integrity failure" \
-  "UPDATE keyslot SET data = randomblob(72) WHERE slot = 0;"
+db_edit header_kdf_altered "integrity failure" 'flip("vault", "kdf", "id = 0")'
+db_edit key_slot_altered "integrity failure" 'flip("keyslot", "data", "slot = 0")'
+db_edit log_value_wrong_type "wrong type" "UPDATE log SET nonce = hex(nonce) WHERE seq = 2;"
 db_edit newer_format "newer version" "PRAGMA user_version = 99;"
 sed -i 's/^exit: 4$/exit: 1/' bad/newer_format/case.txt
+case_dir database_truncated "fixture: vault" "run: check" "exit: 4" "says: integrity failure"
+head -c $(( $(stat -c %s vault/vault.db) / 2 )) vault/vault.db >bad/database_truncated/vault.db
 first_ida=$(ls vault/att/*.ida | head -n 1)
 second_ida=$(ls vault/att/*.ida | sed -n 2p)
 case_dir exhibit_file_altered "fixture: vault" "run: check" "exit: 4" "says: exhibit JS/"
@@ -193,4 +203,35 @@ case_dir backup_wrong_passphrase "fixture: backup.age" "run: restore" "exit: 3" 
   "says: wrong passphrase" "passphrase: not the backup passphrase"
 case_dir backup_not_age "fixture: backup.age" "run: restore" "exit: 2" "says: not a diary backup"
 printf 'this is not a backup\n' >bad/backup_not_age/backup.age
+# ---- self-check: every case behaves as its case.txt says, with this binary --
+failed=0
+for dir in bad/*/; do
+  name=$(basename "$dir")
+  field() { sed -n "s/^$1: //p" "$dir/case.txt"; }
+  fixture=$(field fixture); run=$(field run); want=$(field exit); says=$(field says)
+  pass="$work/pass"; bpass="$work/backup-pass"
+  if [ -n "$(field passphrase)" ]; then
+    field passphrase >"$work/case-pass"; pass="$work/case-pass"; bpass="$work/case-pass"
+  fi
+  copy="$work/case-$name"; rm -rf "$copy" "$work/restored-$name"
+  if [ -d "$fixture" ]; then
+    cp -r "$fixture" "$copy"
+    (cd "$dir" && find . -type f ! -name case.txt -exec cp --parents {} "$copy/" \;)
+    field delete | while read -r rel; do rm -f "$copy/$rel"; done
+  elif [ -f "$dir/$fixture" ]; then cp "$dir/$fixture" "$copy"; else cp "$fixture" "$copy"; fi
+  set +e
+  case "$run" in
+    check|list) out=$("$diary" --vault "$copy" --passphrase-file "$pass" "$run" 2>&1) ;;
+    verify) out=$("$diary" verify "$copy" 2>&1) ;;
+    restore) out=$("$diary" --vault "$work/restored-$name" --passphrase-file "$pass" \
+               restore "$copy" --backup-passphrase-file "$bpass" 2>&1) ;;
+  esac
+  got=$?
+  set -e
+  if [ "$got" != "$want" ] || ! grep -qF -- "$says" <<<"$out"; then
+    echo "case $name: expected exit $want saying '$says', got $got:"; echo "$out" | tail -n 5
+    failed=1
+  fi
+done
+[ "$failed" = 0 ] || { echo "some cases do not behave as they say"; exit 1; }
 echo "made the v1 fixtures in $here"

@@ -1,0 +1,136 @@
+//! Reading a bundle as it was handed over: a folder, or a zip holding one
+//! folder, each file read in a bounded way and hashed as it streams.
+
+use std::fs::{self, File};
+use std::io::{self, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use super::OpenError;
+
+/// A bundle on disk: a directory, or a zip holding one folder.
+pub(super) enum Bundle {
+    Dir(PathBuf),
+    Zip {
+        archive: Box<zip::ZipArchive<BufReader<File>>>,
+        folder: String,
+    },
+}
+
+impl Bundle {
+    pub(super) fn open(path: &Path) -> Result<Bundle, OpenError> {
+        let meta = fs::metadata(path).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => OpenError::NotFound(path.to_path_buf()),
+            _ => OpenError::Unreadable(format!("{}: {e}", path.display())),
+        })?;
+        if meta.is_dir() {
+            return Ok(Bundle::Dir(path.to_path_buf()));
+        }
+        let unreadable = |why: String| OpenError::Unreadable(format!("{}: {why}", path.display()));
+        let file = File::open(path).map_err(|e| unreadable(e.to_string()))?;
+        let archive = zip::ZipArchive::new(BufReader::new(file))
+            .map_err(|e| unreadable(format!("not a readable zip ({e})")))?;
+        let mut folders: Vec<String> = archive
+            .file_names()
+            .filter_map(|n| n.ok())
+            .filter(|n| !is_os_litter(n))
+            .filter_map(|n| n.split('/').next().map(str::to_string))
+            .collect();
+        folders.sort();
+        folders.dedup();
+        match folders.as_slice() {
+            [folder] => Ok(Bundle::Zip {
+                archive: Box::new(archive),
+                folder: folder.clone(),
+            }),
+            _ => Err(unreadable(
+                "the zip must hold exactly one folder (the bundle)".into(),
+            )),
+        }
+    }
+
+    /// Every regular file, as `/`-separated paths inside the bundle.
+    pub(super) fn list(&self) -> io::Result<Vec<String>> {
+        match self {
+            Bundle::Dir(root) => {
+                let mut out = Vec::new();
+                let mut stack = vec![(root.clone(), String::new())];
+                while let Some((dir, prefix)) = stack.pop() {
+                    for entry in fs::read_dir(&dir)? {
+                        let entry = entry?;
+                        let name = entry.file_name().to_string_lossy().into_owned();
+                        let path = format!("{prefix}{name}");
+                        let kind = entry.file_type()?;
+                        if kind.is_dir() {
+                            stack.push((entry.path(), format!("{path}/")));
+                        } else {
+                            out.push(path);
+                        }
+                    }
+                }
+                out.sort();
+                Ok(out)
+            }
+            Bundle::Zip { archive, folder } => {
+                let prefix = format!("{folder}/");
+                let mut out: Vec<String> = archive
+                    .file_names()
+                    .filter_map(|n| n.ok())
+                    .filter(|n| !n.ends_with('/'))
+                    .filter_map(|n| n.strip_prefix(&prefix).map(str::to_string))
+                    .collect();
+                out.sort();
+                Ok(out)
+            }
+        }
+    }
+
+    fn with_reader<T>(
+        &mut self,
+        path: &str,
+        f: impl FnOnce(&mut dyn Read) -> io::Result<T>,
+    ) -> io::Result<T> {
+        match self {
+            Bundle::Dir(root) => {
+                let full = root.join(path);
+                if fs::symlink_metadata(&full)?.file_type().is_symlink() {
+                    return Err(io::Error::other("is a symbolic link"));
+                }
+                let mut file = BufReader::with_capacity(256 * 1024, File::open(full)?);
+                f(&mut file)
+            }
+            Bundle::Zip { archive, folder } => {
+                let mut entry = archive
+                    .by_name(&format!("{folder}/{path}"))
+                    .map_err(|e| io::Error::new(io::ErrorKind::NotFound, e.to_string()))?;
+                f(&mut entry)
+            }
+        }
+    }
+
+    /// A small file's bytes (at most 1 GiB, for the JSON files).
+    pub(super) fn read(&mut self, path: &str) -> io::Result<Vec<u8>> {
+        self.with_reader(path, |r| {
+            let mut out = Vec::new();
+            r.take(1 << 30).read_to_end(&mut out)?;
+            Ok(out)
+        })
+    }
+
+    /// Size and SHA-256 of a file, streamed.
+    pub(super) fn hash(&mut self, path: &str) -> io::Result<(u64, String)> {
+        self.with_reader(path, |r| {
+            let (size, sum) = crate::hashing::sum_of(r)?;
+            Ok((size, hex::encode(sum)))
+        })
+    }
+}
+
+/// Files an operating system adds when a folder is opened or zipped again
+/// (Finder, Explorer): not part of the bundle, and no reason to fail it.
+pub(super) fn is_os_litter(path: &str) -> bool {
+    path.starts_with("__MACOSX/")
+        || matches!(
+            path.rsplit('/').next(),
+            Some(".DS_Store" | "Thumbs.db" | "desktop.ini")
+        )
+}

@@ -65,27 +65,77 @@ pub(crate) fn publish(tmp: &Path, path: &Path) -> io::Result<()> {
     sync_dir(&parent_of(path))
 }
 
+/// Whether a failed fsync of the folder, after the rename, fails the write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FolderSync {
+    /// Inside the vault: an acknowledged file must survive a power cut.
+    Required,
+    /// In a folder of the user's choosing (a USB stick, a network share,
+    /// where a folder fsync may not be supported): the file is complete and
+    /// in place either way.
+    BestEffort,
+}
+
+/// A file being written under a temporary name. Dropped before
+/// [`Partial::commit`] (an error, a panic), it removes itself.
+pub(crate) struct Partial {
+    tmp: PathBuf,
+    out: Option<BufWriter<File>>,
+}
+
+impl Partial {
+    /// Creates the owner-only file `tmp`, which must not exist.
+    pub(crate) fn create(tmp: &Path) -> io::Result<Partial> {
+        let file = create_file(tmp)?;
+        Ok(Partial {
+            tmp: tmp.to_path_buf(),
+            out: Some(BufWriter::with_capacity(256 * 1024, file)),
+        })
+    }
+
+    /// Where to write.
+    pub(crate) fn writer(&mut self) -> &mut BufWriter<File> {
+        self.out.as_mut().expect("present until commit")
+    }
+
+    /// Flushes and fsyncs the file, renames it to `path` and fsyncs the
+    /// folder. Returns the file's size.
+    pub(crate) fn commit(mut self, path: &Path, folder: FolderSync) -> io::Result<u64> {
+        let out = self.out.take().expect("present until commit");
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        let size = file.metadata()?.len();
+        drop(file);
+        fs::rename(&self.tmp, path)?;
+        self.tmp = PathBuf::new();
+        match (sync_dir(&parent_of(path)), folder) {
+            (Err(e), FolderSync::Required) => Err(e),
+            _ => Ok(size),
+        }
+    }
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        if !self.tmp.as_os_str().is_empty() {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
 /// Writes `path` through `write` into the new owner-only file `tmp`, then
-/// fsyncs it and [`publish`]es it. On any error `tmp` is removed and `path`
-/// is untouched.
+/// fsyncs it and moves it into place (see [`Partial`]). On any error `tmp`
+/// is removed and `path` is untouched.
 pub(crate) fn write_file<T, E: From<io::Error>>(
     tmp: &Path,
     path: &Path,
+    folder: FolderSync,
     write: impl FnOnce(&mut BufWriter<File>) -> Result<T, E>,
 ) -> Result<T, E> {
-    let result = (|| {
-        let mut out = BufWriter::with_capacity(256 * 1024, create_file(tmp)?);
-        let value = write(&mut out)?;
-        let file = out.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        drop(file);
-        publish(tmp, path)?;
-        Ok(value)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(tmp);
-    }
-    result
+    let mut partial = Partial::create(tmp)?;
+    let value = write(partial.writer())?;
+    partial.commit(path, folder)?;
+    Ok(value)
 }
 
 #[cfg(test)]
@@ -98,13 +148,27 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("out");
         let partial = sibling(&path, "partial");
-        let failed: io::Result<()> = write_file(&partial, &path, |w| {
+        let failed: io::Result<()> = write_file(&partial, &path, FolderSync::Required, |w| {
             w.write_all(b"half")?;
             Err(io::Error::other("disk gone"))
         });
         assert!(failed.is_err());
         assert!(!path.exists() && !partial.exists());
-        write_file::<_, io::Error>(&partial, &path, |w| w.write_all(b"whole")).unwrap();
+        let panicked = std::panic::catch_unwind(|| {
+            let _: io::Result<()> = write_file(&partial, &path, FolderSync::Required, |w| {
+                w.write_all(b"half")?;
+                panic!("a bug in the writer");
+            });
+        });
+        assert!(panicked.is_err());
+        assert!(
+            !path.exists() && !partial.exists(),
+            "a panic leaves nothing"
+        );
+        write_file::<_, io::Error>(&partial, &path, FolderSync::Required, |w| {
+            w.write_all(b"whole")
+        })
+        .unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"whole");
         assert!(!partial.exists());
         #[cfg(unix)]

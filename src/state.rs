@@ -98,6 +98,21 @@ pub struct ExhibitRecord {
     pub deleted: Option<Withdrawal>,
 }
 
+/// The key of every exhibit file that still exists, by exhibit id.
+///
+/// Kept apart from [`State`], which views, export and backup read: the
+/// diary holds the one instance privately, so nothing above it can reach a
+/// key. A deleted exhibit's key is dropped (and wiped) with its file.
+#[derive(Debug, Default)]
+pub(crate) struct FileKeys(HashMap<Id, FileKey>);
+
+impl FileKeys {
+    /// The key of a live exhibit's file.
+    pub(crate) fn get(&self, id: Id) -> Option<&FileKey> {
+        self.0.get(&id)
+    }
+}
+
 /// Why an event cannot be applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Rejection {
@@ -120,9 +135,6 @@ pub struct State {
     orders: Vec<Entry<Order>>,
     risk_checks: Vec<Entry<RiskCheck>>,
     exhibits: Vec<ExhibitRecord>,
-    /// The key of every exhibit file that still exists: the one place keys
-    /// live once replayed, apart from the records that views show.
-    file_keys: HashMap<Id, FileKey>,
     case: CaseProfile,
     last_backup: Option<DateTime<FixedOffset>>,
 }
@@ -166,11 +178,6 @@ impl State {
     /// One exhibit by number.
     pub fn exhibit(&self, number: u32) -> Option<&ExhibitRecord> {
         self.exhibits.get((number as usize).checked_sub(1)?)
-    }
-
-    /// The key of an exhibit's file (`None` once the exhibit is deleted).
-    pub(crate) fn file_key(&self, id: Id) -> Option<&FileKey> {
-        self.file_keys.get(&id)
     }
 
     /// The case profile (empty until set).
@@ -252,9 +259,15 @@ impl State {
         }
     }
 
-    /// Applies a verified record at log position `seq`.
-    pub(crate) fn apply(&mut self, seq: u64, record: Record) -> Result<(), Rejection> {
-        self.apply_with(seq, record, None)
+    /// Applies a verified record at log position `seq`; an exhibit's file
+    /// key goes into `keys`, never into the state.
+    pub(crate) fn apply(
+        &mut self,
+        seq: u64,
+        record: Record,
+        keys: &mut FileKeys,
+    ) -> Result<(), Rejection> {
+        self.apply_with(seq, record, None, keys)
     }
 
     /// [`State::apply`] with the search text of an incident event already
@@ -264,6 +277,7 @@ impl State {
         seq: u64,
         record: Record,
         search: Option<String>,
+        keys: &mut FileKeys,
     ) -> Result<(), Rejection> {
         self.admit(&record.event)?;
         let at = record.recorded_at;
@@ -290,7 +304,7 @@ impl State {
             }),
             Event::ExhibitAdd(added) => {
                 let (id, exhibit, file_key) = added.into_parts();
-                self.file_keys.insert(id, file_key);
+                keys.0.insert(id, file_key);
                 self.exhibits.push(ExhibitRecord {
                     id,
                     recorded_at: at,
@@ -299,7 +313,7 @@ impl State {
                 });
             }
             Event::ExhibitDelete { id, reason } => {
-                self.file_keys.remove(&id);
+                keys.0.remove(&id);
                 if let Some(e) = self.exhibits.iter_mut().find(|e| e.id == id) {
                     e.deleted = Some(Withdrawal {
                         seq,

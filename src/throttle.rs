@@ -108,7 +108,8 @@ impl Throttle {
             hex::encode(crate::crypto::random::bytes::<4>())
         ));
         let bytes = serde_json::to_vec(&attempts).expect("attempts serialise");
-        let _ = crate::durable::write_file(&tmp, &self.path, |w| w.write_all(&bytes));
+        let best_effort = crate::durable::FolderSync::BestEffort;
+        let _ = crate::durable::write_file(&tmp, &self.path, best_effort, |w| w.write_all(&bytes));
     }
 
     /// After a successful unlock.

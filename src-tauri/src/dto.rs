@@ -222,3 +222,23 @@ pub struct ProgressDto {
     pub done: u64,
     pub total: u64,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An unknown pack name is refused when the request is read; it used to
+    /// be taken as the officer pack.
+    #[test]
+    fn an_unknown_pack_name_is_refused() {
+        let read = |pack: &str| {
+            serde_json::from_value::<ExportRequest>(
+                serde_json::json!({"pack": pack, "from": null, "to": null}),
+            )
+        };
+        assert_eq!(read("full").unwrap().pack, Pack::Full);
+        assert_eq!(read("officer").unwrap().pack, Pack::Officer);
+        assert!(read("everything").is_err());
+        assert!(read("Full").is_err());
+    }
+}

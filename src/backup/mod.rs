@@ -32,7 +32,7 @@ mod write;
 pub use manifest::{BACKUP_FORMAT, BACKUP_VERSION, Manifest};
 pub use restore::{RestoreSummary, restore};
 pub use write::BackupSummary;
-pub(crate) use write::write;
+pub(crate) use write::{check_request, write};
 
 use age::secrecy::SecretString;
 

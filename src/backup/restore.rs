@@ -22,8 +22,8 @@ use crate::crypto::chain::Hash;
 use crate::durable::{self, sync_dir};
 use crate::error::{Error, Result};
 use crate::hashing::Hashing;
-use crate::log::walk_unkeyed;
-use crate::store::{DB_FILE, Store};
+use crate::log::check_unkeyed;
+use crate::store::DB_FILE;
 
 /// What a restore put in place.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -320,15 +320,15 @@ fn check_sums(
 /// The unpacked vault: SQLite's structure, the vault the manifest names,
 /// and the unkeyed chain up to the manifest's head.
 fn check_vault(dir: &Path, manifest: &Manifest) -> Result<Hash> {
-    let store = Store::open(dir)?;
-    store.integrity_check()?;
-    let header = store.header()?;
-    if hex::encode(header.vault_id) != manifest.vault_id {
-        return Err(damaged(
-            "the vault inside is not the one its manifest names",
-        ));
-    }
-    let (seq, head) = walk_unkeyed(&store, &header.vault_id)?;
+    let (seq, head) = check_unkeyed(dir, |vault_id| {
+        if hex::encode(vault_id) == manifest.vault_id {
+            Ok(())
+        } else {
+            Err(damaged(
+                "the vault inside is not the one its manifest names",
+            ))
+        }
+    })?;
     if seq != manifest.log_entries || hex::encode(head) != manifest.chain_head {
         return Err(damaged("the log does not end where its manifest says"));
     }

@@ -65,9 +65,12 @@ pub(crate) fn write(
         .iter()
         .filter(|e| e.deleted.is_none())
         .collect();
-    let thumbnails: Vec<_> = live
+    // Opened one at a time while archiving: a diary of thousands of photos
+    // must not hold thousands of files open.
+    let thumbnails: Vec<&ExhibitRecord> = live
         .iter()
-        .filter_map(|e| source.sealed_thumbnail(e).map(|t| (*e, t)))
+        .copied()
+        .filter(|e| source.has_thumbnail(e))
         .collect();
     let manifest = Manifest {
         format: BACKUP_FORMAT.into(),
@@ -83,9 +86,16 @@ pub(crate) fn write(
     // A leftover of a killed run is ours to replace.
     let partial = durable::sibling(out, "partial");
     let _ = std::fs::remove_file(&partial);
-    let written = durable::write_file(&partial, out, |file| -> Result<u64> {
-        let encrypted =
-            age::Encryptor::with_user_passphrase(age_secret(passphrase)).wrap_output(&mut *file)?;
+    let mut file = durable::Partial::create(&partial).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound | io::ErrorKind::PermissionDenied => Error::invalid(
+            "out",
+            format!("cannot write in the folder of {}: {e}", out.display()),
+        ),
+        _ => Error::from(e),
+    })?;
+    {
+        let encrypted = age::Encryptor::with_user_passphrase(age_secret(passphrase))
+            .wrap_output(file.writer())?;
         let mut tar = TarOut::new(encrypted, now.timestamp().max(0) as u64);
         let mut sums = String::new();
         let mut add_sum = |name: &str, sum: String| sums.push_str(&format!("{sum}  {name}\n"));
@@ -99,21 +109,17 @@ pub(crate) fn write(
             let name = format!("att/{}.ida", hex::encode(rec.id.0));
             add_sum(&name, add_exhibit(&mut tar, source, rec, &name)?);
         }
-        for (rec, file) in thumbnails {
+        for rec in &thumbnails {
             let name = format!("att/{}.idt", hex::encode(rec.id.0));
-            add_sum(&name, add_file(&mut tar, &name, file)?);
+            add_sum(
+                &name,
+                add_file(&mut tar, &name, source.sealed_thumbnail(rec)?)?,
+            );
         }
         tar.add_bytes(&format!("{ROOT}/{SUMS}"), sums.as_bytes())?;
-        tar.finish()?.finish()?.flush()?;
-        Ok(file.get_ref().metadata()?.len())
-    });
-    let bytes = written.map_err(|e| match e {
-        Error::Storage(_) if !durable::parent_of(out).is_dir() => Error::invalid(
-            "out",
-            format!("cannot write in the folder of {}", out.display()),
-        ),
-        other => other,
-    })?;
+        tar.finish()?.finish()?;
+    }
+    let bytes = file.commit(out, durable::FolderSync::Required)?;
     Ok(BackupSummary {
         path: out.to_path_buf(),
         created_at: now,
@@ -125,7 +131,7 @@ pub(crate) fn write(
 }
 
 /// Refuses an empty passphrase and an existing file before any work.
-fn check_request(out: &Path, passphrase: &Passphrase) -> Result<()> {
+pub(crate) fn check_request(out: &Path, passphrase: &Passphrase) -> Result<()> {
     if passphrase.is_empty() {
         return Err(Error::invalid("passphrase", "must not be empty"));
     }

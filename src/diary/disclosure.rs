@@ -99,12 +99,22 @@ impl Disclosure<'_> {
             .open_exhibit_from(rec, &mut &mut *input, &mut io::sink())
     }
 
-    /// The encrypted thumbnail file of an exhibit, if it has one.
-    pub fn sealed_thumbnail(&self, rec: &ExhibitRecord) -> Option<File> {
-        self.diary
+    /// Whether an exhibit has a stored thumbnail.
+    pub fn has_thumbnail(&self, rec: &ExhibitRecord) -> bool {
+        let path = self
+            .diary
             .store
-            .open_attachment(&rec.id.0, AttFile::Thumbnail)
-            .ok()
+            .attachment_path(&rec.id.0, AttFile::Thumbnail);
+        path.is_file()
+    }
+
+    /// The encrypted thumbnail file of an exhibit, as stored.
+    pub fn sealed_thumbnail(&self, rec: &ExhibitRecord) -> Result<File> {
+        let file = self
+            .diary
+            .store
+            .open_attachment(&rec.id.0, AttFile::Thumbnail)?;
+        Ok(file)
     }
 
     /// A consistent copy of the vault database, taken with the diary open,
@@ -170,7 +180,9 @@ impl Diary {
     /// with `passphrase` in the age format (see [`crate::backup`]). The
     /// diary stays open; a successful backup is recorded in the log.
     pub fn backup(&mut self, out: &Path, passphrase: &Passphrase) -> Result<BackupSummary> {
-        // Include whatever another program (the app) committed meanwhile.
+        // Refused before any work; then include whatever another program
+        // (the app) committed meanwhile.
+        backup::check_request(out, passphrase)?;
         self.reload()?;
         let summary = backup::write(&self.disclosure(), out, passphrase)?;
         let log_entries = summary.log_entries;

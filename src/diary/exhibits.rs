@@ -210,15 +210,15 @@ impl Diary {
                 format!("{} already exists", out.display()),
             ));
         }
-        if !durable::parent_of(out).is_dir() {
-            return Err(Error::invalid(
-                "out",
-                format!("cannot write {}: no such folder", out.display()),
-            ));
-        }
         let tag = hex::encode(crypto::random::bytes::<4>());
         let tmp = durable::sibling(out, &format!("partial-{tag}"));
-        durable::write_file(&tmp, out, |w| self.open_exhibit(rec, w))
+        let mut partial = durable::Partial::create(&tmp)
+            .map_err(|e| Error::invalid("out", format!("cannot write {}: {e}", tmp.display())))?;
+        self.open_exhibit(rec, partial.writer())?;
+        // The user's folder: the file is whole and in place even where the
+        // folder itself cannot be fsynced (some USB sticks, network shares).
+        partial.commit(out, durable::FolderSync::BestEffort)?;
+        Ok(())
     }
 
     /// Deletes an exhibit at the victim's explicit request: the deletion is
@@ -297,8 +297,8 @@ impl Diary {
 
     /// The key of a live exhibit's file.
     fn file_key(&self, rec: &ExhibitRecord) -> Result<&FileKey> {
-        self.state
-            .file_key(rec.id)
+        self.file_keys
+            .get(rec.id)
             .ok_or_else(|| Error::invalid("exhibit", "was deleted; only its record remains"))
     }
 

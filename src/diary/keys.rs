@@ -16,7 +16,7 @@ use crate::crypto::keyslot::{SlotContext, SlotKind, SlotTable};
 use crate::crypto::{self, Passphrase, SecretKey};
 use crate::error::{Error, Result};
 use crate::log::SealedLog;
-use crate::state::State;
+use crate::state::{FileKeys, State};
 use crate::store::{Header, Store};
 use crate::throttle::Throttle;
 
@@ -75,6 +75,7 @@ impl Diary {
             store,
             log,
             state: State::default(),
+            file_keys: FileKeys::default(),
             clock,
             vault_key,
             vault_id,

@@ -28,7 +28,7 @@ use crate::crypto::{self, SecretKey, chain::Hash};
 use crate::error::{Error, Result};
 use crate::log::{SealedLog, Verify, replay};
 use crate::model::{Event, Record};
-use crate::state::{Rejection, State};
+use crate::state::{FileKeys, Rejection, State};
 use crate::store::{Durability, Store};
 
 /// Which secret unlocked the vault, and in which slot.
@@ -43,6 +43,9 @@ pub struct Diary {
     store: Store,
     log: SealedLog,
     state: State,
+    /// The one map of exhibit file keys, out of reach of everything that
+    /// reads the state.
+    file_keys: FileKeys,
     clock: Box<dyn Clock>,
     vault_key: SecretKey,
     vault_id: [u8; 16],
@@ -81,11 +84,12 @@ impl Diary {
         unlocked: Unlocked,
         clock: Box<dyn Clock>,
     ) -> Result<Diary> {
-        let (log, state) = replay(&store, &vault_key, vault_id, Verify::Keyed)?;
+        let (log, state, file_keys) = replay(&store, &vault_key, vault_id, Verify::Keyed)?;
         let diary = Diary {
             store,
             log,
             state,
+            file_keys,
             clock,
             vault_key,
             vault_id,
@@ -116,9 +120,11 @@ impl Diary {
     /// Drops the in-memory state and replays the log from disk again, for
     /// example after [`Error::Conflict`] (another program appended).
     pub fn reload(&mut self) -> Result<()> {
-        let (log, state) = replay(&self.store, &self.vault_key, self.vault_id, Verify::Keyed)?;
+        let (log, state, file_keys) =
+            replay(&self.store, &self.vault_key, self.vault_id, Verify::Keyed)?;
         self.log = log;
         self.state = state;
+        self.file_keys = file_keys;
         Ok(())
     }
 
@@ -130,7 +136,7 @@ impl Diary {
         if header.vault_id != self.vault_id {
             return Err(Error::Damaged("the vault id changed".into()));
         }
-        let (log, state) = replay(&self.store, &self.vault_key, self.vault_id, Verify::Full)?;
+        let (log, state, _) = replay(&self.store, &self.vault_key, self.vault_id, Verify::Full)?;
         let (exhibits, faults) = self.check_exhibits()?;
         if !faults.is_empty() {
             let list: Vec<String> = faults
@@ -169,7 +175,7 @@ impl Diary {
         for (i, record) in records.into_iter().enumerate() {
             // Admitted above against the same state, so this cannot fail.
             self.state
-                .apply(first + i as u64, record)
+                .apply(first + i as u64, record, &mut self.file_keys)
                 .map_err(rejection_error)?;
         }
         Ok(())

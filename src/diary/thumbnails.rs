@@ -91,7 +91,7 @@ impl Diary {
             .open_attachment(&rec.id.0, AttFile::Thumbnail)
             .ok()?;
         let mut thumb = Vec::new();
-        let key = thumb_key(self.state.file_key(rec.id)?);
+        let key = thumb_key(self.file_keys.get(rec.id)?);
         stream::open(&key, &rec.id.0, &mut io::BufReader::new(file), &mut thumb).ok()?;
         Some(thumb)
     }
@@ -132,7 +132,7 @@ impl Diary {
                 thumbnail::thumbnail(original)
             });
             for (&i, thumb) in batch.iter().zip(made) {
-                if let (Some(thumb), Some(key)) = (&thumb, self.state.file_key(recs[i].id)) {
+                if let (Some(thumb), Some(key)) = (&thumb, self.file_keys.get(recs[i].id)) {
                     self.put_thumbnail(&recs[i].id.0, key, thumb);
                 }
                 out[i] = thumb;

@@ -152,7 +152,7 @@ mod tests {
                 inc
             })
             .collect();
-        d.import_incidents(incidents, crate::store::Durability::Normal)
+        d.import_incidents(incidents, crate::Durability::Normal)
             .unwrap();
         let summary = d
             .export(

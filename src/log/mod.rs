@@ -14,7 +14,7 @@ mod replay;
 pub(crate) use disclose::Disclosed;
 #[cfg(test)]
 pub(crate) use replay::REPLAY_BATCH;
-pub(crate) use replay::{replay, walk_unkeyed};
+pub(crate) use replay::{check_unkeyed, replay};
 
 use zeroize::Zeroizing;
 

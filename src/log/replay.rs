@@ -1,14 +1,19 @@
 //! Reading a whole log back: with the key into the diary's state (unlock,
 //! `check`), or without it along the unkeyed chain alone (restore).
 
+use std::path::Path;
+
 use super::{SealedLog, Verify, broken};
 use crate::crypto::SecretKey;
 use crate::crypto::chain::{self, ChainWalk, Hash};
 use crate::error::{Error, Result};
 use crate::model::search_text::search_text;
 use crate::parallel;
-use crate::state::State;
+use crate::state::{FileKeys, State};
 use crate::store::{LogRow, Store};
+
+/// A log read back: the position, the state and the exhibit file keys.
+pub(crate) type Replayed = (SealedLog, State, FileKeys);
 
 /// Rows verified per batch: enough to keep every core busy, few enough that
 /// memory stays small whatever the size of the diary.
@@ -22,7 +27,7 @@ pub(crate) fn replay(
     vault_key: &SecretKey,
     vault_id: [u8; 16],
     verify: Verify,
-) -> Result<(SealedLog, State)> {
+) -> Result<Replayed> {
     match replay_once(store, vault_key, vault_id, verify) {
         Err(err @ (Error::Tampered { .. } | Error::Damaged(_))) if verify == Verify::Keyed => {
             replay_once(store, vault_key, vault_id, Verify::Full).and(Err(err))
@@ -36,9 +41,10 @@ fn replay_once(
     vault_key: &SecretKey,
     vault_id: [u8; 16],
     verify: Verify,
-) -> Result<(SealedLog, State)> {
+) -> Result<Replayed> {
     let mut log = SealedLog::new(vault_key, vault_id);
     let mut state = State::default();
+    let mut keys = FileKeys::default();
     let mut batch = Vec::with_capacity(REPLAY_BATCH);
     let mut flush = |log: &mut SealedLog, batch: &mut Vec<LogRow>| -> Result<()> {
         let first = log.seq() + 1;
@@ -49,7 +55,7 @@ fn replay_once(
         for (i, (record, text)) in records.into_iter().zip(texts).enumerate() {
             let seq = first + i as u64;
             state
-                .apply_with(seq, record, text)
+                .apply_with(seq, record, text, &mut keys)
                 .map_err(|_| Error::tampered(seq, "event does not fit the diary before it"))?;
         }
         batch.clear();
@@ -64,7 +70,22 @@ fn replay_once(
     })?;
     flush(&mut log, &mut batch)?;
     log.check_tip(&store.tip()?)?;
-    Ok((log, state))
+    Ok((log, state, keys))
+}
+
+/// Checks the vault in `dir` without its key, for a restore: SQLite's own
+/// structural check, the header (whose vault id `expect_id` must accept
+/// before anything else is read), and the unkeyed chain. Returns the number
+/// of rows and the head.
+pub(crate) fn check_unkeyed(
+    dir: &Path,
+    expect_id: impl FnOnce(&[u8; 16]) -> Result<()>,
+) -> Result<(u64, Hash)> {
+    let store = Store::open(dir)?;
+    store.integrity_check()?;
+    let header = store.header()?;
+    expect_id(&header.vault_id)?;
+    walk_unkeyed(&store, &header.vault_id)
 }
 
 /// Walks the log of `store` without its key and returns the number of rows
@@ -75,7 +96,7 @@ fn replay_once(
 /// 1 without gaps, each row's ciphertext hash, and each head following from
 /// the one before. The first unlock afterwards checks the rest (every
 /// record decrypts, the sealed tip).
-pub(crate) fn walk_unkeyed(store: &Store, vault_id: &[u8; 16]) -> Result<(u64, Hash)> {
+fn walk_unkeyed(store: &Store, vault_id: &[u8; 16]) -> Result<(u64, Hash)> {
     let mut walk = ChainWalk::new(vault_id);
     store.for_each_row(|row| -> Result<()> {
         let expected = walk.seq() + 1;

@@ -10,13 +10,12 @@
 //! This serialisation is frozen: stored leaves depend on it.
 
 use chrono::{DateTime, FixedOffset};
-use serde::de::Error as _;
 use serde::ser::{Error as _, SerializeStruct};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use zeroize::Zeroizing;
 
 use super::case::CaseProfile;
-use super::exhibit::{Exhibit, FileKey};
+use super::exhibit::{Exhibit, FileClaims, FileKey};
 use super::id::Id;
 use super::incident::Incident;
 use super::order::Order;
@@ -173,20 +172,66 @@ impl<'de> Deserialize<'de> for ExhibitAdded {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct Sealed {
-            exhibit: serde_json::Map<String, serde_json::Value>,
+            exhibit: SealedExhibit,
             id: Id,
         }
-        let Sealed { mut exhibit, id } = Sealed::deserialize(deserializer)?;
-        let mut key = Zeroizing::new([0u8; 32]);
-        let text = exhibit.remove("file_key");
-        let text = text.as_ref().and_then(|v| v.as_str());
-        let ok = text.is_some_and(|t| hex::decode_to_slice(t, &mut key[..]).is_ok());
-        if !ok {
-            return Err(D::Error::custom("exhibit.file_key is missing or malformed"));
+        let Sealed { exhibit: e, id } = Sealed::deserialize(deserializer)?;
+        let exhibit = Exhibit {
+            incident: e.incident,
+            number: e.number,
+            original_name: e.original_name,
+            size: e.size,
+            sha256: e.sha256,
+            media_type: e.media_type,
+            description: e.description,
+            claims: e.claims,
+        };
+        Ok(ExhibitAdded::new(id, exhibit, FileKey::new(*e.file_key.0)))
+    }
+}
+
+/// The exhibit object as v1 seals it: the record's fields and the file key.
+/// Read field by field, so a duplicate or unknown field is refused as the
+/// derived reader always did; building the [`Exhibit`] from it fails to
+/// compile if the record gains a field this reader does not know.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SealedExhibit {
+    incident: Id,
+    number: u32,
+    file_key: SealedKey,
+    original_name: String,
+    size: u64,
+    #[serde(with = "hex::serde")]
+    sha256: [u8; 32],
+    media_type: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    claims: FileClaims,
+}
+
+/// A file key's hex text, decoded straight into memory that is wiped.
+struct SealedKey(Zeroizing<[u8; 32]>);
+
+impl<'de> Deserialize<'de> for SealedKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Hex;
+        impl serde::de::Visitor<'_> for Hex {
+            type Value = SealedKey;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a 256-bit key in hex")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<SealedKey, E> {
+                let mut key = Zeroizing::new([0u8; 32]);
+                hex::decode_to_slice(text, &mut key[..])
+                    .map_err(|_| E::custom("exhibit.file_key is malformed"))?;
+                Ok(SealedKey(key))
+            }
         }
-        let exhibit =
-            Exhibit::deserialize(serde_json::Value::Object(exhibit)).map_err(D::Error::custom)?;
-        Ok(ExhibitAdded::new(id, exhibit, FileKey::new(*key)))
+        deserializer.deserialize_str(Hex)
     }
 }
 
@@ -324,6 +369,25 @@ mod tests {
         assert_eq!(json, PINNED_EXHIBIT_ADD);
         let back = Record::from_json(json.as_bytes()).unwrap();
         assert_eq!(back.to_canonical_json(), json.as_bytes());
+    }
+
+    /// A sealed exhibit whose key is missing, short, doubled, or that has a
+    /// field v1 never wrote, does not read back (the derived reader of v1
+    /// refused each of these too).
+    #[test]
+    fn a_malformed_sealed_exhibit_is_refused() {
+        let key = format!(r#""file_key":"{}","#, "07".repeat(32));
+        assert!(PINNED_EXHIBIT_ADD.contains(&key));
+        for bad in [
+            PINNED_EXHIBIT_ADD.replace(&key, ""),
+            PINNED_EXHIBIT_ADD.replace(&key, &key.replace("0707\"", "\"")),
+            PINNED_EXHIBIT_ADD.replace(&key, &format!("{key}{key}")),
+            PINNED_EXHIBIT_ADD.replace(&key, &format!(r#"{key}"colour":"red","#)),
+            PINNED_EXHIBIT_ADD.replace(&key, r#""file_key":7,"#),
+        ] {
+            assert!(Record::from_json(bad.as_bytes()).is_err(), "{bad}");
+        }
+        assert!(Record::from_json(PINNED_EXHIBIT_ADD.as_bytes()).is_ok());
     }
 
     const PINNED_EXHIBIT_ADD: &str = concat!(

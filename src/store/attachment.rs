@@ -66,7 +66,8 @@ impl Store {
         let tmp = self
             .att_dir()
             .join(format!("{}.{}-tmp", hex::encode(id), kind.ext()));
-        durable::write_file(&tmp, &self.attachment_path(id, kind), write)
+        let path = self.attachment_path(id, kind);
+        durable::write_file(&tmp, &path, durable::FolderSync::Required, write)
     }
 
     /// Opens file `kind` of attachment `id` for reading.

@@ -120,19 +120,23 @@ pub(super) fn check_chain(
     }
     let mut walk = ChainWalk::new(&vault_id);
     for row in &chain_file.rows {
-        let (Some(leaf), Some(cth), Some(stored)) =
-            (unhex(&row.leaf), unhex(&row.cth), unhex(&row.head))
-        else {
-            return fail(name, format!("entry {} is malformed", walk.seq() + 1));
-        };
-        if let Err(b) = walk.step(row.seq, &leaf, &cth, &stored) {
-            return fail(
-                name,
-                match b.kind {
-                    BreakKind::HeadMismatch => format!("the chain breaks at entry {}", b.seq),
-                    _ => format!("entry {} is missing or out of order", b.seq),
-                },
-            );
+        // Position first, as before the walk was shared: a row both moved
+        // and malformed is reported as moved.
+        let step = walk.expect(row.seq).and_then(|()| {
+            let (Some(leaf), Some(cth), Some(stored)) =
+                (unhex(&row.leaf), unhex(&row.cth), unhex(&row.head))
+            else {
+                return Ok(false);
+            };
+            walk.step(row.seq, &leaf, &cth, &stored).map(|_| true)
+        });
+        match step {
+            Ok(true) => {}
+            Ok(false) => return fail(name, format!("entry {} is malformed", row.seq)),
+            Err(b) if b.kind == BreakKind::HeadMismatch => {
+                return fail(name, format!("the chain breaks at entry {}", b.seq));
+            }
+            Err(b) => return fail(name, format!("entry {} is missing or out of order", b.seq)),
         }
     }
     let (length, head) = (walk.seq(), walk.head());

@@ -11,7 +11,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::model::search_text::search_text;
 use crate::model::{
-    CaseProfile, Event, Exhibit, FileKey, Id, Incident, Order, Person, Record, RiskCheck,
+    CaseProfile, Event, Exhibit, FileKey, Id, Incident, LogRecord, Order, Person, RiskCheck,
 };
 
 /// One version of an incident: the original or an amendment.
@@ -264,7 +264,7 @@ impl State {
     pub(crate) fn apply(
         &mut self,
         seq: u64,
-        record: Record,
+        record: LogRecord,
         keys: &mut FileKeys,
     ) -> Result<(), Rejection> {
         self.apply_with(seq, record, None, keys)
@@ -275,7 +275,7 @@ impl State {
     pub(crate) fn apply_with(
         &mut self,
         seq: u64,
-        record: Record,
+        record: LogRecord,
         search: Option<String>,
         keys: &mut FileKeys,
     ) -> Result<(), Rejection> {

@@ -27,7 +27,7 @@ use crate::crypto::keyslot::SlotKind;
 use crate::crypto::{self, SecretKey, chain::Hash};
 use crate::error::{Error, Result};
 use crate::log::{SealedLog, Verify, replay};
-use crate::model::{Event, Record};
+use crate::model::{Event, LogRecord};
 use crate::state::{FileKeys, Rejection, State};
 use crate::store::{Durability, Store};
 
@@ -159,9 +159,9 @@ impl Diary {
         for event in &events {
             self.state.admit(event).map_err(rejection_error)?;
         }
-        let records: Vec<Record> = events
+        let records: Vec<LogRecord> = events
             .into_iter()
-            .map(|event| Record {
+            .map(|event| LogRecord {
                 blind: crypto::random::bytes(),
                 recorded_at: self.clock.now(),
                 event,

@@ -22,7 +22,7 @@ use crate::crypto::SecretKey;
 use crate::crypto::chain::{self, ChainBreak, ChainWalk, Hash};
 use crate::crypto::record::{self, NONCE_LEN, RECORD_VERSION};
 use crate::error::{Error, Result};
-use crate::model::Record;
+use crate::model::LogRecord;
 use crate::store::{LogRow, Sealed};
 
 /// How much of each row to recompute when opening the log.
@@ -47,7 +47,7 @@ pub(crate) enum Verify {
 
 /// A row decrypted and hashed ahead of the in-order chain walk.
 struct Candidate {
-    record: Record,
+    record: LogRecord,
     leaf: Hash,
     cth: Hash,
     /// The head it was decrypted against (the one stored in the row before).
@@ -96,7 +96,7 @@ impl SealedLog {
     }
 
     /// Verifies the next row and returns its record.
-    pub fn open_row(&mut self, row: &LogRow) -> Result<Record> {
+    pub fn open_row(&mut self, row: &LogRow) -> Result<LogRecord> {
         self.open_row_with_plaintext(row).map(|(record, _)| record)
     }
 
@@ -105,7 +105,7 @@ impl SealedLog {
     pub fn open_row_with_plaintext(
         &mut self,
         row: &LogRow,
-    ) -> Result<(Record, Zeroizing<Vec<u8>>)> {
+    ) -> Result<(LogRecord, Zeroizing<Vec<u8>>)> {
         let expected = self.seq() + 1;
         let seq =
             u64::try_from(row.seq).map_err(|_| Error::tampered(expected, "bad sequence number"))?;
@@ -142,7 +142,7 @@ impl SealedLog {
         let mut walk = self.walk.clone();
         walk.step(seq, &leaf, &cth, &row.head).map_err(broken)?;
         let record =
-            Record::from_json(&plaintext).map_err(|_| bad("content is not a valid record"))?;
+            LogRecord::from_json(&plaintext).map_err(|_| bad("content is not a valid record"))?;
         self.walk = walk;
         Ok((record, plaintext))
     }
@@ -158,7 +158,7 @@ impl SealedLog {
     ///
     /// With [`Verify::Keyed`] stored leaves and ciphertext hashes are used
     /// as they are instead of being recomputed (see [`Verify`]).
-    pub fn open_rows(&mut self, rows: &[LogRow], verify: Verify) -> Result<Vec<Record>> {
+    pub fn open_rows(&mut self, rows: &[LogRow], verify: Verify) -> Result<Vec<LogRecord>> {
         let first_prev = self.head();
         let this: &SealedLog = self;
         let candidates = crate::parallel::map(rows, |k, row| {
@@ -195,7 +195,7 @@ impl SealedLog {
                 row.cth.as_slice().try_into().ok()?,
             ),
         };
-        let record = Record::from_json(&plaintext).ok()?;
+        let record = LogRecord::from_json(&plaintext).ok()?;
         Some(Candidate {
             record,
             leaf,
@@ -215,7 +215,7 @@ impl SealedLog {
 
     /// Seals `records` as the rows after the current position, without moving
     /// the position: call [`SealedLog::advance`] once the rows are committed.
-    pub fn seal_rows(&self, records: &[Record]) -> (Vec<LogRow>, u64, Hash) {
+    pub fn seal_rows(&self, records: &[LogRecord]) -> (Vec<LogRow>, u64, Hash) {
         let mut seq = self.seq();
         let mut head = self.head();
         let rows = records

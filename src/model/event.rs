@@ -1,6 +1,6 @@
 //! Log events and the record envelope that is sealed into each log row.
 //!
-//! The plaintext of a row is the canonical JSON of a [`Record`]: object keys
+//! The plaintext of a row is the canonical JSON of a [`LogRecord`]: object keys
 //! sorted by byte value, no insignificant whitespace, UTF-8, integers only,
 //! and members whose value is `null`, `""` or `[]` left out (every such field
 //! reads back as that default). Leaving them out roughly halves a typical
@@ -238,7 +238,7 @@ impl<'de> Deserialize<'de> for SealedKey {
 /// The sealed plaintext of one log row.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Record {
+pub struct LogRecord {
     /// 32 random bytes, hex.
     #[serde(with = "hex::serde")]
     pub blind: [u8; 32],
@@ -248,7 +248,7 @@ pub struct Record {
     pub event: Event,
 }
 
-impl Record {
+impl LogRecord {
     /// The canonical bytes (see the module docs).
     pub fn to_canonical_json(&self) -> Vec<u8> {
         // serde_json's Value keeps object keys in a BTreeMap (sorted) as long
@@ -298,7 +298,7 @@ mod tests {
         incident.children_present = Some(false);
         incident.severity = Some(0);
         incident.police = Some(PoliceReport::default());
-        let record = Record {
+        let record = LogRecord {
             blind: [1; 32],
             recorded_at: DateTime::parse_from_rfc3339("2026-03-01T10:05:00+01:00").unwrap(),
             event: Event::IncidentCreate {
@@ -313,13 +313,13 @@ mod tests {
         );
         assert!(json.contains("\"children_present\":false"));
         assert!(json.contains("\"severity\":0"));
-        let back = Record::from_json(json.as_bytes()).unwrap();
+        let back = LogRecord::from_json(json.as_bytes()).unwrap();
         assert_eq!(back.to_canonical_json(), json.as_bytes());
     }
 
     #[test]
     fn canonical_json_is_pinned() {
-        let record = Record {
+        let record = LogRecord {
             blind: [0xAB; 32],
             recorded_at: DateTime::parse_from_rfc3339("2026-03-01T10:00:00+01:00").unwrap(),
             event: Event::IncidentWithdraw {
@@ -336,7 +336,7 @@ mod tests {
                 r#""recorded_at":"2026-03-01T10:00:00+01:00"}"#
             )
         );
-        let back = Record::from_json(json.as_bytes()).unwrap();
+        let back = LogRecord::from_json(json.as_bytes()).unwrap();
         assert_eq!(back.to_canonical_json(), json.as_bytes());
     }
 
@@ -344,7 +344,7 @@ mod tests {
     #[test]
     fn exhibit_add_json_is_pinned() {
         use crate::model::{Exhibit, FileClaims, FileKey};
-        let record = Record {
+        let record = LogRecord {
             blind: [0xAB; 32],
             recorded_at: DateTime::parse_from_rfc3339("2026-03-01T10:00:00+01:00").unwrap(),
             event: Event::ExhibitAdd(ExhibitAdded::new(
@@ -367,7 +367,7 @@ mod tests {
         };
         let json = String::from_utf8(record.to_canonical_json()).unwrap();
         assert_eq!(json, PINNED_EXHIBIT_ADD);
-        let back = Record::from_json(json.as_bytes()).unwrap();
+        let back = LogRecord::from_json(json.as_bytes()).unwrap();
         assert_eq!(back.to_canonical_json(), json.as_bytes());
     }
 
@@ -385,9 +385,9 @@ mod tests {
             PINNED_EXHIBIT_ADD.replace(&key, &format!(r#"{key}"colour":"red","#)),
             PINNED_EXHIBIT_ADD.replace(&key, r#""file_key":7,"#),
         ] {
-            assert!(Record::from_json(bad.as_bytes()).is_err(), "{bad}");
+            assert!(LogRecord::from_json(bad.as_bytes()).is_err(), "{bad}");
         }
-        assert!(Record::from_json(PINNED_EXHIBIT_ADD.as_bytes()).is_ok());
+        assert!(LogRecord::from_json(PINNED_EXHIBIT_ADD.as_bytes()).is_ok());
     }
 
     const PINNED_EXHIBIT_ADD: &str = concat!(

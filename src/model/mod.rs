@@ -14,7 +14,7 @@ pub mod validation;
 pub mod vocabulary;
 
 pub use case::CaseProfile;
-pub use event::{Event, ExhibitAdded, Record};
+pub use event::{Event, ExhibitAdded, LogRecord};
 pub use exhibit::{Exhibit, FileClaims, FileKey};
 pub use id::Id;
 pub use incident::{Breach, Incident, PoliceReport, TimePrecision};

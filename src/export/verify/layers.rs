@@ -10,7 +10,7 @@ use crate::crypto::sshsig::{NAMESPACE, PublicKey};
 use crate::export::bundle::{
     self, ChainFile, ExportedIncident, ExportedVersion, IncidentsFile, Manifest,
 };
-use crate::model::{Event, Record};
+use crate::model::{Event, LogRecord};
 
 pub(super) fn check_signature(bundle: &mut Bundle) -> Layer {
     let name = "signature";
@@ -185,7 +185,7 @@ pub(super) fn check_entries(
         if let Some(w) = &incident.withdrawn {
             let matches = matches!(
                 records.get(&w.seq),
-                Some(Record { recorded_at, event: Event::IncidentWithdraw { id, reason }, .. })
+                Some(LogRecord { recorded_at, event: Event::IncidentWithdraw { id, reason }, .. })
                     if *recorded_at == w.recorded_at && *id == incident.id && *reason == w.reason
             );
             if !matches {
@@ -222,7 +222,7 @@ fn disclosed_records(
     chain_file: &ChainFile,
     incidents: &IncidentsFile,
     problems: &mut Vec<String>,
-) -> HashMap<u64, Record> {
+) -> HashMap<u64, LogRecord> {
     let mut records = HashMap::new();
     for disclosed in &incidents.records {
         let row = (disclosed.seq as usize)
@@ -240,7 +240,7 @@ fn disclosed_records(
             ));
             continue;
         }
-        match Record::from_json(disclosed.plaintext.as_bytes()) {
+        match LogRecord::from_json(disclosed.plaintext.as_bytes()) {
             Ok(record) => {
                 records.insert(disclosed.seq, record);
             }
@@ -254,7 +254,7 @@ fn disclosed_records(
 /// it cites says: the original is a creation, every later one an amendment
 /// with the same reason, fields and time.
 fn version_matches(
-    record: Option<&Record>,
+    record: Option<&LogRecord>,
     incident: &ExportedIncident,
     i: usize,
     version: &ExportedVersion,

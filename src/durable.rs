@@ -59,10 +59,13 @@ pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
 }
 
 /// Moves a finished temporary file or folder to `path` and makes the move
-/// durable.
-pub(crate) fn publish(tmp: &Path, path: &Path) -> io::Result<()> {
+/// durable (see [`FolderSync`] for when a failed folder fsync fails it).
+pub(crate) fn publish(tmp: &Path, path: &Path, folder: FolderSync) -> io::Result<()> {
     fs::rename(tmp, path)?;
-    sync_dir(&parent_of(path))
+    match (sync_dir(&parent_of(path)), folder) {
+        (Err(e), FolderSync::Required) => Err(e),
+        _ => Ok(()),
+    }
 }
 
 /// Whether a failed fsync of the folder, after the rename, fails the write.
@@ -106,12 +109,13 @@ impl Partial {
         file.sync_all()?;
         let size = file.metadata()?.len();
         drop(file);
-        fs::rename(&self.tmp, path)?;
-        self.tmp = PathBuf::new();
-        match (sync_dir(&parent_of(path)), folder) {
-            (Err(e), FolderSync::Required) => Err(e),
-            _ => Ok(size),
+        let tmp = std::mem::take(&mut self.tmp);
+        let published = publish(&tmp, path, folder);
+        if tmp.exists() {
+            // The rename failed: the temporary file is still ours to remove.
+            self.tmp = tmp;
         }
+        published.map(|()| size)
     }
 }
 

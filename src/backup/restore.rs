@@ -182,7 +182,7 @@ pub fn restore(file: &Path, target: &Path, passphrase: &Passphrase) -> Result<Re
     if target.exists() {
         fs::remove_dir(target)?;
     }
-    durable::publish(&staging_dir, target)?;
+    durable::publish(&staging_dir, target, durable::FolderSync::Required)?;
     staging.0 = None;
     Ok(RestoreSummary {
         dir: target.to_path_buf(),

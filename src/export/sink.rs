@@ -210,9 +210,10 @@ impl Sink {
                 format!("{} appeared while exporting", self.out.display()),
             ));
         }
-        fs::rename(&self.tmp, &self.out).map_err(io)?;
+        // The user's folder: the bundle is whole and in place even where the
+        // folder itself cannot be fsynced.
+        durable::publish(&self.tmp, &self.out, durable::FolderSync::BestEffort).map_err(io)?;
         self.done = true;
-        let _ = durable::sync_dir(&durable::parent_of(&self.out));
         Ok(self.out.clone())
     }
 }

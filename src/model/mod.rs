@@ -4,6 +4,7 @@
 pub mod case;
 pub mod event;
 pub mod exhibit;
+mod exhibit_added;
 pub mod id;
 pub mod incident;
 pub mod order;
@@ -14,8 +15,9 @@ pub mod validation;
 pub mod vocabulary;
 
 pub use case::CaseProfile;
-pub use event::{Event, ExhibitAdded, LogRecord};
+pub use event::{Event, LogRecord};
 pub use exhibit::{Exhibit, FileClaims, FileKey};
+pub use exhibit_added::ExhibitAdded;
 pub use id::Id;
 pub use incident::{Breach, Incident, PoliceReport, TimePrecision};
 pub use order::{Order, OrderType};

@@ -59,7 +59,11 @@ impl Store {
         }
         restrict_file(&tmp)?;
         fs::File::open(&tmp)?.sync_all()?;
-        crate::durable::publish(&tmp, &dir.join(DB_FILE))?;
+        crate::durable::publish(
+            &tmp,
+            &dir.join(DB_FILE),
+            crate::durable::FolderSync::Required,
+        )?;
         Store::open(dir)
     }
 

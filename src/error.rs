@@ -184,6 +184,9 @@ impl From<StoreError> for Error {
             StoreError::NotAVault(path) => Error::NotAVault(path),
             StoreError::AlreadyExists(path) => Error::VaultExists(path),
             StoreError::Damaged(what) => Error::Damaged(what.to_string()),
+            StoreError::Planted(what) => {
+                Error::Damaged(format!("the database holds an unexpected {what}"))
+            }
             StoreError::NewerFormat(v) => Error::NewerFormat(v),
             StoreError::Conflict => Error::Conflict,
             StoreError::Full => Error::DiskFull,

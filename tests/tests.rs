@@ -20,6 +20,8 @@ mod fixtures;
 mod incidents;
 /// No plaintext of any diary value in any file of the vault.
 mod plaintext;
+/// Triggers, views, indexes and tables planted in the vault file.
+mod planted;
 /// Persons, orders, case details and risk checks.
 mod profile;
 /// Passphrases and recovery keys: wrong ones, changes, recovery.

@@ -16,6 +16,11 @@ pub enum StoreError {
     /// The header, key slots or database structure failed a check.
     #[error("the vault is damaged or was altered: {0}")]
     Damaged(&'static str),
+    /// The database holds an object (trigger, view, index, table) that the
+    /// migrations did not make, or one of theirs was altered: something
+    /// planted to swallow or change what is written.
+    #[error("the vault was altered: the database holds an unexpected {0}")]
+    Planted(String),
     /// Written by a newer version of the program.
     #[error("the vault was written by a newer version of this program (format {0})")]
     NewerFormat(u32),

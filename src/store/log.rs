@@ -128,6 +128,28 @@ impl Store {
             params![&tip.nonce[..], tip.ct],
         )?;
         tx.commit()?;
+        self.read_back(rows, tip)
+    }
+
+    /// After a commit, the last row and the tip must be the ones written:
+    /// nothing planted in the file may swallow an acknowledged entry.
+    fn read_back(&self, rows: &[LogRow], tip: &Sealed) -> Result<(), StoreError> {
+        const LOST: StoreError =
+            StoreError::Damaged("the database did not keep what was just written");
+        let last = rows.last().expect("rows is not empty");
+        let (seq, head): (i64, Vec<u8>) = self
+            .conn
+            .query_row(
+                "SELECT seq, head FROM log ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|_| LOST)?;
+        let stored = self.tip()?;
+        if seq != last.seq || head != last.head || stored.nonce != tip.nonce || stored.ct != tip.ct
+        {
+            return Err(LOST);
+        }
         Ok(())
     }
 }

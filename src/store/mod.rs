@@ -112,8 +112,19 @@ impl Store {
 /// WAL for crash safety with concurrent readers; FULL sync so an acknowledged
 /// entry survives power loss; secure_delete so freed pages are zeroed; temp
 /// files in memory so nothing of a query reaches a temporary file.
+///
+/// The file is not trusted either: whoever had the device may have planted
+/// SQL objects in it. Defensive mode refuses writes to the schema itself,
+/// `trusted_schema=OFF` keeps functions with side effects out of views and
+/// triggers, and triggers are switched off for this connection (the vault
+/// never uses one), so a planted trigger cannot swallow or change a write
+/// even before [`schema::check_objects`] refuses the file.
 fn configure(conn: &Connection) -> Result<(), StoreError> {
+    use rusqlite::config::DbConfig;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
+    conn.pragma_update(None, "trusted_schema", "OFF")?;
     conn.pragma_update(None, "secure_delete", "ON")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;

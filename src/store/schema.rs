@@ -34,8 +34,9 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     apply_from(conn, 0)
 }
 
-/// Refuses databases that are not vaults or are newer than this program, and
-/// brings older vaults up to date in one transaction.
+/// Refuses databases that are not vaults or are newer than this program,
+/// brings older vaults up to date in one transaction, then refuses a
+/// database that holds anything else (see [`check_objects`]).
 pub fn check_and_migrate(conn: &mut Connection, dir: &Path) -> Result<(), StoreError> {
     let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version == 0 {
@@ -44,18 +45,63 @@ pub fn check_and_migrate(conn: &mut Connection, dir: &Path) -> Result<(), StoreE
     if version as usize > MIGRATIONS.len() {
         return Err(StoreError::NewerFormat(version));
     }
-    apply_from(conn, version as usize)
+    check_objects(conn)?;
+    apply_from(conn, version as usize)?;
+    check_objects(conn)
+}
+
+/// One schema object as SQLite stores it: type, name and CREATE text.
+type Object = (String, String, Option<String>);
+
+fn objects(conn: &Connection) -> Result<Vec<Object>, StoreError> {
+    let mut stmt = conn.prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Refuses a database whose schema is not exactly what the migrations make
+/// (every object of an older version is one a later migration also makes or
+/// changes, so an older vault passes before and after migrating): no
+/// trigger, view, index or table more, none altered. What the migrations
+/// make is read from an in-memory database built by the same migrations, in
+/// SQLite's own normalised text.
+pub fn check_objects(conn: &Connection) -> Result<(), StoreError> {
+    let mut made = Connection::open_in_memory()?;
+    let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let mut expected = Vec::new();
+    for upto in 1..=MIGRATIONS.len() {
+        apply_range(&mut made, upto - 1, upto)?;
+        if upto >= version as usize {
+            expected.extend(objects(&made)?);
+        }
+    }
+    match objects(conn)?.into_iter().find(|o| !expected.contains(o)) {
+        Some((kind, name, _)) => Err(StoreError::Planted(format!("{kind} {}", visible(&name)))),
+        None => Ok(()),
+    }
+}
+
+/// A name from the file, safe to print: control characters escaped, at most
+/// 60 characters.
+fn visible(name: &str) -> String {
+    let shown: String = name.chars().flat_map(char::escape_debug).take(60).collect();
+    format!("`{shown}`")
 }
 
 fn apply_from(conn: &mut Connection, from: usize) -> Result<(), StoreError> {
-    if from == MIGRATIONS.len() {
+    apply_range(conn, from, MIGRATIONS.len())
+}
+
+/// Applies migrations `from..to` (numbered from 0) in one transaction.
+fn apply_range(conn: &mut Connection, from: usize, to: usize) -> Result<(), StoreError> {
+    if from >= to {
         return Ok(());
     }
     let tx = conn.transaction()?;
-    for sql in &MIGRATIONS[from..] {
+    for sql in &MIGRATIONS[from..to] {
         tx.execute_batch(sql)?;
     }
-    tx.pragma_update(None, "user_version", MIGRATIONS.len() as u32)?;
+    tx.pragma_update(None, "user_version", to as u32)?;
     tx.commit()?;
     Ok(())
 }

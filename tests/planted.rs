@@ -1,0 +1,80 @@
+//! SQL objects planted in the vault file by someone who had the device, with
+//! no key at all: a trigger that swallows every new entry while the program
+//! reports success, a view, an index, a table, an altered table. Each is
+//! refused with exit 4 naming the object, before anything is written.
+
+use rusqlite::Connection;
+
+use crate::util::{Vault, incident_json};
+
+fn vault_with_one_entry() -> Vault {
+    let v = Vault::new();
+    v.add_json(&incident_json("2026-03-01T10:00:00+00:00", "Entry 1"));
+    v
+}
+
+fn plant(v: &Vault, sql: &str) {
+    Connection::open(v.db())
+        .unwrap()
+        .execute_batch(sql)
+        .unwrap();
+}
+
+#[test]
+fn a_trigger_that_swallows_entries_is_refused_and_nothing_is_lost() {
+    let v = vault_with_one_entry();
+    plant(
+        &v,
+        "CREATE TRIGGER swallow BEFORE INSERT ON log BEGIN SELECT RAISE(IGNORE); END;
+         CREATE TRIGGER keep_tip BEFORE UPDATE ON vault BEGIN SELECT RAISE(IGNORE); END;",
+    );
+    let json = incident_json("2026-03-02T10:00:00+00:00", "Entry 2");
+    let out = v.run_stdin(&["add", "--json", "-"], &json).fails_with(4);
+    assert!(out.stderr.contains("unexpected trigger"), "{}", out.stderr);
+    assert!(!out.stdout.contains("added"), "{}", out.stdout);
+    let check = v.run(&["check"]).fails_with(4);
+    assert!(
+        check.stderr.contains("trigger `keep_tip`"),
+        "{}",
+        check.stderr
+    );
+    // With the triggers gone the diary opens, whole, and takes entries again.
+    plant(&v, "DROP TRIGGER swallow; DROP TRIGGER keep_tip;");
+    v.add_json(&json);
+    let list = v.run(&["list", "--json"]).ok().json();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    v.run(&["check"]).ok();
+}
+
+#[test]
+fn planted_views_indexes_tables_and_altered_tables_are_refused() {
+    for (sql, named) in [
+        ("CREATE VIEW rows AS SELECT seq FROM log", "view `rows`"),
+        ("CREATE INDEX by_head ON log(head)", "index `by_head`"),
+        ("CREATE TABLE notes (text TEXT)", "table `notes`"),
+        ("ALTER TABLE log ADD COLUMN note TEXT", "table `log`"),
+    ] {
+        let v = vault_with_one_entry();
+        plant(&v, sql);
+        for args in [&["list"][..], &["check"]] {
+            let out = v.run(args).fails_with(4);
+            assert!(out.stderr.contains(named), "{sql}: {}", out.stderr);
+        }
+    }
+}
+
+#[test]
+fn a_planted_name_is_printed_escaped() {
+    let v = vault_with_one_entry();
+    plant(
+        &v,
+        "CREATE VIEW \"x\u{1b}[2K\u{1b}[1GPASS\" AS SELECT seq FROM log",
+    );
+    let out = v.run(&["check"]).fails_with(4);
+    assert!(
+        !out.stderr.contains('\u{1b}'),
+        "raw escape in {:?}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("\\u{1b}"), "{}", out.stderr);
+}

@@ -23,6 +23,7 @@ pub mod model;
 pub mod pattern;
 pub mod query;
 pub mod state;
+pub mod visible;
 
 mod clock;
 mod crypto;

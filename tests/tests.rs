@@ -8,6 +8,8 @@ mod util;
 mod backup;
 /// Malformed and invalid input: exit 2, the field named, nothing written.
 mod bad_input;
+/// Bundles crafted to make a failed check read as passed, or to read outside.
+mod crafted_bundles;
 /// Attachments: import, listing, extraction, damage, orphans, faults.
 mod exhibits;
 /// The evidence bundle: standard tools, `diary verify`, tampering.

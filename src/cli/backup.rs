@@ -69,19 +69,20 @@ pub fn backup(session: &mut Session, out: &Path, flag: Option<String>, json: boo
             chain_head: hex::encode(summary.chain_head),
         });
     }
-    println!(
+    say!(
         "backup written: {} ({:.1} MB)",
         summary.path.display(),
         summary.bytes as f64 / 1e6
     );
-    println!(
+    say!(
         "  {} log entries; {} exhibits, each checked against its SHA-256",
-        summary.log_entries, summary.exhibits
+        summary.log_entries,
+        summary.exhibits
     );
-    println!(
+    say!(
         "  it opens with the backup passphrase; the diary inside still needs your diary passphrase or recovery key"
     );
-    println!(
+    say!(
         "  keep a copy somewhere the other person cannot reach (see README, \"Keeping your diary safe\")"
     );
     Ok(())
@@ -113,16 +114,16 @@ pub fn restore(session: &mut Session, file: &Path, flag: Option<String>, json: b
             chain_head: hex::encode(summary.chain_head),
         });
     }
-    println!(
+    say!(
         "restored into {}: {} log entries, chain verified; {} exhibits, all match the backup",
         summary.dir.display(),
         summary.log_entries,
         summary.exhibits
     );
-    println!(
+    say!(
         "backup made {}",
         summary.created_at.format("%Y-%m-%d %H:%M %:z")
     );
-    println!("open it with your diary passphrase, or set a new one with `diary recover`");
+    say!("open it with your diary passphrase, or set a new one with `diary recover`");
     Ok(())
 }

@@ -31,7 +31,7 @@ pub fn attach(
             .exhibit(added.number)
             .expect("just added")
             .exhibit;
-        println!(
+        say!(
             "added exhibit {} to incident {number}: {} ({}, {} bytes, sha256 {})",
             diary.exhibit_label(added.number),
             exhibit.original_name,
@@ -101,7 +101,7 @@ pub fn list(session: &mut Session, json: bool) -> Result<()> {
         return print_json(&rows);
     }
     if rows.is_empty() {
-        println!("No exhibits.");
+        say!("No exhibits.");
         return Ok(());
     }
     for r in &rows {
@@ -119,11 +119,14 @@ pub fn list(session: &mut Session, json: bool) -> Result<()> {
             .as_ref()
             .map(|d| format!("  [deleted: {}]", d.reason))
             .unwrap_or_default();
-        println!(
+        say!(
             "{:<8} {incident:<12} {}  {}  {} bytes{captured}{deleted}",
-            r.label, r.original_name, r.media_type, r.size
+            r.label,
+            r.original_name,
+            r.media_type,
+            r.size
         );
-        println!("         sha256 {}", r.sha256);
+        say!("         sha256 {}", r.sha256);
     }
     Ok(())
 }
@@ -150,7 +153,7 @@ pub fn extract(session: &mut Session, label: &str, path: &Path, force: bool) -> 
     diary
         .extract(number, path, force)
         .with_context(|| format!("could not extract {}", diary.exhibit_label(number)))?;
-    println!(
+    say!(
         "wrote {} ({name}, {size} bytes, sha256 {sha} verified) to {}",
         diary.exhibit_label(number),
         path.display()
@@ -169,7 +172,7 @@ pub fn delete(session: &mut Session, label: &str, reason: &str) -> Result<()> {
     diary
         .delete_exhibit(number, reason)
         .context("could not delete the exhibit")?;
-    println!(
+    say!(
         "deleted the file of exhibit {}; its record and the reason stay in the diary",
         diary.exhibit_label(number)
     );

@@ -95,14 +95,15 @@ pub fn export(
             chain_head: &summary.chain_head,
         });
     }
-    println!("exported to {}", summary.path.display());
-    println!(
+    say!("exported to {}", summary.path.display());
+    say!(
         "incidents: {} of {} ({left_out} left out, counted in the report)",
-        c.incidents, c.incidents_in_diary
+        c.incidents,
+        c.incidents_in_diary
     );
-    println!("exhibits: {}", c.exhibits);
-    println!("signing key fingerprint: {}", summary.fingerprint);
-    println!("give the officer this fingerprint separately, so they can check the signature");
+    say!("exhibits: {}", c.exhibits);
+    say!("signing key fingerprint: {}", summary.fingerprint);
+    say!("give the officer this fingerprint separately, so they can check the signature");
     Ok(())
 }
 
@@ -115,7 +116,7 @@ pub fn verify(path: &Path) -> Result<()> {
         OpenError::Unreadable(why) => incident_diary::Error::Damaged(why),
     })?;
     for layer in &report.layers {
-        println!(
+        say!(
             "{} {:<9} {}",
             if layer.ok { "PASS" } else { "FAIL" },
             layer.name,
@@ -123,7 +124,7 @@ pub fn verify(path: &Path) -> Result<()> {
         );
     }
     if report.ok() {
-        println!("PASS: the bundle is intact and signed by the diary key shown above");
+        say!("PASS: the bundle is intact and signed by the diary key shown above");
         Ok(())
     } else {
         Err(incident_diary::Error::Damaged(

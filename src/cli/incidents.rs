@@ -51,7 +51,7 @@ pub fn add(session: &mut Session, json_source: Option<String>, flags: IncidentFl
     let added = diary
         .add_incident(incident)
         .context("could not record the incident")?;
-    println!("added incident {} (id {})", added.number, added.id);
+    say!("added incident {} (id {})", added.number, added.id);
     Ok(())
 }
 
@@ -133,7 +133,7 @@ pub fn amend(
     diary
         .amend_incident(id, incident, reason)
         .context("could not amend the incident")?;
-    println!("amended incident {number} (id {id})");
+    say!("amended incident {number} (id {id})");
     Ok(())
 }
 
@@ -144,6 +144,6 @@ pub fn withdraw(session: &mut Session, key: &str, reason: &str) -> Result<()> {
     diary
         .withdraw_incident(id, reason)
         .context("could not withdraw the incident")?;
-    println!("withdrew incident {number} (id {id}); it stays in the record, marked withdrawn");
+    say!("withdrew incident {number} (id {id}); it stays in the record, marked withdrawn");
     Ok(())
 }

@@ -22,25 +22,25 @@ pub fn init(session: &mut Session, memory_mib: Option<u32>, time: Option<u32>) -
     let (diary, recovery) =
         Diary::create(&session.vault, &passphrase, params, Box::new(SystemClock))
             .context("could not create the vault")?;
-    println!("Created a diary vault at {}", diary.dir().display());
-    println!(
+    say!("Created a diary vault at {}", diary.dir().display());
+    say!(
         "Key derivation: Argon2id, {} MiB, {} passes.",
         params.memory_kib / 1024,
         params.iterations
     );
-    println!();
+    say!();
     print_recovery_key("RECOVERY KEY (shown only this once):", &recovery);
     Ok(())
 }
 
 fn print_recovery_key(heading: &str, key: &str) {
-    println!("{heading}");
-    println!();
-    println!("    {key}");
-    println!();
-    println!("Write it down and keep it somewhere safe, away from this device, or give it");
-    println!("to someone you trust (such as your advocate). It opens the diary if you forget");
-    println!("your passphrase. Anyone who has it can read the diary.");
+    say!("{heading}");
+    say!();
+    say!("    {key}");
+    say!();
+    say!("Write it down and keep it somewhere safe, away from this device, or give it");
+    say!("to someone you trust (such as your advocate). It opens the diary if you forget");
+    say!("your passphrase. Anyone who has it can read the diary.");
 }
 
 /// `new-recovery-key`: replaces the recovery key and prints the new one once.
@@ -62,7 +62,7 @@ pub fn passwd(session: &mut Session, new_file: Option<String>) -> Result<()> {
     diary
         .change_passphrase(&new, None)
         .context("could not change the passphrase")?;
-    println!("passphrase changed; the old one no longer opens the diary");
+    say!("passphrase changed; the old one no longer opens the diary");
     Ok(())
 }
 
@@ -82,26 +82,26 @@ pub fn recover(
     diary
         .change_passphrase(&new, None)
         .context("could not set the new passphrase")?;
-    println!("new passphrase set; the old passphrase no longer opens the diary");
+    say!("new passphrase set; the old passphrase no longer opens the diary");
     Ok(())
 }
 
 pub fn check(session: &mut Session) -> Result<()> {
     let diary = session.unlock()?;
     let report = diary.check().context("check failed")?;
-    println!("database structure: ok");
-    println!("header and key slots: ok");
-    println!("log: {} entries verified, chain complete", report.entries);
-    println!("chain head: {}", hex::encode(report.head));
-    println!("incidents: {}", report.incidents);
-    println!(
+    say!("database structure: ok");
+    say!("header and key slots: ok");
+    say!("log: {} entries verified, chain complete", report.entries);
+    say!("chain head: {}", hex::encode(report.head));
+    say!("incidents: {}", report.incidents);
+    say!(
         "exhibits: {} decrypted and hashed, all match",
         report.exhibits
     );
     match diary.state().last_backup() {
-        Some(at) => println!("last backup: {}", at.format("%Y-%m-%d %H:%M %:z")),
-        None => println!("last backup: never (make one with `diary backup --out FILE`)"),
+        Some(at) => say!("last backup: {}", at.format("%Y-%m-%d %H:%M %:z")),
+        None => say!("last backup: never (make one with `diary backup --out FILE`)"),
     }
-    println!("PASS");
+    say!("PASS");
     Ok(())
 }

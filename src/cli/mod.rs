@@ -3,6 +3,19 @@
 //! Exit codes (DESIGN section 5): 0 ok; 1 other error; 2 usage or invalid
 //! input; 3 wrong passphrase or recovery key; 4 integrity failure; 5 not found.
 
+/// `println!` for the CLI: whatever is printed may hold diary text or names
+/// that came from files, so characters that would act on the terminal
+/// (escape codes, carriage returns, direction overrides) are shown escaped
+/// (see `incident_diary::visible`). New lines and tabs lay out as written.
+macro_rules! say {
+    () => {
+        println!()
+    };
+    ($($arg:tt)*) => {
+        println!("{}", incident_diary::visible::text(&format!($($arg)*)))
+    };
+}
+
 mod args;
 mod backup;
 mod exhibits;
@@ -50,7 +63,8 @@ pub fn run() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             let hint = hint(&err).map(|h| format!(" ({h})")).unwrap_or_default();
-            eprintln!("diary: {}{hint}", one_line(&err));
+            let line = format!("diary: {}{hint}", one_line(&err));
+            eprintln!("{}", incident_diary::visible::text(&line));
             ExitCode::from(exit_code(&err))
         }
     }

@@ -99,6 +99,6 @@ pub fn risk_json(entry: &Entry<incident_diary::model::RiskCheck>) -> Value {
 
 /// Prints a value as pretty JSON on standard output.
 pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    say!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }

@@ -31,12 +31,14 @@ fn occurred(inc: &Incident) -> String {
 /// The chronology table.
 pub fn table(records: &[&IncidentRecord]) {
     if records.is_empty() {
-        println!("No incidents.");
+        say!("No incidents.");
         return;
     }
-    println!(
+    say!(
         "{:>5}  {:<23}  {:<28}  Summary",
-        "No.", "Occurred", "Behaviours"
+        "No.",
+        "Occurred",
+        "Behaviours"
     );
     for rec in records {
         let inc = rec.current();
@@ -47,28 +49,28 @@ pub fn table(records: &[&IncidentRecord]) {
         } else if rec.amendments() > 0 {
             line = format!("[amended] {line}");
         }
-        println!(
+        say!(
             "{:>5}  {:<23}  {:<28}  {line}",
             rec.number,
             inc.occurred_at.format("%Y-%m-%d %H:%M %:z").to_string(),
             behaviours.join(",")
         );
     }
-    println!("{} incident(s).", records.len());
+    say!("{} incident(s).", records.len());
 }
 
 /// Every field of one version that has a value.
 fn fields(inc: &Incident, state: &State) {
-    println!("  Occurred:    {}", occurred(inc));
+    say!("  Occurred:    {}", occurred(inc));
     for (label, value) in field_lines(inc, state) {
         if !value.is_empty() {
-            println!("  {:<12} {value}", format!("{label}:"));
+            say!("  {:<12} {value}", format!("{label}:"));
         }
     }
     if !inc.narrative.is_empty() {
-        println!("  Narrative:");
+        say!("  Narrative:");
         for line in inc.narrative.lines() {
-            println!("    {line}");
+            say!("    {line}");
         }
     }
 }
@@ -158,30 +160,30 @@ fn police(p: &incident_diary::model::PoliceReport) -> String {
 
 /// One incident, with its whole history when asked.
 pub fn incident(rec: &IncidentRecord, state: &State, history: bool) {
-    println!("Incident {}  (id {})", rec.number, rec.id);
-    println!("  Recorded:    {}", time(rec.recorded_at()));
+    say!("Incident {}  (id {})", rec.number, rec.id);
+    say!("  Recorded:    {}", time(rec.recorded_at()));
     if let Some(w) = &rec.withdrawn {
-        println!("  WITHDRAWN:   {} — {}", time(w.recorded_at), w.reason);
+        say!("  WITHDRAWN:   {} — {}", time(w.recorded_at), w.reason);
     }
     if !history {
         fields(rec.current(), state);
         if rec.amendments() > 0 {
-            println!(
+            say!(
                 "  (amended {} time(s); --history shows the original and every amendment)",
                 rec.amendments()
             );
         }
         return;
     }
-    println!();
-    println!("Original, recorded {}:", time(rec.versions[0].recorded_at));
+    say!();
+    say!("Original, recorded {}:", time(rec.versions[0].recorded_at));
     fields(&rec.versions[0].incident, state);
     for (i, pair) in rec.versions.windows(2).enumerate() {
         let (before, after) = (&pair[0], &pair[1]);
-        println!();
-        println!("Amendment {}, recorded {}", i + 1, time(after.recorded_at));
-        println!("  Reason:      {}", after.reason.as_deref().unwrap_or(""));
-        println!(
+        say!();
+        say!("Amendment {}, recorded {}", i + 1, time(after.recorded_at));
+        say!("  Reason:      {}", after.reason.as_deref().unwrap_or(""));
+        say!(
             "  Changed:     {}",
             changed_fields(&before.incident, &after.incident).join(", ")
         );

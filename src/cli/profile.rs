@@ -58,7 +58,7 @@ pub fn person(session: &mut Session, cmd: PersonCommand) -> Result<()> {
             let id = diary
                 .add_person(person)
                 .context("could not add the person")?;
-            println!("added person {id}");
+            say!("added person {id}");
         }
         PersonCommand::List { json } => {
             let diary = session.unlock()?;
@@ -67,7 +67,7 @@ pub fn person(session: &mut Session, cmd: PersonCommand) -> Result<()> {
                 return print_json(&persons.iter().map(entry_json).collect::<Vec<_>>());
             }
             if persons.is_empty() {
-                println!("No people recorded.");
+                say!("No people recorded.");
             }
             for p in persons {
                 let aliases = if p.value.aliases.is_empty() {
@@ -75,7 +75,7 @@ pub fn person(session: &mut Session, cmd: PersonCommand) -> Result<()> {
                 } else {
                     format!(" (also {})", p.value.aliases.join(", "))
                 };
-                println!(
+                say!(
                     "{}  {:<11}  {}{aliases}  {}",
                     p.id,
                     p.value.role.as_str(),
@@ -114,7 +114,7 @@ pub fn order(session: &mut Session, cmd: OrderCommand) -> Result<()> {
             order.validate()?;
             let mut diary = session.unlock()?;
             let id = diary.add_order(order).context("could not add the order")?;
-            println!("added order {id}");
+            say!("added order {id}");
         }
         OrderCommand::List { json } => {
             let diary = session.unlock()?;
@@ -123,7 +123,7 @@ pub fn order(session: &mut Session, cmd: OrderCommand) -> Result<()> {
                 return print_json(&orders.iter().map(entry_json).collect::<Vec<_>>());
             }
             if orders.is_empty() {
-                println!("No orders recorded.");
+                say!("No orders recorded.");
             }
             for o in orders {
                 let dates = format!(
@@ -131,14 +131,14 @@ pub fn order(session: &mut Session, cmd: OrderCommand) -> Result<()> {
                     o.value.made_on.map(|d| d.to_string()).unwrap_or("?".into()),
                     o.value.expires.map(|d| d.to_string()).unwrap_or("-".into())
                 );
-                println!(
+                say!(
                     "{}  {}  {}  {dates}",
                     o.id,
                     o.value.kind.as_str(),
                     o.value.reference
                 );
                 for c in &o.value.conditions {
-                    println!("    - {c}");
+                    say!("    - {c}");
                 }
             }
         }
@@ -154,11 +154,11 @@ pub fn case(session: &mut Session, cmd: CaseCommand) -> Result<()> {
             if json {
                 return print_json(case);
             }
-            println!("Name:             {}", case.victim_name);
-            println!("Exhibit prefix:   {}", case.exhibit_prefix);
-            println!("Police force:     {}", case.police_force);
-            println!("Officer:          {}", case.officer);
-            println!("Crime references: {}", case.crime_references.join(", "));
+            say!("Name:             {}", case.victim_name);
+            say!("Exhibit prefix:   {}", case.exhibit_prefix);
+            say!("Police force:     {}", case.police_force);
+            say!("Officer:          {}", case.officer);
+            say!("Crime references: {}", case.crime_references.join(", "));
         }
         CaseCommand::Set {
             json,
@@ -185,7 +185,7 @@ pub fn case(session: &mut Session, cmd: CaseCommand) -> Result<()> {
             diary
                 .set_case(case)
                 .context("could not save the case details")?;
-            println!("case details saved");
+            say!("case details saved");
         }
     }
     Ok(())
@@ -208,7 +208,7 @@ pub fn risk(session: &mut Session, cmd: RiskCommand) -> Result<()> {
     match cmd {
         RiskCommand::Questions => {
             for q in RiskQuestion::ALL {
-                println!("{:>2}. {:<28} {}", q.number(), q.as_str(), q.text());
+                say!("{:>2}. {:<28} {}", q.number(), q.as_str(), q.text());
             }
         }
         RiskCommand::Add {
@@ -225,7 +225,7 @@ pub fn risk(session: &mut Session, cmd: RiskCommand) -> Result<()> {
             let id = diary
                 .add_risk_check(check)
                 .context("could not record the risk check")?;
-            println!("added risk check {id}");
+            say!("added risk check {id}");
         }
         RiskCommand::List { json } => {
             let diary = session.unlock()?;
@@ -234,10 +234,10 @@ pub fn risk(session: &mut Session, cmd: RiskCommand) -> Result<()> {
                 return print_json(&checks.iter().map(risk_json).collect::<Vec<_>>());
             }
             if checks.is_empty() {
-                println!("No risk checks recorded.");
+                say!("No risk checks recorded.");
             }
             for c in checks {
-                println!("Risk check of {} (id {})", c.value.date, c.id);
+                say!("Risk check of {} (id {})", c.value.date, c.id);
                 for q in RiskQuestion::ALL {
                     let a = c.value.answer(q);
                     let note = if a.note.is_empty() {
@@ -245,7 +245,7 @@ pub fn risk(session: &mut Session, cmd: RiskCommand) -> Result<()> {
                     } else {
                         format!(" — {}", a.note)
                     };
-                    println!(
+                    say!(
                         "  {:>2}. {:<7} {}{note}",
                         q.number(),
                         a.answer.as_str(),

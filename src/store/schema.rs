@@ -76,16 +76,12 @@ pub fn check_objects(conn: &Connection) -> Result<(), StoreError> {
         }
     }
     match objects(conn)?.into_iter().find(|o| !expected.contains(o)) {
-        Some((kind, name, _)) => Err(StoreError::Planted(format!("{kind} {}", visible(&name)))),
+        Some((kind, name, _)) => Err(StoreError::Planted(format!(
+            "{kind} {}",
+            crate::visible::name(&name)
+        ))),
         None => Ok(()),
     }
-}
-
-/// A name from the file, safe to print: control characters escaped, at most
-/// 60 characters.
-fn visible(name: &str) -> String {
-    let shown: String = name.chars().flat_map(char::escape_debug).take(60).collect();
-    format!("`{shown}`")
 }
 
 fn apply_from(conn: &mut Connection, from: usize) -> Result<(), StoreError> {

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::reader::{Bundle, is_os_litter};
+use super::reader::{Bundle, inside, is_os_litter};
 use super::{Layer, fail, pass, summarise};
 use crate::crypto::chain::{self, BreakKind, ChainWalk};
 use crate::crypto::sshsig::{NAMESPACE, PublicKey};
@@ -11,6 +11,7 @@ use crate::export::bundle::{
     self, ChainFile, ExportedIncident, ExportedVersion, IncidentsFile, Manifest,
 };
 use crate::model::{Event, LogRecord};
+use crate::visible;
 
 pub(super) fn check_signature(bundle: &mut Bundle) -> Layer {
     let name = "signature";
@@ -63,17 +64,33 @@ pub(super) fn check_sums(
             problems.push(format!("line {} of SHA256SUMS is malformed", n + 1));
             continue;
         };
+        if !inside(file) {
+            problems.push(format!(
+                "SHA256SUMS names {}, which is not a file inside the bundle",
+                visible::name(file)
+            ));
+            continue;
+        }
         listed.insert(file.to_string(), sum.to_ascii_lowercase());
     }
+    for file in files.iter().chain(listed.keys()) {
+        if visible::has_acting(file) {
+            problems.push(format!(
+                "the file name {} holds control characters",
+                visible::name(file)
+            ));
+        }
+    }
     for (file, sum) in &listed {
+        let shown = visible::name(file);
         match bundle.hash(file) {
             Ok((size, actual)) => {
                 if &actual != sum {
-                    problems.push(format!("{file} has been altered"));
+                    problems.push(format!("{shown} has been altered"));
                 }
                 hashes.insert(file.clone(), (size, actual));
             }
-            Err(e) => problems.push(format!("{file}: {e}")),
+            Err(e) => problems.push(format!("{shown}: {e}")),
         }
     }
     for file in files {
@@ -82,7 +99,10 @@ pub(super) fn check_sums(
             && !listed.contains_key(file)
             && !is_os_litter(file)
         {
-            problems.push(format!("{file} is not listed in SHA256SUMS"));
+            problems.push(format!(
+                "{} is not listed in SHA256SUMS",
+                visible::name(file)
+            ));
         }
     }
     let layer = if problems.is_empty() {
@@ -301,13 +321,13 @@ pub(super) fn check_exhibits(
             Some(h) => Ok(h.clone()),
             None => bundle.hash(file),
         };
+        let (label, file) = (visible::name(&exhibit.label), visible::name(file));
         match actual {
             Ok((size, sha)) if size == exhibit.size && sha == exhibit.sha256 => checked += 1,
             Ok(_) => problems.push(format!(
-                "exhibit {} ({file}) does not match its recorded SHA-256",
-                exhibit.label
+                "exhibit {label} ({file}) does not match its recorded SHA-256"
             )),
-            Err(e) => problems.push(format!("exhibit {} ({file}): {e}", exhibit.label)),
+            Err(e) => problems.push(format!("exhibit {label} ({file}): {e}")),
         }
     }
     if problems.is_empty() {

@@ -91,9 +91,17 @@ impl Bundle {
     ) -> io::Result<T> {
         match self {
             Bundle::Dir(root) => {
+                if !inside(path) {
+                    return Err(io::Error::other("is not a file inside the bundle"));
+                }
                 let full = root.join(path);
-                if fs::symlink_metadata(&full)?.file_type().is_symlink() {
+                let kind = fs::symlink_metadata(&full)?.file_type();
+                if kind.is_symlink() {
                     return Err(io::Error::other("is a symbolic link"));
+                }
+                if !kind.is_file() {
+                    // A device (`/dev/zero`), a pipe or a folder: never read.
+                    return Err(io::Error::other("is not a regular file"));
                 }
                 let mut file = BufReader::with_capacity(256 * 1024, File::open(full)?);
                 f(&mut file)
@@ -123,6 +131,16 @@ impl Bundle {
             Ok((size, hex::encode(sum)))
         })
     }
+}
+
+/// Whether `path` names something inside the bundle: relative, `/`-separated,
+/// with no empty, `.` or `..` part and no backslash.
+pub(super) fn inside(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains('\\')
+        && path
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
 /// Files an operating system adds when a folder is opened or zipped again

@@ -1,0 +1,80 @@
+//! Untrusted text made safe to show: a file name from a bundle, an object
+//! name from a planted database, a line of the diary printed on a terminal.
+//!
+//! A terminal obeys escape codes in what it prints, so a name holding
+//! `ESC [2K` can erase a FAIL line and a carriage return can overwrite it; a
+//! right-to-left override can make `gpj.exe` read as `exe.jpg`. Here every
+//! such character is shown as its Rust escape (`\u{1b}`), so what a person
+//! reads is what the bytes say.
+
+use std::borrow::Cow;
+
+/// Longest name shown whole; longer ones are cut and marked.
+const NAME_CHARS: usize = 80;
+
+/// Whether `c` would act on the terminal or reorder text instead of being
+/// shown: control characters, and the Unicode bidirectional controls.
+fn acts(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every acting character escaped, except new lines and tabs,
+/// which lay out multi-line text (a narrative) as its writer meant.
+pub fn text(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| acts(c) && c != '\n' && c != '\t') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if acts(c) && c != '\n' && c != '\t' {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A name (of a file, an object) as it is when it is plain and short;
+/// otherwise with every acting character escaped, new lines included, cut
+/// to 80 characters and quoted in backticks, so it reads as one name.
+pub fn name(name: &str) -> String {
+    if !has_acting(name) && name.chars().count() <= NAME_CHARS {
+        return name.to_string();
+    }
+    let mut shown = String::new();
+    for (count, c) in name.chars().enumerate() {
+        if count == NAME_CHARS {
+            shown.push('…');
+            break;
+        }
+        if acts(c) {
+            shown.extend(c.escape_unicode());
+        } else {
+            shown.push(c);
+        }
+    }
+    format!("`{shown}`")
+}
+
+/// Whether a name holds any character that acts on a terminal.
+pub fn has_acting(name: &str) -> bool {
+    name.chars().any(acts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_codes_and_overrides_are_shown_not_obeyed() {
+        assert_eq!(text("plain\nlines\tand tabs"), "plain\nlines\tand tabs");
+        assert_eq!(text("x\u{1b}[2KPASS\r"), "x\\u{1b}[2KPASS\\u{d}");
+        assert_eq!(name("a\nb"), "`a\\u{a}b`");
+        assert_eq!(name("gpj\u{202e}.exe"), "`gpj\\u{202e}.exe`");
+        assert_eq!(name(&"x".repeat(100)), format!("`{}…`", "x".repeat(80)));
+        assert_eq!(name("exhibits/JS_1.jpg"), "exhibits/JS_1.jpg");
+        assert!(has_acting("evil\u{7}") && !has_acting("JS_1.jpg"));
+    }
+}

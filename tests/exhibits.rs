@@ -330,7 +330,7 @@ fn attachment_content_never_reaches_the_disk_in_plaintext() {
 }
 
 #[test]
-fn old_orphans_are_removed_at_unlock_and_young_ones_kept() {
+fn old_leftovers_are_set_aside_or_removed_and_young_ones_kept() {
     let v = vault_with_incident();
     let file = write(&v, "a.bin", &bytes(1000, 3));
     v.run(&["attach", "1", file.to_str().unwrap()]).ok();
@@ -342,23 +342,31 @@ fn old_orphans_are_removed_at_unlock_and_young_ones_kept() {
         std::fs::write(f, b"leftover").unwrap();
     }
     for f in [&old_orphan, &old_tmp] {
-        assert!(
-            Command::new("touch")
-                .args(["-d", "2 hours ago"])
-                .arg(f)
-                .status()
-                .unwrap()
-                .success()
-        );
+        make_old(f);
     }
     v.run(&["list"]).ok();
-    assert!(!old_orphan.exists() && !old_tmp.exists());
+    assert!(!old_tmp.exists(), "an unfinished write of ours is removed");
+    assert!(!old_orphan.exists());
+    let kept = v
+        .dir
+        .join("quarantine")
+        .join(old_orphan.file_name().unwrap());
+    assert_eq!(
+        std::fs::read(&kept).unwrap(),
+        b"leftover",
+        "a file no entry refers to is set aside, never deleted"
+    );
     assert!(
         young.exists(),
         "a file another program may be importing is left alone"
     );
     assert_eq!(att_files(&v).len(), 2);
-    v.run(&["check"]).ok();
+    let check = v.run(&["check"]).ok();
+    assert!(
+        check.stdout.contains("quarantine: 1 file(s)"),
+        "{}",
+        check.stdout
+    );
 }
 
 #[test]
@@ -517,4 +525,83 @@ fn an_unreadable_file_is_refused_clearly() {
     let out = crate::util::run_with_stdin(cmd, "").fails_with(2);
     assert!(out.stderr.contains("permission denied"), "{}", out.stderr);
     assert_eq!(crate::util::snapshot(&v.dir), before);
+}
+
+/// Sets a file's modification time two hours back.
+fn make_old(path: &std::path::Path) {
+    assert!(
+        Command::new("touch")
+            .args(["-d", "2 hours ago"])
+            .arg(path)
+            .status()
+            .unwrap()
+            .success()
+    );
+}
+
+/// An older copy of `vault.db` put back (a rollback) must not make the
+/// sweep delete the encrypted files of the newer exhibits it no longer
+/// lists: they are set aside, and come back with the newer copy.
+#[test]
+fn a_rolled_back_database_does_not_lose_newer_exhibit_files() {
+    let v = vault_with_incident();
+    let older = v.tmp.path().join("vault.db.older");
+    std::fs::copy(v.db(), &older).unwrap();
+    let file = write(&v, "photo.bin", &bytes(5000, 7));
+    v.run(&["attach", "1", file.to_str().unwrap()]).ok();
+    let newer = v.tmp.path().join("vault.db.newer");
+    std::fs::copy(v.db(), &newer).unwrap();
+    let files = att_files(&v);
+    assert_eq!(files.len(), 1);
+    make_old(&files[0]);
+    std::fs::copy(&older, v.db()).unwrap();
+    v.run(&["list"]).ok();
+    let set_aside = v.dir.join("quarantine").join(files[0].file_name().unwrap());
+    assert!(set_aside.exists(), "the newer exhibit's file was deleted");
+    // Put back by hand with the newer database, the exhibit is whole.
+    std::fs::rename(&set_aside, &files[0]).unwrap();
+    std::fs::copy(&newer, v.db()).unwrap();
+    let check = v.run(&["check"]).ok();
+    assert!(
+        check.stdout.contains("exhibits: 1 decrypted"),
+        "{}",
+        check.stdout
+    );
+}
+
+/// The file of an exhibit whose deletion is logged is removed at the next
+/// unlock, however young (a crash between logging and removing).
+#[test]
+fn the_file_of_a_logged_deletion_is_removed() {
+    let v = vault_with_incident();
+    let file = write(&v, "mistake.bin", &bytes(100, 1));
+    v.run(&["attach", "1", file.to_str().unwrap()]).ok();
+    let stored = att_files(&v)[0].clone();
+    let copy = v.tmp.path().join("copy.ida");
+    std::fs::copy(&stored, &copy).unwrap();
+    v.run(&["exhibits", "delete", "1", "--reason", "attached by mistake"])
+        .ok();
+    std::fs::copy(&copy, &stored).unwrap();
+    v.run(&["list"]).ok();
+    assert!(!stored.exists());
+    assert!(!v.dir.join("quarantine").exists());
+}
+
+/// A vault whose `att/` is a link to another folder is refused, and nothing
+/// in that folder is touched.
+#[test]
+fn a_linked_attachment_folder_is_refused_and_its_target_untouched() {
+    let v = vault_with_incident();
+    let elsewhere = v.tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let precious = elsewhere.join(format!("{}.ida", "12".repeat(16)));
+    std::fs::write(&precious, b"someone else's file").unwrap();
+    make_old(&precious);
+    let att = v.dir.join("att");
+    let _ = std::fs::remove_dir_all(&att);
+    std::os::unix::fs::symlink(&elsewhere, &att).unwrap();
+    let out = v.run(&["list"]).fails_with(4);
+    assert!(out.stderr.contains("symbolic link"), "{}", out.stderr);
+    v.run(&["check"]).fails_with(4);
+    assert_eq!(std::fs::read(&precious).unwrap(), b"someone else's file");
 }

@@ -102,6 +102,18 @@ pub fn check(session: &mut Session) -> Result<()> {
         Some(at) => say!("last backup: {}", at.format("%Y-%m-%d %H:%M %:z")),
         None => say!("last backup: never (make one with `diary backup --out FILE`)"),
     }
+    let set_aside = diary.quarantined().context("check failed")?;
+    if !set_aside.is_empty() {
+        say!(
+            "quarantine: {} file(s) no entry refers to were set aside, not deleted, in {}",
+            set_aside.len(),
+            diary.dir().join("quarantine").display()
+        );
+        say!("  (an interrupted import, a planted file, or files of a newer copy of the diary)");
+        for name in set_aside.iter().take(10) {
+            say!("  {}", incident_diary::visible::name(name));
+        }
+    }
     say!("PASS");
     Ok(())
 }

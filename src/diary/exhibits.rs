@@ -234,7 +234,8 @@ impl Diary {
             }],
             Durability::Full,
         )?;
-        // Logged first: a crash here leaves an orphan, removed at a later unlock.
+        // Logged first: a crash here leaves the file of a logged deletion,
+        // which the sweep at a later unlock deletes.
         let _ = self.store.remove_attachment(&id.0);
         Ok(())
     }
@@ -323,20 +324,29 @@ impl Diary {
         Ok((checked, faults))
     }
 
-    /// Removes attachment files that no live exhibit references (interrupted
-    /// imports, finished deletions), if older than [`crate::store::ORPHAN_AGE`].
-    pub(super) fn remove_orphan_files(&self) -> usize {
-        let live: std::collections::HashSet<[u8; 16]> = self
-            .state
-            .exhibits()
-            .iter()
-            .filter(|e| e.deleted.is_none())
-            .map(|e| e.id.0)
-            .collect();
+    /// Cleans the attachment folder (see `Store::sweep`): deletes only
+    /// unfinished temporary files and the files of exhibits whose deletion
+    /// is logged; sets anything else unreferenced aside in `quarantine/`.
+    /// Best effort: a folder that cannot be cleaned does not stop an unlock.
+    pub(super) fn sweep_attachments(&self) {
+        let ids = |deleted: bool| -> std::collections::HashSet<[u8; 16]> {
+            self.state
+                .exhibits()
+                .iter()
+                .filter(|e| e.deleted.is_some() == deleted)
+                .map(|e| e.id.0)
+                .collect()
+        };
+        let (live, deleted) = (ids(false), ids(true));
         let now = std::time::SystemTime::from(self.clock.now());
-        self.store
-            .remove_orphans(|id| live.contains(id), now)
-            .unwrap_or(0)
+        let _ = self
+            .store
+            .sweep(|id| live.contains(id), |id| deleted.contains(id), now);
+    }
+
+    /// Names of the files set aside in the vault's `quarantine/` folder.
+    pub fn quarantined(&self) -> Result<Vec<String>> {
+        Ok(self.store.quarantined()?)
     }
 }
 

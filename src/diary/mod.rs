@@ -95,7 +95,7 @@ impl Diary {
             vault_id,
             unlocked,
         };
-        diary.remove_orphan_files();
+        diary.sweep_attachments();
         Ok(diary)
     }
 

@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime};
 use super::Store;
 
 /// Folder of the attachment files inside the vault.
-const ATT_DIR: &str = "att";
+pub(super) const ATT_DIR: &str = "att";
 
 /// The two files an exhibit can have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,41 +86,119 @@ impl Store {
         Ok(())
     }
 
-    /// Removes files in the attachment folder that `keep` does not want and
-    /// that are older than [`ORPHAN_AGE`]: leftovers of interrupted imports
-    /// and of deletions. Returns how many were removed.
-    pub fn remove_orphans(
+    /// Cleans the attachment folder after an interrupted import or a logged
+    /// deletion, deleting only what provably holds nothing anyone needs:
+    ///
+    /// - temporary files (`<id>.ida-tmp`) of a write that never finished;
+    /// - files of an exhibit whose deletion is logged (`deleted` says so);
+    ///
+    /// and moving everything else that no live exhibit refers to (an
+    /// interrupted import, a newer exhibit of a vault rolled back, a planted
+    /// or unknown file, a link) into the vault's `quarantine/` folder, where
+    /// `check` reports it. Only entries older than [`ORPHAN_AGE`] are
+    /// touched: another program may be writing a younger one right now.
+    /// Returns how many were deleted and how many set aside.
+    pub fn sweep(
         &self,
-        keep: impl Fn(&[u8; 16]) -> bool,
+        live: impl Fn(&[u8; 16]) -> bool,
+        deleted: impl Fn(&[u8; 16]) -> bool,
         now: SystemTime,
-    ) -> io::Result<usize> {
+    ) -> io::Result<(usize, usize)> {
         let entries = match fs::read_dir(self.att_dir()) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((0, 0)),
             other => other?,
         };
-        let mut removed = 0;
+        let (mut removed, mut set_aside) = (0, 0);
         for entry in entries {
             let entry = entry?;
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            let id = [AttFile::Original, AttFile::Thumbnail]
-                .iter()
-                .find_map(|kind| name.strip_suffix(&format!(".{}", kind.ext())))
-                .and_then(|stem| hex::decode(stem).ok())
-                .and_then(|bytes| <[u8; 16]>::try_from(bytes).ok());
-            if id.is_some_and(|id| keep(&id)) {
-                continue;
-            }
-            let old = entry
-                .metadata()
-                .and_then(|m| m.modified())
+            let meta = entry.metadata()?; // of the entry itself: links are not followed
+            let old = meta
+                .modified()
                 .map(|t| now.duration_since(t).unwrap_or_default() >= ORPHAN_AGE)
                 .unwrap_or(false);
-            if old && entry.file_type()?.is_file() {
-                fs::remove_file(entry.path())?;
-                removed += 1;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let regular = meta.file_type().is_file();
+            match Named::parse(&name) {
+                Some(Named::File(id)) if regular && live(&id) => {}
+                Some(Named::File(id)) if regular && deleted(&id) => {
+                    fs::remove_file(entry.path())?;
+                    removed += 1;
+                }
+                Some(Named::Temporary) if regular && old => {
+                    fs::remove_file(entry.path())?;
+                    removed += 1;
+                }
+                _ if old => {
+                    self.quarantine(&entry.path(), &name)?;
+                    set_aside += 1;
+                }
+                _ => {}
             }
         }
-        Ok(removed)
+        Ok((removed, set_aside))
+    }
+
+    /// The vault's folder for files the sweep would not delete.
+    pub fn quarantine_dir(&self) -> PathBuf {
+        self.dir.join(QUARANTINE_DIR)
+    }
+
+    fn quarantine(&self, path: &std::path::Path, name: &str) -> io::Result<()> {
+        let dir = self.quarantine_dir();
+        durable::create_dir(&dir, true)?;
+        let mut target = dir.join(name);
+        while target.symlink_metadata().is_ok() {
+            let tag = hex::encode(crate::crypto::random::bytes::<4>());
+            target = dir.join(format!("{name}.{tag}"));
+        }
+        fs::rename(path, target)?;
+        durable::sync_dir(&self.att_dir())
+    }
+
+    /// Names of the files set aside in `quarantine/`.
+    pub fn quarantined(&self) -> io::Result<Vec<String>> {
+        match fs::read_dir(self.quarantine_dir()) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(e),
+            Ok(entries) => {
+                let mut names = entries
+                    .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+                    .collect::<io::Result<Vec<_>>>()?;
+                names.sort();
+                Ok(names)
+            }
+        }
+    }
+}
+
+/// Folder inside the vault for files the sweep sets aside.
+const QUARANTINE_DIR: &str = "quarantine";
+
+/// What a name in the attachment folder says it is.
+enum Named {
+    /// `<32 hex>.ida` or `.idt`: a file of the exhibit with this id.
+    File([u8; 16]),
+    /// `<32 hex>.ida-tmp` or `.idt-tmp`: a write that did not finish.
+    Temporary,
+}
+
+impl Named {
+    fn parse(name: &str) -> Option<Named> {
+        let id = |stem: &str| -> Option<[u8; 16]> {
+            if stem.len() != 32 || !stem.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+                return None;
+            }
+            hex::decode(stem).ok()?.try_into().ok()
+        };
+        for kind in [AttFile::Original, AttFile::Thumbnail] {
+            let ext = kind.ext();
+            if let Some(stem) = name.strip_suffix(&format!(".{ext}")) {
+                return id(stem).map(Named::File);
+            }
+            if let Some(stem) = name.strip_suffix(&format!(".{ext}-tmp")) {
+                return id(stem).map(|_| Named::Temporary);
+            }
+        }
+        None
     }
 }

@@ -74,10 +74,24 @@ impl Store {
 
     /// Opens the vault in `dir`. Never creates anything: a missing vault is
     /// [`StoreError::NotAVault`].
+    ///
+    /// The database and the attachment folder must be what they seem, not
+    /// symbolic links: a linked `att/` would let clean-up act on files
+    /// elsewhere, and a linked database could be swapped under the diary.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
         let path = dir.join(DB_FILE);
         if !path.is_file() {
             return Err(StoreError::NotAVault(dir.to_path_buf()));
+        }
+        for name in [DB_FILE, attachment::ATT_DIR] {
+            let linked = fs::symlink_metadata(dir.join(name))
+                .map(|m| m.file_type().is_symlink())
+                .unwrap_or(false);
+            if linked {
+                return Err(StoreError::Damaged(
+                    "a file or folder of the vault is a symbolic link",
+                ));
+            }
         }
         let mut conn = Connection::open_with_flags(
             &path,

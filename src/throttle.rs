@@ -9,6 +9,12 @@
 //! and only Argon2id's cost per guess stands in their way (README, "Keeping
 //! your diary safe"). There is no wipe after N attempts: destroying evidence
 //! is not a safety feature, and an abuser could use it to do exactly that.
+//!
+//! Nor may the throttle lock the right passphrase out for longer than
+//! [`MAX_WAIT`]: a last failure dated in the future (a planted file, a
+//! clock set back) counts as now and is written back as now. And guesses
+//! made in parallel queue on [`Throttle::lock`], held from the check across
+//! the key derivation to the count, so each sees the failures before it.
 
 use std::fs;
 use std::io::Write;
@@ -20,6 +26,8 @@ use serde::{Deserialize, Serialize};
 
 /// File name of the counter inside the vault folder.
 pub const ATTEMPTS_FILE: &str = "unlock-attempts";
+/// File locked while one attempt runs (check, key derivation, count).
+pub const LOCK_FILE: &str = "unlock-attempts.lock";
 /// Wrong passphrases allowed in a row before any wait (typing mistakes).
 pub const FREE_ATTEMPTS: u32 = 3;
 /// The longest wait between attempts.
@@ -63,6 +71,19 @@ impl Throttle {
         }
     }
 
+    /// Waits for any other attempt on this vault to finish, and holds the
+    /// lock until the returned file is dropped. `None` where no lock can be
+    /// had (a read-only folder): attempts then run as before, unqueued.
+    pub fn lock(&self) -> Option<fs::File> {
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(self.path.with_file_name(LOCK_FILE)).ok()?;
+        file.lock().ok()?;
+        Some(file)
+    }
+
     /// A missing file is no failures. One that does not parse was altered
     /// (it is replaced atomically), so it counts as the longest wait, from
     /// when it was last written.
@@ -82,11 +103,18 @@ impl Throttle {
     /// Refuses an attempt while a wait is running, with what is left of it.
     /// A clock set back does not lengthen the wait beyond its own length.
     pub fn check(&self, now: DateTime<FixedOffset>) -> Result<(), Duration> {
-        let attempts = self.read();
+        let mut attempts = self.read();
         let wait = wait_after(attempts.failures);
-        let Some(last) = attempts.last_failure else {
+        let Some(mut last) = attempts.last_failure else {
             return Ok(());
         };
+        let now_utc = now.with_timezone(&Utc);
+        if last > now_utc {
+            // Dated in the future: count it from now, so the wait ends.
+            last = now_utc;
+            attempts.last_failure = Some(now_utc);
+            self.write(&attempts);
+        }
         let elapsed = (now.with_timezone(&Utc) - last)
             .to_std()
             .unwrap_or(Duration::ZERO);
@@ -103,11 +131,16 @@ impl Throttle {
             failures: self.read().failures.saturating_add(1),
             last_failure: Some(now.with_timezone(&Utc)),
         };
+        self.write(&attempts);
+    }
+
+    /// Replaces the counter file (owner-only). Best effort, like the count.
+    fn write(&self, attempts: &Attempts) {
         let tmp = self.path.with_extension(format!(
             "tmp-{}",
             hex::encode(crate::crypto::random::bytes::<4>())
         ));
-        let bytes = serde_json::to_vec(&attempts).expect("attempts serialise");
+        let bytes = serde_json::to_vec(attempts).expect("attempts serialise");
         let best_effort = crate::durable::FolderSync::BestEffort;
         let _ = crate::durable::write_file(&tmp, &self.path, best_effort, |w| w.write_all(&bytes));
     }

@@ -4,11 +4,14 @@ use crate::util::{Vault, incident_json, snapshot};
 fn wrong_passphrase_exits_3_and_changes_nothing_on_disk() {
     let v = Vault::new();
     v.add_json(&incident_json("2026-03-14T18:30:00+00:00", "Entry"));
-    // Besides the count of wrong attempts (the throttle's), nothing changes.
+    // Besides the count of wrong attempts and its lock (the throttle's),
+    // nothing changes.
     let vault_files = |dir| {
         snapshot(dir)
             .into_iter()
-            .filter(|(p, _)| !p.ends_with("unlock-attempts"))
+            .filter(|(p, _)| {
+                !p.ends_with("unlock-attempts") && !p.ends_with("unlock-attempts.lock")
+            })
             .collect::<Vec<_>>()
     };
     let before = vault_files(&v.dir);
@@ -406,4 +409,67 @@ fn the_cli_counts_wrong_passphrases_across_runs_and_says_how_long_to_wait() {
     .unwrap();
     v.run(&["list"]).ok();
     assert!(!counter.exists());
+}
+
+/// A counter dated in the future (planted, or the clock set back) would
+/// refuse the right passphrase until that date: it counts from now, so the
+/// wait never passes the five-minute maximum, and is written back.
+#[test]
+fn a_future_dated_counter_cannot_lock_the_right_passphrase_out() {
+    let v = Vault::new();
+    let counter = v.dir.join("unlock-attempts");
+    std::fs::write(
+        &counter,
+        r#"{"failures":50,"last_failure":"2099-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let run = v.run(&["list"]).fails_with(3);
+    assert!(run.stderr.contains("wait 5 minutes"), "{}", run.stderr);
+    let state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&counter).unwrap()).unwrap();
+    let last = state["last_failure"].as_str().unwrap();
+    let last = chrono::DateTime::parse_from_rfc3339(last).unwrap();
+    assert!(
+        last <= chrono::Utc::now() + chrono::Duration::seconds(1),
+        "the future date was written back as now: {last}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&counter).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the counter is private");
+    }
+}
+
+/// Guesses started together queue on one lock: each sees the failures
+/// before it, so after the three free ones the rest are told to wait
+/// instead of all reaching the key derivation at once.
+#[test]
+fn parallel_guesses_queue_and_are_counted() {
+    let v = Vault::new();
+    let wrong = v.file("wrong", "not it\n");
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            v.command_with(&wrong, &["list"])
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut guessed = 0;
+    let mut waited = 0;
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{stderr}");
+        if stderr.contains("too many wrong passphrases") {
+            waited += 1;
+        } else {
+            guessed += 1;
+        }
+    }
+    assert!(
+        guessed <= 4 && waited >= 4,
+        "{guessed} guesses reached the key derivation, {waited} waited"
+    );
 }

@@ -238,6 +238,8 @@ fn open_passphrase_slot(
     clock: &dyn Clock,
 ) -> Result<(u8, SecretKey)> {
     let throttle = Throttle::new(dir);
+    // Held until the count is written: parallel guesses queue here.
+    let _turn = throttle.lock();
     throttle
         .check(clock.now())
         .map_err(|wait| Error::Throttled { wait })?;

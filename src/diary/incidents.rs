@@ -121,14 +121,13 @@ impl Diary {
             key: key.to_string(),
         };
         let key_trim = key.trim().trim_start_matches('#');
+        // A number not in use may still be an id prefix of digits only
+        // (about one id in sixteen starts with six decimal digits).
         if let Ok(number) = key_trim.parse::<u32>()
             && key_trim.len() < 32
+            && let Ok(found) = self.incident_by_number(number)
         {
-            if let Ok(found) = self.incident_by_number(number) {
-                return Ok(found);
-            }
-            // Not a number in use: it may be an id prefix of digits only
-            // (about one id in sixteen starts with six decimal digits).
+            return Ok(found);
         }
         let lower = key_trim.to_ascii_lowercase();
         if lower.len() < 6 || !lower.bytes().all(|b| b.is_ascii_hexdigit()) {

@@ -138,10 +138,10 @@ impl Sink {
         let entry = match &mut self.target {
             Target::Dir => {
                 let full = self.tmp.join(path);
-                if let Some(dir) = full.parent() {
-                    if !dir.exists() {
-                        private_dir(dir).map_err(io)?;
-                    }
+                if let Some(dir) = full.parent()
+                    && !dir.exists()
+                {
+                    private_dir(dir).map_err(io)?;
                 }
                 let file = private_file(&full).map_err(io)?;
                 let mut hashing = Hashing::new(BufWriter::with_capacity(256 * 1024, file));

@@ -128,10 +128,11 @@ pub(super) fn risk(state: &State) -> Value {
 pub(super) fn police_references(state: &State, incidents: &[&IncidentRecord]) -> Vec<String> {
     let mut refs: Vec<String> = state.case().crime_references.clone();
     for r in incidents {
-        if let Some(p) = &r.current().police {
-            if !p.reference.is_empty() && !refs.contains(&p.reference) {
-                refs.push(p.reference.clone());
-            }
+        if let Some(p) = &r.current().police
+            && !p.reference.is_empty()
+            && !refs.contains(&p.reference)
+        {
+            refs.push(p.reference.clone());
         }
     }
     refs

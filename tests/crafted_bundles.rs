@@ -112,3 +112,67 @@ fn a_pipe_in_place_of_a_bundle_file_is_not_read() {
         run.stdout
     );
 }
+
+/// `__MACOSX/` inside the bundle folder is not Finder's: a forged report
+/// there fails as an unlisted file, while `.DS_Store` is ignored and said.
+#[test]
+fn litter_is_ignored_only_under_its_own_names_and_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = bundle_copy(tmp.path());
+    fs::write(bundle.join(".DS_Store"), "finder").unwrap();
+    let passes = verify(&bundle).ok();
+    assert!(
+        passes
+            .stdout
+            .contains("ignored 1 file(s) that Finder or Explorer add: .DS_Store"),
+        "{}",
+        passes.stdout
+    );
+    fs::create_dir(bundle.join("__MACOSX")).unwrap();
+    fs::write(bundle.join("__MACOSX/report-corrected.pdf"), "forged").unwrap();
+    let run = verify(&bundle).fails_with(4);
+    assert!(
+        run.stdout
+            .contains("__MACOSX/report-corrected.pdf is not listed in SHA256SUMS"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// A zip holding two `report.pdf` entries: `unzip` would extract the
+/// second, so the bundle fails however the first one checks.
+#[test]
+fn a_zip_with_two_entries_of_one_name_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/v1/bundle.zip");
+    let mut archive = zip::ZipArchive::new(fs::File::open(&good).unwrap()).unwrap();
+    let mut folder = String::new();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).unwrap();
+        folder = entry.name().unwrap().split('/').next().unwrap().to_string();
+        out.raw_copy_file(entry).unwrap();
+    }
+    out.start_file(
+        format!("{folder}/report.pdX"),
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    std::io::Write::write_all(&mut out, b"%PDF forged").unwrap();
+    let mut bytes = out.finish().unwrap().into_inner();
+    let (from, to) = (b"report.pdX", b"report.pdf");
+    let mut at = 0;
+    while let Some(i) = bytes[at..].windows(from.len()).position(|w| w == from) {
+        bytes[at + i..at + i + from.len()].copy_from_slice(to);
+        at += i + from.len();
+    }
+    let crafted = tmp.path().join("crafted.zip");
+    fs::write(&crafted, bytes).unwrap();
+    let run = verify(&crafted).fails_with(4);
+    assert!(
+        run.stderr.contains("two entries with the same name"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+}

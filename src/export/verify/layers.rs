@@ -93,20 +93,32 @@ pub(super) fn check_sums(
             Err(e) => problems.push(format!("{shown}: {e}")),
         }
     }
+    let mut ignored = Vec::new();
     for file in files {
-        if file != bundle::SUMS
-            && file != bundle::SIGNATURE
-            && !listed.contains_key(file)
-            && !is_os_litter(file)
-        {
+        if listed.contains_key(file) || file == bundle::SUMS || file == bundle::SIGNATURE {
+            continue;
+        }
+        if is_os_litter(file) {
+            ignored.push(visible::name(file));
+        } else {
             problems.push(format!(
                 "{} is not listed in SHA256SUMS",
                 visible::name(file)
             ));
         }
     }
+    let ignored = match ignored.len() {
+        0 => String::new(),
+        n => format!(
+            "; ignored {n} file(s) that Finder or Explorer add: {}",
+            summarise(&ignored)
+        ),
+    };
     let layer = if problems.is_empty() {
-        pass(name, format!("{} files match SHA256SUMS", listed.len()))
+        pass(
+            name,
+            format!("{} files match SHA256SUMS{ignored}", listed.len()),
+        )
     } else {
         fail(name, summarise(&problems))
     };

@@ -29,10 +29,16 @@ impl Bundle {
         let file = File::open(path).map_err(|e| unreadable(e.to_string()))?;
         let archive = zip::ZipArchive::new(BufReader::new(file))
             .map_err(|e| unreadable(format!("not a readable zip ({e})")))?;
+        if archive.has_duplicate_names() {
+            // An unzip tool may then show another file than the one checked.
+            return Err(unreadable(
+                "the zip holds two entries with the same name".into(),
+            ));
+        }
         let mut folders: Vec<String> = archive
             .file_names()
             .filter_map(|n| n.ok())
-            .filter(|n| !is_os_litter(n))
+            .filter(|n| !n.starts_with("__MACOSX/") && !is_os_litter(n))
             .filter_map(|n| n.split('/').next().map(str::to_string))
             .collect();
         folders.sort();
@@ -145,10 +151,14 @@ pub(super) fn inside(path: &str) -> bool {
 
 /// Files an operating system adds when a folder is opened or zipped again
 /// (Finder, Explorer): not part of the bundle, and no reason to fail it.
+///
+/// Only these fixed names are ignored, wherever Finder or Explorer leave
+/// them; a `__MACOSX/` folder is ignored only beside the bundle folder in a
+/// zip (where Finder puts it), never inside the bundle, where it could hold
+/// a `report.pdf` of someone else's making.
 pub(super) fn is_os_litter(path: &str) -> bool {
-    path.starts_with("__MACOSX/")
-        || matches!(
-            path.rsplit('/').next(),
-            Some(".DS_Store" | "Thumbs.db" | "desktop.ini")
-        )
+    matches!(
+        path.rsplit('/').next(),
+        Some(".DS_Store" | "Thumbs.db" | "desktop.ini")
+    )
 }

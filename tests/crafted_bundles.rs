@@ -176,3 +176,18 @@ fn a_zip_with_two_entries_of_one_name_fails() {
         run.stderr
     );
 }
+
+/// A file far larger than any bundle holds is refused, not read whole.
+#[test]
+fn an_oversized_file_is_refused_not_read_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = bundle_copy(tmp.path());
+    let line = format!("{}  exhibits/JS_1.jpg\n", "0".repeat(64));
+    fs::write(bundle.join("SHA256SUMS"), line.repeat(400_000)).unwrap();
+    let run = verify(&bundle).fails_with(4);
+    assert!(
+        run.stdout.contains("SHA256SUMS: is larger than 16 MiB"),
+        "{}",
+        run.stdout
+    );
+}

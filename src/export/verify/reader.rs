@@ -121,11 +121,19 @@ impl Bundle {
         }
     }
 
-    /// A small file's bytes (at most 1 GiB, for the JSON files).
+    /// A text or JSON file's bytes, refused past its cap (see [`cap`]):
+    /// a crafted zip can expand a few megabytes into gigabytes.
     pub(super) fn read(&mut self, path: &str) -> io::Result<Vec<u8>> {
+        let cap = cap(path);
         self.with_reader(path, |r| {
             let mut out = Vec::new();
-            r.take(1 << 30).read_to_end(&mut out)?;
+            r.take(cap + 1).read_to_end(&mut out)?;
+            if out.len() as u64 > cap {
+                return Err(io::Error::other(format!(
+                    "is larger than {} MiB, more than any bundle holds",
+                    cap >> 20
+                )));
+            }
             Ok(out)
         })
     }
@@ -136,6 +144,19 @@ impl Bundle {
             let (size, sum) = crate::hashing::sum_of(r)?;
             Ok((size, hex::encode(sum)))
         })
+    }
+}
+
+/// The most a file read into memory may hold, with room for a diary of a
+/// million entries and tens of thousands of exhibits.
+fn cap(path: &str) -> u64 {
+    use crate::export::bundle;
+    match path {
+        bundle::SIGNATURE | bundle::ALLOWED_SIGNERS => 64 << 10,
+        bundle::SUMS => 16 << 20,
+        bundle::MANIFEST => 64 << 20,
+        bundle::CHAIN => 512 << 20,
+        _ => 1 << 30,
     }
 }
 

@@ -6,5 +6,6 @@
 mod cli;
 
 fn main() -> std::process::ExitCode {
+    incident_diary::keep_memory_private();
     cli::run()
 }

@@ -473,3 +473,36 @@ fn parallel_guesses_queue_and_are_counted() {
         "{guessed} guesses reached the key derivation, {waited} waited"
     );
 }
+
+/// The CLI holds keys and entries in memory: it must never dump them to
+/// disk. While it waits for a passphrase, its core file limit is zero, the
+/// hard limit too (the soft one is often zero already by default).
+#[test]
+fn the_cli_cannot_leave_a_core_dump() {
+    let v = Vault::new();
+    let mut child = v
+        .command_with("-", &["list"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let limits = format!("/proc/{}/limits", child.id());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let core_line = loop {
+        let text = std::fs::read_to_string(&limits).unwrap_or_default();
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("Max core file size"))
+            .map(str::to_string);
+        match line {
+            Some(l) if l.split_whitespace().skip(4).take(2).all(|n| n == "0") => break l,
+            _ if std::time::Instant::now() > deadline => panic!("core limit not zero: {line:?}"),
+            _ => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    };
+    assert!(core_line.contains(" 0 "), "{core_line}");
+    use std::io::Write;
+    writeln!(child.stdin.take().unwrap(), "{}", crate::util::PASSPHRASE).unwrap();
+    assert!(child.wait().unwrap().success());
+}

@@ -29,6 +29,8 @@ fn vault_dir(app: &tauri::App) -> PathBuf {
 /// Starts the app (desktop `main`, and the mobile entry point).
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
+    // Before any key or entry is in memory: no core dump, not dumpable.
+    incident_diary::keep_memory_private();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {

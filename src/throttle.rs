@@ -75,11 +75,16 @@ impl Throttle {
     /// lock until the returned file is dropped. `None` where no lock can be
     /// had (a read-only folder): attempts then run as before, unqueued.
     pub fn lock(&self) -> Option<fs::File> {
+        let path = self.path.with_file_name(LOCK_FILE);
+        if fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
+            // A link planted in its place must not be followed.
+            return None;
+        }
         let mut options = fs::OpenOptions::new();
         options.write(true).create(true).truncate(false);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let file = options.open(self.path.with_file_name(LOCK_FILE)).ok()?;
+        let file = options.open(path).ok()?;
         file.lock().ok()?;
         Some(file)
     }

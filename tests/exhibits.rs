@@ -605,3 +605,15 @@ fn a_linked_attachment_folder_is_refused_and_its_target_untouched() {
     v.run(&["check"]).fails_with(4);
     assert_eq!(std::fs::read(&precious).unwrap(), b"someone else's file");
 }
+
+/// A `quarantine/` planted as a link would carry set-aside files elsewhere:
+/// the vault is refused instead.
+#[test]
+fn a_linked_quarantine_folder_is_refused() {
+    let v = vault_with_incident();
+    let elsewhere = v.tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, v.dir.join("quarantine")).unwrap();
+    let out = v.run(&["list"]).fails_with(4);
+    assert!(out.stderr.contains("symbolic link"), "{}", out.stderr);
+}

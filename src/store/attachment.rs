@@ -145,6 +145,10 @@ impl Store {
 
     fn quarantine(&self, path: &std::path::Path, name: &str) -> io::Result<()> {
         let dir = self.quarantine_dir();
+        if fs::symlink_metadata(&dir).is_ok_and(|m| !m.is_dir()) {
+            // A link or a file in its place: files would go elsewhere.
+            return Err(io::Error::other("the quarantine folder is not a folder"));
+        }
         durable::create_dir(&dir, true)?;
         let mut target = dir.join(name);
         while target.symlink_metadata().is_ok() {
@@ -172,7 +176,7 @@ impl Store {
 }
 
 /// Folder inside the vault for files the sweep sets aside.
-const QUARANTINE_DIR: &str = "quarantine";
+pub(super) const QUARANTINE_DIR: &str = "quarantine";
 
 /// What a name in the attachment folder says it is.
 enum Named {

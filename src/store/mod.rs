@@ -83,7 +83,7 @@ impl Store {
         if !path.is_file() {
             return Err(StoreError::NotAVault(dir.to_path_buf()));
         }
-        for name in [DB_FILE, attachment::ATT_DIR] {
+        for name in [DB_FILE, attachment::ATT_DIR, attachment::QUARANTINE_DIR] {
             let linked = fs::symlink_metadata(dir.join(name))
                 .map(|m| m.file_type().is_symlink())
                 .unwrap_or(false);

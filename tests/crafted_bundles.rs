@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{Run, bin};
+use crate::util::{Run, bin, copy_tree};
 
 /// A copy of the frozen v1 bundle to damage.
 fn bundle_copy(tmp: &Path) -> PathBuf {
@@ -15,19 +15,6 @@ fn bundle_copy(tmp: &Path) -> PathBuf {
     let to = tmp.join("bundle");
     copy_tree(&from, &to);
     to
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// `diary verify`, stopped after a minute if it hangs.

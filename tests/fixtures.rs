@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{Run, bin, run_with_stdin};
+use crate::util::{Run, bin, copy_tree, run_with_stdin};
 
 const VAULT_PASSPHRASE: &str = "v1 fixture passphrase";
 const BACKUP_PASSPHRASE: &str = "v1 backup passphrase";
@@ -61,19 +61,6 @@ impl Work {
         let dir = self.path(name);
         copy_tree(&v1().join("vault"), &dir);
         dir
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
 

@@ -1,3 +1,4 @@
+use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -250,4 +251,18 @@ pub fn kill_during(v: &Vault, args: &[&str], out: &Path, delays: &[u64]) {
 /// A minimal incident as JSON.
 pub fn incident_json(when: &str, narrative: &str) -> String {
     serde_json::json!({"occurred_at": when, "narrative": narrative}).to_string()
+}
+
+/// Copies a folder and everything in it.
+pub fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }

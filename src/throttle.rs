@@ -12,7 +12,8 @@
 //!
 //! Nor may the throttle lock the right passphrase out for longer than
 //! [`MAX_WAIT`]: a last failure dated in the future (a planted file, a
-//! clock set back) counts as now and is written back as now. And guesses
+//! clock set back) is taken as over, even where the file cannot be
+//! rewritten. And guesses
 //! made in parallel queue on [`Throttle::lock`], held from the check across
 //! the key derivation to the count, so each sees the failures before it.
 
@@ -108,17 +109,16 @@ impl Throttle {
     /// Refuses an attempt while a wait is running, with what is left of it.
     /// A clock set back does not lengthen the wait beyond its own length.
     pub fn check(&self, now: DateTime<FixedOffset>) -> Result<(), Duration> {
-        let mut attempts = self.read();
+        let attempts = self.read();
         let wait = wait_after(attempts.failures);
-        let Some(mut last) = attempts.last_failure else {
+        let Some(last) = attempts.last_failure else {
             return Ok(());
         };
-        let now_utc = now.with_timezone(&Utc);
-        if last > now_utc {
-            // Dated in the future: count it from now, so the wait ends.
-            last = now_utc;
-            attempts.last_failure = Some(now_utc);
-            self.write(&attempts);
+        if last > now.with_timezone(&Utc) {
+            // Dated in the future (planted, or the clock set back): no wait
+            // runs from it. Not rewritten, so a counter that cannot be
+            // written (read-only, locked) cannot lock anyone out either.
+            return Ok(());
         }
         let elapsed = (now.with_timezone(&Utc) - last)
             .to_std()

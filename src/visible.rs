@@ -12,11 +12,45 @@ use std::borrow::Cow;
 /// Longest name shown whole; longer ones are cut and marked.
 const NAME_CHARS: usize = 80;
 
-/// Whether `c` would act on the terminal or reorder text instead of being
-/// shown: control characters, and the Unicode bidirectional controls.
+/// Whether `c` would act on the terminal, reorder text or hide instead of
+/// being shown: control characters, line and paragraph separators, the
+/// Unicode direction marks and overrides, and invisible format characters
+/// (zero-width spaces and joiners, the soft hyphen, tags, fillers).
 fn acts(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(
+            c,
+            '\u{00ad}'
+                | '\u{061c}'
+                | '\u{115f}'
+                | '\u{1160}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{3164}'
+                | '\u{feff}'
+                | '\u{ffa0}'
+                | '\u{e0000}'..='\u{e007f}'
+        )
+}
+
+/// `text` with every acting character escaped, new lines included, cut at
+/// 4,000 characters: one line of a report (a verify layer's detail) that no
+/// value inside it can break into two.
+pub fn line(text: &str) -> String {
+    let mut shown = String::new();
+    for (count, c) in text.chars().enumerate() {
+        if count == 4000 {
+            shown.push('…');
+            break;
+        }
+        if acts(c) {
+            shown.extend(c.escape_unicode());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
 }
 
 /// `text` with every acting character escaped, except new lines and tabs,
@@ -76,5 +110,7 @@ mod tests {
         assert_eq!(name(&"x".repeat(100)), format!("`{}…`", "x".repeat(80)));
         assert_eq!(name("exhibits/JS_1.jpg"), "exhibits/JS_1.jpg");
         assert!(has_acting("evil\u{7}") && !has_acting("JS_1.jpg"));
+        assert!(has_acting("a\u{200b}b") && has_acting("x\u{2028}") && has_acting("\u{e0041}"));
+        assert_eq!(line("a\nPASS"), "a\\u{a}PASS");
     }
 }

@@ -173,7 +173,45 @@ fn an_oversized_file_is_refused_not_read_whole() {
     fs::write(bundle.join("SHA256SUMS"), line.repeat(400_000)).unwrap();
     let run = verify(&bundle).fails_with(4);
     assert!(
-        run.stdout.contains("SHA256SUMS: is larger than 16 MiB"),
+        run.stdout.contains("SHA256SUMS: is larger than 16384 KiB"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// A value inside the manifest carrying a new line cannot add a line of
+/// its own, such as a fake closing PASS.
+#[test]
+fn a_value_cannot_add_a_fake_pass_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = bundle_copy(tmp.path());
+    let path = bundle.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    manifest["chain_head"] =
+        "0\nPASS: the bundle is intact and signed by the diary key shown above".into();
+    fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+    let run = verify(&bundle).fails_with(4);
+    assert!(
+        !run.stdout.lines().any(|l| l.starts_with("PASS: ")),
+        "{}",
+        run.stdout
+    );
+}
+
+/// A folder in the bundle that is a link to elsewhere is not followed.
+#[test]
+fn a_linked_folder_inside_the_bundle_is_not_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = bundle_copy(tmp.path());
+    let elsewhere = tmp.path().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    fs::write(elsewhere.join("secret.txt"), "private").unwrap();
+    std::os::unix::fs::symlink(&elsewhere, bundle.join("x")).unwrap();
+    add_to_sums(&bundle, &format!("{}  x/secret.txt", "0".repeat(64)));
+    let run = verify(&bundle).fails_with(4);
+    assert!(
+        run.stdout.contains("x/secret.txt: is a symbolic link"),
         "{}",
         run.stdout
     );

@@ -116,11 +116,12 @@ pub fn verify(path: &Path) -> Result<()> {
         OpenError::Unreadable(why) => incident_diary::Error::Damaged(why),
     })?;
     for layer in &report.layers {
+        // One line per layer, whatever a crafted bundle put in the detail.
         say!(
             "{} {:<9} {}",
             if layer.ok { "PASS" } else { "FAIL" },
             layer.name,
-            layer.detail
+            incident_diary::visible::line(&layer.detail)
         );
     }
     if report.ok() {

@@ -127,29 +127,39 @@ impl Store {
             "UPDATE vault SET tip_nonce = ?1, tip_ct = ?2 WHERE id = 0",
             params![&tip.nonce[..], tip.ct],
         )?;
+        read_back(&tx, rows, tip)?;
         tx.commit()?;
-        self.read_back(rows, tip)
-    }
-
-    /// After a commit, the last row and the tip must be the ones written:
-    /// nothing planted in the file may swallow an acknowledged entry.
-    fn read_back(&self, rows: &[LogRow], tip: &Sealed) -> Result<(), StoreError> {
-        const LOST: StoreError =
-            StoreError::Damaged("the database did not keep what was just written");
-        let last = rows.last().expect("rows is not empty");
-        let (seq, head): (i64, Vec<u8>) = self
-            .conn
-            .query_row(
-                "SELECT seq, head FROM log ORDER BY seq DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .map_err(|_| LOST)?;
-        let stored = self.tip()?;
-        if seq != last.seq || head != last.head || stored.nonce != tip.nonce || stored.ct != tip.ct
-        {
-            return Err(LOST);
-        }
         Ok(())
     }
+}
+
+/// Before the commit, inside its transaction (no other writer can come
+/// between): the last row and the tip must be the ones just written, so
+/// nothing planted in the file can swallow an entry that is then reported
+/// as saved.
+fn read_back(
+    tx: &rusqlite::Transaction<'_>,
+    rows: &[LogRow],
+    tip: &Sealed,
+) -> Result<(), StoreError> {
+    const LOST: StoreError = StoreError::Damaged("the database did not keep what was just written");
+    let last = rows.last().expect("rows is not empty");
+    let (seq, head): (i64, Vec<u8>) = tx
+        .query_row(
+            "SELECT seq, head FROM log ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(|_| LOST)?;
+    let (nonce, ct): (Vec<u8>, Vec<u8>) = tx
+        .query_row(
+            "SELECT tip_nonce, tip_ct FROM vault WHERE id = 0",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(|_| LOST)?;
+    if seq != last.seq || head != last.head || nonce != tip.nonce || ct != tip.ct {
+        return Err(LOST);
+    }
+    Ok(())
 }

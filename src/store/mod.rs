@@ -83,13 +83,29 @@ impl Store {
         if !path.is_file() {
             return Err(StoreError::NotAVault(dir.to_path_buf()));
         }
-        for name in [DB_FILE, attachment::ATT_DIR, attachment::QUARANTINE_DIR] {
+        let wal = format!("{DB_FILE}-wal");
+        let shm = format!("{DB_FILE}-shm");
+        let parts = [
+            DB_FILE,
+            &wal,
+            &shm,
+            attachment::ATT_DIR,
+            attachment::QUARANTINE_DIR,
+        ];
+        for name in parts {
             let linked = fs::symlink_metadata(dir.join(name))
                 .map(|m| m.file_type().is_symlink())
                 .unwrap_or(false);
             if linked {
                 return Err(StoreError::Damaged(
                     "a file or folder of the vault is a symbolic link",
+                ));
+            }
+        }
+        for folder in [attachment::ATT_DIR, attachment::QUARANTINE_DIR] {
+            if fs::symlink_metadata(dir.join(folder)).is_ok_and(|m| !m.is_dir()) {
+                return Err(StoreError::Damaged(
+                    "a folder of the vault was replaced by a file",
                 ));
             }
         }

@@ -100,7 +100,15 @@ impl Bundle {
                 if !inside(path) {
                     return Err(io::Error::other("is not a file inside the bundle"));
                 }
-                let full = root.join(path);
+                // No part of the way may be a link (`x -> /home` and `x/...`).
+                let mut walked = root.clone();
+                for part in path.split('/') {
+                    walked.push(part);
+                    if fs::symlink_metadata(&walked)?.file_type().is_symlink() {
+                        return Err(io::Error::other("is a symbolic link"));
+                    }
+                }
+                let full = walked;
                 let kind = fs::symlink_metadata(&full)?.file_type();
                 if kind.is_symlink() {
                     return Err(io::Error::other("is a symbolic link"));
@@ -130,8 +138,8 @@ impl Bundle {
             r.take(cap + 1).read_to_end(&mut out)?;
             if out.len() as u64 > cap {
                 return Err(io::Error::other(format!(
-                    "is larger than {} MiB, more than any bundle holds",
-                    cap >> 20
+                    "is larger than {} KiB, more than any bundle holds",
+                    cap >> 10
                 )));
             }
             Ok(out)
@@ -161,10 +169,12 @@ fn cap(path: &str) -> u64 {
 }
 
 /// Whether `path` names something inside the bundle: relative, `/`-separated,
-/// with no empty, `.` or `..` part and no backslash.
+/// with no empty, `.` or `..` part, no backslash and no colon (a Windows
+/// drive, `C:x`, would replace the bundle folder when joined to it).
 pub(super) fn inside(path: &str) -> bool {
     !path.is_empty()
         && !path.contains('\\')
+        && !path.contains(':')
         && path
             .split('/')
             .all(|part| !part.is_empty() && part != "." && part != "..")

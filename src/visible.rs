@@ -38,19 +38,7 @@ fn acts(c: char) -> bool {
 /// 4,000 characters: one line of a report (a verify layer's detail) that no
 /// value inside it can break into two.
 pub fn line(text: &str) -> String {
-    let mut shown = String::new();
-    for (count, c) in text.chars().enumerate() {
-        if count == 4000 {
-            shown.push('…');
-            break;
-        }
-        if acts(c) {
-            shown.extend(c.escape_unicode());
-        } else {
-            shown.push(c);
-        }
-    }
-    shown
+    escaped(text, false, 4000)
 }
 
 /// `text` with every acting character escaped, except new lines and tabs,
@@ -59,15 +47,7 @@ pub fn text(text: &str) -> Cow<'_, str> {
     if !text.chars().any(|c| acts(c) && c != '\n' && c != '\t') {
         return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if acts(c) && c != '\n' && c != '\t' {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    Cow::Owned(escaped(text, true, usize::MAX))
 }
 
 /// A name (of a file, an object) as it is when it is plain and short;
@@ -77,19 +57,25 @@ pub fn name(name: &str) -> String {
     if !has_acting(name) && name.chars().count() <= NAME_CHARS {
         return name.to_string();
     }
-    let mut shown = String::new();
-    for (count, c) in name.chars().enumerate() {
-        if count == NAME_CHARS {
+    format!("`{}`", escaped(name, false, NAME_CHARS))
+}
+
+/// The one escaping loop: acting characters as `\u{..}` (new lines and
+/// tabs kept when `layout`), at most `max` characters, then `…`.
+fn escaped(text: &str, layout: bool, max: usize) -> String {
+    let mut shown = String::with_capacity(text.len().min(max) + 8);
+    for (count, c) in text.chars().enumerate() {
+        if count == max {
             shown.push('…');
             break;
         }
-        if acts(c) {
+        if acts(c) && !(layout && (c == '\n' || c == '\t')) {
             shown.extend(c.escape_unicode());
         } else {
             shown.push(c);
         }
     }
-    format!("`{shown}`")
+    shown
 }
 
 /// Whether a name holds any character that acts on a terminal.

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{Run, TINY_JPEG, Vault};
+use crate::util::{Run, TINY_JPEG, Vault, ssh_verify};
 
 const ARABIC: &str = "عمر الفاروق";
 const POLISH: &str = "Łukasz Wójcik-Żółć";
@@ -23,28 +23,6 @@ fn tool(name: &str, args: &[&str], dir: &Path) -> Run {
             .output()
             .unwrap_or_else(|e| panic!("{name} must be installed (scripts/setup.sh): {e}")),
     )
-}
-
-fn ssh_verify(dir: &Path) -> Run {
-    let sums = fs::File::open(dir.join("SHA256SUMS")).unwrap();
-    let out = Command::new("ssh-keygen")
-        .args([
-            "-Y",
-            "verify",
-            "-f",
-            "allowed_signers",
-            "-I",
-            "incident-diary",
-            "-n",
-            "incident-diary@v1",
-            "-s",
-            "SHA256SUMS.sig",
-        ])
-        .current_dir(dir)
-        .stdin(sums)
-        .output()
-        .expect("ssh-keygen must be installed");
-    Run::from(out)
 }
 
 /// A diary with people in three scripts, an order, a risk check, five

@@ -266,3 +266,26 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// `ssh-keygen -Y verify` of a bundle folder's `SHA256SUMS`, as an officer runs it.
+pub fn ssh_verify(dir: &Path) -> Run {
+    let sums = std::fs::File::open(dir.join("SHA256SUMS")).unwrap();
+    let out = Command::new("ssh-keygen")
+        .args([
+            "-Y",
+            "verify",
+            "-f",
+            "allowed_signers",
+            "-I",
+            "incident-diary",
+            "-n",
+            "incident-diary@v1",
+            "-s",
+            "SHA256SUMS.sig",
+        ])
+        .current_dir(dir)
+        .stdin(sums)
+        .output()
+        .expect("ssh-keygen must be installed");
+    Run::from(out)
+}

@@ -84,6 +84,10 @@ pub enum Error {
     /// The header, key slots, sealed tip or database structure failed a check.
     #[error("integrity failure: {0}")]
     Damaged(String),
+    /// The vault holds less, or other, than this device last saw of it: an
+    /// older copy was put back (see `anchor`).
+    #[error("the diary went back in time: {0}")]
+    WentBack(String),
     /// Input broke a rule; nothing was written.
     #[error("invalid input: {0}")]
     Invalid(ValidationError),
@@ -125,7 +129,7 @@ impl Error {
             | Error::WrongBackupPassphrase
             | Error::RecoveryKeyText(_) => ErrorCode::WrongSecret,
             Error::Throttled { .. } => ErrorCode::Throttled,
-            Error::Tampered { .. } | Error::Damaged(_) => ErrorCode::Integrity,
+            Error::Tampered { .. } | Error::Damaged(_) | Error::WentBack(_) => ErrorCode::Integrity,
             Error::NotAVault(_) | Error::NotFound { .. } => ErrorCode::NotFound,
             Error::Invalid(_) | Error::VaultExists(_) => ErrorCode::Invalid,
             Error::NewerFormat(_)

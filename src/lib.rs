@@ -25,6 +25,7 @@ pub mod query;
 pub mod state;
 pub mod visible;
 
+mod anchor;
 mod clock;
 mod crypto;
 mod diary;
@@ -42,7 +43,7 @@ mod thumbnail;
 pub use clock::{Clock, ManualClock, SteppingClock, SystemClock};
 pub use crypto::Passphrase;
 pub use crypto::kdf::{KdfError, KdfParams};
-pub use diary::{CheckReport, Diary, ExhibitFault, ExhibitRef, IncidentRef, KDF_TARGET};
+pub use diary::{CheckReport, Diary, ExhibitFault, ExhibitRef, IncidentRef, KDF_TARGET, LastEntry};
 pub use error::{Error, ErrorCode, Result};
 pub use process::keep_memory_private;
 pub use store::Durability;

@@ -137,12 +137,18 @@ pub struct State {
     exhibits: Vec<ExhibitRecord>,
     case: CaseProfile,
     last_backup: Option<DateTime<FixedOffset>>,
+    last_recorded: Option<DateTime<FixedOffset>>,
 }
 
 impl State {
     /// Incidents in order of recording.
     pub fn incidents(&self) -> &[IncidentRecord] {
         &self.incidents
+    }
+
+    /// When the last log entry was recorded (`None` in an empty diary).
+    pub fn last_recorded(&self) -> Option<DateTime<FixedOffset>> {
+        self.last_recorded
     }
 
     /// One incident by id.
@@ -281,6 +287,7 @@ impl State {
     ) -> Result<(), Rejection> {
         self.admit(&record.event)?;
         let at = record.recorded_at;
+        self.last_recorded = Some(at);
         match record.event {
             event @ (Event::IncidentCreate { .. }
             | Event::IncidentAmend { .. }

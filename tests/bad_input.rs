@@ -11,7 +11,7 @@ fn refused(v: &Vault, json: &str, field: &str) {
         "expected {field:?} in: {}",
         out.stderr
     );
-    assert_eq!(out.stderr.trim().lines().count(), 1, "{}", out.stderr);
+    assert_eq!(out.error_lines(), 1, "{}", out.stderr);
     assert_eq!(snapshot(&v.dir), before, "nothing may be written");
 }
 

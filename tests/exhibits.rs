@@ -522,6 +522,7 @@ fn an_unreadable_file_is_refused_clearly() {
         .arg("--passphrase-file")
         .arg(&v.pass_file);
     cmd.args(["attach", "1"]).arg(&file);
+    v.isolate(&mut cmd);
     let out = crate::util::run_with_stdin(cmd, "").fails_with(2);
     assert!(out.stderr.contains("permission denied"), "{}", out.stderr);
     assert_eq!(crate::util::snapshot(&v.dir), before);
@@ -555,7 +556,12 @@ fn a_rolled_back_database_does_not_lose_newer_exhibit_files() {
     assert_eq!(files.len(), 1);
     make_old(&files[0]);
     std::fs::copy(&older, v.db()).unwrap();
-    v.run(&["list"]).ok();
+    // Refused against this device's anchor before any clean-up...
+    v.run(&["list"]).fails_with(4);
+    assert!(files[0].exists());
+    // ...and, with no anchor to tell (another device, or the owner accepts
+    // the older copy), the clean-up still deletes nothing.
+    v.run(&["check", "--accept-older"]).ok();
     let set_aside = v.dir.join("quarantine").join(files[0].file_name().unwrap());
     assert!(set_aside.exists(), "the newer exhibit's file was deleted");
     // Put back by hand with the newer database, the exhibit is whole.

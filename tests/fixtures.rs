@@ -52,6 +52,8 @@ impl Work {
             .arg(self.path(pass))
             .args(args)
             .env_remove("DIARY_VAULT")
+            .env_remove("DIARY_ANCHOR_DIR")
+            .env_remove("XDG_CONFIG_HOME")
             .env("HOME", self.tmp.path());
         run_with_stdin(cmd, "")
     }

@@ -340,6 +340,7 @@ fn each_wrong_passphrase_after_the_third_doubles_the_wait() {
     );
     let right = Passphrase::new(crate::util::PASSPHRASE.into());
     let wrong = Passphrase::new("guess".into());
+    crate::util::anchors_in_target();
     let attempt = |p: &Passphrase| Diary::unlock(&v.dir, p, Box::new(clock.clone())).map(drop);
     let throttled = |r: Result<(), Error>| match r {
         Err(Error::Throttled { wait }) => Some(wait.as_secs()),

@@ -26,6 +26,8 @@ mod plaintext;
 mod planted;
 /// Persons, orders, case details and risk checks.
 mod profile;
+/// Older copies of the vault put back: refused against the anchor outside it.
+mod rollback;
 /// Passphrases and recovery keys: wrong ones, changes, recovery.
 mod secrets;
 /// Altered, deleted, swapped and foreign rows; altered headers and slots.

@@ -59,6 +59,15 @@ impl Run {
         self
     }
 
+    /// Lines on standard error other than the one every unlock prints
+    /// (`diary: opened; last log entry ...`).
+    pub fn error_lines(&self) -> usize {
+        self.stderr
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with("diary: opened;"))
+            .count()
+    }
+
     /// The id from `added person ID`, `added order ID` and the like.
     pub fn added_id(&self, what: &str) -> String {
         let prefix = format!("added {what} ");
@@ -127,6 +136,7 @@ impl Vault {
             .arg("--passphrase-file")
             .arg(&self.pass_file)
             .args(args);
+        self.isolate(&mut cmd);
         run_with_stdin(cmd, input)
     }
 
@@ -138,11 +148,25 @@ impl Vault {
             .arg("--passphrase-file")
             .arg(pass)
             .args(args);
-        cmd.env_remove("DIARY_VAULT")
-            .env("HOME", self.tmp.path())
-            .env("XDG_DATA_HOME", self.tmp.path().join("data"));
+        self.isolate(&mut cmd);
         cmd.stdin(Stdio::null());
         cmd
+    }
+
+    /// Keeps the run's data and configuration folders (the rollback
+    /// anchor) inside this test's temporary folder: HOME is the test's,
+    /// and nothing from the environment points elsewhere.
+    pub fn isolate(&self, cmd: &mut Command) {
+        cmd.env_remove("DIARY_VAULT")
+            .env_remove("DIARY_ANCHOR_DIR")
+            .env_remove("XDG_CONFIG_HOME")
+            .env("HOME", self.tmp.path())
+            .env("XDG_DATA_HOME", self.tmp.path().join("data"));
+    }
+
+    /// Where the CLI keeps this test's rollback anchors by default.
+    pub fn anchor_dir(&self) -> PathBuf {
+        self.tmp.path().join(".config/incident-diary/anchors")
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
@@ -288,4 +312,12 @@ pub fn ssh_verify(dir: &Path) -> Run {
         .output()
         .expect("ssh-keygen must be installed");
     Run::from(out)
+}
+
+/// Keeps the rollback anchors of vaults this test process opens through
+/// the library (not the binary) in cargo's temporary folder, out of HOME.
+pub fn anchors_in_target() {
+    incident_diary::Diary::use_anchor_folder(
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("library-anchors"),
+    );
 }

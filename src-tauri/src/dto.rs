@@ -79,6 +79,11 @@ pub struct TimelineDto {
     pub total: usize,
     /// When the last backup was made.
     pub last_backup: Option<DateTime<FixedOffset>>,
+    /// Log entries in the diary: the number of the last one.
+    pub log_entries: u64,
+    /// When the last change was saved: shown at the top so that the owner
+    /// notices a diary put back to an older copy.
+    pub last_saved: Option<DateTime<FixedOffset>>,
 }
 
 /// The result of saving an incident.

@@ -34,6 +34,13 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
+            // Rollback anchors: the CLI's folder in HOME on a computer, the
+            // app's own configuration folder where there is none (phones).
+            if Diary::anchor_folder().is_none()
+                && let Ok(config) = app.path().app_config_dir()
+            {
+                Diary::use_anchor_folder(config.join("anchors"));
+            }
             let dir = vault_dir(app);
             app.manage(session::Session::new(dir));
             Ok(())

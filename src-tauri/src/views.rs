@@ -78,6 +78,8 @@ pub fn timeline(diary: &Diary, query: &TimelineQuery) -> TimelineDto {
                 withdrawn: r.withdrawn.is_some(),
             })
             .collect(),
+        log_entries: diary.last_entry().seq,
+        last_saved: diary.last_entry().recorded_at,
         total: state.incidents().len(),
         last_backup: state.last_backup(),
     }

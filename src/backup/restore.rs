@@ -38,6 +38,11 @@ pub struct RestoreSummary {
     pub chain_head: Hash,
     /// Exhibit files restored, each matching its sum.
     pub exhibits: u64,
+    /// How many log entries this device had last seen of this diary, when
+    /// it had seen it: the restore is deliberate, so that record (the
+    /// rollback anchor) is cleared and the next unlock starts it again
+    /// from the restored diary.
+    pub device_had_seen: Option<u64>,
 }
 
 /// Largest manifest or sums file accepted (they are a few kilobytes).
@@ -184,13 +189,27 @@ pub fn restore(file: &Path, target: &Path, passphrase: &Passphrase) -> Result<Re
     }
     durable::publish(&staging_dir, target, durable::FolderSync::Required)?;
     staging.0 = None;
+    let device_had_seen = forget_anchor(&manifest.vault_id, target);
     Ok(RestoreSummary {
         dir: target.to_path_buf(),
         created_at: manifest.created_at,
         log_entries: manifest.log_entries,
         chain_head: head,
         exhibits: manifest.exhibit_files,
+        device_had_seen,
     })
+}
+
+/// Clears this device's rollback anchor of the restored diary (see
+/// `crate::anchor`): putting an older state back is what a restore is for.
+/// Best effort: the diary is restored either way, and an anchor left in
+/// place is overruled with `diary check --accept-older`.
+fn forget_anchor(vault_id: &str, target: &Path) -> Option<u64> {
+    let folder = crate::anchor::folder()?;
+    let id: [u8; 16] = hex::decode(vault_id).ok()?.try_into().ok()?;
+    crate::anchor::Anchor::remove_file(&folder, &id, target)
+        .ok()
+        .flatten()
 }
 
 /// Opens the age layer, which authenticates every byte as it is read.

@@ -153,7 +153,12 @@ pub enum Command {
         new_passphrase_file: Option<String>,
     },
     /// Verify the whole vault: database, header, every log entry, the chain.
-    Check,
+    Check {
+        /// Accept a copy older than what this device last saw of the diary
+        /// (you put it back on purpose) and remember it from now on.
+        #[arg(long)]
+        accept_older: bool,
+    },
     /// Write the evidence bundle for the police: report.pdf, exhibits, data, signed sums.
     Export {
         /// Where to write it: a new directory, or a new file ending in .zip.

@@ -95,6 +95,7 @@ struct RestoreOut {
     log_entries: u64,
     exhibits: u64,
     chain_head: String,
+    device_had_seen: Option<u64>,
 }
 
 pub fn restore(session: &mut Session, file: &Path, flag: Option<String>, json: bool) -> Result<()> {
@@ -112,6 +113,7 @@ pub fn restore(session: &mut Session, file: &Path, flag: Option<String>, json: b
             log_entries: summary.log_entries,
             exhibits: summary.exhibits,
             chain_head: hex::encode(summary.chain_head),
+            device_had_seen: summary.device_had_seen,
         });
     }
     say!(
@@ -124,6 +126,12 @@ pub fn restore(session: &mut Session, file: &Path, flag: Option<String>, json: b
         "backup made {}",
         summary.created_at.format("%Y-%m-%d %H:%M %:z")
     );
+    if let Some(seen) = summary.device_had_seen {
+        say!(
+            "this device had last seen {seen} log entries of this diary; it now remembers the restored {}",
+            summary.log_entries
+        );
+    }
     say!("open it with your diary passphrase, or set a new one with `diary recover`");
     Ok(())
 }

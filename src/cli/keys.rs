@@ -86,13 +86,29 @@ pub fn recover(
     Ok(())
 }
 
-pub fn check(session: &mut Session) -> Result<()> {
-    let diary = session.unlock()?;
+pub fn check(session: &mut Session, accept_older: bool) -> Result<()> {
+    let diary = if accept_older {
+        let (diary, accepted) = session.unlock_accepting_older()?;
+        if let Some(older) = accepted {
+            say!("accepted an older copy: {older}");
+            say!("this device now remembers this copy as the diary");
+        }
+        diary
+    } else {
+        session.unlock()?
+    };
     let report = diary.check().context("check failed")?;
     say!("database structure: ok");
     say!("header and key slots: ok");
     say!("log: {} entries verified, chain complete", report.entries);
     say!("chain head: {}", hex::encode(report.head));
+    match diary.last_entry().recorded_at {
+        Some(at) => say!(
+            "last log entry recorded: {}",
+            at.format("%Y-%m-%d %H:%M %:z")
+        ),
+        None => say!("last log entry recorded: none yet"),
+    }
     say!("incidents: {}", report.incidents);
     say!(
         "exhibits: {} decrypted and hashed, all match",

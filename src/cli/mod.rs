@@ -85,6 +85,9 @@ fn hint(err: &anyhow::Error) -> Option<&'static str> {
         .find_map(|c| c.downcast_ref::<incident_diary::Error>())?;
     match e {
         incident_diary::Error::NotAVault(_) => Some("create one with `diary init`"),
+        incident_diary::Error::WentBack(_) => Some(
+            "entries may have been removed by putting an older copy back; if you did that on purpose, run `diary check --accept-older`",
+        ),
         incident_diary::Error::Invalid(v) if v.message.starts_with("no person") => {
             Some("add them with `diary person add`")
         }
@@ -132,8 +135,36 @@ impl Session {
         let passphrase = self.secrets.passphrase("Passphrase: ")?;
         let diary = Diary::unlock(&self.vault, &passphrase, Box::new(SystemClock))
             .context("could not open the diary")?;
+        show_last_entry(&diary);
         Ok((diary, passphrase))
     }
+
+    /// Opens a copy older than this device last saw, on purpose (`check
+    /// --accept-older`); returns what was accepted.
+    pub fn unlock_accepting_older(&mut self) -> Result<(Diary, Option<incident_diary::Error>)> {
+        let passphrase = self.secrets.passphrase("Passphrase: ")?;
+        let opened = Diary::unlock_accepting_older(&self.vault, &passphrase, Box::new(SystemClock))
+            .context("could not open the diary")?;
+        show_last_entry(&opened.0);
+        Ok(opened)
+    }
+}
+
+/// Tells the owner, at every unlock, which entry the diary ends with and
+/// when it was recorded: a diary put back to an older copy shows an entry
+/// they know is not their last (on standard error, out of the way of
+/// output that programs read).
+fn show_last_entry(diary: &Diary) {
+    let last = diary.last_entry();
+    let line = match last.recorded_at {
+        Some(at) => format!(
+            "diary: opened; last log entry {}, recorded {}",
+            last.seq,
+            at.format("%Y-%m-%d %H:%M %:z")
+        ),
+        None => "diary: opened; no log entries yet".to_string(),
+    };
+    eprintln!("{line}");
 }
 
 fn dispatch(cli: Cli) -> Result<()> {
@@ -167,7 +198,7 @@ fn run_command(ctx: &mut Session, command: Command) -> Result<()> {
             recovery_key_file,
             new_passphrase_file,
         } => keys::recover(ctx, recovery_key_file, new_passphrase_file),
-        Command::Check => keys::check(ctx),
+        Command::Check { accept_older } => keys::check(ctx, accept_older),
         Command::NewRecoveryKey => keys::new_recovery_key(ctx),
         Command::Add { json, fields } => incidents::add(ctx, json, fields),
         Command::List { filter, json } => incidents::list(ctx, filter, None, json),

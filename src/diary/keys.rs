@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
-use super::{Diary, Unlocked};
+use super::{Anchoring, Diary, Unlocked};
 use crate::clock::Clock;
 use crate::crypto::kdf::KdfParams;
 use crate::crypto::keyslot::{SlotContext, SlotKind, SlotTable};
@@ -84,6 +84,7 @@ impl Diary {
                 slot: pass_slot,
             },
         };
+        diary.advance_anchor();
         Ok((diary, crypto::recovery::encode(&recovery_key)))
     }
 
@@ -94,14 +95,20 @@ impl Diary {
     /// doubling wait is over (see [`crate::throttle`]), before any key
     /// derivation runs.
     pub fn unlock(dir: &Path, passphrase: &Passphrase, clock: Box<dyn Clock>) -> Result<Diary> {
-        let store = Store::open(dir)?;
-        let header = store.header()?;
-        let (slot, vault_key) = open_passphrase_slot(dir, &header, passphrase, &*clock)?;
-        let unlocked = Unlocked {
-            kind: SlotKind::Passphrase,
-            slot,
-        };
-        Diary::load(store, header.vault_id, vault_key, unlocked, clock)
+        unlock_passphrase(dir, passphrase, clock, Anchoring::Enforce).map(|(diary, _)| diary)
+    }
+
+    /// [`Diary::unlock`] for a copy the owner put back on purpose: a vault
+    /// older than what this device last saw of it (see
+    /// [`Error::WentBack`]) is opened all the same, verified in full, and
+    /// becomes what the device remembers. Returns the diary and the
+    /// difference that was accepted, if any.
+    pub fn unlock_accepting_older(
+        dir: &Path,
+        passphrase: &Passphrase,
+        clock: Box<dyn Clock>,
+    ) -> Result<(Diary, Option<Error>)> {
+        unlock_passphrase(dir, passphrase, clock, Anchoring::AcceptOlder)
     }
 
     /// Checks `passphrase` against the open vault without reopening it, for
@@ -143,7 +150,16 @@ impl Diary {
             kind: SlotKind::Recovery,
             slot,
         };
-        Diary::load(store, header.vault_id, vault_key, unlocked, clock)
+        let anchoring = Anchoring::Enforce;
+        Diary::load(
+            store,
+            header.vault_id,
+            vault_key,
+            unlocked,
+            clock,
+            anchoring,
+        )
+        .map(|d| d.0)
     }
 
     /// Changes the passphrase: re-wraps the vault key under a new salt (same
@@ -255,4 +271,21 @@ fn open_passphrase_slot(
     };
     throttle.reset();
     Ok(opened)
+}
+
+fn unlock_passphrase(
+    dir: &Path,
+    passphrase: &Passphrase,
+    clock: Box<dyn Clock>,
+    anchoring: Anchoring,
+) -> Result<(Diary, Option<Error>)> {
+    let store = Store::open(dir)?;
+    let header = store.header()?;
+    let (slot, vault_key) = open_passphrase_slot(dir, &header, passphrase, &*clock)?;
+    let unlocked = Unlocked {
+        kind: SlotKind::Passphrase,
+        slot,
+    };
+    let id = header.vault_id;
+    Diary::load(store, id, vault_key, unlocked, clock, anchoring)
 }

@@ -13,6 +13,7 @@ mod exhibits;
 mod incidents;
 mod keys;
 mod profile;
+mod rollback;
 mod thumbnails;
 
 use std::path::{Path, PathBuf};
@@ -21,6 +22,8 @@ pub(crate) use disclosure::Disclosure;
 pub use exhibits::{ExhibitFault, ExhibitRef};
 pub use incidents::IncidentRef;
 pub use keys::KDF_TARGET;
+use rollback::Anchoring;
+pub use rollback::LastEntry;
 
 use crate::clock::Clock;
 use crate::crypto::keyslot::SlotKind;
@@ -83,7 +86,8 @@ impl Diary {
         vault_key: SecretKey,
         unlocked: Unlocked,
         clock: Box<dyn Clock>,
-    ) -> Result<Diary> {
+        anchoring: Anchoring,
+    ) -> Result<(Diary, Option<Error>)> {
         let (log, state, file_keys) = replay(&store, &vault_key, vault_id, Verify::Keyed)?;
         let diary = Diary {
             store,
@@ -95,8 +99,10 @@ impl Diary {
             vault_id,
             unlocked,
         };
+        // Before the sweep: an older copy must not clean anything up.
+        let overruled = diary.check_anchor(anchoring)?;
         diary.sweep_attachments();
-        Ok(diary)
+        Ok((diary, overruled))
     }
 
     /// Locks the diary: keys and decrypted state are dropped (keys are wiped).
@@ -177,6 +183,9 @@ impl Diary {
             self.state
                 .apply(first + i as u64, record, &mut self.file_keys)
                 .map_err(rejection_error)?;
+        }
+        if durability == Durability::Full {
+            self.advance_anchor();
         }
         Ok(())
     }

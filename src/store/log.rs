@@ -77,6 +77,18 @@ impl Store {
         Ok(Sealed { nonce, ct })
     }
 
+    /// The head stored in row `seq`, if there is one (trusted only after
+    /// the caller has walked the chain up to it).
+    pub fn head_at(&self, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        use rusqlite::OptionalExtension;
+        let seq =
+            i64::try_from(seq).map_err(|_| StoreError::Damaged("sequence number too large"))?;
+        Ok(self
+            .conn
+            .query_row("SELECT head FROM log WHERE seq = ?1", [seq], |r| r.get(0))
+            .optional()?)
+    }
+
     /// Appends `rows` and the new tip in one transaction.
     ///
     /// Fails with [`StoreError::Conflict`] when the log's last row is not the

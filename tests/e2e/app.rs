@@ -97,6 +97,8 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
             ])
             .env("DIARY_VAULT", &vault)
             .env("HOME", tmp.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("DIARY_ANCHOR_DIR")
             .env("XDG_DATA_HOME", tmp.path().join("data"))
             .env("INCIDENT_DIARY_E2E_FILES", &picked)
             .env("INCIDENT_DIARY_E2E_SAVE_DIR", &exports)
@@ -260,5 +262,8 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
         "the entry after unlocking",
         "return document.body.textContent.includes('took a photo of me');",
     );
+    // The last saved change is shown, so an older copy put back is noticed.
+    let last = app.text("#last-saved");
+    assert!(last.contains("Last change saved"), "{last}");
     app.end();
 }

@@ -29,6 +29,7 @@ export async function render(ctx, params = {}) {
     h('div', { class: 'title-row' },
       h('h1', { id: 'timeline-title' }, 'Your diary'),
       h('button', { type: 'button', class: 'primary', onclick: () => ctx.go('quickAdd') }, 'Add an incident')),
+    lastSaved(data),
     backupNote(data.last_backup),
     h('section', { class: 'card', 'aria-labelledby': 'pattern-title' },
       h('h2', { id: 'pattern-title' }, 'The pattern'),
@@ -40,6 +41,14 @@ export async function render(ctx, params = {}) {
     filters,
     h('p', { class: 'hint' }, shownText),
     data.incidents.length ? list : h('p', {}, data.total ? 'Nothing matches these filters.' : 'Nothing recorded yet. "Add an incident" takes a minute.'));
+}
+
+// The last saved change, so the owner notices when the diary holds less
+// than they wrote (an older copy put back while they were away).
+function lastSaved(data) {
+  if (!data.last_saved) return null;
+  return h('p', { class: 'hint', id: 'last-saved' },
+    `Last change saved ${when(data.last_saved)} (entry ${data.log_entries} in the diary's log). If you saved something after that, tell someone you trust: an older copy may have been put back.`);
 }
 
 function backupNote(last) {

@@ -1,0 +1,293 @@
+//! The rollback anchor: what this device last saw of a diary, kept outside
+//! the vault folder.
+//!
+//! Everything in a vault folder can be swapped for an older copy of itself
+//! by whoever can copy files, and an older copy verifies perfectly: its
+//! chain, its sealed tip and its exhibits are all genuine. Only a record kept
+//! somewhere else can tell that the diary once went further. The anchor is
+//! that record: the number of log entries and the chain head after the last
+//! one, with the time it was recorded, sealed under a key derived from the
+//! vault key, in the user's configuration folder (never beside the vault).
+//!
+//! File (100 bytes): `IDANCHR1` | seq (u64 big-endian) | nonce (24) |
+//! XChaCha20-Poly1305(key, head (32) | recorded_at (i64 seconds) | offset
+//! (i32 seconds)) with AAD `idv1/anchor` | vault id | seq. The count is in
+//! the clear so that a copy with fewer entries is refused even when the
+//! anchor was sealed under a key that copy does not have; it is
+//! authenticated all the same when the key matches.
+//!
+//! What it cannot do: whoever can also delete or replace the anchor (the
+//! whole home folder rolled back, or a device restored from an image) can
+//! roll the diary back unseen. That is why unlock also shows the last
+//! entry's number and time: the person who wrote it can notice.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use chrono::{DateTime, FixedOffset, TimeZone};
+use sha2::{Digest, Sha256};
+
+use crate::crypto::SecretKey;
+use crate::crypto::chain::Hash;
+use crate::crypto::record::{self, NONCE_LEN};
+use crate::durable::{self, FolderSync};
+
+const MAGIC: &[u8; 8] = b"IDANCHR1";
+const PLAIN_LEN: usize = 32 + 8 + 4;
+const FILE_LEN: usize = 8 + 8 + NONCE_LEN + PLAIN_LEN + record::TAG_LEN;
+
+/// Environment variable naming the anchor folder (tests, portable installs).
+pub const FOLDER_VAR: &str = "DIARY_ANCHOR_DIR";
+
+static FOLDER: OnceLock<PathBuf> = OnceLock::new();
+
+/// Sets the anchor folder for this process (the app on a phone, where
+/// there is no configuration folder in HOME). The first call wins.
+pub(crate) fn use_folder(path: PathBuf) {
+    let _ = FOLDER.set(path);
+}
+
+/// Where anchors live: the folder set by [`use_folder`], else
+/// `DIARY_ANCHOR_DIR`, else `incident-diary/anchors` in the platform
+/// configuration folder (`~/.config` on Linux). `None` when there is none.
+pub(crate) fn folder() -> Option<PathBuf> {
+    if let Some(path) = FOLDER.get() {
+        return Some(path.clone());
+    }
+    // The crate's own unit tests keep their anchors out of the user's HOME.
+    if cfg!(test) {
+        return Some(std::env::temp_dir().join("incident-diary-unit-test-anchors"));
+    }
+    match std::env::var_os(FOLDER_VAR) {
+        Some(path) if !path.is_empty() => Some(PathBuf::from(path)),
+        _ => dirs::config_dir().map(|d| d.join("incident-diary").join("anchors")),
+    }
+}
+
+/// What an anchor says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Mark {
+    /// Log entries the diary held.
+    pub seq: u64,
+    /// The chain head after the last of them.
+    pub head: Hash,
+    /// When the last of them was recorded (`None` for an empty diary).
+    pub recorded_at: Option<DateTime<FixedOffset>>,
+}
+
+/// An anchor file as read: the count in the clear, and the sealed rest.
+pub(crate) struct Sealed {
+    /// The count (authenticated only by [`Sealed::open`]).
+    pub seq: u64,
+    nonce: [u8; NONCE_LEN],
+    ct: Vec<u8>,
+}
+
+/// The anchor of one vault on this device.
+pub(crate) struct Anchor {
+    path: PathBuf,
+    key: SecretKey,
+    vault_id: [u8; 16],
+}
+
+impl Anchor {
+    /// The anchor of vault `vault_id` at `vault_dir` in `folder`, sealed
+    /// under a key derived from the vault key.
+    ///
+    /// One anchor per copy and place: the vault the owner keeps opening in
+    /// the same folder is the one an older copy replaces, while a restore
+    /// or a copy the owner makes into another folder starts its own
+    /// history instead of being taken for a rollback of the original. The
+    /// file name is a hash of the vault id and the folder's full path, so
+    /// the anchor folder names neither.
+    pub fn new(
+        folder: &Path,
+        vault_key: &SecretKey,
+        vault_id: [u8; 16],
+        vault_dir: &Path,
+    ) -> Anchor {
+        Anchor {
+            path: folder.join(file_name(&vault_id, vault_dir)),
+            key: vault_key.derive(b"idv1/anchor"),
+            vault_id,
+        }
+    }
+
+    /// The anchor file.
+    #[cfg(test)]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Reads the anchor: `Ok(None)` when there is none yet, `Err` when the
+    /// file is not an anchor at all.
+    pub fn read(&self) -> Result<Option<Sealed>, String> {
+        read_file(&self.path)
+    }
+
+    /// Opens a sealed anchor; `None` when it was not sealed for this vault
+    /// under this key, or was altered.
+    pub fn open(&self, sealed: &Sealed) -> Option<Mark> {
+        let nonce = sealed.nonce;
+        let plain = record::open(
+            &self.key,
+            &nonce,
+            &aad(&self.vault_id, sealed.seq),
+            &sealed.ct,
+        )
+        .ok()?;
+        let head: Hash = plain[..32].try_into().ok()?;
+        let secs = i64::from_be_bytes(plain[32..40].try_into().ok()?);
+        let offset = i32::from_be_bytes(plain[40..44].try_into().ok()?);
+        let recorded_at = match (secs, FixedOffset::east_opt(offset)) {
+            (0, _) | (_, None) => None,
+            (secs, Some(zone)) => zone.timestamp_opt(secs, 0).single(),
+        };
+        Some(Mark {
+            seq: sealed.seq,
+            head,
+            recorded_at,
+        })
+    }
+
+    /// Writes `mark` whole or not at all (temporary file, fsync, rename),
+    /// creating the folder (owner-only) when missing.
+    pub fn write(&self, mark: &Mark) -> std::io::Result<()> {
+        let folder = durable::parent_of(&self.path);
+        if !folder.is_dir() {
+            durable::create_dir(&folder, true)?;
+        }
+        let mut plain = zeroize::Zeroizing::new([0u8; PLAIN_LEN]);
+        plain[..32].copy_from_slice(&mark.head);
+        let (secs, offset) = mark
+            .recorded_at
+            .map_or((0, 0), |t| (t.timestamp(), t.offset().local_minus_utc()));
+        plain[32..40].copy_from_slice(&secs.to_be_bytes());
+        plain[40..44].copy_from_slice(&offset.to_be_bytes());
+        let (nonce, ct) = record::seal(&self.key, &aad(&self.vault_id, mark.seq), &plain[..]);
+        let mut bytes = Vec::with_capacity(FILE_LEN);
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&mark.seq.to_be_bytes());
+        bytes.extend_from_slice(&nonce);
+        bytes.extend_from_slice(&ct);
+        // A random temporary name: two programs may write at once.
+        let tmp = durable::sibling(&self.path, &format!("{}-tmp", hex::encode(random_tag())));
+        durable::write_file(&tmp, &self.path, FolderSync::Required, |w| {
+            std::io::Write::write_all(w, &bytes)
+        })
+    }
+
+    /// Removes the anchor (a deliberate restore: the next unlock writes a
+    /// new one from the restored diary).
+    pub fn remove_file(
+        folder: &Path,
+        vault_id: &[u8; 16],
+        vault_dir: &Path,
+    ) -> std::io::Result<Option<u64>> {
+        let path = folder.join(file_name(vault_id, vault_dir));
+        let seq = read_file(&path).ok().flatten().map(|s| s.seq);
+        match std::fs::remove_file(&path) {
+            Ok(()) => durable::sync_dir(folder).map(|()| seq),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+fn random_tag() -> [u8; 8] {
+    crate::crypto::random::bytes()
+}
+
+fn file_name(vault_id: &[u8; 16], vault_dir: &Path) -> String {
+    let dir = vault_dir
+        .canonicalize()
+        .unwrap_or_else(|_| vault_dir.to_path_buf());
+    let mut hasher = Sha256::new();
+    hasher.update(b"idv1/anchor-name");
+    hasher.update(vault_id);
+    hasher.update(dir.as_os_str().as_encoded_bytes());
+    hex::encode(&hasher.finalize()[..16])
+}
+
+fn aad(vault_id: &[u8; 16], seq: u64) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(11 + 16 + 8);
+    aad.extend_from_slice(b"idv1/anchor");
+    aad.extend_from_slice(vault_id);
+    aad.extend_from_slice(&seq.to_be_bytes());
+    aad
+}
+
+/// Reads at most one byte more than an anchor, without following a link
+/// to a device or a huge file.
+fn read_file(path: &Path) -> Result<Option<Sealed>, String> {
+    let damaged = || format!("the record of this diary at {} is damaged", path.display());
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(_) => return Err(damaged()),
+    };
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Err(damaged());
+    }
+    let mut bytes = Vec::with_capacity(FILE_LEN + 1);
+    file.take(FILE_LEN as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|_| damaged())?;
+    if bytes.len() != FILE_LEN || &bytes[..8] != MAGIC {
+        return Err(damaged());
+    }
+    Ok(Some(Sealed {
+        seq: u64::from_be_bytes(bytes[8..16].try_into().expect("8 bytes")),
+        nonce: bytes[16..16 + NONCE_LEN].try_into().expect("24 bytes"),
+        ct: bytes[16 + NONCE_LEN..].to_vec(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mark(seq: u64) -> Mark {
+        Mark {
+            seq,
+            head: [seq as u8; 32],
+            recorded_at: DateTime::parse_from_rfc3339("2026-03-01T10:00:00+01:00").ok(),
+        }
+    }
+
+    #[test]
+    fn an_anchor_opens_only_for_its_vault_and_key() {
+        let tmp = tempfile::tempdir().unwrap();
+        let key = SecretKey::from_bytes([7; 32]);
+        let anchor = Anchor::new(tmp.path(), &key, [1; 16], tmp.path());
+        assert!(anchor.read().unwrap().is_none());
+        anchor.write(&mark(5)).unwrap();
+        let sealed = anchor.read().unwrap().unwrap();
+        assert_eq!(sealed.seq, 5);
+        assert_eq!(anchor.open(&sealed), Some(mark(5)));
+
+        let other_key = Anchor::new(
+            tmp.path(),
+            &SecretKey::from_bytes([8; 32]),
+            [1; 16],
+            tmp.path(),
+        );
+        assert_eq!(other_key.open(&sealed), None);
+        // The count in the clear is authenticated: raising it breaks the seal.
+        let mut bytes = std::fs::read(anchor.path()).unwrap();
+        bytes[15] ^= 1;
+        std::fs::write(anchor.path(), &bytes).unwrap();
+        let raised = anchor.read().unwrap().unwrap();
+        assert_eq!(raised.seq, 4);
+        assert_eq!(anchor.open(&raised), None);
+        // Anything that is not an anchor is reported, never taken as none.
+        std::fs::write(anchor.path(), b"garbage").unwrap();
+        assert!(anchor.read().is_err());
+        assert_eq!(
+            Anchor::remove_file(tmp.path(), &[1; 16], tmp.path()).unwrap(),
+            None
+        );
+        assert!(anchor.read().unwrap().is_none());
+    }
+}

@@ -158,6 +158,10 @@ pub enum Command {
         /// (you put it back on purpose) and remember it from now on.
         #[arg(long)]
         accept_older: bool,
+        /// First remove triggers, views, indexes and tables that someone
+        /// planted in the vault's database (it is refused while they are there).
+        #[arg(long)]
+        remove_planted: bool,
     },
     /// Write the evidence bundle for the police: report.pdf, exhibits, data, signed sums.
     Export {

@@ -86,7 +86,16 @@ pub fn recover(
     Ok(())
 }
 
-pub fn check(session: &mut Session, accept_older: bool) -> Result<()> {
+pub fn check(session: &mut Session, accept_older: bool, remove_planted: bool) -> Result<()> {
+    if remove_planted {
+        let removed = Diary::remove_planted(&session.vault).context("nothing was removed")?;
+        if removed.is_empty() {
+            say!("planted objects: none");
+        }
+        for object in removed {
+            say!("removed planted {object}");
+        }
+    }
     let diary = if accept_older {
         let (diary, accepted) = session.unlock_accepting_older()?;
         if let Some(older) = accepted {

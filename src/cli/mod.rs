@@ -85,6 +85,9 @@ fn hint(err: &anyhow::Error) -> Option<&'static str> {
         .find_map(|c| c.downcast_ref::<incident_diary::Error>())?;
     match e {
         incident_diary::Error::NotAVault(_) => Some("create one with `diary init`"),
+        incident_diary::Error::Damaged(m) if m.starts_with("the database holds an unexpected") => {
+            Some("someone added it to the vault file; `diary check --remove-planted` removes it")
+        }
         incident_diary::Error::WentBack(_) => Some(
             "entries may have been removed by putting an older copy back; if you did that on purpose, run `diary check --accept-older`",
         ),
@@ -198,7 +201,10 @@ fn run_command(ctx: &mut Session, command: Command) -> Result<()> {
             recovery_key_file,
             new_passphrase_file,
         } => keys::recover(ctx, recovery_key_file, new_passphrase_file),
-        Command::Check { accept_older } => keys::check(ctx, accept_older),
+        Command::Check {
+            accept_older,
+            remove_planted,
+        } => keys::check(ctx, accept_older, remove_planted),
         Command::NewRecoveryKey => keys::new_recovery_key(ctx),
         Command::Add { json, fields } => incidents::add(ctx, json, fields),
         Command::List { filter, json } => incidents::list(ctx, filter, None, json),

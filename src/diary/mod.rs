@@ -80,6 +80,16 @@ impl Diary {
         Store::exists(dir)
     }
 
+    /// Removes the triggers, views, indexes and tables someone planted in
+    /// the vault database at `dir` (every open refuses a vault holding
+    /// them), and returns what was removed. None of them is part of the
+    /// diary, so nothing of it is lost; an altered table of the diary's own
+    /// is refused instead (restore a backup). Needs no key: whoever can
+    /// write the file could remove them as well.
+    pub fn remove_planted(dir: &Path) -> Result<Vec<String>> {
+        Ok(Store::remove_planted(dir)?)
+    }
+
     fn load(
         store: Store,
         vault_id: [u8; 16],

@@ -121,6 +121,26 @@ impl Store {
         })
     }
 
+    /// Removes the SQL objects someone planted in the vault at `dir` (see
+    /// [`schema::remove_planted`]), then opens it as usual and rewrites the
+    /// file so the planted text does not linger in free pages.
+    pub fn remove_planted(dir: &Path) -> Result<Vec<String>, StoreError> {
+        let removed = match Store::open(dir) {
+            Err(StoreError::Planted(_)) => {
+                let mut conn = Connection::open_with_flags(
+                    dir.join(DB_FILE),
+                    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                configure(&conn)?;
+                schema::remove_planted(&mut conn)?
+            }
+            Err(other) => return Err(other),
+            Ok(_) => return Ok(Vec::new()),
+        };
+        Store::open(dir)?.compact()?;
+        Ok(removed)
+    }
+
     /// The vault directory.
     pub fn dir(&self) -> &Path {
         &self.dir

@@ -66,6 +66,17 @@ fn objects(conn: &Connection) -> Result<Vec<Object>, StoreError> {
 /// make is read from an in-memory database built by the same migrations, in
 /// SQLite's own normalised text.
 pub fn check_objects(conn: &Connection) -> Result<(), StoreError> {
+    match unexpected(conn)?.into_iter().next() {
+        Some((kind, name, _)) => Err(StoreError::Planted(format!(
+            "{kind} {}",
+            crate::visible::name(&name)
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The objects in `conn` that the migrations up to its version do not make.
+fn unexpected(conn: &Connection) -> Result<Vec<Object>, StoreError> {
     let mut made = Connection::open_in_memory()?;
     let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let mut expected = Vec::new();
@@ -75,13 +86,40 @@ pub fn check_objects(conn: &Connection) -> Result<(), StoreError> {
             expected.extend(objects(&made)?);
         }
     }
-    match objects(conn)?.into_iter().find(|o| !expected.contains(o)) {
-        Some((kind, name, _)) => Err(StoreError::Planted(format!(
-            "{kind} {}",
-            crate::visible::name(&name)
-        ))),
-        None => Ok(()),
+    let mut found = objects(conn)?;
+    found.retain(|o| !expected.contains(o));
+    // A planted object that shares a name with one of ours is ours altered.
+    found.sort_by_key(|(_, name, _)| !expected.iter().any(|(_, n, _)| n == name));
+    Ok(found)
+}
+
+/// Drops every trigger, view, index and table the migrations do not make,
+/// so that a vault someone planted objects in opens again (`diary check
+/// --remove-planted`). Returns what was removed. Refuses, changing
+/// nothing, when one of the diary's own tables was altered: what it held
+/// cannot be trusted, and a backup is the way back.
+pub fn remove_planted(conn: &mut Connection) -> Result<Vec<String>, StoreError> {
+    let planted = unexpected(conn)?;
+    let ours = ["vault", "keyslot", "log"];
+    if let Some((kind, name, _)) = planted.iter().find(|(_, n, _)| ours.contains(&n.as_str())) {
+        return Err(StoreError::Planted(format!("{kind} {name} (altered)")));
     }
+    let tx = conn.transaction()?;
+    let mut removed = Vec::with_capacity(planted.len());
+    // Triggers and views first: they may name the tables dropped after them.
+    for order in ["trigger", "view", "index", "table"] {
+        for (kind, name, _) in planted.iter().filter(|(k, _, _)| k == order) {
+            let quoted = name.replace('"', "\"\"");
+            tx.execute_batch(&format!(
+                "DROP {} IF EXISTS \"{quoted}\"",
+                kind.to_uppercase()
+            ))?;
+            removed.push(format!("{kind} {}", crate::visible::name(name)));
+        }
+    }
+    tx.commit()?;
+    check_objects(conn)?;
+    Ok(removed)
 }
 
 fn apply_from(conn: &mut Connection, from: usize) -> Result<(), StoreError> {

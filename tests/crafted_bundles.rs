@@ -164,6 +164,33 @@ fn a_zip_with_two_entries_of_one_name_fails() {
     );
 }
 
+/// A zip whose local header names another file than its central
+/// directory: a streaming unzipper would show `report.pdX`, or whatever
+/// the local headers say, rather than what `verify` checked.
+#[test]
+fn a_zip_whose_local_headers_disagree_with_its_directory_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/v1/bundle.zip");
+    let mut bytes = fs::read(&good).unwrap();
+    // The first `report.pdf` is in the entry's local header; the central
+    // directory, at the end, keeps the real name.
+    let at = bytes
+        .windows(10)
+        .position(|w| w == b"report.pdf")
+        .unwrap();
+    bytes[at + 9] = b'X';
+    let crafted = tmp.path().join("crafted.zip");
+    fs::write(&crafted, bytes).unwrap();
+    let run = verify(&crafted).fails_with(4);
+    assert!(
+        run.stderr
+            .contains("the zip's entries do not agree with its directory"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+}
+
 /// A file far larger than any bundle holds is refused, not read whole.
 #[test]
 fn an_oversized_file_is_refused_not_read_whole() {

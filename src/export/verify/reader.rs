@@ -27,7 +27,7 @@ impl Bundle {
         }
         let unreadable = |why: String| OpenError::Unreadable(format!("{}: {why}", path.display()));
         let file = File::open(path).map_err(|e| unreadable(e.to_string()))?;
-        let archive = zip::ZipArchive::new(BufReader::new(file))
+        let mut archive = zip::ZipArchive::new(BufReader::new(file))
             .map_err(|e| unreadable(format!("not a readable zip ({e})")))?;
         if archive.has_duplicate_names() {
             // An unzip tool may then show another file than the one checked.
@@ -35,6 +35,16 @@ impl Bundle {
                 "the zip holds two entries with the same name".into(),
             ));
         }
+        // Each entry's local header must say what the central directory
+        // says (name, method, sizes, CRC), no two entries may share bytes,
+        // and no file may hide between them: tools that read the local
+        // headers (streaming unzippers, some recovery tools) would
+        // otherwise show other files than the ones checked.
+        archive.validate_header_consistency().map_err(|e| {
+            unreadable(format!(
+                "the zip's entries do not agree with its directory ({e})"
+            ))
+        })?;
         let mut folders: Vec<String> = archive
             .file_names()
             .filter_map(|n| n.ok())

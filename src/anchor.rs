@@ -9,12 +9,17 @@
 //! one, with the time it was recorded, sealed under a key derived from the
 //! vault key, in the user's configuration folder (never beside the vault).
 //!
-//! File (100 bytes): `IDANCHR1` | seq (u64 big-endian) | nonce (24) |
-//! XChaCha20-Poly1305(key, head (32) | recorded_at (i64 seconds) | offset
-//! (i32 seconds)) with AAD `idv1/anchor` | vault id | seq. The count is in
-//! the clear so that a copy with fewer entries is refused even when the
-//! anchor was sealed under a key that copy does not have; it is
-//! authenticated all the same when the key matches.
+//! File (132 bytes): `IDANCHR1` | seq (u64 big-endian) | header (32) |
+//! nonce (24) | XChaCha20-Poly1305(key, head (32) | recorded_at (i64
+//! seconds) | offset (i32 seconds)) with AAD `idv1/anchor` | vault id | seq
+//! | header. The count is in the clear so that a copy with fewer entries is
+//! refused even when the anchor was sealed under a key that copy does not
+//! have. The header is the checksum of the vault's key header (KDF
+//! parameters, salt and slots) as this device last wrote or opened it, in
+//! the clear so that it can be compared before any key is known: when the
+//! passphrase fails against a header that changed, the diary says so
+//! (exit 4) instead of calling the right passphrase wrong. Both are
+//! authenticated once the key is known.
 //!
 //! What it cannot do: whoever can also delete or replace the anchor (the
 //! whole home folder rolled back, or a device restored from an image) can
@@ -35,7 +40,7 @@ use crate::durable::{self, FolderSync};
 
 const MAGIC: &[u8; 8] = b"IDANCHR1";
 const PLAIN_LEN: usize = 32 + 8 + 4;
-const FILE_LEN: usize = 8 + 8 + NONCE_LEN + PLAIN_LEN + record::TAG_LEN;
+const FILE_LEN: usize = 8 + 8 + 32 + NONCE_LEN + PLAIN_LEN + record::TAG_LEN;
 
 /// Environment variable naming the anchor folder (tests, portable installs).
 pub const FOLDER_VAR: &str = "DIARY_ANCHOR_DIR";
@@ -74,12 +79,16 @@ pub(crate) struct Mark {
     pub head: Hash,
     /// When the last of them was recorded (`None` for an empty diary).
     pub recorded_at: Option<DateTime<FixedOffset>>,
+    /// The checksum of the vault's key header.
+    pub header: Hash,
 }
 
 /// An anchor file as read: the count in the clear, and the sealed rest.
 pub(crate) struct Sealed {
-    /// The count (authenticated only by [`Sealed::open`]).
+    /// The count (authenticated only by [`Anchor::open`]).
     pub seq: u64,
+    /// The key header's checksum (authenticated only by [`Anchor::open`]).
+    pub header: Hash,
     nonce: [u8; NONCE_LEN],
     ct: Vec<u8>,
 }
@@ -130,13 +139,8 @@ impl Anchor {
     /// under this key, or was altered.
     pub fn open(&self, sealed: &Sealed) -> Option<Mark> {
         let nonce = sealed.nonce;
-        let plain = record::open(
-            &self.key,
-            &nonce,
-            &aad(&self.vault_id, sealed.seq),
-            &sealed.ct,
-        )
-        .ok()?;
+        let aad = aad(&self.vault_id, sealed.seq, &sealed.header);
+        let plain = record::open(&self.key, &nonce, &aad, &sealed.ct).ok()?;
         let head: Hash = plain[..32].try_into().ok()?;
         let secs = i64::from_be_bytes(plain[32..40].try_into().ok()?);
         let offset = i32::from_be_bytes(plain[40..44].try_into().ok()?);
@@ -148,6 +152,7 @@ impl Anchor {
             seq: sealed.seq,
             head,
             recorded_at,
+            header: sealed.header,
         })
     }
 
@@ -165,10 +170,12 @@ impl Anchor {
             .map_or((0, 0), |t| (t.timestamp(), t.offset().local_minus_utc()));
         plain[32..40].copy_from_slice(&secs.to_be_bytes());
         plain[40..44].copy_from_slice(&offset.to_be_bytes());
-        let (nonce, ct) = record::seal(&self.key, &aad(&self.vault_id, mark.seq), &plain[..]);
+        let aad = aad(&self.vault_id, mark.seq, &mark.header);
+        let (nonce, ct) = record::seal(&self.key, &aad, &plain[..]);
         let mut bytes = Vec::with_capacity(FILE_LEN);
         bytes.extend_from_slice(MAGIC);
         bytes.extend_from_slice(&mark.seq.to_be_bytes());
+        bytes.extend_from_slice(&mark.header);
         bytes.extend_from_slice(&nonce);
         bytes.extend_from_slice(&ct);
         // A random temporary name: two programs may write at once.
@@ -210,12 +217,20 @@ fn file_name(vault_id: &[u8; 16], vault_dir: &Path) -> String {
     hex::encode(&hasher.finalize()[..16])
 }
 
-fn aad(vault_id: &[u8; 16], seq: u64) -> Vec<u8> {
-    let mut aad = Vec::with_capacity(11 + 16 + 8);
+fn aad(vault_id: &[u8; 16], seq: u64, header: &Hash) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(11 + 16 + 8 + 32);
     aad.extend_from_slice(b"idv1/anchor");
     aad.extend_from_slice(vault_id);
     aad.extend_from_slice(&seq.to_be_bytes());
+    aad.extend_from_slice(header);
     aad
+}
+
+/// The key-header checksum this device last saw for the vault `vault_id`
+/// at `vault_dir`, read before any key is known (see the module docs).
+pub(crate) fn last_header(vault_id: &[u8; 16], vault_dir: &Path) -> Option<Hash> {
+    let path = folder()?.join(file_name(vault_id, vault_dir));
+    read_file(&path).ok().flatten().map(|sealed| sealed.header)
 }
 
 /// Reads at most one byte more than an anchor, without following a link
@@ -237,10 +252,12 @@ fn read_file(path: &Path) -> Result<Option<Sealed>, String> {
     if bytes.len() != FILE_LEN || &bytes[..8] != MAGIC {
         return Err(damaged());
     }
+    let sealed_at = 16 + 32 + NONCE_LEN;
     Ok(Some(Sealed {
         seq: u64::from_be_bytes(bytes[8..16].try_into().expect("8 bytes")),
-        nonce: bytes[16..16 + NONCE_LEN].try_into().expect("24 bytes"),
-        ct: bytes[16 + NONCE_LEN..].to_vec(),
+        header: bytes[16..48].try_into().expect("32 bytes"),
+        nonce: bytes[48..sealed_at].try_into().expect("24 bytes"),
+        ct: bytes[sealed_at..].to_vec(),
     }))
 }
 
@@ -253,6 +270,7 @@ mod tests {
             seq,
             head: [seq as u8; 32],
             recorded_at: DateTime::parse_from_rfc3339("2026-03-01T10:00:00+01:00").ok(),
+            header: [9; 32],
         }
     }
 

@@ -174,10 +174,7 @@ fn a_zip_whose_local_headers_disagree_with_its_directory_fails() {
     let mut bytes = fs::read(&good).unwrap();
     // The first `report.pdf` is in the entry's local header; the central
     // directory, at the end, keeps the real name.
-    let at = bytes
-        .windows(10)
-        .position(|w| w == b"report.pdf")
-        .unwrap();
+    let at = bytes.windows(10).position(|w| w == b"report.pdf").unwrap();
     bytes[at + 9] = b'X';
     let crafted = tmp.path().join("crafted.zip");
     fs::write(&crafted, bytes).unwrap();

@@ -193,7 +193,7 @@ fn the_anchor_lives_in_the_config_folder_never_beside_the_vault() {
     };
     let name = anchor.file_name().unwrap().to_string_lossy().into_owned();
     assert!(!name.contains(&vault_id), "{name}");
-    assert_eq!(fs::read(&anchor).unwrap().len(), 100);
+    assert_eq!(fs::read(&anchor).unwrap().len(), 132);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -236,7 +236,7 @@ fn a_damaged_anchor_is_reported_and_can_be_replaced_by_the_owner() {
     assert!(out.stderr.contains("is damaged"), "{}", out.stderr);
     v.run(&["check", "--accept-older"]).ok();
     v.run(&["list"]).ok();
-    assert_eq!(fs::read(&anchor).unwrap().len(), 100);
+    assert_eq!(fs::read(&anchor).unwrap().len(), 132);
 }
 
 #[test]

@@ -111,6 +111,7 @@ fn recover_sets_a_new_passphrase_and_locks_out_the_old_one() {
         "--new-passphrase-file",
         "-",
     ]);
+    v.isolate(&mut cmd);
     crate::util::run_with_stdin(cmd, &input).ok();
     v.run(&["list"]).fails_with(3);
     let new = v.file("new", "brand new passphrase\n");

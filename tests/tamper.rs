@@ -270,3 +270,77 @@ fn rewritten_chain_after_a_forged_hash_is_caught_at_the_first_forged_row() {
         prev = head.to_vec();
     }
 }
+
+/// A vault with one entry whose KDF header `alter` changed, with the
+/// checksum forged to match; with its recovery key and the altered header.
+fn with_altered_kdf(alter: impl Fn(&mut Vec<u8>)) -> (Vault, String, Vec<u8>) {
+    let (v, key) = Vault::with_recovery_key();
+    v.add_json(&incident_json("2026-03-01T10:00:00+00:00", "Entry 1"));
+    let conn = db(&v);
+    let mut kdf: Vec<u8> = conn
+        .query_row("SELECT kdf FROM vault", [], |r| r.get(0))
+        .unwrap();
+    alter(&mut kdf);
+    conn.execute("UPDATE vault SET kdf = ?1", [&kdf]).unwrap();
+    forge_checksum(&conn);
+    drop(conn);
+    (v, key, kdf)
+}
+
+/// Someone who can write the vault file changes the passphrase slot's salt
+/// and forges the unkeyed checksum: the right passphrase can no longer
+/// work. This device remembers the header it last saw (in the rollback
+/// anchor), so the owner is told the header changed (exit 4), not that
+/// their passphrase is wrong, and the attempts are not counted against
+/// them. The recovery key still opens the diary, and `recover` sets a new
+/// passphrase at a freshly calibrated cost.
+#[test]
+fn a_changed_salt_is_damage_not_a_wrong_passphrase_and_recover_mends_it() {
+    let (v, key, kdf) = with_altered_kdf(|kdf| kdf[20] ^= 1);
+    for _ in 0..5 {
+        let out = v.run(&["list"]).fails_with(4);
+        assert!(
+            out.stderr
+                .contains("key header changed since this device last opened it"),
+            "{}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains("too many"), "{}", out.stderr);
+    }
+    let key_file = v.file("key", &format!("{key}\n"));
+    let new_pass = v.file("new-pass", "a brand new passphrase\n");
+    let mut recover = v.command_with(&new_pass, &["recover", "--recovery-key-file"]);
+    recover.arg(&key_file);
+    crate::util::Run::from(recover.output().unwrap()).ok();
+    let now: Vec<u8> = db(&v)
+        .query_row("SELECT kdf FROM vault", [], |r| r.get(0))
+        .unwrap();
+    assert_ne!(now[20..], kdf[20..], "a new salt");
+    assert_ne!(
+        now[8..16],
+        kdf[8..16],
+        "the cost was calibrated again, not kept at 19 MiB and 2 passes"
+    );
+    let out = crate::util::Run::from(v.command_with(&new_pass, &["check"]).output().unwrap());
+    assert!(out.ok().stdout.contains("PASS"));
+}
+
+/// A cost raised in the vault file (every unlock attempt pays it before it
+/// can fail) is refused above the ceiling, before any work; the recovery
+/// key, which needs no KDF, still opens the diary and `recover` sets a
+/// sane cost again.
+#[test]
+fn a_raised_kdf_cost_above_the_ceiling_is_refused_and_recover_mends_it() {
+    for (memory_kib, passes) in [(1024 * 1024u32, 2u32), (256 * 1024, 8), (19 * 1024, 64)] {
+        let (v, key, _) = with_altered_kdf(|kdf| {
+            kdf[8..12].copy_from_slice(&memory_kib.to_be_bytes());
+            kdf[12..16].copy_from_slice(&passes.to_be_bytes());
+        });
+        assert_refused(&v, "outside the accepted range");
+        let key_file = v.file("key", &format!("{key}\n"));
+        let mut recover = v.command(&["recover", "--recovery-key-file"]);
+        recover.arg(&key_file);
+        crate::util::Run::from(recover.output().unwrap()).ok();
+        assert!(v.run(&["check"]).ok().stdout.contains("PASS"));
+    }
+}

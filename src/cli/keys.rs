@@ -79,8 +79,11 @@ pub fn recover(
         .context("could not open the diary")?;
     // For `recover`, --passphrase-file names the new passphrase: there is no current one.
     let new = session.secrets.new_passphrase(new_file.as_deref(), true)?;
+    // The cost is calibrated again rather than kept: recovery is also the
+    // way out when someone raised it in the vault file to make every
+    // unlock slow (or made the right passphrase fail by changing its salt).
     diary
-        .change_passphrase(&new, None)
+        .change_passphrase(&new, Some(Diary::calibrated_kdf()))
         .context("could not set the new passphrase")?;
     say!("new passphrase set; the old passphrase no longer opens the diary");
     Ok(())

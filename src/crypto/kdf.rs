@@ -25,9 +25,15 @@ pub const MIN_ITERATIONS: u32 = 2;
 pub const DEFAULT_MEMORY_KIB: u32 = 64 * 1024;
 /// Iterations used by default before calibration.
 pub const DEFAULT_ITERATIONS: u32 = 3;
-/// Ceilings: a header asking for more is refused rather than exhausting the device.
-const MAX_MEMORY_KIB: u32 = 2 * 1024 * 1024;
-const MAX_ITERATIONS: u32 = 64;
+/// Ceilings: a header asking for more is refused rather than exhausting the
+/// device. Anyone who can write the vault file can raise the cost (the
+/// header is read before any key is known), and every unlock attempt pays
+/// it before it can fail, so the ceilings bound what that costs: at most
+/// 512 MiB, 16 passes and 1 GiB-pass of work in all (about 3 s on the
+/// benchmark machine, where calibration picks 64 MiB and 3 passes).
+const MAX_MEMORY_KIB: u32 = 512 * 1024;
+const MAX_ITERATIONS: u32 = 16;
+const MAX_WORK_KIB_PASSES: u64 = 1024 * 1024;
 const MAX_PARALLELISM: u32 = 8;
 /// Calibration never chooses more passes than this (64 MiB x 8 passes is
 /// far above the OWASP minimum); a noisy timing must not make unlock slow.
@@ -79,10 +85,15 @@ impl KdfParams {
             return Err(KdfError::OutOfRange("fewer than 2 iterations"));
         }
         if self.memory_kib > MAX_MEMORY_KIB {
-            return Err(KdfError::OutOfRange("memory above 2 GiB"));
+            return Err(KdfError::OutOfRange("memory above 512 MiB"));
         }
         if self.iterations > MAX_ITERATIONS {
-            return Err(KdfError::OutOfRange("more than 64 iterations"));
+            return Err(KdfError::OutOfRange("more than 16 iterations"));
+        }
+        if u64::from(self.memory_kib) * u64::from(self.iterations) > MAX_WORK_KIB_PASSES {
+            return Err(KdfError::OutOfRange(
+                "memory times iterations above 1 GiB (for example 64 MiB and 16 passes)",
+            ));
         }
         if self.parallelism == 0 || self.parallelism > MAX_PARALLELISM {
             return Err(KdfError::OutOfRange("parallelism not in 1..=8"));
@@ -211,6 +222,20 @@ pub fn calibrate(target: Duration) -> KdfParams {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ceiling_bounds_the_work_an_altered_header_can_ask_for() {
+        assert!(KdfParams::new(512 * 1024, 2).is_ok());
+        assert!(KdfParams::new(64 * 1024, 16).is_ok());
+        assert!(KdfParams::new(513 * 1024, 2).is_err());
+        assert!(KdfParams::new(19 * 1024, 17).is_err());
+        assert_eq!(
+            KdfParams::new(256 * 1024, 8),
+            Err(KdfError::OutOfRange(
+                "memory times iterations above 1 GiB (for example 64 MiB and 16 passes)"
+            ))
+        );
+    }
     use argon2::AssociatedData;
 
     #[test]

@@ -91,10 +91,12 @@ impl Diary {
     }
 
     fn write_anchor(&self, anchor: &Anchor) -> std::io::Result<()> {
+        let header = self.store.header().map_err(std::io::Error::other)?;
         anchor.write(&Mark {
             seq: self.log.seq(),
             head: self.log.head(),
             recorded_at: self.state.last_recorded(),
+            header: header.checksum(),
         })
     }
 

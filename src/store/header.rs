@@ -26,7 +26,8 @@ pub struct Header {
 }
 
 impl Header {
-    fn checksum(&self) -> [u8; 32] {
+    /// The unkeyed checksum stored beside the header (see the module docs).
+    pub fn checksum(&self) -> [u8; 32] {
         let mut hasher = Sha256::new();
         hasher.update(b"idv1/header");
         hasher.update(FORMAT.to_be_bytes());

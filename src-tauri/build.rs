@@ -14,6 +14,8 @@ fn incident_diary_app_commands() -> &'static [&'static str] {
         "create_diary",
         "unlock",
         "lock",
+        "still_here",
+        "set_auto_lock",
         "timeline",
         "add_incident",
         "incident",

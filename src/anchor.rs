@@ -64,10 +64,12 @@ pub(crate) fn folder() -> Option<PathBuf> {
     if cfg!(test) {
         return Some(std::env::temp_dir().join("incident-diary-unit-test-anchors"));
     }
-    match std::env::var_os(FOLDER_VAR) {
-        Some(path) if !path.is_empty() => Some(PathBuf::from(path)),
-        _ => dirs::config_dir().map(|d| d.join("incident-diary").join("anchors")),
-    }
+    let path = match std::env::var_os(FOLDER_VAR) {
+        Some(path) if !path.is_empty() => PathBuf::from(path),
+        _ => dirs::config_dir()?.join("incident-diary").join("anchors"),
+    };
+    // A relative folder would move with the working directory.
+    std::path::absolute(path).ok()
 }
 
 /// What an anchor says.
@@ -124,7 +126,6 @@ impl Anchor {
     }
 
     /// The anchor file.
-    #[cfg(test)]
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -154,6 +155,22 @@ impl Anchor {
             recorded_at,
             header: sealed.header,
         })
+    }
+
+    /// Clears whatever someone put where the anchor and its folder go (a
+    /// folder, a pipe, a link, a file in place of the folder), when the
+    /// owner has chosen to start the record again. Nothing above the
+    /// anchor folder is touched.
+    pub fn clear(&self) -> std::io::Result<()> {
+        let folder = durable::parent_of(&self.path);
+        if std::fs::symlink_metadata(&folder).is_ok_and(|m| !m.is_dir()) {
+            std::fs::remove_file(&folder)?;
+        }
+        match std::fs::symlink_metadata(&self.path) {
+            Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(&self.path),
+            Ok(_) => std::fs::remove_file(&self.path),
+            Err(_) => Ok(()),
+        }
     }
 
     /// Writes `mark` whole or not at all (temporary file, fsync, rename),
@@ -206,10 +223,15 @@ fn random_tag() -> [u8; 8] {
     crate::crypto::random::bytes()
 }
 
+/// The anchor's file name: a hash of the vault id and the vault folder's
+/// absolute path as given, links not followed (`v`, `./v/` and `$PWD/v` are
+/// one folder): a folder replaced by a link to an older copy elsewhere is
+/// still the folder the owner opens.
 fn file_name(vault_id: &[u8; 16], vault_dir: &Path) -> String {
-    let dir = vault_dir
-        .canonicalize()
-        .unwrap_or_else(|_| vault_dir.to_path_buf());
+    let dir: PathBuf = std::path::absolute(vault_dir)
+        .unwrap_or_else(|_| vault_dir.to_path_buf())
+        .components()
+        .collect();
     let mut hasher = Sha256::new();
     hasher.update(b"idv1/anchor-name");
     hasher.update(vault_id);
@@ -236,12 +258,30 @@ pub(crate) fn last_header(vault_id: &[u8; 16], vault_dir: &Path) -> Option<Hash>
 /// Reads at most one byte more than an anchor, without following a link
 /// to a device or a huge file.
 fn read_file(path: &Path) -> Result<Option<Sealed>, String> {
-    let damaged = || format!("the record of this diary at {} is damaged", path.display());
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(_) => return Err(damaged()),
+    let damaged = || {
+        format!(
+            "this device's record of the diary at {} is damaged",
+            path.display()
+        )
     };
+    // Looked at before it is opened, without following a link: a pipe put
+    // there would block the open for ever, a folder or a link is not ours.
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_file() => {}
+        // No anchor (a file in place of a folder above it is the same):
+        // like a deleted one, nothing to compare; writing it will fail and
+        // be reported.
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(None);
+        }
+        _ => return Err(damaged()),
+    }
+    let file = std::fs::File::open(path).map_err(|_| damaged())?;
     if !file.metadata().is_ok_and(|m| m.is_file()) {
         return Err(damaged());
     }

@@ -19,6 +19,9 @@ pub enum ErrorCode {
     Throttled,
     /// Tampering, corruption or an altered header.
     Integrity,
+    /// An older copy of the vault than this device last saw (an integrity
+    /// failure the owner may accept when they put the copy back).
+    WentBack,
     /// The vault, an incident or another object does not exist.
     NotFound,
     /// Input broke a rule; nothing was written.
@@ -34,6 +37,7 @@ impl ErrorCode {
             ErrorCode::WrongSecret => "wrong_secret",
             ErrorCode::Throttled => "throttled",
             ErrorCode::Integrity => "integrity",
+            ErrorCode::WentBack => "went_back",
             ErrorCode::NotFound => "not_found",
             ErrorCode::Invalid => "invalid",
             ErrorCode::Other => "other",
@@ -84,9 +88,11 @@ pub enum Error {
     /// The header, key slots, sealed tip or database structure failed a check.
     #[error("integrity failure: {0}")]
     Damaged(String),
-    /// The vault holds less, or other, than this device last saw of it: an
-    /// older copy was put back (see `anchor`).
-    #[error("the diary went back in time: {0}")]
+    /// The vault holds less, or other, than this device last saw of it (an
+    /// older copy was put back), or the device's record of it is damaged
+    /// so that it cannot tell (see `anchor`). The owner may accept the copy
+    /// ([`crate::Diary::unlock_accepting_older`]).
+    #[error("{0}")]
     WentBack(String),
     /// Input broke a rule; nothing was written.
     #[error("invalid input: {0}")]

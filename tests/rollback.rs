@@ -268,3 +268,113 @@ fn a_restore_is_a_deliberate_rollback() {
     let listed = v.run(&["list"]).ok();
     assert!(listed.stdout.contains("Entry 1") && !listed.stdout.contains("Entry 2"));
 }
+
+/// The vault folder replaced by a link to an older copy elsewhere is still
+/// the folder the owner opens: refused.
+#[cfg(unix)]
+#[test]
+fn a_vault_folder_replaced_by_a_link_to_an_older_copy_is_refused() {
+    let (v, old) = vault_and_older_copy();
+    fs::remove_dir_all(&v.dir).unwrap();
+    std::os::unix::fs::symlink(&old, &v.dir).unwrap();
+    let out = v.run(&["list"]).fails_with(4);
+    assert!(out.stderr.contains("went back in time"), "{}", out.stderr);
+}
+
+/// Things planted where the anchor goes (a pipe that would block an open
+/// for ever, a folder, a file in place of the anchor folder) are refused at
+/// once, and the owner can always start the record again.
+#[cfg(unix)]
+#[test]
+fn whatever_is_planted_at_the_anchor_the_owner_is_never_locked_out() {
+    for plant in ["fifo", "folder", "file instead of the folder"] {
+        let v = Vault::new();
+        add(&v, 1);
+        let anchor = fs::read_dir(v.anchor_dir()).unwrap().next().unwrap();
+        let anchor = anchor.unwrap().path();
+        fs::remove_file(&anchor).unwrap();
+        match plant {
+            "fifo" => {
+                let made = std::process::Command::new("mkfifo").arg(&anchor).status();
+                assert!(made.unwrap().success());
+            }
+            "folder" => fs::create_dir(&anchor).unwrap(),
+            _ => {
+                fs::remove_dir(v.anchor_dir()).unwrap();
+                fs::write(v.anchor_dir(), b"not a folder").unwrap();
+            }
+        }
+        let mut cmd = std::process::Command::new("timeout");
+        cmd.arg("30")
+            .arg(crate::util::bin())
+            .arg("--vault")
+            .arg(&v.dir);
+        cmd.arg("--passphrase-file").arg(&v.pass_file).arg("list");
+        v.isolate(&mut cmd);
+        let out = Run::from(cmd.output().unwrap());
+        if plant == "file instead of the folder" {
+            // As good as deleted, which nothing can tell: opened, and the
+            // owner is warned that the record cannot be kept.
+            let out = out.ok();
+            assert!(
+                out.stderr.contains("would not be noticed"),
+                "{}",
+                out.stderr
+            );
+        } else {
+            let out = out.fails_with(4);
+            assert!(out.stderr.contains("is damaged"), "{plant}: {}", out.stderr);
+            assert!(
+                out.stderr.contains("--accept-older"),
+                "{plant}: {}",
+                out.stderr
+            );
+        }
+        v.run(&["check", "--accept-older"]).ok();
+        let listed = v.run(&["list"]).ok();
+        assert!(
+            !listed.stderr.contains("warning"),
+            "{plant}: {}",
+            listed.stderr
+        );
+        assert_eq!(fs::read(&anchor).unwrap().len(), 132, "{plant}");
+    }
+}
+
+/// When the record cannot be kept, the owner is told every time, and
+/// `check` says so; accepting a copy then fails rather than pretend.
+#[test]
+fn an_anchor_that_cannot_be_kept_is_reported_not_ignored() {
+    let v = Vault::new();
+    add(&v, 1);
+    let config = v.tmp.path().join(".config");
+    fs::remove_dir_all(&config).unwrap();
+    fs::write(&config, b"a file where the configuration folder goes").unwrap();
+    let json = incident_json("2026-03-02T10:00:00+00:00", "Entry 2");
+    let out = v.run_stdin(&["add", "--json", "-"], &json).ok();
+    assert!(
+        out.stderr
+            .contains("an older copy of the diary put back here would not be noticed"),
+        "{}",
+        out.stderr
+    );
+    let check = v.run(&["check"]).ok();
+    assert!(
+        check.stdout.contains("rollback record: NOT KEPT"),
+        "{}",
+        check.stdout
+    );
+    v.run(&["check", "--accept-older"]).fails_with(1);
+    // A folder for the record inside the vault folder is not used.
+    let mut cmd = v.command(&["list"]);
+    cmd.env("DIARY_ANCHOR_DIR", v.dir.join("anchors"));
+    let inside = Run::from(cmd.output().unwrap()).ok();
+    assert!(
+        inside
+            .stderr
+            .contains("cannot be kept inside the vault folder"),
+        "{}",
+        inside.stderr
+    );
+    assert!(!v.dir.join("anchors").exists());
+}

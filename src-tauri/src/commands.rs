@@ -28,13 +28,32 @@ pub async fn create_diary(
 }
 
 #[tauri::command]
-pub async fn unlock(session: State<'_, Session>, passphrase: String) -> IpcResult<()> {
-    session.unlock(passphrase)
+pub async fn unlock(
+    session: State<'_, Session>,
+    passphrase: String,
+    accept_older: Option<bool>,
+) -> IpcResult<()> {
+    session.unlock(passphrase, accept_older.unwrap_or(false))
 }
 
 #[tauri::command]
 pub async fn lock(session: State<'_, Session>) -> IpcResult<()> {
     session.lock();
+    Ok(())
+}
+
+/// A sign of use from the page (typing, tapping, scrolling), at most every
+/// 20 seconds: restarts the shell's idle clock (see [`crate::idle`]).
+#[tauri::command]
+pub async fn still_here(session: State<'_, Session>) -> IpcResult<()> {
+    session.idle().touch();
+    Ok(())
+}
+
+/// The auto-lock delay chosen in Settings, for the shell's own idle lock.
+#[tauri::command]
+pub async fn set_auto_lock(session: State<'_, Session>, minutes: u32) -> IpcResult<()> {
+    session.idle().set_minutes(minutes);
     Ok(())
 }
 

@@ -84,6 +84,8 @@ pub struct TimelineDto {
     /// When the last change was saved: shown at the top so that the owner
     /// notices a diary put back to an older copy.
     pub last_saved: Option<DateTime<FixedOffset>>,
+    /// Why this device's rollback record could not be kept, if it could not.
+    pub anchor_trouble: Option<String>,
 }
 
 /// The result of saving an incident.

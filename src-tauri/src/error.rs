@@ -6,7 +6,8 @@ use serde::Serialize;
 /// `{code, message}` for the UI.
 #[derive(Debug, Serialize)]
 pub struct IpcError {
-    /// `wrong_secret`, `throttled`, `integrity`, `not_found`, `invalid`,
+    /// `wrong_secret`, `throttled`, `integrity`, `went_back` (an older copy
+    /// than this device last saw), `not_found`, `invalid`,
     /// `other`, `locked` (no diary is open) or `cancelled` (a picker was
     /// closed).
     pub code: &'static str,

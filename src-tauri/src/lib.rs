@@ -7,6 +7,7 @@
 mod commands;
 mod dto;
 mod error;
+mod idle;
 mod picker;
 mod session;
 mod views;
@@ -43,6 +44,7 @@ pub fn run() {
             }
             let dir = vault_dir(app);
             app.manage(session::Session::new(dir));
+            idle::watch(app.handle().clone());
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -60,6 +62,8 @@ pub fn run() {
             commands::create_diary,
             commands::unlock,
             commands::lock,
+            commands::still_here,
+            commands::set_auto_lock,
             commands::timeline,
             commands::add_incident,
             commands::incident,

@@ -16,12 +16,14 @@ use crate::dto::{
     RecoveryDto, StatusDto, TimelineDto, TimelineQuery,
 };
 use crate::error::{IpcError, IpcResult};
+use crate::idle::Idle;
 use crate::{picker, views};
 
 /// The app's one vault and, while unlocked, its diary.
 pub struct Session {
     vault: PathBuf,
     diary: Mutex<Option<Diary>>,
+    idle: Idle,
 }
 
 fn secret(text: String) -> Passphrase {
@@ -33,18 +35,28 @@ impl Session {
         Session {
             vault,
             diary: Mutex::new(None),
+            idle: Idle::new(),
         }
+    }
+
+    /// The clock of the last sign of use (see [`crate::idle`]).
+    pub fn idle(&self) -> &Idle {
+        &self.idle
     }
 
     fn slot(&self) -> MutexGuard<'_, Option<Diary>> {
         self.diary.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Runs `f` on the open diary.
+    /// Runs `f` on the open diary. Each use restarts the idle clock, at
+    /// the start and at the end (an export may run for minutes).
     pub fn with<T>(&self, f: impl FnOnce(&mut Diary) -> incident_diary::Result<T>) -> IpcResult<T> {
         let mut slot = self.slot();
         let diary = slot.as_mut().ok_or_else(IpcError::locked)?;
-        Ok(f(diary)?)
+        self.idle.touch();
+        let result = f(diary);
+        self.idle.touch();
+        Ok(result?)
     }
 
     pub fn status(&self) -> StatusDto {
@@ -60,14 +72,23 @@ impl Session {
         let kdf = Diary::calibrated_kdf();
         let (diary, key) =
             Diary::create(&self.vault, &secret(passphrase), kdf, Box::new(SystemClock))?;
+        self.idle.touch();
         *self.slot() = Some(diary);
         Ok(RecoveryDto {
             recovery_key: key.to_string(),
         })
     }
 
-    pub fn unlock(&self, passphrase: String) -> IpcResult<()> {
-        let diary = Diary::unlock(&self.vault, &secret(passphrase), Box::new(SystemClock))?;
+    /// Opens the diary; with `accept_older`, also a copy older than this
+    /// device last saw (the owner put it back on purpose).
+    pub fn unlock(&self, passphrase: String, accept_older: bool) -> IpcResult<()> {
+        let (pass, clock) = (secret(passphrase), Box::new(SystemClock));
+        let diary = if accept_older {
+            Diary::unlock_accepting_older(&self.vault, &pass, clock)?.0
+        } else {
+            Diary::unlock(&self.vault, &pass, clock)?
+        };
+        self.idle.touch();
         *self.slot() = Some(diary);
         Ok(())
     }
@@ -76,6 +97,17 @@ impl Session {
     /// import to finish with it; the UI has already blanked itself.
     pub fn lock(&self) {
         self.slot().take();
+    }
+
+    /// Locks the diary if it is open; whether it was. A running export or
+    /// import holds the diary, so this waits for it (and it restarts the
+    /// idle clock when it ends, so the diary is not locked under it).
+    pub fn lock_if_open(&self) -> bool {
+        let mut slot = self.slot();
+        if !self.idle.expired(std::time::Instant::now()) {
+            return false;
+        }
+        slot.take().is_some()
     }
 
     pub fn timeline(&self, query: &TimelineQuery) -> IpcResult<TimelineDto> {

@@ -80,6 +80,7 @@ pub fn timeline(diary: &Diary, query: &TimelineQuery) -> TimelineDto {
             .collect(),
         log_entries: diary.last_entry().seq,
         last_saved: diary.last_entry().recorded_at,
+        anchor_trouble: diary.anchor_trouble().map(str::to_string),
         total: state.incidents().len(),
         last_backup: state.last_backup(),
     }

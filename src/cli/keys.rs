@@ -114,6 +114,10 @@ pub fn check(session: &mut Session, accept_older: bool, remove_planted: bool) ->
     say!("header and key slots: ok");
     say!("log: {} entries verified, chain complete", report.entries);
     say!("chain head: {}", hex::encode(report.head));
+    match diary.anchor_trouble() {
+        None => say!("rollback record: kept on this device"),
+        Some(trouble) => say!("rollback record: NOT KEPT ({trouble})"),
+    }
     match diary.last_entry().recorded_at {
         Some(at) => say!(
             "last log entry recorded: {}",

@@ -88,6 +88,9 @@ fn hint(err: &anyhow::Error) -> Option<&'static str> {
         incident_diary::Error::Damaged(m) if m.starts_with("the database holds an unexpected") => {
             Some("someone added it to the vault file; `diary check --remove-planted` removes it")
         }
+        incident_diary::Error::WentBack(m) if m.contains("is damaged") => Some(
+            "someone may have changed it; `diary check --accept-older` starts it again from this copy",
+        ),
         incident_diary::Error::WentBack(_) => Some(
             "entries may have been removed by putting an older copy back; if you did that on purpose, run `diary check --accept-older`",
         ),
@@ -112,7 +115,7 @@ fn exit_code(err: &anyhow::Error) -> u8 {
             return match e.code() {
                 ErrorCode::Invalid => 2,
                 ErrorCode::WrongSecret | ErrorCode::Throttled => 3,
-                ErrorCode::Integrity => 4,
+                ErrorCode::Integrity | ErrorCode::WentBack => 4,
                 ErrorCode::NotFound => 5,
                 _ => 1,
             };
@@ -168,6 +171,12 @@ fn show_last_entry(diary: &Diary) {
         None => "diary: opened; no log entries yet".to_string(),
     };
     eprintln!("{line}");
+    if let Some(trouble) = diary.anchor_trouble() {
+        let warning = format!(
+            "diary: warning: {trouble}; an older copy of the diary put back here would not be noticed"
+        );
+        eprintln!("{}", incident_diary::visible::text(&warning));
+    }
 }
 
 fn dispatch(cli: Cli) -> Result<()> {

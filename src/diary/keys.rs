@@ -71,7 +71,7 @@ impl Diary {
             slots,
         };
         let store = Store::create(dir, &header, &tip)?;
-        let diary = Diary {
+        let mut diary = Diary {
             store,
             log,
             state: State::default(),
@@ -83,6 +83,7 @@ impl Diary {
                 kind: SlotKind::Passphrase,
                 slot: pass_slot,
             },
+            anchor_trouble: None,
         };
         diary.advance_anchor();
         Ok((diary, crypto::recovery::encode(&recovery_key)))

@@ -22,8 +22,8 @@ pub(crate) use disclosure::Disclosure;
 pub use exhibits::{ExhibitFault, ExhibitRef};
 pub use incidents::IncidentRef;
 pub use keys::KDF_TARGET;
-use rollback::Anchoring;
 pub use rollback::LastEntry;
+use rollback::{Anchoring, Seen};
 
 use crate::clock::Clock;
 use crate::crypto::keyslot::SlotKind;
@@ -53,6 +53,8 @@ pub struct Diary {
     vault_key: SecretKey,
     vault_id: [u8; 16],
     unlocked: Unlocked,
+    /// Why this device's rollback record could not be kept, if it could not.
+    anchor_trouble: Option<String>,
 }
 
 /// What `check` verified.
@@ -98,8 +100,11 @@ impl Diary {
         clock: Box<dyn Clock>,
         anchoring: Anchoring,
     ) -> Result<(Diary, Option<Error>)> {
+        // The anchor first: it only ever trails the log, so a commit by
+        // another program while the log is read cannot look like a rollback.
+        let seen = Seen::read(&vault_key, vault_id, store.dir());
         let (log, state, file_keys) = replay(&store, &vault_key, vault_id, Verify::Keyed)?;
-        let diary = Diary {
+        let mut diary = Diary {
             store,
             log,
             state,
@@ -108,9 +113,10 @@ impl Diary {
             vault_key,
             vault_id,
             unlocked,
+            anchor_trouble: None,
         };
         // Before the sweep: an older copy must not clean anything up.
-        let overruled = diary.check_anchor(anchoring)?;
+        let overruled = diary.check_anchor(seen, anchoring)?;
         diary.sweep_attachments();
         Ok((diary, overruled))
     }

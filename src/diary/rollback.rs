@@ -12,7 +12,10 @@
 use chrono::{DateTime, FixedOffset};
 
 use super::Diary;
+use std::path::Path;
+
 use crate::anchor::{self, Anchor, Mark};
+use crate::crypto::SecretKey;
 use crate::crypto::chain::ChainWalk;
 use crate::error::{Error, Result};
 
@@ -57,70 +60,114 @@ impl Diary {
         anchor::use_folder(folder);
     }
 
-    /// The anchor of this vault on this device, if there is a folder for it.
-    pub(super) fn anchor(&self) -> Option<Anchor> {
-        let dir = self.store.dir();
-        anchor::folder().map(|folder| Anchor::new(&folder, &self.vault_key, self.vault_id, dir))
+    /// What went wrong keeping this device's record of the diary (the
+    /// rollback anchor), if anything: while it is set, an older copy put
+    /// back would not be noticed. Shown by the CLI and the app.
+    pub fn anchor_trouble(&self) -> Option<&str> {
+        self.anchor_trouble.as_deref()
     }
 
-    /// Compares the vault with the anchor, then moves the anchor to the
-    /// vault. With [`Anchoring::AcceptOlder`] returns what was overruled.
-    pub(super) fn check_anchor(&self, anchoring: Anchoring) -> Result<Option<Error>> {
-        let Some(anchor) = self.anchor() else {
-            return Ok(None);
+    /// Compares the vault with what the anchor said before the log was read
+    /// (`seen`: read first, so a commit by another program in between only
+    /// makes the anchor trail), then moves the anchor to the vault. With
+    /// [`Anchoring::AcceptOlder`] returns what was overruled, and fails if
+    /// the new record cannot be written.
+    pub(super) fn check_anchor(
+        &mut self,
+        seen: Seen,
+        anchoring: Anchoring,
+    ) -> Result<Option<Error>> {
+        let (anchor, sealed) = match seen {
+            Seen::Nowhere(why) => {
+                self.anchor_trouble = Some(why);
+                return Ok(None);
+            }
+            Seen::Read(anchor, sealed) => (anchor, sealed),
         };
-        let verdict = self.compare(&anchor);
-        let overruled = match (verdict, anchoring) {
-            (Ok(()), _) => None,
+        let verdict = self.compare(&anchor, sealed);
+        let (overruled, unchanged) = match (verdict, anchoring) {
+            (Ok(mark), _) => (None, mark.is_some_and(|m| m == self.mark())),
             (Err(err), Anchoring::Enforce) => return Err(err),
-            (Err(err), Anchoring::AcceptOlder) => Some(err),
+            (Err(err), Anchoring::AcceptOlder) => (Some(err), false),
         };
-        // Best effort, like every later move: a configuration folder that
-        // cannot be written must not keep the owner out of the diary.
-        let _ = self.write_anchor(&anchor);
+        if unchanged {
+            self.anchor_trouble = None;
+            return Ok(overruled);
+        }
+        if anchoring == Anchoring::AcceptOlder {
+            let kept = anchor.clear().and_then(|()| anchor.write(&self.mark()));
+            return kept.map(|()| overruled).map_err(|e| {
+                Error::Storage(format!("could not write {}: {e}", anchor.path().display()))
+            });
+        }
+        self.write_anchor(&anchor);
         Ok(overruled)
     }
 
     /// Moves the anchor to the current end of the log, after a durable
-    /// commit. Best effort: the entry is saved whatever happens here, and a
-    /// stale anchor only trails.
-    pub(super) fn advance_anchor(&self) {
-        if let Some(anchor) = self.anchor() {
-            let _ = self.write_anchor(&anchor);
+    /// commit or a change of the key header. Best effort: what was saved is
+    /// saved whatever happens here, and a stale anchor only trails; a
+    /// failure is kept in [`Diary::anchor_trouble`].
+    pub(super) fn advance_anchor(&mut self) {
+        match anchor_for(&self.vault_key, self.vault_id, self.store.dir()) {
+            Ok(anchor) => self.write_anchor(&anchor),
+            Err(why) => self.anchor_trouble = Some(why),
         }
     }
 
-    fn write_anchor(&self, anchor: &Anchor) -> std::io::Result<()> {
-        let header = self.store.header().map_err(std::io::Error::other)?;
-        anchor.write(&Mark {
+    fn write_anchor(&mut self, anchor: &Anchor) {
+        self.anchor_trouble = anchor.write(&self.mark()).err().map(|e| {
+            format!(
+                "could not write this device's record of the diary at {}: {e}",
+                anchor.path().display()
+            )
+        });
+    }
+
+    /// What the anchor should say now.
+    fn mark(&self) -> Mark {
+        Mark {
             seq: self.log.seq(),
             head: self.log.head(),
             recorded_at: self.state.last_recorded(),
-            header: header.checksum(),
-        })
+            header: self.store.header().map_or([0; 32], |h| h.checksum()),
+        }
     }
 
-    /// `Ok` when the vault holds at least what the anchor saw, ending in the
-    /// same head at the anchor's entry.
-    fn compare(&self, anchor: &Anchor) -> Result<()> {
-        let Some(sealed) = anchor.read().map_err(Error::Damaged)? else {
-            return Ok(());
+    /// The anchor's mark (`None` when there was none) when the vault holds
+    /// at least what it saw, ending in the same head at its entry.
+    fn compare(&self, anchor: &Anchor, sealed: SeenFile) -> Result<Option<Mark>> {
+        let damaged = |why: String| {
+            Error::WentBack(format!(
+                "{why}, so it cannot tell whether the diary went back in time"
+            ))
+        };
+        let Some(sealed) = sealed.map_err(damaged)? else {
+            return Ok(None);
         };
         let now = self.log.seq();
         let mark = anchor.open(&sealed);
         if sealed.seq > now {
-            let when = mark
-                .and_then(|m| m.recorded_at)
-                .map(|t| format!(", the last recorded {}", t.format("%Y-%m-%d %H:%M %:z")))
-                .unwrap_or_default();
+            let (when, unverified) = match mark {
+                Some(m) => (
+                    m.recorded_at
+                        .map(|t| format!(", the last recorded {}", t.format("%Y-%m-%d %H:%M %:z")))
+                        .unwrap_or_default(),
+                    "",
+                ),
+                None => (
+                    String::new(),
+                    " (by a record this copy's key cannot verify)",
+                ),
+            };
             return Err(Error::WentBack(format!(
-                "this device last saw {} log entries{when}; this copy holds {now}",
+                "the diary went back in time: this device last saw {} log entries{when}{unverified}; this copy holds {now}",
                 sealed.seq
             )));
         }
         let Some(mark) = mark else {
             return Err(Error::WentBack(
-                "this copy does not match the record this device keeps of it".into(),
+                "the diary went back in time or was replaced: this copy does not match the record this device keeps of it".into(),
             ));
         };
         let stored = match mark.seq {
@@ -129,10 +176,55 @@ impl Diary {
         };
         if stored.as_deref() != Some(&mark.head[..]) {
             return Err(Error::WentBack(format!(
-                "log entry {} is not the one this device saw: this is another copy",
+                "the diary went back in time or was replaced: log entry {} is not the one this device saw, so this is another copy",
                 mark.seq
             )));
         }
-        Ok(())
+        Ok(Some(mark))
     }
+}
+
+/// What an anchor file held when read, or why it could not be.
+type SeenFile = std::result::Result<Option<anchor::Sealed>, String>;
+
+/// The anchor of a vault as read before its log, or why there is none.
+pub(super) enum Seen {
+    /// No folder for anchors (the trouble to report).
+    Nowhere(String),
+    /// The anchor and what its file held.
+    Read(Anchor, SeenFile),
+}
+
+impl Seen {
+    /// Reads the anchor of vault `vault_id` at `dir`, before its log is.
+    pub(super) fn read(vault_key: &SecretKey, vault_id: [u8; 16], dir: &Path) -> Seen {
+        match anchor_for(vault_key, vault_id, dir) {
+            Ok(anchor) => {
+                let sealed = anchor.read();
+                Seen::Read(anchor, sealed)
+            }
+            Err(why) => Seen::Nowhere(why),
+        }
+    }
+}
+
+/// The anchor of vault `vault_id` at `dir`, or why it cannot be kept: no
+/// configuration folder, or one inside the vault folder (where a copy of
+/// the folder would carry its own record along).
+fn anchor_for(
+    vault_key: &SecretKey,
+    vault_id: [u8; 16],
+    dir: &Path,
+) -> std::result::Result<Anchor, String> {
+    let folder = anchor::folder().ok_or_else(|| {
+        "there is no configuration folder to keep this device's record of the diary in".to_string()
+    })?;
+    let vault = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    if folder.starts_with(&vault) {
+        return Err(format!(
+            "the record of the diary cannot be kept inside the vault folder ({})",
+            folder.display()
+        ));
+    }
+    Ok(Anchor::new(&folder, vault_key, vault_id, dir))
 }

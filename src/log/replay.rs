@@ -61,15 +61,18 @@ fn replay_once(
         batch.clear();
         Ok(())
     };
-    store.for_each_row(|row| {
-        batch.push(row);
-        if batch.len() == REPLAY_BATCH {
-            flush(&mut log, &mut batch)?;
-        }
-        Ok::<(), Error>(())
+    let tip = store.consistently(|| {
+        store.for_each_row(|row| {
+            batch.push(row);
+            if batch.len() == REPLAY_BATCH {
+                flush(&mut log, &mut batch)?;
+            }
+            Ok::<(), Error>(())
+        })?;
+        Ok::<_, Error>(store.tip()?)
     })?;
     flush(&mut log, &mut batch)?;
-    log.check_tip(&store.tip()?)?;
+    log.check_tip(&tip)?;
     Ok((log, state, keys))
 }
 

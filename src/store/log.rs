@@ -64,6 +64,23 @@ impl Store {
         Ok(())
     }
 
+    /// Runs `read` in one read transaction, so that the rows and the
+    /// sealed tip it reads are of one moment even while another program
+    /// appends (otherwise a commit between reading the last row and the
+    /// tip looks like rows cut from the end).
+    pub fn consistently<T, E: From<StoreError>>(
+        &self,
+        read: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.conn
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(StoreError::from)?;
+        let result = read();
+        // Nothing was written: ending the transaction cannot lose anything.
+        let _ = self.conn.execute_batch("COMMIT");
+        result
+    }
+
     /// The sealed tip (last sequence number and head).
     pub fn tip(&self) -> Result<Sealed, StoreError> {
         let (nonce, ct): (Vec<u8>, Vec<u8>) = self.conn.query_row(

@@ -21,6 +21,9 @@ const NARRATIVE: &str = "He waited by the school gate at 3pm and followed me to 
 const AMENDED: &str =
     "He waited by the school gate at 3pm, followed me to the bus stop and took a photo of me.";
 
+/// The shell's idle limit in this test (the page's own is 5 minutes).
+const IDLE_SECONDS: u64 = 40;
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -102,6 +105,7 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
             .env("XDG_DATA_HOME", tmp.path().join("data"))
             .env("INCIDENT_DIARY_E2E_FILES", &picked)
             .env("INCIDENT_DIARY_E2E_SAVE_DIR", &exports)
+            .env("INCIDENT_DIARY_E2E_IDLE_SECONDS", IDLE_SECONDS.to_string())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -265,5 +269,19 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
     // The last saved change is shown, so an older copy put back is noticed.
     let last = app.text("#last-saved");
     assert!(last.contains("Last change saved"), "{last}");
+
+    // Left alone, with the page's own timer still minutes away: the shell
+    // locks the diary by itself and the page shows the unlock screen.
+    std::thread::sleep(std::time::Duration::from_secs(IDLE_SECONDS + 6));
+    app.find("#unlock-title");
+    assert!(
+        !app.script(
+            "return document.body.textContent.includes('took a photo of me');",
+            serde_json::json!([])
+        )
+        .as_bool()
+        .unwrap_or(true),
+        "nothing of the diary is left on the page"
+    );
     app.end();
 }

@@ -2,7 +2,13 @@
 // happens, then lock the diary in Rust: when lock returns, no decrypted
 // content is left in the webview or in the app.
 
+import { call } from './ipc.js';
+
 const ESCAPE_WINDOW_MS = 800;
+// The shell keeps its own idle clock (src-tauri/src/idle.rs) and locks
+// even if this page is frozen or throttled; signs of use reach it at most
+// this often.
+const STILL_HERE_EVERY_MS = 20000;
 const DEFAULT_AUTO_LOCK_MINUTES = 5;
 
 let onLock = () => {};
@@ -10,6 +16,14 @@ let timer = null;
 let minutes = DEFAULT_AUTO_LOCK_MINUTES;
 let lastEscape = 0;
 let active = false;
+let lastStillHere = 0;
+
+function tellShell() {
+  const now = Date.now();
+  if (now - lastStillHere < STILL_HERE_EVERY_MS) return;
+  lastStillHere = now;
+  call('still_here').catch(() => {});
+}
 
 /** Replaces everything on the page with a neutral screen. */
 export function blank() {
@@ -40,7 +54,10 @@ async function autoLock() {
 
 function arm() {
   clearTimeout(timer);
-  if (active) timer = setTimeout(autoLock, minutes * 60 * 1000);
+  if (active) {
+    timer = setTimeout(autoLock, minutes * 60 * 1000);
+    tellShell();
+  }
 }
 
 /** Starts watching while a diary is open. */
@@ -48,6 +65,7 @@ export function start(lockFn, autoLockMinutes = DEFAULT_AUTO_LOCK_MINUTES) {
   onLock = lockFn;
   minutes = autoLockMinutes;
   active = true;
+  call('set_auto_lock', { minutes }).catch(() => {});
   arm();
 }
 
@@ -59,6 +77,7 @@ export function stop() {
 
 export function setAutoLockMinutes(value) {
   minutes = value;
+  call('set_auto_lock', { minutes }).catch(() => {});
   arm();
 }
 

@@ -42,6 +42,8 @@
     create_diary: () => { unlocked = true; return { recovery_key: 'EM6S-5QBU-YF7Z-O5H7-HABY-HHRB-4SNR-VWS6-SUA2-TX73-2X5T-D26J-NQJQ-XLMD' }; },
     unlock: () => { unlocked = true; return null; },
     lock: () => { unlocked = false; return null; },
+    still_here: () => null,
+    set_auto_lock: () => null,
     vocabulary: () => vocabulary,
     timeline: () => ({ weeks, behaviours: [{ behaviour: 'loitering', label: 'Waited or hung around near me', count: 9 }, { behaviour: 'contact_unwanted', label: 'Contacted me when I did not want it', count: 7 }], incidents: lines, total: 6, last_backup: null, log_entries: 31, last_saved: '2026-03-20T21:14:00+00:00' }),
     profile: () => ({

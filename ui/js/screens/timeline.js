@@ -46,9 +46,12 @@ export async function render(ctx, params = {}) {
 // The last saved change, so the owner notices when the diary holds less
 // than they wrote (an older copy put back while they were away).
 function lastSaved(data) {
-  if (!data.last_saved) return null;
-  return h('p', { class: 'hint', id: 'last-saved' },
-    `Last change saved ${when(data.last_saved)} (entry ${data.log_entries} in the diary's log). If you saved something after that, tell someone you trust: an older copy may have been put back.`);
+  const trouble = data.anchor_trouble
+    ? h('p', { class: 'notice', role: 'status' }, 'This device cannot keep its record of your diary, so it would not notice if an older copy were put back. Keep a backup somewhere safe.')
+    : null;
+  if (!data.last_saved) return trouble;
+  return h('div', {}, trouble, h('p', { class: 'hint', id: 'last-saved' },
+    `Last change saved ${when(data.last_saved)} (entry ${data.log_entries} in the diary's log). If you saved something after that, tell someone you trust: an older copy may have been put back.`));
 }
 
 function backupNote(last) {

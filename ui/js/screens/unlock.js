@@ -11,22 +11,32 @@ export async function render(ctx) {
   if (status.wait_seconds) {
     showError(error, { message: `Too many wrong passphrases. Wait ${status.wait_seconds} seconds, then try again.` });
   }
-  const form = h('form', { class: 'stack', onsubmit: async (event) => {
-    event.preventDefault();
+  // Shown only when the diary holds less than this device last saw: the
+  // owner may have put an older copy back on purpose.
+  const older = h('div', { class: 'stack', hidden: true },
+    h('p', {}, 'Your diary holds less than this device last saw. Someone may have put back an older copy to remove entries. Only if you put this copy back yourself (for example from a backup), open it anyway.'),
+    h('button', { type: 'button', onclick: () => open(true) }, 'I put this copy back myself: open it'));
+  async function open(acceptOlder) {
     button.disabled = true;
     button.textContent = 'Opening…';
     try {
-      await call('unlock', { passphrase: pass.input.value });
+      await call('unlock', { passphrase: pass.input.value, acceptOlder });
       pass.input.value = '';
       await ctx.opened();
     } catch (err) {
-      pass.input.value = '';
+      // Kept only for the owner's answer to "is this the copy you want?".
+      if (err.code !== 'went_back') pass.input.value = '';
+      older.hidden = err.code !== 'went_back';
       button.disabled = false;
       button.textContent = 'Open';
       showError(error, err.code === 'wrong_secret' ? { message: 'That passphrase is not right.' } : err);
       pass.input.focus();
     }
-  } }, pass.wrap, error, button);
+  }
+  const form = h('form', { class: 'stack', onsubmit: (event) => {
+    event.preventDefault();
+    open(false);
+  } }, pass.wrap, error, older, button);
   return h('section', { class: 'card narrow', 'aria-labelledby': 'unlock-title' },
     h('h1', { id: 'unlock-title' }, 'Open your diary'), form);
 }

@@ -1,0 +1,125 @@
+//! The Rust side of auto-lock.
+//!
+//! The page locks itself after the minutes chosen in Settings, but a page
+//! can be frozen, throttled in the background (webviews slow the timers of
+//! hidden pages to a crawl) or broken, and the diary's keys must not outlive
+//! the limit because of it. So the shell keeps its own clock of the last
+//! sign of use (every command, and a `still_here` the page sends at most
+//! every 20 seconds while the person types, taps or scrolls) and locks the
+//! diary itself shortly after the page should have, then tells the page to
+//! blank (the `locked` event).
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use tauri::{AppHandle, Emitter, Manager};
+
+use crate::session::Session;
+
+/// The page's default (`DEFAULT_AUTO_LOCK_MINUTES` in `ui/js/safety.js`).
+const DEFAULT_LIMIT: Duration = Duration::from_secs(5 * 60);
+/// How long after the page's own lock the shell steps in: the page's lock
+/// comes first when it works, with the nicer screen.
+const GRACE: Duration = Duration::from_secs(30);
+/// How often the watcher looks.
+const CHECK_EVERY: Duration = Duration::from_secs(5);
+
+/// The last sign of use and the chosen limit.
+pub struct Idle {
+    state: Mutex<(Instant, Duration)>,
+    grace: Duration,
+}
+
+impl Idle {
+    /// Counting from now, with the page's default limit (or, in end-to-end
+    /// test builds only, `INCIDENT_DIARY_E2E_IDLE_SECONDS` and no grace).
+    pub fn new() -> Self {
+        let (limit, grace) = test_limit().map_or((DEFAULT_LIMIT, GRACE), |l| (l, Duration::ZERO));
+        Idle {
+            state: Mutex::new((Instant::now(), limit)),
+            grace,
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, (Instant, Duration)> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A sign of use: the clock starts again.
+    pub fn touch(&self) {
+        self.state().0 = Instant::now();
+    }
+
+    /// The limit chosen in Settings, in minutes (1 to 60).
+    pub fn set_minutes(&self, minutes: u32) {
+        if test_limit().is_none() {
+            self.state().1 = Duration::from_secs(u64::from(minutes.clamp(1, 60)) * 60);
+        }
+    }
+
+    /// How long the watcher sleeps between looks: a quarter of the limit,
+    /// between one second (short test limits) and [`CHECK_EVERY`].
+    fn pause(&self) -> Duration {
+        (self.state().1 / 4).clamp(Duration::from_secs(1), CHECK_EVERY)
+    }
+
+    /// Whether the diary has gone unused for longer than the limit and
+    /// the grace, at `now`.
+    pub fn expired(&self, now: Instant) -> bool {
+        let (last, limit) = *self.state();
+        now.saturating_duration_since(last) > limit + self.grace
+    }
+}
+
+#[cfg(feature = "e2e")]
+fn test_limit() -> Option<Duration> {
+    std::env::var("INCIDENT_DIARY_E2E_IDLE_SECONDS")
+        .ok()?
+        .parse()
+        .ok()
+        .map(Duration::from_secs)
+}
+
+#[cfg(not(feature = "e2e"))]
+fn test_limit() -> Option<Duration> {
+    None
+}
+
+/// Starts the watcher thread: it locks an open diary that has gone unused
+/// past the limit, whatever the page is doing.
+pub fn watch(app: AppHandle) {
+    std::thread::spawn(move || {
+        loop {
+            let session = app.state::<Session>();
+            std::thread::sleep(session.idle().pause());
+            if session.idle().expired(Instant::now()) && session.lock_if_open() {
+                let _ = app.emit("locked", ());
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locks_only_after_the_limit_and_the_grace_without_use() {
+        let idle = Idle::new();
+        let start = Instant::now();
+        idle.set_minutes(1);
+        idle.touch();
+        let (touched, _) = *idle.state();
+        assert!(!idle.expired(touched + Duration::from_secs(60)));
+        assert!(!idle.expired(touched + Duration::from_secs(89)));
+        assert!(idle.expired(touched + Duration::from_secs(91)));
+        // Out-of-range choices are clamped, never zero.
+        idle.set_minutes(0);
+        assert!(!idle.expired(touched + Duration::from_secs(89)));
+        idle.set_minutes(1000);
+        assert!(!idle.expired(touched + Duration::from_secs(3600)));
+        assert!(idle.expired(touched + Duration::from_secs(3631)));
+        // A clock that goes backwards never locks early.
+        assert!(!idle.expired(start));
+    }
+}

@@ -289,7 +289,9 @@ impl Case {
             for entry in walk_files(&self.dir) {
                 let rel = entry.strip_prefix(&self.dir).unwrap();
                 if rel != Path::new("case.txt") {
-                    fs::copy(&entry, target.join(rel)).unwrap();
+                    let to = target.join(rel);
+                    fs::create_dir_all(to.parent().unwrap()).unwrap();
+                    fs::copy(&entry, to).unwrap();
                 }
             }
             for rel in self.all("delete") {
@@ -360,16 +362,30 @@ fn walk_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Runs every case in `folder` of the v1 fixtures (at least `least`).
+fn refuses_every_case_in(folder: &str, least: usize) {
+    let w = Work::new();
+    let mut cases: Vec<Case> = fs::read_dir(v1().join(folder))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .map(Case::load)
+        .collect();
+    cases.sort_by(|a, b| a.name.cmp(&b.name));
+    assert!(cases.len() >= least, "only {} cases", cases.len());
+    let problems: Vec<String> = cases.iter().filter_map(|c| c.problem(&w)).collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
 /// Every damaged copy is refused with its exit code and says why.
 #[test]
 fn every_damaged_v1_fixture_is_refused_with_its_exit_code() {
-    let w = Work::new();
-    let mut cases: Vec<Case> = fs::read_dir(v1().join("bad"))
-        .unwrap()
-        .map(|e| Case::load(e.unwrap().path()))
-        .collect();
-    cases.sort_by(|a, b| a.name.cmp(&b.name));
-    assert!(cases.len() >= 20, "only {} cases", cases.len());
-    let problems: Vec<String> = cases.iter().filter_map(|c| c.problem(&w)).collect();
-    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+    refuses_every_case_in("bad", 20);
+}
+
+/// Every attack on the v1 files (`attacked/make.sh`: planted SQL objects,
+/// a forged KDF header, crafted zips and sums) is refused and says why.
+#[test]
+fn every_attacked_v1_fixture_is_refused_with_its_exit_code() {
+    refuses_every_case_in("attacked", 11);
 }

@@ -268,7 +268,7 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
     );
     // The last saved change is shown, so an older copy put back is noticed.
     let last = app.text("#last-saved");
-    assert!(last.contains("Last change saved"), "{last}");
+    assert!(last.contains("Last saved"), "{last}");
 
     // Left alone, with the page's own timer still minutes away: the shell
     // locks the diary by itself and the page shows the unlock screen.

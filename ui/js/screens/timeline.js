@@ -51,7 +51,7 @@ function lastSaved(data) {
     : null;
   if (!data.last_saved) return trouble;
   return h('div', {}, trouble, h('p', { class: 'hint', id: 'last-saved' },
-    `Last change saved ${when(data.last_saved)} (entry ${data.log_entries} in the diary's log). If you saved something after that, tell someone you trust: an older copy may have been put back.`));
+    `Last saved ${when(data.last_saved)} (entry ${data.log_entries} in the log).`));
 }
 
 function backupNote(last) {

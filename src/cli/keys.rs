@@ -130,6 +130,16 @@ pub fn check(session: &mut Session, accept_older: bool, remove_planted: bool) ->
         "exhibits: {} decrypted and hashed, all match",
         report.exhibits
     );
+    say!(
+        "thumbnails: {} made again from their originals and compared",
+        report.thumbnails
+    );
+    if !report.thumbnails_replaced.is_empty() {
+        say!(
+            "  did not match their originals, replaced (someone who held the key may have put another picture there): {}",
+            report.thumbnails_replaced.join(", ")
+        );
+    }
     match diary.state().last_backup() {
         Some(at) => say!("last backup: {}", at.format("%Y-%m-%d %H:%M %:z")),
         None => say!("last backup: never (make one with `diary backup --out FILE`)"),

@@ -80,9 +80,11 @@ impl Disclosure<'_> {
         self.diary.open_exhibit(rec, &mut &mut *out)
     }
 
-    /// Thumbnails of the photos among `recs` (see `Diary::thumbnails_of`).
+    /// Thumbnails of the photos among `recs`, made again from their
+    /// verified originals (see `Diary::verified_thumbnails_of`): the report
+    /// never shows a stored one.
     pub fn thumbnails(&self, recs: &[&ExhibitRecord]) -> Result<Vec<Option<Vec<u8>>>> {
-        self.diary.thumbnails_of(recs)
+        self.diary.verified_thumbnails_of(recs)
     }
 
     /// The encrypted file of a live exhibit, as stored, with its size.
@@ -161,7 +163,7 @@ fn remove_stale_snapshots(dir: &Path) {
 }
 
 impl Diary {
-    fn disclosure(&self) -> Disclosure<'_> {
+    pub(super) fn disclosure(&self) -> Disclosure<'_> {
         Disclosure { diary: self }
     }
 

@@ -68,6 +68,11 @@ pub struct CheckReport {
     pub incidents: usize,
     /// Exhibit files decrypted and hashed (deleted exhibits have none).
     pub exhibits: usize,
+    /// Photo thumbnails made again from their originals and compared.
+    pub thumbnails: usize,
+    /// Exhibits whose stored thumbnail did not match its original (made
+    /// again): someone who held the key may have planted another picture.
+    pub thumbnails_replaced: Vec<String>,
 }
 
 impl Diary {
@@ -167,11 +172,14 @@ impl Diary {
                 .collect();
             return Err(Error::Damaged(list.join("; ")));
         }
+        let (thumbnails, thumbnails_replaced) = self.check_thumbnails()?;
         Ok(CheckReport {
             entries: log.seq(),
             head: log.head(),
             incidents: state.incidents().len(),
             exhibits,
+            thumbnails,
+            thumbnails_replaced,
         })
     }
 

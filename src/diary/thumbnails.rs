@@ -106,21 +106,68 @@ impl Diary {
     }
 
     /// Thumbnails of the photo exhibits among `recs` (`None` for the others),
-    /// in order. Missing ones are made from the originals, a few at a time
-    /// on all cores (each original is held in memory while it is decoded),
-    /// and stored for next time.
+    /// in order, as stored; missing or damaged ones are made from the
+    /// originals and stored for next time. For showing the victim their own
+    /// exhibits (the app): fast, a few kilobytes each.
     pub(super) fn thumbnails_of(&self, recs: &[&ExhibitRecord]) -> Result<Vec<Option<Vec<u8>>>> {
+        Ok(self.thumbnails_from(recs, Source::Stored)?.0)
+    }
+
+    /// Thumbnails made again from the originals, each decrypted and checked
+    /// against its recorded SHA-256 first: what the officer's report shows.
+    /// A stored thumbnail is not in the log, and whoever ever held the key
+    /// could have planted another picture in its place, so the report never
+    /// uses one. Stored ones that differ are replaced.
+    pub(super) fn verified_thumbnails_of(
+        &self,
+        recs: &[&ExhibitRecord],
+    ) -> Result<Vec<Option<Vec<u8>>>> {
+        Ok(self.thumbnails_from(recs, Source::Originals)?.0)
+    }
+
+    /// Makes every photo's thumbnail again from its verified original and
+    /// compares it with the stored one (`check`). Returns how many photos
+    /// were checked and the labels of those whose stored thumbnail did not
+    /// match (replaced by the one made from the original).
+    pub fn check_thumbnails(&self) -> Result<(usize, Vec<String>)> {
+        let recs: Vec<&ExhibitRecord> = self
+            .state
+            .exhibits()
+            .iter()
+            .filter(|e| e.deleted.is_none())
+            .filter(|e| wants_thumbnail(&e.exhibit.media_type, e.exhibit.size))
+            .collect();
+        let (_, replaced) = self.thumbnails_from(&recs, Source::Originals)?;
+        let labels = replaced
+            .into_iter()
+            .map(|i| self.exhibit_label(recs[i].exhibit.number))
+            .collect();
+        Ok((recs.len(), labels))
+    }
+
+    /// Thumbnails of `recs` from `source`, and the indexes of those whose
+    /// stored thumbnail was replaced because it did not match the original.
+    /// Originals are decrypted a few at a time (each is held in memory while
+    /// it is decoded) and decoded on all cores.
+    fn thumbnails_from(&self, recs: &[&ExhibitRecord], source: Source) -> Result<Made> {
         let mut out = Vec::with_capacity(recs.len());
-        let mut missing = Vec::new();
+        let mut stored = Vec::with_capacity(recs.len());
+        let mut to_make = Vec::new();
         for (i, rec) in recs.iter().enumerate() {
             let wanted = wants_thumbnail(&rec.exhibit.media_type, rec.exhibit.size);
-            let stored = wanted.then(|| self.stored_thumbnail(rec)).flatten();
-            if wanted && stored.is_none() {
-                missing.push(i);
+            let kept = wanted.then(|| self.stored_thumbnail(rec)).flatten();
+            if wanted && (kept.is_none() || source == Source::Originals) {
+                to_make.push(i);
             }
-            out.push(stored);
+            out.push(if source == Source::Stored {
+                kept.clone()
+            } else {
+                None
+            });
+            stored.push(kept);
         }
-        for batch in missing.chunks(4) {
+        let mut replaced = Vec::new();
+        for batch in to_make.chunks(4) {
             let mut originals = Vec::with_capacity(batch.len());
             for &i in batch {
                 let rec = recs[i];
@@ -132,14 +179,42 @@ impl Diary {
                 thumbnail::thumbnail(original)
             });
             for (&i, thumb) in batch.iter().zip(made) {
-                if let (Some(thumb), Some(key)) = (&thumb, self.file_keys.get(recs[i].id)) {
-                    self.put_thumbnail(&recs[i].id.0, key, thumb);
+                if stored[i].is_some() && stored[i] != thumb {
+                    replaced.push(i);
+                }
+                if stored[i] != thumb {
+                    self.replace_thumbnail(recs[i], thumb.as_deref());
                 }
                 out[i] = thumb;
             }
         }
-        Ok(out)
+        Ok((out, replaced))
     }
+
+    /// Stores `thumb` as the thumbnail of `rec`, or removes the stored one
+    /// when the original makes none. Best effort.
+    fn replace_thumbnail(&self, rec: &ExhibitRecord, thumb: Option<&[u8]>) {
+        match (thumb, self.file_keys.get(rec.id)) {
+            (Some(thumb), Some(key)) => self.put_thumbnail(&rec.id.0, key, thumb),
+            (None, _) => {
+                let path = self.store.attachment_path(&rec.id.0, AttFile::Thumbnail);
+                let _ = std::fs::remove_file(path);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Thumbnails made, and the indexes of replaced stored ones.
+type Made = (Vec<Option<Vec<u8>>>, Vec<usize>);
+
+/// Where a thumbnail comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// The stored one when it decrypts, else made from the original.
+    Stored,
+    /// Always made from the verified original.
+    Originals,
 }
 
 #[cfg(test)]
@@ -225,5 +300,45 @@ mod tests {
         diary.delete_exhibit(p.number, "not needed").unwrap();
         assert!(!thumb_path.exists());
         assert!(diary.exhibit_thumbnail(p.number).is_err());
+    }
+
+    /// Someone who held the key replaces a photo's stored thumbnail with
+    /// another picture: the report's thumbnails are made from the verified
+    /// original all the same, and `check` finds and replaces the planted one.
+    #[test]
+    fn a_planted_thumbnail_never_reaches_the_report_and_check_finds_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut diary, _) = new_diary(&tmp.path().join("v"));
+        let incident = diary
+            .add_incident(Incident::new(at(), "car outside the house"))
+            .unwrap()
+            .id;
+        let photo = tmp.path().join("IMG_0002.jpg");
+        fs::write(&photo, jpeg(1600, 1200)).unwrap();
+        let p = diary.attach(incident, &photo, "the car").unwrap();
+        let rec = diary.state.exhibit(p.number).unwrap();
+        let key = diary.file_keys.get(rec.id).unwrap();
+        diary.put_thumbnail(&rec.id.0, key, &jpeg(64, 64));
+        assert_eq!(
+            size_of(&diary.exhibit_thumbnail(p.number).unwrap().unwrap()),
+            (64, 64)
+        );
+
+        let rec = diary.state.exhibit(p.number).unwrap();
+        let for_report = diary.disclosure().thumbnails(&[rec]).unwrap();
+        assert_eq!(size_of(for_report[0].as_ref().unwrap()), (480, 360));
+
+        diary.put_thumbnail(
+            &rec.id.0,
+            diary.file_keys.get(rec.id).unwrap(),
+            &jpeg(64, 64),
+        );
+        let (checked, replaced) = diary.check_thumbnails().unwrap();
+        assert_eq!((checked, replaced.len()), (1, 1), "{replaced:?}");
+        assert_eq!(
+            size_of(&diary.exhibit_thumbnail(p.number).unwrap().unwrap()),
+            (480, 360)
+        );
+        assert!(diary.check_thumbnails().unwrap().1.is_empty());
     }
 }

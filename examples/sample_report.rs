@@ -2,11 +2,8 @@
 //! at page by page, and the export benchmark of BENCHMARKS.md.
 //!
 //! ```text
-//! cargo run --release --example sample_report -- OUT [INCIDENTS] [PHOTOS] [--remake-thumbnails]
+//! cargo run --release --example sample_report -- OUT [INCIDENTS] [PHOTOS]
 //! ```
-//! `--remake-thumbnails` deletes the thumbnails made at import before
-//! exporting, as for exhibits added by a version that did not make them:
-//! the export then decodes every photo itself.
 //! writes the vault to `OUT/vault` and the bundle to `OUT/bundle`, and prints
 //! how long the export took, the PDF's size and the process's memory before
 //! and after. Defaults: 24 incidents and 6 photos (a readable sample); the
@@ -33,7 +30,6 @@ fn main() {
     );
     let incidents: usize = args.next().map_or(24, |n| n.parse().expect("a number"));
     let photos: usize = args.next().map_or(6, |n| n.parse().expect("a number"));
-    let remake_thumbnails = args.next().as_deref() == Some("--remake-thumbnails");
     std::fs::create_dir_all(&out).expect("create OUT");
     let vault = out.join("vault");
     let bundle = out.join("bundle");
@@ -47,14 +43,6 @@ fn main() {
     .expect("create")
     .0;
     fill(&mut diary, &out, incidents, photos);
-    if remake_thumbnails {
-        for entry in std::fs::read_dir(vault.join("att")).expect("att folder") {
-            let path = entry.expect("entry").path();
-            if path.extension().is_some_and(|e| e == "idt") {
-                std::fs::remove_file(path).expect("remove a thumbnail");
-            }
-        }
-    }
     let rss_before = rss_kib();
     let started = Instant::now();
     let options = ExportOptions {

@@ -344,3 +344,70 @@ fn a_raised_kdf_cost_above_the_ceiling_is_refused_and_recover_mends_it() {
         assert!(v.run(&["check"]).ok().stdout.contains("PASS"));
     }
 }
+
+/// Someone with no key replaces one key slot with random bytes and forges
+/// the checksum. If it was the passphrase's slot, the owner is told the
+/// header changed (not that the passphrase is wrong); if it was another
+/// (perhaps the recovery key's, which would only show when it is needed),
+/// every unlock warns, `check` fails, and a new recovery key mends it.
+#[test]
+fn a_destroyed_key_slot_is_noticed_before_the_recovery_key_is_needed() {
+    let v = Vault::new();
+    v.add_json(&incident_json("2026-03-01T10:00:00+00:00", "Entry 1"));
+    let pristine = std::fs::read(v.db()).unwrap();
+    let destroy = |slot: i64| {
+        std::fs::write(v.db(), &pristine).unwrap();
+        let conn = db(&v);
+        // A slot is 72 bytes: nonce (24), wrapped key (32), tag (16).
+        let noise: Vec<u8> = (0..72).map(|i| (i * 7 + slot) as u8).collect();
+        conn.execute(
+            "UPDATE keyslot SET data = ?1 WHERE slot = ?2",
+            params![noise, slot],
+        )
+        .unwrap();
+        forge_checksum(&conn);
+    };
+    let (mut refused, mut warned) = (0, Vec::new());
+    for slot in 0..8 {
+        destroy(slot);
+        let out = v.run(&["list"]);
+        if out.code == 4 {
+            assert!(out.stderr.contains("key header changed"), "{}", out.stderr);
+            refused += 1;
+        } else {
+            let out = out.ok();
+            assert!(
+                out.stderr.contains("the key slots changed"),
+                "{}",
+                out.stderr
+            );
+            v.run(&["check"]).fails_with(4);
+            warned.push(slot);
+        }
+    }
+    assert_eq!(
+        (refused, warned.len()),
+        (1, 7),
+        "only the passphrase's slot refuses"
+    );
+    destroy(warned[0]);
+    let check = v.run(&["check"]).fails_with(4);
+    assert!(
+        check.stderr.contains("new-recovery-key"),
+        "{}",
+        check.stderr
+    );
+    // Changing the passphrase does not hide it: the recovery key's slot may
+    // still be the broken one.
+    let mut passwd = v.command(&["passwd", "--new-passphrase-file"]);
+    passwd.arg(&v.pass_file);
+    crate::util::Run::from(passwd.output().unwrap()).ok();
+    v.run(&["check"]).fails_with(4);
+    v.run(&["new-recovery-key"]).ok();
+    let fixed = v.run(&["check"]).ok();
+    assert!(
+        !fixed.stderr.contains("the key slots changed"),
+        "{}",
+        fixed.stderr
+    );
+}

@@ -109,6 +109,12 @@ pub fn check(session: &mut Session, accept_older: bool, remove_planted: bool) ->
     } else {
         session.unlock()?
     };
+    if diary.key_header_changed() {
+        return Err(incident_diary::Error::Damaged(
+            "the key slots changed since this device last opened the diary: your recovery key may no longer work; make a new one with `diary new-recovery-key`".into(),
+        ))
+        .context("check failed");
+    }
     let report = diary.check().context("check failed")?;
     say!("database structure: ok");
     say!("header and key slots: ok");

@@ -171,6 +171,11 @@ fn show_last_entry(diary: &Diary) {
         None => "diary: opened; no log entries yet".to_string(),
     };
     eprintln!("{line}");
+    if diary.key_header_changed() {
+        eprintln!(
+            "diary: warning: the key slots changed since this device last opened the diary; if you did not change your passphrase or recovery key elsewhere, someone may have disabled your recovery key: make a new one with `diary new-recovery-key`"
+        );
+    }
     if let Some(trouble) = diary.anchor_trouble() {
         let warning = format!(
             "diary: warning: {trouble}; an older copy of the diary put back here would not be noticed"

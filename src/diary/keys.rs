@@ -84,6 +84,7 @@ impl Diary {
                 slot: pass_slot,
             },
             anchor_trouble: None,
+            key_header_changed: None,
         };
         diary.advance_anchor();
         Ok((diary, crypto::recovery::encode(&recovery_key)))
@@ -205,6 +206,9 @@ impl Diary {
         })?;
         if self.unlocked.kind == SlotKind::Passphrase {
             self.unlocked.slot = pass_slot;
+        } else {
+            // Recovery: every slot but the recovery key's was refilled.
+            self.key_header_changed = None;
         }
         // The anchor keeps the new header's checksum: a change made here is
         // not someone else's.
@@ -248,6 +252,8 @@ impl Diary {
             kdf: old.kdf,
             slots,
         })?;
+        // Every slot but the passphrase's was just rewritten.
+        self.key_header_changed = None;
         self.advance_anchor();
         Ok(crypto::recovery::encode(&recovery_key))
     }

@@ -55,6 +55,9 @@ pub struct Diary {
     unlocked: Unlocked,
     /// Why this device's rollback record could not be kept, if it could not.
     anchor_trouble: Option<String>,
+    /// The key header changed since this device last saw it (see
+    /// `Diary::key_header_changed`).
+    key_header_changed: Option<crate::crypto::chain::Hash>,
 }
 
 /// What `check` verified.
@@ -119,6 +122,7 @@ impl Diary {
             vault_id,
             unlocked,
             anchor_trouble: None,
+            key_header_changed: None,
         };
         // Before the sweep: an older copy must not clean anything up.
         let overruled = diary.check_anchor(seen, anchoring)?;

@@ -60,6 +60,15 @@ impl Diary {
         anchor::use_folder(folder);
     }
 
+    /// Whether the key header (the key slots and the key-derivation
+    /// settings) changed since this device last opened or changed it:
+    /// someone may have destroyed the recovery key's slot (which would only
+    /// show when it is needed) or added a way in. A new recovery key
+    /// rewrites every slot but the passphrase's.
+    pub fn key_header_changed(&self) -> bool {
+        self.key_header_changed.is_some()
+    }
+
     /// What went wrong keeping this device's record of the diary (the
     /// rollback anchor), if anything: while it is set, an older copy put
     /// back would not be noticed. Shown by the CLI and the app.
@@ -86,7 +95,17 @@ impl Diary {
         };
         let verdict = self.compare(&anchor, sealed);
         let (overruled, unchanged) = match (verdict, anchoring) {
-            (Ok(mark), _) => (None, mark.is_some_and(|m| m == self.mark())),
+            (Ok(mark), _) => {
+                let now = self.mark();
+                // The slots or the cost changed, not by this device: the
+                // recovery slot may have been destroyed, or a way in added.
+                // Sticky: the anchor keeps the header it knew until every
+                // slot is rewritten (a new recovery key, or `recover`).
+                if let Some(m) = mark.filter(|m| m.header != now.header) {
+                    self.key_header_changed = Some(m.header);
+                }
+                (None, mark.is_some_and(|m| m == now))
+            }
             (Err(err), Anchoring::Enforce) => return Err(err),
             (Err(err), Anchoring::AcceptOlder) => (Some(err), false),
         };
@@ -130,7 +149,10 @@ impl Diary {
             seq: self.log.seq(),
             head: self.log.head(),
             recorded_at: self.state.last_recorded(),
-            header: self.store.header().map_or([0; 32], |h| h.checksum()),
+            header: match self.key_header_changed {
+                Some(known) => known,
+                None => self.store.header().map_or([0; 32], |h| h.checksum()),
+            },
         }
     }
 

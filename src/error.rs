@@ -197,6 +197,9 @@ impl From<StoreError> for Error {
             StoreError::Planted(what) => {
                 Error::Damaged(format!("the database holds an unexpected {what}"))
             }
+            StoreError::OwnAltered(what) => Error::Damaged(format!(
+                "the database's own {what} is missing or was changed; restore a backup"
+            )),
             StoreError::NewerFormat(v) => Error::NewerFormat(v),
             StoreError::Conflict => Error::Conflict,
             StoreError::Full => Error::DiskFull,

@@ -21,6 +21,10 @@ pub enum StoreError {
     /// planted to swallow or change what is written.
     #[error("the vault was altered: the database holds an unexpected {0}")]
     Planted(String),
+    /// One of the database's own tables is missing, renamed or altered:
+    /// what it held cannot be trusted, and nothing may be removed around it.
+    #[error("the vault was altered: the database's own {0} is missing or was changed")]
+    OwnAltered(String),
     /// Written by a newer version of the program.
     #[error("the vault was written by a newer version of this program (format {0})")]
     NewerFormat(u32),

@@ -66,17 +66,35 @@ fn objects(conn: &Connection) -> Result<Vec<Object>, StoreError> {
 /// make is read from an in-memory database built by the same migrations, in
 /// SQLite's own normalised text.
 pub fn check_objects(conn: &Connection) -> Result<(), StoreError> {
-    match unexpected(conn)?.into_iter().next() {
+    let Found { planted, altered } = survey(conn)?;
+    if let Some((kind, name, _)) = altered.first() {
+        return Err(StoreError::OwnAltered(format!(
+            "{kind} {}",
+            crate::visible::name(name)
+        )));
+    }
+    match planted.first() {
         Some((kind, name, _)) => Err(StoreError::Planted(format!(
             "{kind} {}",
-            crate::visible::name(&name)
+            crate::visible::name(name)
         ))),
         None => Ok(()),
     }
 }
 
-/// The objects in `conn` that the migrations up to its version do not make.
-fn unexpected(conn: &Connection) -> Result<Vec<Object>, StoreError> {
+/// The schema compared with what the migrations make.
+struct Found {
+    /// Objects that are not the diary's.
+    planted: Vec<Object>,
+    /// The diary's own objects that are missing or changed (by type and
+    /// name, in any case: SQLite's names are case-insensitive).
+    altered: Vec<Object>,
+}
+
+/// Compares the objects in `conn` with those the migrations up to its
+/// version make. SQLite's own `sqlite_sequence` (made by any table with
+/// AUTOINCREMENT, and impossible to drop) is tolerated while it is empty.
+fn survey(conn: &Connection) -> Result<Found, StoreError> {
     let mut made = Connection::open_in_memory()?;
     let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let mut expected = Vec::new();
@@ -86,34 +104,58 @@ fn unexpected(conn: &Connection) -> Result<Vec<Object>, StoreError> {
             expected.extend(objects(&made)?);
         }
     }
-    let mut found = objects(conn)?;
-    found.retain(|o| !expected.contains(o));
-    // A planted object that shares a name with one of ours is ours altered.
-    found.sort_by_key(|(_, name, _)| !expected.iter().any(|(_, n, _)| n == name));
-    Ok(found)
+    let found = objects(conn)?;
+    let same = |a: &Object, b: &Object| a.0 == b.0 && a.1.eq_ignore_ascii_case(&b.1);
+    let altered = expected
+        .iter()
+        .filter(|e| !found.contains(e))
+        .cloned()
+        .collect();
+    let empty_sequence = || {
+        conn.query_row("SELECT COUNT(*) FROM sqlite_sequence", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .is_ok_and(|n| n == 0)
+    };
+    let planted = found
+        .into_iter()
+        .filter(|o| !expected.contains(o))
+        .filter(|o| !expected.iter().any(|e| same(e, o)))
+        .filter(|o| !(o.0 == "table" && o.1 == "sqlite_sequence" && empty_sequence()))
+        .collect();
+    Ok(Found { planted, altered })
 }
 
-/// Drops every trigger, view, index and table the migrations do not make,
+/// Drops every trigger, view, table and index the migrations do not make,
 /// so that a vault someone planted objects in opens again (`diary check
 /// --remove-planted`). Returns what was removed. Refuses, changing
-/// nothing, when one of the diary's own tables was altered: what it held
-/// cannot be trusted, and a backup is the way back.
+/// nothing, when one of the diary's own objects is missing or altered (a
+/// renamed table would otherwise look planted, and be dropped): what it
+/// held cannot be trusted, and a backup is the way back.
 pub fn remove_planted(conn: &mut Connection) -> Result<Vec<String>, StoreError> {
-    let planted = unexpected(conn)?;
-    let ours = ["vault", "keyslot", "log"];
-    if let Some((kind, name, _)) = planted.iter().find(|(_, n, _)| ours.contains(&n.as_str())) {
-        return Err(StoreError::Planted(format!("{kind} {name} (altered)")));
+    let Found { planted, altered } = survey(conn)?;
+    if let Some((kind, name, _)) = altered.first() {
+        return Err(StoreError::OwnAltered(format!(
+            "{kind} {}",
+            crate::visible::name(name)
+        )));
     }
     let tx = conn.transaction()?;
     let mut removed = Vec::with_capacity(planted.len());
-    // Triggers and views first: they may name the tables dropped after them.
-    for order in ["trigger", "view", "index", "table"] {
-        for (kind, name, _) in planted.iter().filter(|(k, _, _)| k == order) {
+    // Triggers and views first: they may name the tables dropped after
+    // them. A table's own automatic indexes go with it.
+    for order in ["trigger", "view", "table", "index"] {
+        for (kind, name, sql) in planted.iter().filter(|(k, _, _)| k == order) {
+            if kind == "index" && sql.is_none() {
+                continue;
+            }
             let quoted = name.replace('"', "\"\"");
-            tx.execute_batch(&format!(
-                "DROP {} IF EXISTS \"{quoted}\"",
-                kind.to_uppercase()
-            ))?;
+            if name == "sqlite_sequence" {
+                tx.execute_batch("DELETE FROM sqlite_sequence")?;
+            } else {
+                let drop = format!("DROP {} IF EXISTS \"{quoted}\"", kind.to_uppercase());
+                tx.execute_batch(&drop)?;
+            }
             removed.push(format!("{kind} {}", crate::visible::name(name)));
         }
     }

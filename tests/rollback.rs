@@ -378,3 +378,28 @@ fn an_anchor_that_cannot_be_kept_is_reported_not_ignored() {
     );
     assert!(!v.dir.join("anchors").exists());
 }
+
+/// The recovery key proves the owner: a damaged or tampered rollback record
+/// (which `check --accept-older` could only clear with the passphrase)
+/// never keeps them out of `recover`.
+#[test]
+fn recover_works_whatever_the_rollback_record_says() {
+    let (v, key) = Vault::with_recovery_key();
+    add(&v, 1);
+    let anchor = fs::read_dir(v.anchor_dir()).unwrap().next().unwrap();
+    let anchor = anchor.unwrap().path();
+    let mut bytes = fs::read(&anchor).unwrap();
+    bytes[100] ^= 1;
+    fs::write(&anchor, &bytes).unwrap();
+    v.run(&["list"]).fails_with(4);
+    let key_file = v.file("key", &format!("{key}\n"));
+    let mut recover = v.command(&["recover", "--recovery-key-file"]);
+    recover.arg(&key_file);
+    let out = Run::from(recover.output().unwrap()).ok();
+    assert!(
+        out.stdout.contains("opened with the recovery key"),
+        "{}",
+        out.stdout
+    );
+    v.run(&["list"]).ok();
+}

@@ -75,8 +75,14 @@ pub fn recover(
         Some(source) => read_secret_line(source)?,
         None => prompt_secret("Recovery key: ")?,
     };
-    let mut diary = Diary::unlock_with_recovery_key(&session.vault, &key, Box::new(SystemClock))
-        .context("could not open the diary")?;
+    let (mut diary, older) =
+        Diary::unlock_with_recovery_key(&session.vault, &key, Box::new(SystemClock))
+            .context("could not open the diary")?;
+    if let Some(older) = older {
+        say!(
+            "note: {older}; opened with the recovery key, this copy is now the one this device remembers"
+        );
+    }
     // For `recover`, --passphrase-file names the new passphrase: there is no current one.
     let new = session.secrets.new_passphrase(new_file.as_deref(), true)?;
     // The cost is calibrated again rather than kept: recovery is also the

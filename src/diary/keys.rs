@@ -130,11 +130,13 @@ impl Diary {
     }
 
     /// Opens the vault with the recovery key text (as shown at creation).
+    /// A vault older than this device last saw is opened all the same (see
+    /// [`Diary::unlock_accepting_older`]), with what was overruled.
     pub fn unlock_with_recovery_key(
         dir: &Path,
         recovery_key: &str,
         clock: Box<dyn Clock>,
-    ) -> Result<Diary> {
+    ) -> Result<(Diary, Option<Error>)> {
         let key = crypto::recovery::decode(recovery_key)?;
         let store = Store::open(dir)?;
         let header = store.header()?;
@@ -152,7 +154,10 @@ impl Diary {
             kind: SlotKind::Recovery,
             slot,
         };
-        let anchoring = Anchoring::Enforce;
+        // The recovery key proves the owner: a rollback record that says
+        // otherwise (damaged, or another copy) must not keep them out of
+        // the one way back in. What it said is returned, to be shown.
+        let anchoring = Anchoring::AcceptOlder;
         Diary::load(
             store,
             header.vault_id,
@@ -161,7 +166,6 @@ impl Diary {
             clock,
             anchoring,
         )
-        .map(|d| d.0)
     }
 
     /// Changes the passphrase: re-wraps the vault key under a new salt (same

@@ -188,6 +188,48 @@ fn a_zip_whose_local_headers_disagree_with_its_directory_fails() {
     );
 }
 
+/// Zips laid out otherwise than the exporter writes them can show other
+/// files to other readers: bytes before the first entry, an entry whose
+/// size comes only after its data (a streaming reader finds its end by
+/// itself, and can be shown a hidden entry), a comment, bytes between the
+/// directory and its end record. Each fails, naming what is out of place.
+#[test]
+fn a_zip_laid_out_otherwise_than_a_bundle_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good =
+        fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/v1/bundle.zip")).unwrap();
+    let eocd = good.len() - 22;
+    assert_eq!(good[eocd..eocd + 4], [0x50, 0x4b, 0x05, 0x06]);
+    let prepended = [b"MZ-not-a-zip".as_slice(), &good].concat();
+    let mut descriptor = good.clone();
+    descriptor[6] |= 0x08;
+    let cd = u32::from_le_bytes(good[eocd + 16..eocd + 20].try_into().unwrap()) as usize;
+    descriptor[cd + 8] |= 0x08;
+    let mut commented = good.clone();
+    commented[eocd + 20] = 5;
+    commented.extend_from_slice(b"hello");
+    let between = [&good[..eocd], b"0123456789".as_slice(), &good[eocd..]].concat();
+    for (name, bytes, says) in [
+        ("prepended", prepended, "data before its first entry"),
+        ("descriptor", descriptor, "size only after its data"),
+        ("commented", commented, "a comment"),
+        (
+            "between",
+            between,
+            "between its directory and its end record",
+        ),
+    ] {
+        let crafted = tmp.path().join(format!("{name}.zip"));
+        fs::write(&crafted, bytes).unwrap();
+        let run = verify(&crafted).fails_with(4);
+        let out = format!("{}{}", run.stdout, run.stderr);
+        assert!(
+            out.contains(says) || out.contains("not a readable zip"),
+            "{name}: {out}"
+        );
+    }
+}
+
 /// A file far larger than any bundle holds is refused, not read whole.
 #[test]
 fn an_oversized_file_is_refused_not_read_whole() {

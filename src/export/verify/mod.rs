@@ -15,6 +15,7 @@
 
 mod layers;
 mod reader;
+mod zip_layout;
 
 use std::path::{Path, PathBuf};
 

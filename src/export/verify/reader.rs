@@ -27,6 +27,8 @@ impl Bundle {
         }
         let unreadable = |why: String| OpenError::Unreadable(format!("{}: {why}", path.display()));
         let file = File::open(path).map_err(|e| unreadable(e.to_string()))?;
+        // A second handle: a cloned one would share the file position.
+        let mut raw = BufReader::new(File::open(path).map_err(|e| unreadable(e.to_string()))?);
         let mut archive = zip::ZipArchive::new(BufReader::new(file))
             .map_err(|e| unreadable(format!("not a readable zip ({e})")))?;
         if archive.has_duplicate_names() {
@@ -45,6 +47,8 @@ impl Bundle {
                 "the zip's entries do not agree with its directory ({e})"
             ))
         })?;
+        super::zip_layout::check(&mut raw, &mut archive)
+            .map_err(|why| unreadable(format!("the zip is not laid out as a bundle is: {why}")))?;
         let mut folders: Vec<String> = archive
             .file_names()
             .filter_map(|n| n.ok())

@@ -224,7 +224,7 @@ fn a_zip_laid_out_otherwise_than_a_bundle_fails() {
         let run = verify(&crafted).fails_with(4);
         let out = format!("{}{}", run.stdout, run.stderr);
         assert!(
-            out.contains(says) || out.contains("not a readable zip"),
+            out.contains("not laid out as a bundle is") && out.contains(says),
             "{name}: {out}"
         );
     }

@@ -10,7 +10,7 @@
 //! blank (the `locked` event).
 
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use tauri::{AppHandle, Emitter, Manager};
 
@@ -24,9 +24,19 @@ const GRACE: Duration = Duration::from_secs(30);
 /// How often the watcher looks.
 const CHECK_EVERY: Duration = Duration::from_secs(5);
 
+/// When the diary was last used, on both clocks, and the chosen limit.
+/// The monotonic clock stops while the machine sleeps, so a laptop shut
+/// with the diary open would wake up unlocked by it alone: the wall clock
+/// counts the sleep (and setting it back only leaves the other in charge).
+struct Last {
+    at: Instant,
+    wall: SystemTime,
+    limit: Duration,
+}
+
 /// The last sign of use and the chosen limit.
 pub struct Idle {
-    state: Mutex<(Instant, Duration)>,
+    state: Mutex<Last>,
     grace: Duration,
 }
 
@@ -36,38 +46,49 @@ impl Idle {
     pub fn new() -> Self {
         let (limit, grace) = test_limit().map_or((DEFAULT_LIMIT, GRACE), |l| (l, Duration::ZERO));
         Idle {
-            state: Mutex::new((Instant::now(), limit)),
+            state: Mutex::new(Last {
+                at: Instant::now(),
+                wall: SystemTime::now(),
+                limit,
+            }),
             grace,
         }
     }
 
-    fn state(&self) -> std::sync::MutexGuard<'_, (Instant, Duration)> {
+    fn state(&self) -> std::sync::MutexGuard<'_, Last> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// A sign of use: the clock starts again.
     pub fn touch(&self) {
-        self.state().0 = Instant::now();
+        let mut last = self.state();
+        last.at = Instant::now();
+        last.wall = SystemTime::now();
     }
 
     /// The limit chosen in Settings, in minutes (1 to 60).
     pub fn set_minutes(&self, minutes: u32) {
         if test_limit().is_none() {
-            self.state().1 = Duration::from_secs(u64::from(minutes.clamp(1, 60)) * 60);
+            self.state().limit = Duration::from_secs(u64::from(minutes.clamp(1, 60)) * 60);
         }
     }
 
     /// How long the watcher sleeps between looks: a quarter of the limit,
     /// between one second (short test limits) and [`CHECK_EVERY`].
     fn pause(&self) -> Duration {
-        (self.state().1 / 4).clamp(Duration::from_secs(1), CHECK_EVERY)
+        (self.state().limit / 4).clamp(Duration::from_secs(1), CHECK_EVERY)
     }
 
     /// Whether the diary has gone unused for longer than the limit and
-    /// the grace, at `now`.
-    pub fn expired(&self, now: Instant) -> bool {
-        let (last, limit) = *self.state();
-        now.saturating_duration_since(last) > limit + self.grace
+    /// the grace, by either clock, now.
+    pub fn expired(&self) -> bool {
+        self.expired_at(Instant::now(), SystemTime::now())
+    }
+
+    fn expired_at(&self, now: Instant, wall: SystemTime) -> bool {
+        let last = self.state();
+        let slept = wall.duration_since(last.wall).unwrap_or_default();
+        now.saturating_duration_since(last.at).max(slept) > last.limit + self.grace
     }
 }
 
@@ -92,7 +113,7 @@ pub fn watch(app: AppHandle) {
         loop {
             let session = app.state::<Session>();
             std::thread::sleep(session.idle().pause());
-            if session.idle().expired(Instant::now()) && session.lock_if_open() {
+            if session.idle().expired() && session.lock_if_open() {
                 let _ = app.emit("locked", ());
             }
         }
@@ -106,20 +127,31 @@ mod tests {
     #[test]
     fn locks_only_after_the_limit_and_the_grace_without_use() {
         let idle = Idle::new();
-        let start = Instant::now();
         idle.set_minutes(1);
         idle.touch();
-        let (touched, _) = *idle.state();
-        assert!(!idle.expired(touched + Duration::from_secs(60)));
-        assert!(!idle.expired(touched + Duration::from_secs(89)));
-        assert!(idle.expired(touched + Duration::from_secs(91)));
+        let (at, wall) = {
+            let last = idle.state();
+            (last.at, last.wall)
+        };
+        let later = |s| (at + Duration::from_secs(s), wall + Duration::from_secs(s));
+        let expired = |(a, w): (Instant, SystemTime)| idle.expired_at(a, w);
+        assert!(!expired(later(60)));
+        assert!(!expired(later(89)));
+        assert!(expired(later(91)));
         // Out-of-range choices are clamped, never zero.
         idle.set_minutes(0);
-        assert!(!idle.expired(touched + Duration::from_secs(89)));
+        assert!(!expired(later(89)));
         idle.set_minutes(1000);
-        assert!(!idle.expired(touched + Duration::from_secs(3600)));
-        assert!(idle.expired(touched + Duration::from_secs(3631)));
-        // A clock that goes backwards never locks early.
-        assert!(!idle.expired(start));
+        assert!(!expired(later(3600)));
+        assert!(expired(later(3631)));
+        idle.set_minutes(1);
+        // Asleep: the monotonic clock stood still, the wall clock did not.
+        assert!(idle.expired_at(at, wall + Duration::from_secs(3600)));
+        // A wall clock set back leaves the monotonic one in charge.
+        assert!(idle.expired_at(
+            at + Duration::from_secs(91),
+            wall - Duration::from_secs(3600)
+        ));
+        assert!(!idle.expired_at(at, wall - Duration::from_secs(3600)));
     }
 }

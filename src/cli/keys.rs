@@ -148,7 +148,7 @@ pub fn check(session: &mut Session, accept_older: bool, remove_planted: bool) ->
     );
     if !report.thumbnails_replaced.is_empty() {
         say!(
-            "  did not match their originals, replaced (someone who held the key may have put another picture there): {}",
+            "  did not match their originals and were made again from them: {} (someone who held the key may have put another picture there; it also happens once after an update changes how thumbnails are made)",
             report.thumbnails_replaced.join(", ")
         );
     }

@@ -66,7 +66,9 @@ export async function go(name, params = {}) {
     opened: async (autoLock) => {
       vocabulary = await call('vocabulary');
       ctx.vocabulary = vocabulary;
-      safety.start(lock, autoLock);
+      // The delay chosen in Settings holds across locks (it lives only in
+      // this page and the shell, never on disk).
+      safety.start(lock, autoLock ?? safety.autoLockMinutes());
       await go('timeline');
     },
     lock,

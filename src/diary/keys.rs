@@ -85,6 +85,7 @@ impl Diary {
             },
             anchor_trouble: None,
             key_header_changed: None,
+            thumbnails_checked: Default::default(),
         };
         diary.advance_anchor();
         Ok((diary, crypto::recovery::encode(&recovery_key)))

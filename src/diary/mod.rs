@@ -58,6 +58,9 @@ pub struct Diary {
     /// The key header changed since this device last saw it (see
     /// `Diary::key_header_changed`).
     key_header_changed: Option<crate::crypto::chain::Hash>,
+    /// Exhibits whose stored thumbnail was checked against the original
+    /// since the unlock (see `Diary::exhibit_thumbnail`).
+    thumbnails_checked: std::sync::Mutex<std::collections::HashSet<[u8; 16]>>,
 }
 
 /// What `check` verified.
@@ -123,6 +126,7 @@ impl Diary {
             unlocked,
             anchor_trouble: None,
             key_header_changed: None,
+            thumbnails_checked: Default::default(),
         };
         // Before the sweep: an older copy must not clean anything up.
         let overruled = diary.check_anchor(seen, anchoring)?;

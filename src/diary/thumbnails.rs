@@ -70,6 +70,7 @@ impl Diary {
     pub(super) fn store_thumbnail(&self, id: &[u8; 16], file_key: &FileKey, original: &[u8]) {
         if let Some(thumb) = thumbnail::thumbnail(original) {
             self.put_thumbnail(id, file_key, &thumb);
+            self.mark_thumbnail_checked(*id);
         }
     }
 
@@ -98,11 +99,31 @@ impl Diary {
 
     /// A JPEG thumbnail of photo exhibit `number` (at most 480 pixels on its
     /// long edge), for showing the exhibit; `None` for files that are not
-    /// photos or cannot be decoded. Made from the original, and stored, if
-    /// it was missing (exhibits added by older versions) or damaged.
+    /// photos or cannot be decoded. The first time it is shown after an
+    /// unlock it is made again from the verified original and compared
+    /// with the stored one (replaced when they differ: anyone who ever held
+    /// the key could have planted another picture); after that the stored
+    /// one is shown.
     pub fn exhibit_thumbnail(&self, number: u32) -> Result<Option<Vec<u8>>> {
         let rec = self.exhibit_by_number(number)?;
-        Ok(self.thumbnails_of(&[rec])?.pop().flatten())
+        if self.thumbnail_checked(rec.id.0) {
+            return Ok(self.thumbnails_of(&[rec])?.pop().flatten());
+        }
+        let thumb = self.verified_thumbnails_of(&[rec])?.pop().flatten();
+        self.mark_thumbnail_checked(rec.id.0);
+        Ok(thumb)
+    }
+
+    fn thumbnail_checked(&self, id: [u8; 16]) -> bool {
+        let checked = self.thumbnails_checked.lock();
+        checked.unwrap_or_else(|p| p.into_inner()).contains(&id)
+    }
+
+    /// Notes that attachment `id`'s stored thumbnail is known to be made
+    /// from its original (checked, or made here from the bytes attached).
+    pub(super) fn mark_thumbnail_checked(&self, id: [u8; 16]) {
+        let checked = self.thumbnails_checked.lock();
+        checked.unwrap_or_else(|p| p.into_inner()).insert(id);
     }
 
     /// Thumbnails of the photo exhibits among `recs` (`None` for the others),
@@ -308,7 +329,7 @@ mod tests {
     #[test]
     fn a_planted_thumbnail_never_reaches_the_report_and_check_finds_it() {
         let tmp = tempfile::tempdir().unwrap();
-        let (mut diary, _) = new_diary(&tmp.path().join("v"));
+        let (mut diary, pass) = new_diary(&tmp.path().join("v"));
         let incident = diary
             .add_incident(Incident::new(at(), "car outside the house"))
             .unwrap()
@@ -340,5 +361,25 @@ mod tests {
             (480, 360)
         );
         assert!(diary.check_thumbnails().unwrap().1.is_empty());
+
+        // Planted while the diary was locked: the app's first look after
+        // the next unlock compares it with the original.
+        let rec = diary.state.exhibit(p.number).unwrap();
+        diary.put_thumbnail(
+            &rec.id.0,
+            diary.file_keys.get(rec.id).unwrap(),
+            &jpeg(64, 64),
+        );
+        drop(diary);
+        let diary =
+            Diary::unlock(&tmp.path().join("v"), &pass, crate::diary::testing::clock()).unwrap();
+        assert_eq!(
+            size_of(&diary.exhibit_thumbnail(p.number).unwrap().unwrap()),
+            (480, 360)
+        );
+        assert_eq!(
+            size_of(&diary.exhibit_thumbnail(p.number).unwrap().unwrap()),
+            (480, 360)
+        );
     }
 }

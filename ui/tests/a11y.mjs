@@ -57,6 +57,10 @@ const screens = [
     await clickButton('Create my diary')(page);
   } },
   { name: 'unlock', mode: 'unlock', ready: '#unlock-title' },
+  { name: 'unlock-older-copy', mode: 'went_back', ready: '#accept-older', steps: async (page) => {
+    await page.locator('input[autocomplete=current-password]').fill('violet harbour lantern');
+    await clickButton('Open')(page);
+  } },
   { name: 'timeline', mode: 'open', ready: '#timeline-title' },
   { name: 'quick-add', mode: 'open', ready: '#add-title', steps: clickButton('Add an incident') },
   { name: 'entry', mode: 'open', ready: '#entry-title', steps: async (page) => {

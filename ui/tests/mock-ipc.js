@@ -1,7 +1,7 @@
 // A stand-in for the Rust side, for UI checks in a plain browser: answers
 // each command with invented data of the real shapes (src-tauri/src/dto.rs).
 // `window.__MOCK__ = {mode}` chooses the first screen: "welcome" (no diary
-// yet), "unlock", or "open". Only the IPC edge is mocked; the UI code is
+// yet), "unlock", "went_back" (unlock finds an older copy), or "open". Only the IPC edge is mocked; the UI code is
 // the app's own.
 (() => {
   const mode = (window.__MOCK__ && window.__MOCK__.mode) || 'open';
@@ -40,7 +40,14 @@
   const replies = {
     status: () => ({ vault_exists: mode !== 'welcome', unlocked, wait_seconds: null }),
     create_diary: () => { unlocked = true; return { recovery_key: 'EM6S-5QBU-YF7Z-O5H7-HABY-HHRB-4SNR-VWS6-SUA2-TX73-2X5T-D26J-NQJQ-XLMD' }; },
-    unlock: () => { unlocked = true; return null; },
+    unlock: (args) => {
+      // "went_back": the diary holds less than this device last saw.
+      if (mode === 'went_back' && !(args && args.acceptOlder)) {
+        throw { code: 'went_back', message: 'the diary went back in time: this device last saw 52 log entries, the last recorded 2026-03-20 21:14 +00:00; this copy holds 40' };
+      }
+      unlocked = true;
+      return null;
+    },
     lock: () => { unlocked = false; return null; },
     still_here: () => null,
     set_auto_lock: () => null,

@@ -15,7 +15,7 @@ export async function render(ctx) {
   // owner may have put an older copy back on purpose.
   const older = h('div', { class: 'stack', hidden: true },
     h('p', {}, 'Your diary holds less than this device last saw. Someone may have put back an older copy to remove entries. Only if you put this copy back yourself (for example from a backup), open it anyway.'),
-    h('button', { type: 'button', onclick: () => open(true) }, 'I put this copy back myself: open it'));
+    h('button', { type: 'button', id: 'accept-older', onclick: () => open(true) }, 'I put this copy back myself: open it'));
   async function open(acceptOlder) {
     button.disabled = true;
     button.textContent = 'Opening…';

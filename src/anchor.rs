@@ -125,6 +125,23 @@ impl Anchor {
         }
     }
 
+    /// The device-wide high-water mark of vault `vault_id`: the most log
+    /// entries any copy of it, in any folder, held when it was used here.
+    /// The per-folder anchor cannot see a copy opened from elsewhere (a
+    /// shortcut or setting pointed at an old copy); this can.
+    pub fn high_water(folder: &Path, vault_key: &SecretKey, vault_id: [u8; 16]) -> Anchor {
+        Anchor {
+            path: folder.join(high_water_name(&vault_id)),
+            key: vault_key.derive(b"idv1/anchor-high-water"),
+            vault_id,
+        }
+    }
+
+    /// Removes the high-water mark of `vault_id` (a deliberate restore).
+    pub fn remove_high_water(folder: &Path, vault_id: &[u8; 16]) {
+        let _ = std::fs::remove_file(folder.join(high_water_name(vault_id)));
+    }
+
     /// The anchor file.
     pub fn path(&self) -> &Path {
         &self.path
@@ -237,6 +254,13 @@ fn file_name(vault_id: &[u8; 16], vault_dir: &Path) -> String {
     hasher.update(vault_id);
     hasher.update(dir.as_os_str().as_encoded_bytes());
     hex::encode(&hasher.finalize()[..16])
+}
+
+fn high_water_name(vault_id: &[u8; 16]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(b"idv1/anchor-high-water-name");
+    hasher.update(vault_id);
+    format!("hw-{}", hex::encode(&hasher.finalize()[..16]))
 }
 
 fn aad(vault_id: &[u8; 16], seq: u64, header: &Hash) -> Vec<u8> {

@@ -34,6 +34,15 @@ fn vault_and_older_copy() -> (Vault, std::path::PathBuf) {
     (v, old)
 }
 
+/// This vault folder's anchor (beside it: the vault's `hw-` high-water mark).
+fn folder_anchor(v: &Vault) -> std::path::PathBuf {
+    fs::read_dir(v.anchor_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| !p.file_name().unwrap().to_string_lossy().starts_with("hw-"))
+        .expect("the folder's anchor")
+}
+
 fn put_back(v: &Vault, old: &Path) {
     fs::remove_dir_all(&v.dir).unwrap();
     copy_tree(old, &v.dir);
@@ -181,8 +190,12 @@ fn the_anchor_lives_in_the_config_folder_never_beside_the_vault() {
     let v = Vault::new();
     add(&v, 1);
     let anchors: Vec<_> = fs::read_dir(v.anchor_dir()).unwrap().collect();
-    assert_eq!(anchors.len(), 1);
-    let anchor = anchors[0].as_ref().unwrap().path();
+    assert_eq!(
+        anchors.len(),
+        2,
+        "the folder's anchor and the vault's high-water mark"
+    );
+    let anchor = folder_anchor(&v);
     // Its name is not the vault id, and it holds no diary text.
     let vault_id = {
         let conn = Connection::open(v.db()).unwrap();
@@ -215,8 +228,7 @@ fn the_anchor_lives_in_the_config_folder_never_beside_the_vault() {
 fn an_anchor_left_behind_by_a_kill_is_caught_up() {
     let v = Vault::new();
     add(&v, 1);
-    let anchor = fs::read_dir(v.anchor_dir()).unwrap().next().unwrap();
-    let anchor = anchor.unwrap().path();
+    let anchor = folder_anchor(&v);
     let behind = fs::read(&anchor).unwrap();
     add(&v, 2);
     // As if killed between the commit of entry 2 and the anchor's move.
@@ -229,8 +241,7 @@ fn an_anchor_left_behind_by_a_kill_is_caught_up() {
 fn a_damaged_anchor_is_reported_and_can_be_replaced_by_the_owner() {
     let v = Vault::new();
     add(&v, 1);
-    let anchor = fs::read_dir(v.anchor_dir()).unwrap().next().unwrap();
-    let anchor = anchor.unwrap().path();
+    let anchor = folder_anchor(&v);
     fs::write(&anchor, b"not an anchor").unwrap();
     let out = v.run(&["list"]).fails_with(4);
     assert!(out.stderr.contains("is damaged"), "{}", out.stderr);
@@ -290,8 +301,7 @@ fn whatever_is_planted_at_the_anchor_the_owner_is_never_locked_out() {
     for plant in ["fifo", "folder", "file instead of the folder"] {
         let v = Vault::new();
         add(&v, 1);
-        let anchor = fs::read_dir(v.anchor_dir()).unwrap().next().unwrap();
-        let anchor = anchor.unwrap().path();
+        let anchor = folder_anchor(&v);
         fs::remove_file(&anchor).unwrap();
         match plant {
             "fifo" => {
@@ -300,7 +310,7 @@ fn whatever_is_planted_at_the_anchor_the_owner_is_never_locked_out() {
             }
             "folder" => fs::create_dir(&anchor).unwrap(),
             _ => {
-                fs::remove_dir(v.anchor_dir()).unwrap();
+                fs::remove_dir_all(v.anchor_dir()).unwrap();
                 fs::write(v.anchor_dir(), b"not a folder").unwrap();
             }
         }
@@ -386,8 +396,7 @@ fn an_anchor_that_cannot_be_kept_is_reported_not_ignored() {
 fn recover_works_whatever_the_rollback_record_says() {
     let (v, key) = Vault::with_recovery_key();
     add(&v, 1);
-    let anchor = fs::read_dir(v.anchor_dir()).unwrap().next().unwrap();
-    let anchor = anchor.unwrap().path();
+    let anchor = folder_anchor(&v);
     let mut bytes = fs::read(&anchor).unwrap();
     bytes[100] ^= 1;
     fs::write(&anchor, &bytes).unwrap();
@@ -401,5 +410,32 @@ fn recover_works_whatever_the_rollback_record_says() {
         "{}",
         out.stdout
     );
+    v.run(&["list"]).ok();
+}
+
+/// An old copy in another folder (a shortcut or setting pointed at it) is
+/// not a rollback of its own folder, but the device has seen a copy go
+/// further: every unlock and `check` say so, until the owner accepts it.
+#[test]
+fn an_old_copy_opened_from_another_folder_is_reported() {
+    let (v, old) = vault_and_older_copy();
+    let out = v.run_at(&old, &["list"], "").ok();
+    assert!(
+        out.stderr.contains(
+            "a copy of this diary with 4 log entries was used on this device, and this one holds 2"
+        ),
+        "{}",
+        out.stderr
+    );
+    let check = v.run_at(&old, &["check"], "").ok();
+    assert!(
+        check.stdout.contains("other copies: one with 4"),
+        "{}",
+        check.stdout
+    );
+    v.run_at(&old, &["check", "--accept-older"], "").ok();
+    let out = v.run_at(&old, &["list"], "").ok();
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+    // The newer copy is still the owner's to open.
     v.run(&["list"]).ok();
 }

@@ -86,6 +86,9 @@ pub struct TimelineDto {
     pub last_saved: Option<DateTime<FixedOffset>>,
     /// Why this device's rollback record could not be kept, if it could not.
     pub anchor_trouble: Option<String>,
+    /// Log entries of a copy of this diary, in another folder, that went
+    /// further than this one (an old copy may have been put in the way).
+    pub newer_copy_seen: Option<u64>,
 }
 
 /// The result of saving an incident.

@@ -81,6 +81,7 @@ pub fn timeline(diary: &Diary, query: &TimelineQuery) -> TimelineDto {
         log_entries: diary.last_entry().seq,
         last_saved: diary.last_entry().recorded_at,
         anchor_trouble: diary.anchor_trouble().map(str::to_string),
+        newer_copy_seen: diary.newer_copy_seen(),
         total: state.incidents().len(),
         last_backup: state.last_backup(),
     }

@@ -207,6 +207,7 @@ pub fn restore(file: &Path, target: &Path, passphrase: &Passphrase) -> Result<Re
 fn forget_anchor(vault_id: &str, target: &Path) -> Option<u64> {
     let folder = crate::anchor::folder()?;
     let id: [u8; 16] = hex::decode(vault_id).ok()?.try_into().ok()?;
+    crate::anchor::Anchor::remove_high_water(&folder, &id);
     crate::anchor::Anchor::remove_file(&folder, &id, target)
         .ok()
         .flatten()

@@ -130,6 +130,9 @@ pub fn check(session: &mut Session, accept_older: bool, remove_planted: bool) ->
         None => say!("rollback record: kept on this device"),
         Some(trouble) => say!("rollback record: NOT KEPT ({trouble})"),
     }
+    if let Some(seen) = diary.newer_copy_seen() {
+        say!("other copies: one with {seen} log entries was used on this device");
+    }
     match diary.last_entry().recorded_at {
         Some(at) => say!(
             "last log entry recorded: {}",

@@ -171,6 +171,12 @@ fn show_last_entry(diary: &Diary) {
         None => "diary: opened; no log entries yet".to_string(),
     };
     eprintln!("{line}");
+    if let Some(seen) = diary.newer_copy_seen() {
+        eprintln!(
+            "diary: warning: a copy of this diary with {seen} log entries was used on this device, and this one holds {}; if you did not put this copy here yourself, entries may be missing (`diary check --accept-older` makes this copy the one remembered)",
+            last.seq
+        );
+    }
     if diary.key_header_changed() {
         eprintln!(
             "diary: warning: the key slots changed since this device last opened the diary; if you did not change your passphrase or recovery key elsewhere, someone may have disabled your recovery key: make a new one with `diary new-recovery-key`"

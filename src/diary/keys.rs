@@ -86,6 +86,7 @@ impl Diary {
             anchor_trouble: None,
             key_header_changed: None,
             thumbnails_checked: Default::default(),
+            newer_copy_seen: None,
         };
         diary.advance_anchor();
         Ok((diary, crypto::recovery::encode(&recovery_key)))

@@ -61,6 +61,9 @@ pub struct Diary {
     /// Exhibits whose stored thumbnail was checked against the original
     /// since the unlock (see `Diary::exhibit_thumbnail`).
     thumbnails_checked: std::sync::Mutex<std::collections::HashSet<[u8; 16]>>,
+    /// A copy of this vault in another folder went further (see
+    /// `Diary::newer_copy_seen`).
+    newer_copy_seen: Option<u64>,
 }
 
 /// What `check` verified.
@@ -127,6 +130,7 @@ impl Diary {
             anchor_trouble: None,
             key_header_changed: None,
             thumbnails_checked: Default::default(),
+            newer_copy_seen: None,
         };
         // Before the sweep: an older copy must not clean anything up.
         let overruled = diary.check_anchor(seen, anchoring)?;

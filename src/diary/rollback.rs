@@ -109,6 +109,7 @@ impl Diary {
             (Err(err), Anchoring::Enforce) => return Err(err),
             (Err(err), Anchoring::AcceptOlder) => (Some(err), false),
         };
+        self.high_water(anchoring == Anchoring::AcceptOlder);
         if unchanged {
             self.anchor_trouble = None;
             return Ok(overruled);
@@ -123,6 +124,35 @@ impl Diary {
         Ok(overruled)
     }
 
+    /// How many log entries a copy of this diary held when it was last used
+    /// on this device, if that is more than this copy holds (a copy in
+    /// another folder went further: this one may be an old copy put in
+    /// the owner's way). Reported, not refused: owners keep copies too.
+    pub fn newer_copy_seen(&self) -> Option<u64> {
+        self.newer_copy_seen
+    }
+
+    /// Compares this copy with the device-wide high-water mark of the vault
+    /// and raises the mark to it when it went further (`reset`: the owner
+    /// accepts this copy, so it becomes the mark). Best effort.
+    fn high_water(&mut self, reset: bool) {
+        let Some(folder) = anchor::folder() else {
+            return;
+        };
+        let mark = Anchor::high_water(&folder, &self.vault_key, self.vault_id);
+        let seen = mark
+            .read()
+            .ok()
+            .flatten()
+            .and_then(|s| mark.open(&s))
+            .map(|m| m.seq);
+        let now = self.log.seq();
+        self.newer_copy_seen = seen.filter(|&s| s > now && !reset);
+        if reset || seen.is_none_or(|s| now > s) {
+            let _ = mark.write(&self.mark());
+        }
+    }
+
     /// Moves the anchor to the current end of the log, after a durable
     /// commit or a change of the key header. Best effort: what was saved is
     /// saved whatever happens here, and a stale anchor only trails; a
@@ -132,6 +162,7 @@ impl Diary {
             Ok(anchor) => self.write_anchor(&anchor),
             Err(why) => self.anchor_trouble = Some(why),
         }
+        self.high_water(false);
     }
 
     fn write_anchor(&mut self, anchor: &Anchor) {

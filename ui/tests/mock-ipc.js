@@ -52,7 +52,7 @@
     still_here: () => null,
     set_auto_lock: () => null,
     vocabulary: () => vocabulary,
-    timeline: () => ({ weeks, behaviours: [{ behaviour: 'loitering', label: 'Waited or hung around near me', count: 9 }, { behaviour: 'contact_unwanted', label: 'Contacted me when I did not want it', count: 7 }], incidents: lines, total: 6, last_backup: null, log_entries: 31, last_saved: '2026-03-20T21:14:00+00:00' }),
+    timeline: () => ({ weeks, behaviours: [{ behaviour: 'loitering', label: 'Waited or hung around near me', count: 9 }, { behaviour: 'contact_unwanted', label: 'Contacted me when I did not want it', count: 7 }], incidents: lines, total: 6, last_backup: null, log_entries: 31, last_saved: '2026-03-20T21:14:00+00:00', anchor_trouble: null, newer_copy_seen: null }),
     profile: () => ({
       case: { victim_name: 'Jane Example', exhibit_prefix: 'JE', police_force: 'Example Police', officer: 'PC 1234 Example', crime_references: ['EX/1234/26'] },
       people: [{ id: 'a'.repeat(32), recorded_at: at('2026-01-02'), role: 'perpetrator', name: 'Mark Example', aliases: [], relationship: 'Former partner', description: '', identifiers: [] }],

@@ -49,8 +49,11 @@ function lastSaved(data) {
   const trouble = data.anchor_trouble
     ? h('p', { class: 'notice', role: 'status' }, 'This device cannot keep its record of your diary, so it would not notice if an older copy were put back. Keep a backup somewhere safe.')
     : null;
-  if (!data.last_saved) return trouble;
-  return h('div', {}, trouble, h('p', { class: 'hint', id: 'last-saved' },
+  const newer = data.newer_copy_seen
+    ? h('p', { class: 'notice', role: 'status' }, `A copy of your diary with ${data.newer_copy_seen} entries in its log was opened on this device before; this one has ${data.log_entries}. If you did not choose this copy yourself, some entries may be missing: tell someone you trust.`)
+    : null;
+  if (!data.last_saved) return h('div', {}, trouble, newer);
+  return h('div', {}, trouble, newer, h('p', { class: 'hint', id: 'last-saved' },
     `Last saved ${when(data.last_saved)} (entry ${data.log_entries} in the log).`));
 }
 

@@ -62,6 +62,7 @@ const screens = [
     await clickButton('Open')(page);
   } },
   { name: 'timeline', mode: 'open', ready: '#timeline-title' },
+  { name: 'timeline-warnings', mode: 'warnings', ready: '#last-saved' },
   { name: 'quick-add', mode: 'open', ready: '#add-title', steps: clickButton('Add an incident') },
   { name: 'entry', mode: 'open', ready: '#entry-title', steps: async (page) => {
     await page.locator('.entry-line').first().click();

@@ -1,11 +1,13 @@
 // A stand-in for the Rust side, for UI checks in a plain browser: answers
 // each command with invented data of the real shapes (src-tauri/src/dto.rs).
 // `window.__MOCK__ = {mode}` chooses the first screen: "welcome" (no diary
-// yet), "unlock", "went_back" (unlock finds an older copy), or "open". Only the IPC edge is mocked; the UI code is
+// yet), "unlock", "went_back" (unlock finds an older copy), "open", or
+// "warnings" (open, with the notices about an older copy and a record that
+// cannot be kept). Only the IPC edge is mocked; the UI code is
 // the app's own.
 (() => {
   const mode = (window.__MOCK__ && window.__MOCK__.mode) || 'open';
-  let unlocked = mode === 'open';
+  let unlocked = mode === 'open' || mode === 'warnings';
   const at = (d) => `${d}T18:30:00+01:00`;
   const incident = (n, text, behaviours) => ({
     occurred_at: at(`2026-0${1 + (n % 5)}-1${n % 9}`), occurred_until: null, time_precision: 'exact',
@@ -52,7 +54,7 @@
     still_here: () => null,
     set_auto_lock: () => null,
     vocabulary: () => vocabulary,
-    timeline: () => ({ weeks, behaviours: [{ behaviour: 'loitering', label: 'Waited or hung around near me', count: 9 }, { behaviour: 'contact_unwanted', label: 'Contacted me when I did not want it', count: 7 }], incidents: lines, total: 6, last_backup: null, log_entries: 31, last_saved: '2026-03-20T21:14:00+00:00', anchor_trouble: null, newer_copy_seen: null }),
+    timeline: () => ({ weeks, behaviours: [{ behaviour: 'loitering', label: 'Waited or hung around near me', count: 9 }, { behaviour: 'contact_unwanted', label: 'Contacted me when I did not want it', count: 7 }], incidents: lines, total: 6, last_backup: null, log_entries: 31, last_saved: '2026-03-20T21:14:00+00:00', anchor_trouble: mode === 'warnings' ? 'could not write this device\'s record of the diary' : null, newer_copy_seen: mode === 'warnings' ? 52 : null }),
     profile: () => ({
       case: { victim_name: 'Jane Example', exhibit_prefix: 'JE', police_force: 'Example Police', officer: 'PC 1234 Example', crime_references: ['EX/1234/26'] },
       people: [{ id: 'a'.repeat(32), recorded_at: at('2026-01-02'), role: 'perpetrator', name: 'Mark Example', aliases: [], relationship: 'Former partner', description: '', identifiers: [] }],

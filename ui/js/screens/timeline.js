@@ -52,9 +52,10 @@ function lastSaved(data) {
   const newer = data.newer_copy_seen
     ? h('p', { class: 'notice', role: 'status' }, `A copy of your diary with ${data.newer_copy_seen} entries in its log was opened on this device before; this one has ${data.log_entries}. If you did not choose this copy yourself, some entries may be missing: tell someone you trust.`)
     : null;
-  if (!data.last_saved) return h('div', {}, trouble, newer);
-  return h('div', {}, trouble, newer, h('p', { class: 'hint', id: 'last-saved' },
-    `Last saved ${when(data.last_saved)} (entry ${data.log_entries} in the log).`));
+  if (!data.last_saved) return [trouble, newer].filter(Boolean);
+  // Nodes, not a wrapper: the screen's own spacing applies to each.
+  return [trouble, newer, h('p', { class: 'hint', id: 'last-saved' },
+    `Last saved ${when(data.last_saved)} (entry ${data.log_entries} in the log).`)].filter(Boolean);
 }
 
 function backupNote(last) {

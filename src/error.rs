@@ -197,6 +197,9 @@ impl From<StoreError> for Error {
             StoreError::Planted(what) => {
                 Error::Damaged(format!("the database holds an unexpected {what}"))
             }
+            StoreError::PlantedData(what) => Error::Damaged(format!(
+                "the database holds a {what} with data in it, perhaps the diary's own under another name; nothing was removed: restore a backup"
+            )),
             StoreError::OwnAltered(what) => Error::Damaged(format!(
                 "the database's own {what} is missing or was changed; restore a backup"
             )),

@@ -25,6 +25,10 @@ pub enum StoreError {
     /// what it held cannot be trusted, and nothing may be removed around it.
     #[error("the vault was altered: the database's own {0} is missing or was changed")]
     OwnAltered(String),
+    /// A table that is not the diary's holds rows: it may be the diary's
+    /// own data under another name, so it is never dropped.
+    #[error("the vault was altered: the database holds a {0} with data in it")]
+    PlantedData(String),
     /// Written by a newer version of the program.
     #[error("the vault was written by a newer version of this program (format {0})")]
     NewerFormat(u32),

@@ -140,6 +140,26 @@ pub fn remove_planted(conn: &mut Connection) -> Result<Vec<String>, StoreError> 
             crate::visible::name(name)
         )));
     }
+    // A planted table that holds rows may be the diary's own data under
+    // another name (renamed, with an empty table of the right name put in
+    // its place): never dropped, whatever it holds.
+    for (kind, name, _) in planted
+        .iter()
+        .filter(|(k, n, _)| k == "table" && n != "sqlite_sequence")
+    {
+        let quoted = name.replace('"', "\"\"");
+        let rows: Result<bool, _> = conn.query_row(
+            &format!("SELECT EXISTS (SELECT 1 FROM \"{quoted}\")"),
+            [],
+            |r| r.get(0),
+        );
+        if rows.unwrap_or(true) {
+            return Err(StoreError::PlantedData(format!(
+                "{kind} {}",
+                crate::visible::name(name)
+            )));
+        }
+    }
     let tx = conn.transaction()?;
     let mut removed = Vec::with_capacity(planted.len());
     // Triggers and views first: they may name the tables dropped after

@@ -209,6 +209,21 @@ fn a_zip_laid_out_otherwise_than_a_bundle_fails() {
     commented[eocd + 20] = 5;
     commented.extend_from_slice(b"hello");
     let between = [&good[..eocd], b"0123456789".as_slice(), &good[eocd..]].concat();
+    // One directory record more than the end record counts: other tools
+    // list it, the zip crate reads only as many as counted.
+    let uncounted = {
+        let size = u32::from_le_bytes(good[eocd + 12..eocd + 16].try_into().unwrap()) as usize;
+        let (mut at, mut last) = (cd, cd);
+        while at < cd + size {
+            let len = |i: usize| u16::from_le_bytes([good[at + i], good[at + i + 1]]) as usize;
+            last = at;
+            at += 46 + len(28) + len(30) + len(32);
+        }
+        let record = good[last..cd + size].to_vec();
+        let mut end = good[eocd..].to_vec();
+        end[12..16].copy_from_slice(&((size + record.len()) as u32).to_le_bytes());
+        [&good[..eocd], record.as_slice(), &end].concat()
+    };
     for (name, bytes, says) in [
         ("prepended", prepended, "data before its first entry"),
         ("descriptor", descriptor, "size only after its data"),
@@ -218,6 +233,7 @@ fn a_zip_laid_out_otherwise_than_a_bundle_fails() {
             between,
             "between its directory and its end record",
         ),
+        ("uncounted", uncounted, "more entries than it says"),
     ] {
         let crafted = tmp.path().join(format!("{name}.zip"));
         fs::write(&crafted, bytes).unwrap();

@@ -18,6 +18,9 @@ use std::io::{Read, Seek, SeekFrom};
 const EOCD_LEN: u64 = 22;
 /// Zip64 end of central directory locator.
 const LOCATOR_LEN: u64 = 20;
+/// The largest central directory read (a million files would need ~100 MB;
+/// a bundle holds a few thousand).
+const MAX_DIRECTORY: u64 = 256 << 20;
 
 /// Checks the layout of `file`, read as `archive`; the error says what is
 /// out of place.
@@ -50,16 +53,19 @@ pub(super) fn check<R: Read + Seek>(
     if archive.central_directory_start() != next {
         return Err("its directory does not follow its last entry".into());
     }
-    if directory_start(file, len)? != next {
+    let directory = directory(file, len)?;
+    if directory.0 != next {
         return Err("its end record points to another directory".into());
     }
-    Ok(())
+    walk_directory(file, directory, archive.len())
 }
 
-/// Where the central directory starts, from the end records, which must
-/// close the file; refuses a comment, a zip64 record that disagrees, and
-/// anything between the directory and the end records.
-fn directory_start<R: Read + Seek>(file: &mut R, len: u64) -> Result<u64, String> {
+/// Where the central directory starts and how long it is, from the end
+/// records, which must close the file; refuses a comment, a zip64 record
+/// that disagrees, and anything between the directory and the end records.
+/// The zip64 records are recognised by their locator, not by saturated
+/// fields (a bundle of exactly 65,535 files needs none).
+fn directory<R: Read + Seek>(file: &mut R, len: u64) -> Result<(u64, u64), String> {
     let eocd_at = len
         .checked_sub(EOCD_LEN)
         .ok_or("it is too short to be a zip")?;
@@ -69,22 +75,19 @@ fn directory_start<R: Read + Seek>(file: &mut R, len: u64) -> Result<u64, String
     }
     let u32_at = |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
     let u64_at = |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap());
-    let (size, offset) = (u32_at(&eocd, 12), u32_at(&eocd, 16));
-    let entries = u16::from_le_bytes([eocd[10], eocd[11]]);
-    let zip64 = size == u32::MAX || offset == u32::MAX || entries == u16::MAX;
-    if !zip64 {
-        if u64::from(offset) + u64::from(size) != eocd_at {
+    let locator_at = eocd_at.checked_sub(LOCATOR_LEN);
+    let locator = match locator_at {
+        Some(at) => Some(read_at(file, at, LOCATOR_LEN as usize)?),
+        None => None,
+    };
+    let Some(locator) = locator.filter(|l| l[..4] == [0x50, 0x4b, 0x06, 0x07]) else {
+        let (size, offset) = (u64::from(u32_at(&eocd, 12)), u64::from(u32_at(&eocd, 16)));
+        if offset + size != eocd_at {
             return Err("it has bytes between its directory and its end record".into());
         }
-        return Ok(u64::from(offset));
-    }
-    let locator_at = eocd_at
-        .checked_sub(LOCATOR_LEN)
-        .ok_or("its zip64 end records are missing")?;
-    let locator = read_at(file, locator_at, LOCATOR_LEN as usize)?;
-    if locator[..4] != [0x50, 0x4b, 0x06, 0x07] {
-        return Err("its zip64 end records are missing".into());
-    }
+        return Ok((offset, size));
+    };
+    let locator_at = locator_at.expect("read above");
     let record_at = u64_at(&locator, 8);
     let record = read_at(file, record_at, 56)?;
     if record[..4] != [0x50, 0x4b, 0x06, 0x06] || record_at + 12 + u64_at(&record, 4) != locator_at
@@ -95,7 +98,36 @@ fn directory_start<R: Read + Seek>(file: &mut R, len: u64) -> Result<u64, String
     if offset.checked_add(size) != Some(record_at) {
         return Err("it has bytes between its directory and its end records".into());
     }
-    Ok(offset)
+    Ok((offset, size))
+}
+
+/// Walks the central directory record by record: it must hold exactly
+/// `entries` records and end where its size says. A record the zip crate
+/// does not count (the end record's count one short) would otherwise be a
+/// file other tools list and `verify` never checks.
+fn walk_directory<R: Read + Seek>(
+    file: &mut R,
+    (offset, size): (u64, u64),
+    entries: usize,
+) -> Result<(), String> {
+    if size > MAX_DIRECTORY {
+        return Err("its directory is larger than any bundle's".into());
+    }
+    let bytes = read_at(file, offset, size as usize)?;
+    let (mut at, mut count) = (0usize, 0usize);
+    while at < bytes.len() {
+        let head = bytes.get(at..at + 46).ok_or("its directory is cut short")?;
+        if head[..4] != [0x50, 0x4b, 0x01, 0x02] {
+            return Err("its directory holds something that is not an entry".into());
+        }
+        let len = |i: usize| usize::from(u16::from_le_bytes([head[i], head[i + 1]]));
+        at += 46 + len(28) + len(30) + len(32);
+        count += 1;
+    }
+    if at != bytes.len() || count != entries {
+        return Err("its directory holds more entries than it says".into());
+    }
+    Ok(())
 }
 
 fn read_at<R: Read + Seek>(file: &mut R, at: u64, len: usize) -> Result<Vec<u8>, String> {

@@ -439,3 +439,67 @@ fn an_old_copy_opened_from_another_folder_is_reported() {
     // The newer copy is still the owner's to open.
     v.run(&["list"]).ok();
 }
+
+/// The key slots changed behind the owner's back (a copy's database with
+/// another recovery key put in place); damaging the folder's anchor and
+/// having the owner accept the copy does not hide it: the diary's
+/// high-water mark remembers the header too.
+#[test]
+fn a_changed_key_header_stays_reported_after_the_anchor_is_damaged() {
+    let v = Vault::new();
+    add(&v, 1);
+    let copy = v.tmp.path().join("copy");
+    copy_tree(&v.dir, &copy);
+    let mut elsewhere = std::process::Command::new(crate::util::bin());
+    elsewhere
+        .arg("--vault")
+        .arg(&copy)
+        .arg("--passphrase-file")
+        .arg(&v.pass_file)
+        .arg("new-recovery-key");
+    v.isolate(&mut elsewhere);
+    elsewhere.env("DIARY_ANCHOR_DIR", v.tmp.path().join("other-device"));
+    Run::from(elsewhere.output().unwrap()).ok();
+    for name in ["vault.db-wal", "vault.db-shm"] {
+        let _ = fs::remove_file(v.dir.join(name));
+    }
+    fs::copy(copy.join("vault.db"), v.db()).unwrap();
+    let out = v.run(&["list"]).ok();
+    assert!(
+        out.stderr.contains("the key slots changed"),
+        "{}",
+        out.stderr
+    );
+    fs::write(folder_anchor(&v), b"garbage").unwrap();
+    v.run(&["list"]).fails_with(4);
+    v.run(&["check", "--accept-older"]).fails_with(4);
+    let out = v.run(&["list"]).ok();
+    assert!(
+        out.stderr.contains("the key slots changed"),
+        "{}",
+        out.stderr
+    );
+    // Changing the passphrase here is this device's own change: no new
+    // warning comes of it once the slots were rewritten.
+    v.run(&["new-recovery-key"]).ok();
+    let mut passwd = v.command(&["passwd", "--new-passphrase-file"]);
+    passwd.arg(&v.pass_file);
+    Run::from(passwd.output().unwrap()).ok();
+    let out = v.run(&["check"]).ok();
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+}
+
+/// The recovery key gets the owner in even where the record cannot be
+/// written (a full disk, a folder that cannot be created).
+#[test]
+fn recover_works_where_the_record_cannot_be_written() {
+    let (v, key) = Vault::with_recovery_key();
+    add(&v, 1);
+    let key_file = v.file("key", &format!("{key}\n"));
+    let mut recover = v.command(&["recover", "--recovery-key-file"]);
+    recover
+        .arg(&key_file)
+        .env("DIARY_ANCHOR_DIR", "/proc/self/cannot-be-made");
+    let out = Run::from(recover.output().unwrap()).ok();
+    assert!(out.stdout.contains("new passphrase set"), "{}", out.stdout);
+}

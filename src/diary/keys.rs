@@ -218,7 +218,7 @@ impl Diary {
         }
         // The anchor keeps the new header's checksum: a change made here is
         // not someone else's.
-        self.advance_anchor();
+        self.anchor_new_header();
         Ok(())
     }
 
@@ -260,7 +260,7 @@ impl Diary {
         })?;
         // Every slot but the passphrase's was just rewritten.
         self.key_header_changed = None;
-        self.advance_anchor();
+        self.anchor_new_header();
         Ok(crypto::recovery::encode(&recovery_key))
     }
 }

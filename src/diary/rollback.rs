@@ -109,16 +109,29 @@ impl Diary {
             (Err(err), Anchoring::Enforce) => return Err(err),
             (Err(err), Anchoring::AcceptOlder) => (Some(err), false),
         };
-        self.high_water(anchoring == Anchoring::AcceptOlder);
+        self.high_water(anchoring == Anchoring::AcceptOlder, false);
         if unchanged {
             self.anchor_trouble = None;
             return Ok(overruled);
         }
         if anchoring == Anchoring::AcceptOlder {
             let kept = anchor.clear().and_then(|()| anchor.write(&self.mark()));
-            return kept.map(|()| overruled).map_err(|e| {
-                Error::Storage(format!("could not write {}: {e}", anchor.path().display()))
-            });
+            return match kept {
+                Ok(()) => Ok(overruled),
+                // The recovery key always gets the owner in: the record
+                // that cannot be kept is reported, as at any unlock.
+                Err(e) if self.unlocked.kind == crate::crypto::keyslot::SlotKind::Recovery => {
+                    self.anchor_trouble = Some(format!(
+                        "could not write this device's record of the diary at {}: {e}",
+                        anchor.path().display()
+                    ));
+                    Ok(overruled)
+                }
+                Err(e) => Err(Error::Storage(format!(
+                    "could not write {}: {e}",
+                    anchor.path().display()
+                ))),
+            };
         }
         self.write_anchor(&anchor);
         Ok(overruled)
@@ -135,21 +148,30 @@ impl Diary {
     /// Compares this copy with the device-wide high-water mark of the vault
     /// and raises the mark to it when it went further (`reset`: the owner
     /// accepts this copy, so it becomes the mark). Best effort.
-    fn high_water(&mut self, reset: bool) {
+    fn high_water(&mut self, reset: bool, new_header: bool) {
         let Some(folder) = anchor::folder() else {
             return;
         };
         let mark = Anchor::high_water(&folder, &self.vault_key, self.vault_id);
-        let seen = mark
-            .read()
-            .ok()
-            .flatten()
-            .and_then(|s| mark.open(&s))
-            .map(|m| m.seq);
+        let seen = mark.read().ok().flatten().and_then(|s| mark.open(&s));
+        // The key header as the device last saw it, here too: a folder
+        // anchor damaged or deleted (and then accepted) must not hide a
+        // change of the key slots.
+        let header = self.store.header().map(|h| h.checksum()).ok();
+        if let Some(known) = seen.map(|m| m.header).filter(|&h| Some(h) != header) {
+            if !new_header {
+                self.key_header_changed.get_or_insert(known);
+            }
+        }
+        let seen = seen.map(|m| m.seq);
         let now = self.log.seq();
         self.newer_copy_seen = seen.filter(|&s| s > now && !reset);
-        if reset || seen.is_none_or(|s| now > s) {
-            let _ = mark.write(&self.mark());
+        if reset || new_header || seen.is_none_or(|s| now > s) {
+            let mut next = self.mark();
+            if !reset {
+                next.seq = next.seq.max(seen.unwrap_or(0));
+            }
+            let _ = mark.write(&next);
         }
     }
 
@@ -158,11 +180,22 @@ impl Diary {
     /// saved whatever happens here, and a stale anchor only trails; a
     /// failure is kept in [`Diary::anchor_trouble`].
     pub(super) fn advance_anchor(&mut self) {
+        self.move_anchor(false);
+    }
+
+    /// [`Diary::advance_anchor`] after this device changed the key header
+    /// itself (a passphrase, a recovery key): the new header is the one to
+    /// remember, not a change to warn about.
+    pub(super) fn anchor_new_header(&mut self) {
+        self.move_anchor(true);
+    }
+
+    fn move_anchor(&mut self, new_header: bool) {
         match anchor_for(&self.vault_key, self.vault_id, self.store.dir()) {
             Ok(anchor) => self.write_anchor(&anchor),
             Err(why) => self.anchor_trouble = Some(why),
         }
-        self.high_water(false);
+        self.high_water(false, new_header);
     }
 
     fn write_anchor(&mut self, anchor: &Anchor) {

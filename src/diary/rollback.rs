@@ -158,10 +158,10 @@ impl Diary {
         // anchor damaged or deleted (and then accepted) must not hide a
         // change of the key slots.
         let header = self.store.header().map(|h| h.checksum()).ok();
-        if let Some(known) = seen.map(|m| m.header).filter(|&h| Some(h) != header) {
-            if !new_header {
-                self.key_header_changed.get_or_insert(known);
-            }
+        if let Some(known) = seen.map(|m| m.header).filter(|&h| Some(h) != header)
+            && !new_header
+        {
+            self.key_header_changed.get_or_insert(known);
         }
         let seen = seen.map(|m| m.seq);
         let now = self.log.seq();

@@ -387,6 +387,22 @@ fn an_anchor_that_cannot_be_kept_is_reported_not_ignored() {
         inside.stderr
     );
     assert!(!v.dir.join("anchors").exists());
+    // Nor one that is a link into it.
+    #[cfg(unix)]
+    {
+        fs::create_dir(v.dir.join("inside")).unwrap();
+        let link = v.tmp.path().join("looks-outside");
+        std::os::unix::fs::symlink(v.dir.join("inside"), &link).unwrap();
+        let mut cmd = v.command(&["list"]);
+        cmd.env("DIARY_ANCHOR_DIR", &link);
+        let linked = Run::from(cmd.output().unwrap()).ok();
+        assert!(
+            linked.stderr.contains("inside the vault folder"),
+            "{}",
+            linked.stderr
+        );
+        assert_eq!(fs::read_dir(v.dir.join("inside")).unwrap().count(), 0);
+    }
 }
 
 /// The recovery key proves the owner: a damaged or tampered rollback record

@@ -306,7 +306,12 @@ fn anchor_for(
         "there is no configuration folder to keep this device's record of the diary in".to_string()
     })?;
     let vault = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-    if folder.starts_with(&vault) {
+    // Links resolved too, where the folders exist: a link to the vault
+    // folder is inside it all the same.
+    let real = |p: &Path| p.canonicalize().ok();
+    let inside_real =
+        matches!((real(&folder), real(&vault)), (Some(f), Some(v)) if f.starts_with(&v));
+    if folder.starts_with(&vault) || inside_real {
         return Err(format!(
             "the record of the diary cannot be kept inside the vault folder ({})",
             folder.display()

@@ -87,6 +87,7 @@ impl Diary {
             key_header_changed: None,
             thumbnails_checked: Default::default(),
             newer_copy_seen: None,
+            high_water_behind: false,
         };
         diary.advance_anchor();
         Ok((diary, crypto::recovery::encode(&recovery_key)))

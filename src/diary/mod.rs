@@ -64,6 +64,16 @@ pub struct Diary {
     /// A copy of this vault in another folder went further (see
     /// `Diary::newer_copy_seen`).
     newer_copy_seen: Option<u64>,
+    /// Commits since the high-water mark was last raised.
+    high_water_behind: bool,
+}
+
+impl Drop for Diary {
+    /// Raises the diary's high-water mark across folders to this copy if
+    /// it went further while open (the keys are wiped after, field by field).
+    fn drop(&mut self) {
+        self.raise_high_water();
+    }
 }
 
 /// What `check` verified.
@@ -131,6 +141,7 @@ impl Diary {
             key_header_changed: None,
             thumbnails_checked: Default::default(),
             newer_copy_seen: None,
+            high_water_behind: false,
         };
         // Before the sweep: an older copy must not clean anything up.
         let overruled = diary.check_anchor(seen, anchoring)?;

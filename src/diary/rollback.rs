@@ -176,7 +176,7 @@ impl Diary {
     }
 
     /// Moves the anchor to the current end of the log, after a durable
-    /// commit or a change of the key header. Best effort: what was saved is
+    /// commit. Best effort: what was saved is
     /// saved whatever happens here, and a stale anchor only trails; a
     /// failure is kept in [`Diary::anchor_trouble`].
     pub(super) fn advance_anchor(&mut self) {
@@ -195,7 +195,23 @@ impl Diary {
             Ok(anchor) => self.write_anchor(&anchor),
             Err(why) => self.anchor_trouble = Some(why),
         }
-        self.high_water(false, new_header);
+        if new_header {
+            self.high_water(false, true);
+        } else {
+            // The high-water mark is raised once, when the diary is
+            // dropped, not at every commit: one durable write per commit
+            // (the folder's anchor) is enough on the hot path.
+            self.high_water_behind = true;
+        }
+    }
+
+    /// Raises the high-water mark to this copy if it committed since it
+    /// was opened (see [`Drop`] for [`Diary`]). Best effort: a killed
+    /// process leaves the mark at what the last unlock saw.
+    pub(super) fn raise_high_water(&mut self) {
+        if std::mem::take(&mut self.high_water_behind) {
+            self.high_water(false, false);
+        }
     }
 
     fn write_anchor(&mut self, anchor: &Anchor) {

@@ -35,6 +35,7 @@ use sha2::{Digest, Sha256};
 
 use crate::crypto::SecretKey;
 use crate::crypto::chain::Hash;
+use crate::crypto::epoch::VaultKeys;
 use crate::crypto::record::{self, NONCE_LEN};
 use crate::durable::{self, FolderSync};
 
@@ -98,8 +99,15 @@ pub(crate) struct Sealed {
 /// The anchor of one vault on this device.
 pub(crate) struct Anchor {
     path: PathBuf,
-    key: SecretKey,
+    /// Anchor keys of every key epoch, newest first: written under the
+    /// newest, read under any (a rotation saved just before a kill leaves
+    /// the anchor sealed under the key before).
+    keys: Vec<SecretKey>,
     vault_id: [u8; 16],
+}
+
+fn derived(keys: &VaultKeys, info: &[u8]) -> Vec<SecretKey> {
+    keys.all().iter().rev().map(|k| k.derive(info)).collect()
 }
 
 impl Anchor {
@@ -112,15 +120,10 @@ impl Anchor {
     /// history instead of being taken for a rollback of the original. The
     /// file name is a hash of the vault id and the folder's full path, so
     /// the anchor folder names neither.
-    pub fn new(
-        folder: &Path,
-        vault_key: &SecretKey,
-        vault_id: [u8; 16],
-        vault_dir: &Path,
-    ) -> Anchor {
+    pub fn new(folder: &Path, keys: &VaultKeys, vault_id: [u8; 16], vault_dir: &Path) -> Anchor {
         Anchor {
             path: folder.join(file_name(&vault_id, vault_dir)),
-            key: vault_key.derive(b"idv1/anchor"),
+            keys: derived(keys, b"idv1/anchor"),
             vault_id,
         }
     }
@@ -129,10 +132,10 @@ impl Anchor {
     /// entries any copy of it, in any folder, held when it was used here.
     /// The per-folder anchor cannot see a copy opened from elsewhere (a
     /// shortcut or setting pointed at an old copy); this can.
-    pub fn high_water(folder: &Path, vault_key: &SecretKey, vault_id: [u8; 16]) -> Anchor {
+    pub fn high_water(folder: &Path, keys: &VaultKeys, vault_id: [u8; 16]) -> Anchor {
         Anchor {
             path: folder.join(high_water_name(&vault_id)),
-            key: vault_key.derive(b"idv1/anchor-high-water"),
+            keys: derived(keys, b"idv1/anchor-high-water"),
             vault_id,
         }
     }
@@ -158,7 +161,10 @@ impl Anchor {
     pub fn open(&self, sealed: &Sealed) -> Option<Mark> {
         let nonce = sealed.nonce;
         let aad = aad(&self.vault_id, sealed.seq, &sealed.header);
-        let plain = record::open(&self.key, &nonce, &aad, &sealed.ct).ok()?;
+        let plain = self
+            .keys
+            .iter()
+            .find_map(|key| record::open(key, &nonce, &aad, &sealed.ct).ok())?;
         let head: Hash = plain[..32].try_into().ok()?;
         let secs = i64::from_be_bytes(plain[32..40].try_into().ok()?);
         let offset = i32::from_be_bytes(plain[40..44].try_into().ok()?);
@@ -205,7 +211,7 @@ impl Anchor {
         plain[32..40].copy_from_slice(&secs.to_be_bytes());
         plain[40..44].copy_from_slice(&offset.to_be_bytes());
         let aad = aad(&self.vault_id, mark.seq, &mark.header);
-        let (nonce, ct) = record::seal(&self.key, &aad, &plain[..]);
+        let (nonce, ct) = record::seal(&self.keys[0], &aad, &plain[..]);
         let mut bytes = Vec::with_capacity(FILE_LEN);
         bytes.extend_from_slice(MAGIC);
         bytes.extend_from_slice(&mark.seq.to_be_bytes());
@@ -341,8 +347,8 @@ mod tests {
     #[test]
     fn an_anchor_opens_only_for_its_vault_and_key() {
         let tmp = tempfile::tempdir().unwrap();
-        let key = SecretKey::from_bytes([7; 32]);
-        let anchor = Anchor::new(tmp.path(), &key, [1; 16], tmp.path());
+        let keys = VaultKeys::single(SecretKey::from_bytes([7; 32]));
+        let anchor = Anchor::new(tmp.path(), &keys, [1; 16], tmp.path());
         assert!(anchor.read().unwrap().is_none());
         anchor.write(&mark(5)).unwrap();
         let sealed = anchor.read().unwrap().unwrap();
@@ -351,11 +357,23 @@ mod tests {
 
         let other_key = Anchor::new(
             tmp.path(),
-            &SecretKey::from_bytes([8; 32]),
+            &VaultKeys::single(SecretKey::from_bytes([8; 32])),
             [1; 16],
             tmp.path(),
         );
         assert_eq!(other_key.open(&sealed), None);
+        // After a rotation the anchor written under the key before still
+        // opens, and the next one is written under the new key.
+        let mut rotated = VaultKeys::single(SecretKey::from_bytes([7; 32]));
+        rotated.push(&[1; 16], SecretKey::from_bytes([8; 32]));
+        let after = Anchor::new(tmp.path(), &rotated, [1; 16], tmp.path());
+        assert_eq!(after.open(&sealed), Some(mark(5)));
+        after.write(&mark(6)).unwrap();
+        let resealed = after.read().unwrap().unwrap();
+        assert_eq!(anchor.open(&resealed), None);
+        assert_eq!(other_key.open(&resealed), Some(mark(6)));
+        anchor.write(&mark(5)).unwrap();
+        let sealed = anchor.read().unwrap().unwrap();
         // The count in the clear is authenticated: raising it breaks the seal.
         let mut bytes = std::fs::read(anchor.path()).unwrap();
         bytes[15] ^= 1;

@@ -11,7 +11,8 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::model::search_text::search_text;
 use crate::model::{
-    CaseProfile, Event, Exhibit, FileKey, Id, Incident, LogRecord, Order, Person, RiskCheck,
+    CaseProfile, Event, Exhibit, FileKey, Id, Incident, KeyChange, KeyRotation, LogRecord, Order,
+    Person, RiskCheck,
 };
 
 /// One version of an incident: the original or an amendment.
@@ -124,6 +125,7 @@ pub(crate) enum Rejection {
     UnknownExhibit(Id),
     ExhibitDeleted(Id),
     ExhibitNumber,
+    KeyEpoch,
 }
 
 /// Everything the log says, replayed.
@@ -138,6 +140,27 @@ pub struct State {
     case: CaseProfile,
     last_backup: Option<DateTime<FixedOffset>>,
     last_recorded: Option<DateTime<FixedOffset>>,
+    key_events: Vec<KeyEvent>,
+}
+
+/// A change to the secrets that open the diary, where it is in the log.
+#[derive(Debug, Clone)]
+pub struct KeyEvent {
+    /// Log position.
+    pub seq: u64,
+    /// When the device recorded it.
+    pub recorded_at: DateTime<FixedOffset>,
+    /// What changed.
+    pub change: KeyEventKind,
+}
+
+/// What a [`KeyEvent`] changed.
+#[derive(Debug, Clone)]
+pub enum KeyEventKind {
+    /// The passphrase or recovery key.
+    Secrets(KeyChange),
+    /// The vault key (a new epoch).
+    Rotation(KeyRotation),
 }
 
 impl State {
@@ -189,6 +212,19 @@ impl State {
     /// The case profile (empty until set).
     pub fn case(&self) -> &CaseProfile {
         &self.case
+    }
+
+    /// Every change to the diary's secrets, in order.
+    pub fn key_events(&self) -> &[KeyEvent] {
+        &self.key_events
+    }
+
+    /// The key rotations, in order (the n-th starts epoch n).
+    pub fn rotations(&self) -> impl Iterator<Item = (&KeyEvent, &KeyRotation)> {
+        self.key_events.iter().filter_map(|e| match &e.change {
+            KeyEventKind::Rotation(r) => Some((e, r)),
+            KeyEventKind::Secrets(_) => None,
+        })
     }
 
     /// When the last backup was written, if ever (for reminders).
@@ -248,7 +284,13 @@ impl State {
             Event::PersonAdd { id, .. }
             | Event::OrderAdd { id, .. }
             | Event::RiskAdd { id, .. } => self.fresh(*id),
-            Event::CaseSet { .. } | Event::BackupMade { .. } => Ok(()),
+            Event::CaseSet { .. } | Event::BackupMade { .. } | Event::KeysChange(_) => Ok(()),
+            Event::KeysRotate(rotation) => {
+                if rotation.epoch as usize != self.rotations().count() + 1 {
+                    return Err(Rejection::KeyEpoch);
+                }
+                Ok(())
+            }
             Event::ExhibitAdd(added) => {
                 self.fresh(added.id)?;
                 self.live_incident(added.exhibit.incident)?;
@@ -294,6 +336,16 @@ impl State {
             | Event::IncidentWithdraw { .. }) => self.apply_incident(seq, at, event, search),
             Event::CaseSet { case } => self.case = case,
             Event::BackupMade { .. } => self.last_backup = Some(at),
+            Event::KeysChange(change) => self.key_events.push(KeyEvent {
+                seq,
+                recorded_at: at,
+                change: KeyEventKind::Secrets(change),
+            }),
+            Event::KeysRotate(rotation) => self.key_events.push(KeyEvent {
+                seq,
+                recorded_at: at,
+                change: KeyEventKind::Rotation(rotation),
+            }),
             Event::PersonAdd { id, person } => self.persons.push(Entry {
                 id,
                 recorded_at: at,

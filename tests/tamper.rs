@@ -138,14 +138,20 @@ fn content_removed_is_detected() {
 
 /// The header checksum as the store computes it, so a test can forge it.
 fn forge_checksum(conn: &Connection) {
-    let (format, vault_id, kdf): (u32, Vec<u8>, Vec<u8>) = conn
-        .query_row("SELECT format, vault_id, kdf FROM vault", [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    let (format, vault_id, kdf, epoch): (u32, Vec<u8>, Vec<u8>, u32) = conn
+        .query_row("SELECT format, vault_id, kdf, epoch FROM vault", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
         .unwrap();
     let mut h = Sha256::new();
-    h.update(b"idv1/header");
-    h.update(format.to_be_bytes());
+    if format == 1 {
+        h.update(b"idv1/header");
+        h.update(format.to_be_bytes());
+    } else {
+        h.update(b"idv2/header");
+        h.update(format.to_be_bytes());
+        h.update(epoch.to_be_bytes());
+    }
     h.update(&vault_id);
     h.update((kdf.len() as u32).to_be_bytes());
     h.update(&kdf);

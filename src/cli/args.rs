@@ -135,15 +135,21 @@ pub enum Command {
     /// Risk checks (the 11 S-DASH questions).
     #[command(subcommand)]
     Risk(RiskCommand),
-    /// Change the passphrase.
+    /// Change the passphrase (with --rotate: the diary's key and recovery key too).
     Passwd {
         /// Read the new passphrase from FILE (`-` = next line of standard input).
         #[arg(long, value_name = "FILE")]
         new_passphrase_file: Option<String>,
+        /// Also replace the diary's key and the recovery key (someone knows
+        /// or knew the passphrase): nothing written from now on opens with
+        /// any earlier passphrase or recovery key, even in a copy of the vault.
+        #[arg(long)]
+        rotate: bool,
     },
     /// Make a new recovery key and print it once; the old one stops working.
     NewRecoveryKey,
-    /// Set a new passphrase using the recovery key.
+    /// Set a new passphrase using the recovery key; the diary's key and the
+    /// recovery key are replaced too (the new recovery key is printed once).
     Recover {
         /// Read the recovery key from FILE (`-` = next line of standard input).
         #[arg(long, value_name = "FILE")]

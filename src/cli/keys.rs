@@ -56,14 +56,44 @@ pub fn new_recovery_key(session: &mut Session) -> Result<()> {
     Ok(())
 }
 
-pub fn passwd(session: &mut Session, new_file: Option<String>) -> Result<()> {
+pub fn passwd(session: &mut Session, new_file: Option<String>, rotate: bool) -> Result<()> {
     let mut diary = session.unlock()?;
     let new = session.secrets.new_passphrase(new_file.as_deref(), false)?;
-    diary
-        .change_passphrase(&new, None)
-        .context("could not change the passphrase")?;
-    say!("passphrase changed; the old one no longer opens the diary");
+    if !rotate {
+        diary
+            .change_passphrase(&new, None)
+            .context("could not change the passphrase")?;
+        say!("passphrase changed; the old one no longer opens the diary");
+        say!(
+            "if someone knows or knew the old one and may have copied the diary, use `diary passwd --rotate`"
+        );
+        return Ok(());
+    }
+    let recovery = diary
+        .rotate_keys(&new, None)
+        .context("the diary's key was not replaced")?;
+    say_rotated(&diary, &recovery);
     Ok(())
+}
+
+/// What a rotation changed, and the new recovery key, shown once.
+fn say_rotated(diary: &Diary, recovery: &str) {
+    say!(
+        "passphrase changed and the diary's key replaced (key epoch {})",
+        diary.key_epoch()
+    );
+    say!("nothing written from now on opens with any earlier passphrase or recovery key,");
+    say!("even in a copy of the diary made before; what such a copy already held stays");
+    say!("readable to whoever has it and knew the old passphrase.");
+    say!(
+        "exports are now signed with a new key: {}",
+        diary.signing_fingerprint()
+    );
+    say!();
+    print_recovery_key(
+        "NEW RECOVERY KEY (shown only this once; the old one no longer works):",
+        recovery,
+    );
 }
 
 pub fn recover(
@@ -88,10 +118,13 @@ pub fn recover(
     // The cost is calibrated again rather than kept: recovery is also the
     // way out when someone raised it in the vault file to make every
     // unlock slow (or made the right passphrase fail by changing its salt).
-    diary
-        .change_passphrase(&new, Some(Diary::calibrated_kdf()))
+    // The key is replaced: recovery is used when the passphrase is lost or
+    // known to someone else, who may also hold a copy of the vault.
+    let recovery = diary
+        .rotate_keys(&new, Some(Diary::calibrated_kdf()))
         .context("could not set the new passphrase")?;
     say!("new passphrase set; the old passphrase no longer opens the diary");
+    say_rotated(&diary, &recovery);
     Ok(())
 }
 
@@ -117,7 +150,7 @@ pub fn check(session: &mut Session, accept_older: bool, remove_planted: bool) ->
     };
     if diary.key_header_changed() {
         return Err(incident_diary::Error::Damaged(
-            "the key slots changed since this device last opened the diary: your recovery key may no longer work; make a new one with `diary new-recovery-key`".into(),
+            "the key slots changed, and not by a change made with the diary's key or on this device: your recovery key may no longer work; make a new one with `diary new-recovery-key`".into(),
         ))
         .context("check failed");
     }

@@ -179,7 +179,7 @@ fn show_last_entry(diary: &Diary) {
     }
     if diary.key_header_changed() {
         eprintln!(
-            "diary: warning: the key slots changed since this device last opened the diary; if you did not change your passphrase or recovery key elsewhere, someone may have disabled your recovery key: make a new one with `diary new-recovery-key`"
+            "diary: warning: the key slots changed, and not by a change made with the diary's key or on this device; someone may have disabled your recovery key or added a way in: make a new one with `diary new-recovery-key`"
         );
     }
     if let Some(trouble) = diary.anchor_trouble() {
@@ -216,7 +216,8 @@ fn run_command(ctx: &mut Session, command: Command) -> Result<()> {
         } => keys::init(ctx, kdf_memory, kdf_time),
         Command::Passwd {
             new_passphrase_file,
-        } => keys::passwd(ctx, new_passphrase_file),
+            rotate,
+        } => keys::passwd(ctx, new_passphrase_file, rotate),
         Command::Recover {
             recovery_key_file,
             new_passphrase_file,

@@ -6,6 +6,7 @@
 //! SHA-256 (FIPS 180-4) in [`chain`].
 
 pub mod chain;
+pub mod epoch;
 pub mod kdf;
 pub mod keyslot;
 pub mod random;

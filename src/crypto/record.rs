@@ -34,6 +34,22 @@ pub fn record_aad(version: u16, seq: u64, prev_head: &[u8; 32]) -> Vec<u8> {
     aad
 }
 
+/// AAD of log row `seq` written in key epoch `epoch`: epoch 0 keeps the v1
+/// form ([`record_aad`]), so every record written before key epochs existed
+/// opens as it always did; later epochs use
+/// `"idv2/rec" || u32 epoch || u64 seq || head(seq-1)`.
+pub fn record_aad_in(epoch: u32, seq: u64, prev_head: &[u8; 32]) -> Vec<u8> {
+    if epoch == 0 {
+        return record_aad(RECORD_VERSION, seq, prev_head);
+    }
+    let mut aad = Vec::with_capacity(8 + 4 + 8 + 32);
+    aad.extend_from_slice(b"idv2/rec");
+    aad.extend_from_slice(&epoch.to_be_bytes());
+    aad.extend_from_slice(&seq.to_be_bytes());
+    aad.extend_from_slice(prev_head);
+    aad
+}
+
 /// Seals `plaintext` under `key` with a fresh random nonce.
 pub fn seal(key: &SecretKey, aad: &[u8], plaintext: &[u8]) -> ([u8; NONCE_LEN], Vec<u8>) {
     let nonce = super::random::bytes::<NONCE_LEN>();
@@ -116,6 +132,23 @@ mod tests {
             concat!(
                 "696476312f726563",
                 "0001",
+                "0000000000000102",
+                "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
+            )
+        );
+    }
+
+    #[test]
+    fn epoch_record_aad_bytes_are_pinned() {
+        assert_eq!(
+            record_aad_in(0, 0x0102, &[0xEE; 32]),
+            record_aad(1, 0x0102, &[0xEE; 32])
+        );
+        assert_eq!(
+            hex::encode(record_aad_in(2, 0x0102, &[0xEE; 32])),
+            concat!(
+                "696476322f726563",
+                "00000002",
                 "0000000000000102",
                 "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
             )

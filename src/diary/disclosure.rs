@@ -71,7 +71,7 @@ impl Disclosure<'_> {
 
     /// The export signing key of this vault.
     pub fn signer(&self) -> Signer {
-        Signer::derive(&self.diary.vault_key)
+        Signer::derive(self.diary.keys.current())
     }
 
     /// Decrypts exhibit `rec` into `out`, failing unless size and SHA-256

@@ -11,13 +11,15 @@ use zeroize::Zeroizing;
 
 use super::{Anchoring, Diary, Unlocked};
 use crate::clock::Clock;
+use crate::crypto::epoch::VaultKeys;
 use crate::crypto::kdf::KdfParams;
 use crate::crypto::keyslot::{SlotContext, SlotKind, SlotTable};
 use crate::crypto::{self, Passphrase, SecretKey};
 use crate::error::{Error, Result};
 use crate::log::SealedLog;
+use crate::model::{Event, KeyChange};
 use crate::state::{FileKeys, State};
-use crate::store::{Header, Store};
+use crate::store::{FORMAT, Header, Store};
 use crate::throttle::Throttle;
 
 /// How long the Argon2id part of an unlock should take on this device:
@@ -63,13 +65,17 @@ impl Diary {
             &recovery_key,
             &ctx,
         );
-        let log = SealedLog::new(&vault_key, vault_id);
-        let tip = log.seal_tip(0, &log.head());
+        let keys = VaultKeys::single(vault_key);
+        let log = SealedLog::new(&keys, vault_id);
         let header = Header {
+            format: FORMAT,
             vault_id,
+            epoch: 0,
             kdf: kdf_header.to_vec(),
             slots,
         };
+        let header_sum = header.checksum();
+        let tip = log.seal_tip(0, &log.head(), &header_sum);
         let store = Store::create(dir, &header, &tip)?;
         let mut diary = Diary {
             store,
@@ -77,8 +83,9 @@ impl Diary {
             state: State::default(),
             file_keys: FileKeys::default(),
             clock,
-            vault_key,
+            keys,
             vault_id,
+            header_sum,
             unlocked: Unlocked {
                 kind: SlotKind::Passphrase,
                 slot: pass_slot,
@@ -161,18 +168,14 @@ impl Diary {
         // otherwise (damaged, or another copy) must not keep them out of
         // the one way back in. What it said is returned, to be shown.
         let anchoring = Anchoring::AcceptOlder;
-        Diary::load(
-            store,
-            header.vault_id,
-            vault_key,
-            unlocked,
-            clock,
-            anchoring,
-        )
+        Diary::load(store, &header, vault_key, unlocked, clock, anchoring)
     }
 
     /// Changes the passphrase: re-wraps the vault key under a new salt (same
-    /// cost, or `kdf` when given). Nothing but the header and slots changes.
+    /// cost, or `kdf` when given), and records the change in the log. The
+    /// vault key stays: someone who knew the old passphrase and kept a copy
+    /// of the vault can still read what is written later
+    /// ([`Diary::rotate_keys`] is the change that stops them).
     ///
     /// Unlocked with the passphrase, its slot is replaced in place. Unlocked
     /// with the recovery key (`recover`), every slot but the recovery slot
@@ -182,15 +185,7 @@ impl Diary {
             return Err(Error::invalid("passphrase", "must not be empty"));
         }
         let old = self.store.header()?;
-        // With a new cost given, the old one is not even read: recovery must
-        // work on a header whose cost was pushed out of range.
-        let kdf = match kdf {
-            Some(k) => k,
-            None => {
-                let current = KdfParams::from_bytes(&old.kdf)?;
-                KdfParams::new(current.memory_kib, current.iterations)?
-            }
-        };
+        let kdf = self.kdf_or_current(&old, kdf)?;
         let kdf_header = kdf.to_bytes();
         let ctx = SlotContext {
             vault_id: &self.vault_id,
@@ -205,21 +200,24 @@ impl Diary {
             }
         };
         let ikm = kdf.derive(new)?;
-        slots.put(pass_slot, &self.vault_key, SlotKind::Passphrase, &ikm, &ctx);
-        self.store.replace_keys(&Header {
-            vault_id: self.vault_id,
-            kdf: kdf_header.to_vec(),
-            slots,
-        })?;
+        slots.put(
+            pass_slot,
+            self.keys.current(),
+            SlotKind::Passphrase,
+            &ikm,
+            &ctx,
+        );
+        let header = self.next_header(kdf_header.to_vec(), slots);
+        let change = KeyChange {
+            passphrase: true,
+            recovery_key: false,
+        };
+        // Unlocked with the recovery key, every slot but its own was refilled.
+        let rewrites_others = self.unlocked.kind == SlotKind::Recovery;
+        self.commit_keys(header, None, Event::KeysChange(change), rewrites_others)?;
         if self.unlocked.kind == SlotKind::Passphrase {
             self.unlocked.slot = pass_slot;
-        } else {
-            // Recovery: every slot but the recovery key's was refilled.
-            self.key_header_changed = None;
         }
-        // The anchor keeps the new header's checksum: a change made here is
-        // not someone else's.
-        self.anchor_new_header();
         Ok(())
     }
 
@@ -249,19 +247,18 @@ impl Diary {
         slots.keep_only(self.unlocked.slot);
         slots.put(
             recovery_slot,
-            &self.vault_key,
+            self.keys.current(),
             SlotKind::Recovery,
             &recovery_key,
             &ctx,
         );
-        self.store.replace_keys(&Header {
-            vault_id: self.vault_id,
-            kdf: old.kdf,
-            slots,
-        })?;
-        // Every slot but the passphrase's was just rewritten.
-        self.key_header_changed = None;
-        self.anchor_new_header();
+        let header = self.next_header(old.kdf, slots);
+        let change = KeyChange {
+            passphrase: false,
+            recovery_key: true,
+        };
+        // Every slot but the passphrase's is rewritten.
+        self.commit_keys(header, None, Event::KeysChange(change), true)?;
         Ok(crypto::recovery::encode(&recovery_key))
     }
 }
@@ -317,6 +314,5 @@ fn unlock_passphrase(
         kind: SlotKind::Passphrase,
         slot,
     };
-    let id = header.vault_id;
-    Diary::load(store, id, vault_key, unlocked, clock, anchoring)
+    Diary::load(store, &header, vault_key, unlocked, clock, anchoring)
 }

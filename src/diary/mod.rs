@@ -14,6 +14,7 @@ mod incidents;
 mod keys;
 mod profile;
 mod rollback;
+mod rotation;
 mod thumbnails;
 
 use std::path::{Path, PathBuf};
@@ -26,13 +27,14 @@ pub use rollback::LastEntry;
 use rollback::{Anchoring, Seen};
 
 use crate::clock::Clock;
+use crate::crypto::epoch::VaultKeys;
 use crate::crypto::keyslot::SlotKind;
 use crate::crypto::{self, SecretKey, chain::Hash};
 use crate::error::{Error, Result};
-use crate::log::{SealedLog, Verify, replay};
+use crate::log::{Replayed, SealedLog, TipSeal, Verify, replay};
 use crate::model::{Event, LogRecord};
 use crate::state::{FileKeys, Rejection, State};
-use crate::store::{Durability, Store};
+use crate::store::{Durability, Header, Store};
 
 /// Which secret unlocked the vault, and in which slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,8 +52,12 @@ pub struct Diary {
     /// reads the state.
     file_keys: FileKeys,
     clock: Box<dyn Clock>,
-    vault_key: SecretKey,
+    /// The vault key of every epoch; the last is the current one.
+    keys: VaultKeys,
     vault_id: [u8; 16],
+    /// Checksum of the key header as this diary last read or wrote it,
+    /// sealed into every tip (the header's keyed MAC).
+    header_sum: Hash,
     unlocked: Unlocked,
     /// Why this device's rollback record could not be kept, if it could not.
     anchor_trouble: Option<String>,
@@ -118,35 +124,62 @@ impl Diary {
 
     fn load(
         store: Store,
-        vault_id: [u8; 16],
+        header: &Header,
         vault_key: SecretKey,
         unlocked: Unlocked,
         clock: Box<dyn Clock>,
         anchoring: Anchoring,
     ) -> Result<(Diary, Option<Error>)> {
+        let vault_id = header.vault_id;
+        let wrapped = store.wrapped_keys(header)?;
+        let keys = VaultKeys::unwrap(vault_key, &vault_id, &wrapped).ok_or_else(|| {
+            Error::Damaged("the keys of earlier epochs do not open with the current key".into())
+        })?;
         // The anchor first: it only ever trails the log, so a commit by
         // another program while the log is read cannot look like a rollback.
-        let seen = Seen::read(&vault_key, vault_id, store.dir());
-        let (log, state, file_keys) = replay(&store, &vault_key, vault_id, Verify::Keyed)?;
+        let seen = Seen::read(&keys, vault_id, store.dir());
+        let replayed = replay(&store, &keys, vault_id, Verify::Keyed)?;
+        let header_sum = header.checksum();
         let mut diary = Diary {
             store,
-            log,
-            state,
-            file_keys,
+            log: replayed.log,
+            state: replayed.state,
+            file_keys: replayed.file_keys,
             clock,
-            vault_key,
+            keys,
             vault_id,
+            header_sum,
             unlocked,
             anchor_trouble: None,
-            key_header_changed: None,
+            key_header_changed: header_mac(replayed.seal, &header_sum),
             thumbnails_checked: Default::default(),
             newer_copy_seen: None,
             high_water_behind: false,
         };
+        if replayed.seal == TipSeal::Legacy {
+            diary.reseal_legacy_tip(&replayed.tip);
+        }
         // Before the sweep: an older copy must not clean anything up.
         let overruled = diary.check_anchor(seen, anchoring)?;
         diary.sweep_attachments();
         Ok((diary, overruled))
+    }
+
+    /// Gives a tip written before the tip held the key header the new form
+    /// (see `log::TipSeal`). Best effort: a vault on a read-only disk still
+    /// opens, and tries again next time.
+    fn reseal_legacy_tip(&mut self, old: &crate::store::Sealed) {
+        let (seq, head) = self.chain_tip();
+        let tip = self.log.seal_tip(seq, &head, &self.sealed_header());
+        let _ = self.store.reseal_tip(old, &tip);
+    }
+
+    /// The key header every new tip vouches for: the one this diary last
+    /// read or wrote, or, while a change by someone else is known, the one
+    /// before that change, so that a commit never makes their change look
+    /// like the owner's (see [`Diary::key_header_changed`]).
+    fn sealed_header(&self) -> Hash {
+        self.key_header_changed.unwrap_or(self.header_sum)
     }
 
     /// Locks the diary: keys and decrypted state are dropped (keys are wiped).
@@ -170,11 +203,20 @@ impl Diary {
     /// Drops the in-memory state and replays the log from disk again, for
     /// example after [`Error::Conflict`] (another program appended).
     pub fn reload(&mut self) -> Result<()> {
-        let (log, state, file_keys) =
-            replay(&self.store, &self.vault_key, self.vault_id, Verify::Keyed)?;
-        self.log = log;
-        self.state = state;
-        self.file_keys = file_keys;
+        let header = self.store.header()?;
+        if header.epoch != self.keys.epoch() {
+            return Err(Error::Damaged(
+                "the diary's key was replaced by another program: unlock it again".into(),
+            ));
+        }
+        let replayed = replay(&self.store, &self.keys, self.vault_id, Verify::Keyed)?;
+        self.header_sum = header.checksum();
+        if let Some(known) = header_mac(replayed.seal, &self.header_sum) {
+            self.key_header_changed = Some(known);
+        }
+        self.log = replayed.log;
+        self.state = replayed.state;
+        self.file_keys = replayed.file_keys;
         Ok(())
     }
 
@@ -183,10 +225,15 @@ impl Diary {
     pub fn check(&self) -> Result<CheckReport> {
         self.store.integrity_check()?;
         let header = self.store.header()?;
-        if header.vault_id != self.vault_id {
-            return Err(Error::Damaged("the vault id changed".into()));
+        if header.vault_id != self.vault_id || header.epoch != self.keys.epoch() {
+            return Err(Error::Damaged("the vault id or key changed".into()));
         }
-        let (log, state, _) = replay(&self.store, &self.vault_key, self.vault_id, Verify::Full)?;
+        let Replayed {
+            log, state, seal, ..
+        } = replay(&self.store, &self.keys, self.vault_id, Verify::Full)?;
+        if header_mac(seal, &header.checksum()).is_some() {
+            return Err(Error::Damaged(HEADER_ALTERED.into()));
+        }
         let (exhibits, faults) = self.check_exhibits()?;
         if !faults.is_empty() {
             let list: Vec<String> = faults
@@ -221,7 +268,7 @@ impl Diary {
             })
             .collect();
         let (rows, seq, head) = self.log.seal_rows(&records);
-        let tip = self.log.seal_tip(seq, &head);
+        let tip = self.log.seal_tip(seq, &head, &self.sealed_header());
         self.store.append(&rows, &tip, durability)?;
         let first = self.log.seq() + 1;
         self.log.advance(seq, head);
@@ -237,6 +284,22 @@ impl Diary {
         Ok(())
     }
 }
+
+/// The keyed check of the key header: the sealed tip names the header it
+/// was written with. A mismatch means someone without the key changed a
+/// slot (to destroy the recovery key's, or to add a way in): returns the
+/// header the tip vouches for. The diary still opens (the passphrase's own
+/// slot worked, and refusing would let anyone who can write the file lock
+/// the owner out), warns at every unlock and fails `check` until the slots
+/// are rewritten by a new recovery key or a rotation.
+fn header_mac(seal: TipSeal, header_sum: &Hash) -> Option<Hash> {
+    match seal {
+        TipSeal::Header(sealed) if sealed != *header_sum => Some(sealed),
+        _ => None,
+    }
+}
+
+const HEADER_ALTERED: &str = "the vault's key slots were changed by someone without the diary's key; make a new recovery key to replace them";
 
 /// What an event that does not fit the diary means to the person who
 /// asked for it. The words name the thing, not a command to type: the CLI
@@ -263,6 +326,7 @@ fn rejection_error(rejection: Rejection) -> Error {
         },
         Rejection::ExhibitDeleted(_) => Error::invalid("exhibit", "was already deleted"),
         Rejection::ExhibitNumber => Error::invalid("number", "exhibit numbers must follow on"),
+        Rejection::KeyEpoch => Error::Damaged("key epochs must follow on".into()),
     }
 }
 

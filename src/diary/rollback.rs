@@ -15,8 +15,8 @@ use super::Diary;
 use std::path::Path;
 
 use crate::anchor::{self, Anchor, Mark};
-use crate::crypto::SecretKey;
 use crate::crypto::chain::ChainWalk;
+use crate::crypto::epoch::VaultKeys;
 use crate::error::{Error, Result};
 
 /// Whether unlock refuses a vault older than the anchor.
@@ -152,7 +152,7 @@ impl Diary {
         let Some(folder) = anchor::folder() else {
             return;
         };
-        let mark = Anchor::high_water(&folder, &self.vault_key, self.vault_id);
+        let mark = Anchor::high_water(&folder, &self.keys, self.vault_id);
         let seen = mark.read().ok().flatten().and_then(|s| mark.open(&s));
         // The key header as the device last saw it, here too: a folder
         // anchor damaged or deleted (and then accepted) must not hide a
@@ -191,7 +191,7 @@ impl Diary {
     }
 
     fn move_anchor(&mut self, new_header: bool) {
-        match anchor_for(&self.vault_key, self.vault_id, self.store.dir()) {
+        match anchor_for(&self.keys, self.vault_id, self.store.dir()) {
             Ok(anchor) => self.write_anchor(&anchor),
             Err(why) => self.anchor_trouble = Some(why),
         }
@@ -231,7 +231,7 @@ impl Diary {
             recorded_at: self.state.last_recorded(),
             header: match self.key_header_changed {
                 Some(known) => known,
-                None => self.store.header().map_or([0; 32], |h| h.checksum()),
+                None => self.header_sum,
             },
         }
     }
@@ -299,8 +299,8 @@ pub(super) enum Seen {
 
 impl Seen {
     /// Reads the anchor of vault `vault_id` at `dir`, before its log is.
-    pub(super) fn read(vault_key: &SecretKey, vault_id: [u8; 16], dir: &Path) -> Seen {
-        match anchor_for(vault_key, vault_id, dir) {
+    pub(super) fn read(keys: &VaultKeys, vault_id: [u8; 16], dir: &Path) -> Seen {
+        match anchor_for(keys, vault_id, dir) {
             Ok(anchor) => {
                 let sealed = anchor.read();
                 Seen::Read(anchor, sealed)
@@ -314,7 +314,7 @@ impl Seen {
 /// configuration folder, or one inside the vault folder (where a copy of
 /// the folder would carry its own record along).
 fn anchor_for(
-    vault_key: &SecretKey,
+    keys: &VaultKeys,
     vault_id: [u8; 16],
     dir: &Path,
 ) -> std::result::Result<Anchor, String> {
@@ -333,5 +333,5 @@ fn anchor_for(
             folder.display()
         ));
     }
-    Ok(Anchor::new(&folder, vault_key, vault_id, dir))
+    Ok(Anchor::new(&folder, keys, vault_id, dir))
 }

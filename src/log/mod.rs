@@ -10,20 +10,23 @@
 
 mod disclose;
 mod replay;
+mod tip;
 
 pub(crate) use disclose::Disclosed;
 #[cfg(test)]
 pub(crate) use replay::REPLAY_BATCH;
-pub(crate) use replay::{check_unkeyed, replay};
+pub(crate) use replay::{Replayed, check_unkeyed, replay};
+pub(crate) use tip::TipSeal;
 
 use zeroize::Zeroizing;
 
 use crate::crypto::SecretKey;
 use crate::crypto::chain::{self, ChainBreak, ChainWalk, Hash};
-use crate::crypto::record::{self, NONCE_LEN, RECORD_VERSION};
+use crate::crypto::epoch::VaultKeys;
+use crate::crypto::record::{self, NONCE_LEN};
 use crate::error::{Error, Result};
-use crate::model::LogRecord;
-use crate::store::{LogRow, Sealed};
+use crate::model::{Event, LogRecord};
+use crate::store::LogRow;
 
 /// How much of each row to recompute when opening the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,29 +62,89 @@ fn broken(b: ChainBreak) -> Error {
     Error::tampered(b.seq, b.kind.describe())
 }
 
-/// The record key and the position in the chain.
+/// The record key of each key epoch and the position in the chain.
 pub(crate) struct SealedLog {
-    rec_key: SecretKey,
+    /// Record keys by epoch; the last is the one new rows are sealed under.
+    rec_keys: Vec<SecretKey>,
     vault_id: [u8; 16],
     walk: ChainWalk,
+    /// The epoch of the last row verified or appended.
+    epoch: u32,
+}
+
+fn rec_key(vault_key: &SecretKey) -> SecretKey {
+    vault_key.derive(b"idv1/rec")
 }
 
 impl SealedLog {
     /// A log positioned before the first row.
-    pub fn new(vault_key: &SecretKey, vault_id: [u8; 16]) -> Self {
+    pub fn new(keys: &VaultKeys, vault_id: [u8; 16]) -> Self {
         SealedLog {
-            rec_key: vault_key.derive(b"idv1/rec"),
+            rec_keys: keys.all().iter().map(rec_key).collect(),
             vault_id,
             walk: ChainWalk::new(&vault_id),
+            epoch: 0,
         }
     }
 
-    /// The same key, positioned before the first row again (to re-read).
+    /// The same keys, positioned before the first row again (to re-read).
     fn rewound(&self) -> Self {
         SealedLog {
-            rec_key: SecretKey::from_bytes(*self.rec_key.expose_secret()),
+            rec_keys: self
+                .rec_keys
+                .iter()
+                .map(|k| SecretKey::from_bytes(*k.expose_secret()))
+                .collect(),
             vault_id: self.vault_id,
             walk: ChainWalk::new(&self.vault_id),
+            epoch: 0,
+        }
+    }
+
+    /// The epoch new rows are sealed in: the vault key's.
+    fn key_epoch(&self) -> u32 {
+        (self.rec_keys.len() - 1) as u32
+    }
+
+    /// Adds the record key of a new epoch (a rotation about to be saved):
+    /// rows sealed from now on are sealed under it.
+    pub fn push_epoch(&mut self, vault_key: &SecretKey) {
+        self.rec_keys.push(rec_key(vault_key));
+    }
+
+    /// Drops the key [`SealedLog::push_epoch`] added when the rotation
+    /// could not be saved.
+    pub fn pop_epoch(&mut self) {
+        if self.rec_keys.len() > self.epoch as usize + 1 {
+            self.rec_keys.pop();
+        }
+    }
+
+    /// The key and AAD that row `seq` of `epoch` was sealed with, after
+    /// `prev`; `None` for an epoch the vault has no key of.
+    fn sealing(&self, epoch: i64, seq: u64, prev: &Hash) -> Option<(&SecretKey, Vec<u8>)> {
+        let epoch = u32::try_from(epoch).ok()?;
+        let key = self.rec_keys.get(epoch as usize)?;
+        Some((key, record::record_aad_in(epoch, seq, prev)))
+    }
+
+    /// The epoch after a row of `epoch` holding `record`: a row stays in
+    /// the epoch before it, except the record that starts the next one (a
+    /// rotation, sealed under the new key), which must be there and only
+    /// there. Rows of an earlier epoch after a later one are refused: an
+    /// old key cannot append to a rotated diary.
+    fn next_epoch(&self, epoch: i64, record: &LogRecord) -> std::result::Result<u32, &'static str> {
+        let rotation = match &record.event {
+            Event::KeysRotate(r) => Some(r.epoch),
+            _ => None,
+        };
+        match (u32::try_from(epoch), rotation) {
+            (Ok(e), None) if e == self.epoch => Ok(e),
+            (Ok(e), Some(r)) if e == self.epoch + 1 && r == e => Ok(e),
+            (Ok(e), None) if e < self.epoch => {
+                Err("sealed under a key the diary had already replaced")
+            }
+            _ => Err("key epoch out of order"),
         }
     }
 
@@ -133,8 +196,10 @@ impl SealedLog {
         if chain::ciphertext_hash(&nonce, ct) != cth {
             return Err(bad("content altered"));
         }
-        let aad = record::record_aad(RECORD_VERSION, seq, &self.head());
-        let plaintext = record::open(&self.rec_key, &nonce, &aad, ct)
+        let (key, aad) = self
+            .sealing(row.epoch, seq, &self.head())
+            .ok_or_else(|| bad("sealed under a key this diary does not have"))?;
+        let plaintext = record::open(key, &nonce, &aad, ct)
             .map_err(|_| bad("does not decrypt here (altered, moved or from another vault)"))?;
         if chain::leaf(seq, &plaintext) != leaf {
             return Err(bad("leaf does not match the content"));
@@ -143,7 +208,9 @@ impl SealedLog {
         walk.step(seq, &leaf, &cth, &row.head).map_err(broken)?;
         let record =
             LogRecord::from_json(&plaintext).map_err(|_| bad("content is not a valid record"))?;
+        let epoch = self.next_epoch(row.epoch, &record).map_err(bad)?;
         self.walk = walk;
+        self.epoch = epoch;
         Ok((record, plaintext))
     }
 
@@ -183,8 +250,8 @@ impl SealedLog {
         let seq = u64::try_from(row.seq).ok()?;
         let nonce: [u8; NONCE_LEN] = row.nonce.as_slice().try_into().ok()?;
         let ct = row.ct.as_deref()?;
-        let aad = record::record_aad(RECORD_VERSION, seq, prev);
-        let plaintext = record::open(&self.rec_key, &nonce, &aad, ct).ok()?;
+        let (key, aad) = self.sealing(row.epoch, seq, prev)?;
+        let plaintext = record::open(key, &nonce, &aad, ct).ok()?;
         let (leaf, cth): (Hash, Hash) = match verify {
             Verify::Full => (
                 chain::leaf(seq, &plaintext),
@@ -207,24 +274,34 @@ impl SealedLog {
     /// Whether a candidate, computed against the stored previous head, is the
     /// next row of the chain as verified so far; if so the walk takes it.
     fn extends_chain(&mut self, row: &LogRow, c: &Candidate, verify: Verify) -> bool {
-        c.prev == self.head()
+        let Ok(epoch) = self.next_epoch(row.epoch, &c.record) else {
+            return false;
+        };
+        let stepped = c.prev == self.head()
             && (verify == Verify::Keyed || (row.leaf == c.leaf && row.cth == c.cth))
             && u64::try_from(row.seq)
-                .is_ok_and(|seq| self.walk.step(seq, &c.leaf, &c.cth, &row.head).is_ok())
+                .is_ok_and(|seq| self.walk.step(seq, &c.leaf, &c.cth, &row.head).is_ok());
+        if stepped {
+            self.epoch = epoch;
+        }
+        stepped
     }
 
-    /// Seals `records` as the rows after the current position, without moving
-    /// the position: call [`SealedLog::advance`] once the rows are committed.
+    /// Seals `records` as the rows after the current position, under the
+    /// newest key, without moving the position: call
+    /// [`SealedLog::advance`] once the rows are committed.
     pub fn seal_rows(&self, records: &[LogRecord]) -> (Vec<LogRow>, u64, Hash) {
         let mut seq = self.seq();
         let mut head = self.head();
+        let epoch = self.key_epoch();
+        let key = self.rec_keys.last().expect("never empty");
         let rows = records
             .iter()
             .map(|rec| {
                 seq += 1;
                 let plaintext = Zeroizing::new(rec.to_canonical_json());
-                let aad = record::record_aad(RECORD_VERSION, seq, &head);
-                let (nonce, ct) = record::seal(&self.rec_key, &aad, &plaintext);
+                let aad = record::record_aad_in(epoch, seq, &head);
+                let (nonce, ct) = record::seal(key, &aad, &plaintext);
                 let leaf = chain::leaf(seq, &plaintext);
                 let cth = chain::ciphertext_hash(&nonce, &ct);
                 head = chain::next_head(&head, seq, &leaf, &cth);
@@ -235,58 +312,17 @@ impl SealedLog {
                     cth: cth.to_vec(),
                     leaf: leaf.to_vec(),
                     head: head.to_vec(),
+                    epoch: i64::from(epoch),
                 }
             })
             .collect();
         (rows, seq, head)
     }
 
-    /// Moves the position after rows were committed.
+    /// Moves the position after rows (sealed under the newest key) were
+    /// committed.
     pub fn advance(&mut self, seq: u64, head: Hash) {
         self.walk = ChainWalk::resume(seq, head);
-    }
-
-    fn tip_aad(&self) -> Vec<u8> {
-        [&b"idv1/tip"[..], &self.vault_id].concat()
-    }
-
-    /// Seals `(seq, head)`: the authenticated end of the log.
-    pub fn seal_tip(&self, seq: u64, head: &Hash) -> Sealed {
-        let mut plain = seq.to_be_bytes().to_vec();
-        plain.extend_from_slice(head);
-        let (nonce, ct) = record::seal(&self.rec_key, &self.tip_aad(), &plain);
-        Sealed { nonce, ct }
-    }
-
-    /// After every row was read: the sealed tip must name the same end.
-    pub fn check_tip(&self, sealed: &Sealed) -> Result<()> {
-        let plain = record::open(&self.rec_key, &sealed.nonce, &self.tip_aad(), &sealed.ct)
-            .map_err(|_| Error::Damaged("the sealed end of the log was altered".into()))?;
-        if plain.len() != 40 {
-            return Err(Error::Damaged(
-                "the sealed end of the log was altered".into(),
-            ));
-        }
-        let tip_seq = u64::from_be_bytes(plain[..8].try_into().expect("8 bytes"));
-        let seq = self.seq();
-        if tip_seq > seq {
-            return Err(Error::tampered(
-                seq + 1,
-                "entry missing from the end of the log",
-            ));
-        }
-        if tip_seq < seq {
-            return Err(Error::tampered(
-                tip_seq + 1,
-                "entry added after the sealed end of the log",
-            ));
-        }
-        if plain[8..] != self.head() {
-            return Err(Error::tampered(
-                seq.max(1),
-                "the log does not end where it was sealed",
-            ));
-        }
-        Ok(())
+        self.epoch = self.key_epoch();
     }
 }

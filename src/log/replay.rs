@@ -3,17 +3,28 @@
 
 use std::path::Path;
 
-use super::{SealedLog, Verify, broken};
-use crate::crypto::SecretKey;
+use super::{SealedLog, TipSeal, Verify, broken};
 use crate::crypto::chain::{self, ChainWalk, Hash};
+use crate::crypto::epoch::VaultKeys;
 use crate::error::{Error, Result};
 use crate::model::search_text::search_text;
 use crate::parallel;
 use crate::state::{FileKeys, State};
-use crate::store::{LogRow, Store};
+use crate::store::{LogRow, Sealed, Store};
 
-/// A log read back: the position, the state and the exhibit file keys.
-pub(crate) type Replayed = (SealedLog, State, FileKeys);
+/// A log read back.
+pub(crate) struct Replayed {
+    /// The position after the last row.
+    pub log: SealedLog,
+    /// The state.
+    pub state: State,
+    /// The exhibit file keys.
+    pub file_keys: FileKeys,
+    /// The sealed tip as stored.
+    pub tip: Sealed,
+    /// Which key header the tip vouches for.
+    pub seal: TipSeal,
+}
 
 /// Rows verified per batch: enough to keep every core busy, few enough that
 /// memory stays small whatever the size of the diary.
@@ -24,13 +35,13 @@ pub(crate) const REPLAY_BATCH: usize = 4096;
 /// error always names the first bad entry.
 pub(crate) fn replay(
     store: &Store,
-    vault_key: &SecretKey,
+    keys: &VaultKeys,
     vault_id: [u8; 16],
     verify: Verify,
 ) -> Result<Replayed> {
-    match replay_once(store, vault_key, vault_id, verify) {
+    match replay_once(store, keys, vault_id, verify) {
         Err(err @ (Error::Tampered { .. } | Error::Damaged(_))) if verify == Verify::Keyed => {
-            replay_once(store, vault_key, vault_id, Verify::Full).and(Err(err))
+            replay_once(store, keys, vault_id, Verify::Full).and(Err(err))
         }
         other => other,
     }
@@ -38,13 +49,13 @@ pub(crate) fn replay(
 
 fn replay_once(
     store: &Store,
-    vault_key: &SecretKey,
+    keys: &VaultKeys,
     vault_id: [u8; 16],
     verify: Verify,
 ) -> Result<Replayed> {
-    let mut log = SealedLog::new(vault_key, vault_id);
+    let mut log = SealedLog::new(keys, vault_id);
     let mut state = State::default();
-    let mut keys = FileKeys::default();
+    let mut file_keys = FileKeys::default();
     let mut batch = Vec::with_capacity(REPLAY_BATCH);
     let mut flush = |log: &mut SealedLog, batch: &mut Vec<LogRow>| -> Result<()> {
         let first = log.seq() + 1;
@@ -55,7 +66,7 @@ fn replay_once(
         for (i, (record, text)) in records.into_iter().zip(texts).enumerate() {
             let seq = first + i as u64;
             state
-                .apply_with(seq, record, text, &mut keys)
+                .apply_with(seq, record, text, &mut file_keys)
                 .map_err(|_| Error::tampered(seq, "event does not fit the diary before it"))?;
         }
         batch.clear();
@@ -72,8 +83,14 @@ fn replay_once(
         Ok::<_, Error>(store.tip()?)
     })?;
     flush(&mut log, &mut batch)?;
-    log.check_tip(&tip)?;
-    Ok((log, state, keys))
+    let seal = log.check_tip(&tip)?;
+    Ok(Replayed {
+        log,
+        state,
+        file_keys,
+        tip,
+        seal,
+    })
 }
 
 /// Checks the vault in `dir` without its key, for a restore: SQLite's own

@@ -16,6 +16,7 @@ use super::case::CaseProfile;
 use super::exhibit_added::ExhibitAdded;
 use super::id::Id;
 use super::incident::Incident;
+use super::keys::{KeyChange, KeyRotation};
 use super::order::Order;
 use super::person::Person;
 use super::risk::RiskCheck;
@@ -103,6 +104,15 @@ pub enum Event {
         /// Log entries the backup holds.
         log_entries: u64,
     },
+    /// The passphrase or recovery key changed (the key header with it).
+    /// Recorded so that the sealed tip, which holds the header's checksum,
+    /// moves on with every change: a tip kept from before cannot vouch for
+    /// the header someone puts back.
+    #[serde(rename = "keys.change")]
+    KeysChange(KeyChange),
+    /// A new vault key: the first record of its epoch.
+    #[serde(rename = "keys.rotate")]
+    KeysRotate(KeyRotation),
 }
 
 impl Event {

@@ -28,6 +28,8 @@ pub struct LogRow {
     pub leaf: Vec<u8>,
     /// Chain head after this row.
     pub head: Vec<u8>,
+    /// The key epoch whose key sealed it (see `crypto::epoch`).
+    pub epoch: i64,
 }
 
 /// How hard to push new rows to the disk.
@@ -47,7 +49,7 @@ impl Store {
     ) -> Result<(), E> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT seq, nonce, ct, cth, leaf, head FROM log ORDER BY seq")
+            .prepare_cached("SELECT seq, nonce, ct, cth, leaf, head, epoch FROM log ORDER BY seq")
             .map_err(StoreError::from)?;
         let mut rows = stmt.query([]).map_err(StoreError::from)?;
         while let Some(row) = rows.next().map_err(StoreError::from)? {
@@ -58,6 +60,7 @@ impl Store {
                 cth: row.get(3).map_err(StoreError::from)?,
                 leaf: row.get(4).map_err(StoreError::from)?,
                 head: row.get(5).map_err(StoreError::from)?,
+                epoch: row.get(6).map_err(StoreError::from)?,
             };
             f(row)?;
         }
@@ -116,50 +119,67 @@ impl Store {
         tip: &Sealed,
         durability: Durability,
     ) -> Result<(), StoreError> {
-        let Some(first) = rows.first() else {
+        if rows.is_empty() {
             return Ok(());
-        };
+        }
         if durability == Durability::Normal {
             self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         }
-        let result = self.append_rows(first.seq, rows, tip);
+        let result = self.append_rows(rows, tip);
         if durability == Durability::Normal {
             self.conn.pragma_update(None, "synchronous", "FULL")?;
         }
         result
     }
 
-    fn append_rows(
-        &mut self,
-        first_seq: i64,
-        rows: &[LogRow],
-        tip: &Sealed,
-    ) -> Result<(), StoreError> {
+    fn append_rows(&mut self, rows: &[LogRow], tip: &Sealed) -> Result<(), StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let last: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM log", [], |r| r.get(0))?;
-        if last + 1 != first_seq {
-            return Err(StoreError::Conflict);
-        }
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO log (seq, nonce, ct, cth, leaf, head) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for row in rows {
-                insert.execute(params![
-                    row.seq, row.nonce, row.ct, row.cth, row.leaf, row.head
-                ])?;
-            }
-        }
-        tx.execute(
-            "UPDATE vault SET tip_nonce = ?1, tip_ct = ?2 WHERE id = 0",
-            params![&tip.nonce[..], tip.ct],
-        )?;
-        read_back(&tx, rows, tip)?;
+        append_in(&tx, rows, tip)?;
         tx.commit()?;
         Ok(())
     }
+
+    /// Replaces the sealed tip with `new` if it is still `old` (a vault
+    /// written before the tip held the key header gets the new form at its
+    /// first unlock). `false` when another program changed it meanwhile.
+    pub fn reseal_tip(&mut self, old: &Sealed, new: &Sealed) -> Result<bool, StoreError> {
+        let changed = self.conn.execute(
+            "UPDATE vault SET tip_nonce = ?1, tip_ct = ?2 WHERE id = 0 AND tip_nonce = ?3 AND tip_ct = ?4",
+            params![&new.nonce[..], new.ct, &old.nonce[..], old.ct],
+        )?;
+        Ok(changed == 1)
+    }
+}
+
+/// Appends `rows` (at least one) and the new tip inside `tx`, after
+/// checking that they follow the last stored row, then reads them back.
+pub(super) fn append_in(
+    tx: &rusqlite::Transaction<'_>,
+    rows: &[LogRow],
+    tip: &Sealed,
+) -> Result<(), StoreError> {
+    let first = rows.first().expect("rows is not empty");
+    let last: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM log", [], |r| r.get(0))?;
+    if last + 1 != first.seq {
+        return Err(StoreError::Conflict);
+    }
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO log (seq, nonce, ct, cth, leaf, head, epoch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for row in rows {
+            insert.execute(params![
+                row.seq, row.nonce, row.ct, row.cth, row.leaf, row.head, row.epoch
+            ])?;
+        }
+    }
+    tx.execute(
+        "UPDATE vault SET tip_nonce = ?1, tip_ct = ?2 WHERE id = 0",
+        params![&tip.nonce[..], tip.ct],
+    )?;
+    read_back(tx, rows, tip)
 }
 
 /// Before the commit, inside its transaction (no other writer can come

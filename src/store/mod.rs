@@ -19,7 +19,7 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use attachment::{AttFile, ORPHAN_AGE};
 pub use error::StoreError;
-pub use header::Header;
+pub use header::{FORMAT, Header, WrappedKey};
 pub use log::{Durability, LogRow, Sealed};
 pub use snapshot::SNAPSHOT_PREFIX;
 

@@ -1,0 +1,177 @@
+//! Replacing the vault key ("someone knows my passphrase", "my phone was
+//! taken"), and the one transaction every change of the diary's secrets is
+//! saved in.
+//!
+//! A rotation starts a new key epoch (see `crypto::epoch`): a new vault
+//! key, a new passphrase slot and a new recovery key, the old key wrapped
+//! under the new one, and a `keys.rotate` record sealed under the new key,
+//! all in one transaction. Nothing written before is rewritten: the chain
+//! and the ciphertext of every earlier record stay as they are, and the
+//! owner still reads them through the wrapped keys. Whoever knew an earlier
+//! passphrase or recovery key, and kept a copy of the vault, reads what
+//! they copied and nothing written after; and they cannot add a record the
+//! diary accepts, nor sign an export with its new key.
+
+use zeroize::Zeroizing;
+
+use super::{Diary, Unlocked};
+use crate::crypto::kdf::KdfParams;
+use crate::crypto::keyslot::{SlotContext, SlotKind, SlotTable};
+use crate::crypto::sshsig::Signer;
+use crate::crypto::{self, Passphrase, SecretKey};
+use crate::error::{Error, Result};
+use crate::model::{Event, KeyRotation, LogRecord, RotationReason};
+use crate::store::{FORMAT, Header, WrappedKey};
+
+impl Diary {
+    /// Replaces the vault key, the passphrase (with `new`) and the recovery
+    /// key, and returns the new recovery key's text, to be shown once. The
+    /// export signing key changes with the vault key; exports made after
+    /// carry a statement signed by both (see `export`).
+    ///
+    /// The key-derivation cost stays, or is `kdf` when given (`recover`
+    /// measures it again on this device).
+    pub fn rotate_keys(
+        &mut self,
+        new: &Passphrase,
+        kdf: Option<KdfParams>,
+    ) -> Result<Zeroizing<String>> {
+        if new.is_empty() {
+            return Err(Error::invalid("passphrase", "must not be empty"));
+        }
+        let kdf = match kdf {
+            Some(kdf) => kdf,
+            None => self.kdf_or_current(&self.store.header()?, None)?,
+        };
+        let vault_key = SecretKey::random();
+        let recovery_key = SecretKey::random();
+        let kdf_header = kdf.to_bytes().to_vec();
+        let ctx = SlotContext {
+            vault_id: &self.vault_id,
+            kdf_header: &kdf_header,
+        };
+        let pass_slot = SlotTable::random_index(None);
+        let recovery_slot = SlotTable::random_index(Some(pass_slot));
+        let mut slots = SlotTable::new();
+        let ikm = kdf.derive(new)?;
+        slots.put(pass_slot, &vault_key, SlotKind::Passphrase, &ikm, &ctx);
+        slots.put(
+            recovery_slot,
+            &vault_key,
+            SlotKind::Recovery,
+            &recovery_key,
+            &ctx,
+        );
+        let rotation = KeyRotation {
+            epoch: self.keys.epoch() + 1,
+            signing_key: Signer::derive(&vault_key).public().openssh(),
+            previous_signing_key: Signer::derive(self.keys.current()).public().openssh(),
+            reason: match self.unlocked.kind {
+                SlotKind::Recovery => RotationReason::Recovery,
+                SlotKind::Passphrase => RotationReason::Requested,
+            },
+        };
+        let ended = self.keys.epoch();
+        self.log.push_epoch(&vault_key);
+        let wrapped = self.keys.push(&self.vault_id, vault_key);
+        let mut header = self.next_header(kdf_header, slots);
+        header.epoch = rotation.epoch;
+        let event = Event::KeysRotate(rotation);
+        if let Err(err) = self.commit_keys(header, Some((ended, wrapped)), event, true) {
+            self.log.pop_epoch();
+            self.keys.pop();
+            return Err(err);
+        }
+        self.unlocked = Unlocked {
+            kind: SlotKind::Passphrase,
+            slot: pass_slot,
+        };
+        Ok(crypto::recovery::encode(&recovery_key))
+    }
+
+    /// The current key epoch: how many times the vault key was replaced.
+    pub fn key_epoch(&self) -> u32 {
+        self.keys.epoch()
+    }
+
+    /// The fingerprint (`SHA256:...`) of the key exports are signed with
+    /// now, as `ssh-keygen -l` shows it.
+    pub fn signing_fingerprint(&self) -> String {
+        Signer::derive(self.keys.current()).public().fingerprint()
+    }
+
+    /// The key header after a change: this version's format, the current
+    /// epoch, `kdf` and `slots`.
+    pub(super) fn next_header(&self, kdf: Vec<u8>, slots: SlotTable) -> Header {
+        Header {
+            format: FORMAT,
+            vault_id: self.vault_id,
+            epoch: self.keys.epoch(),
+            kdf,
+            slots,
+        }
+    }
+
+    /// `kdf` when given; else the cost in `header`, checked against the
+    /// limits. With a new cost given the old one is not even read: recovery
+    /// must work on a header whose cost was pushed out of range.
+    pub(super) fn kdf_or_current(
+        &self,
+        header: &Header,
+        kdf: Option<KdfParams>,
+    ) -> Result<KdfParams> {
+        match kdf {
+            Some(k) => Ok(k),
+            None => {
+                let current = KdfParams::from_bytes(&header.kdf)?;
+                Ok(KdfParams::new(current.memory_kib, current.iterations)?)
+            }
+        }
+    }
+
+    /// Saves a new key `header` and the record of the change (`event`),
+    /// with the key of the epoch a rotation ends, in one transaction: the
+    /// new tip, sealed under the newest key, names the new header. Then the
+    /// anchor remembers the new header as this device's own change.
+    /// `rewrites_others`: every slot but the one used to unlock was
+    /// rewritten (so nobody else's change survives in them).
+    pub(super) fn commit_keys(
+        &mut self,
+        header: Header,
+        ended: Option<(u32, WrappedKey)>,
+        event: Event,
+        rewrites_others: bool,
+    ) -> Result<()> {
+        self.state.admit(&event).map_err(super::rejection_error)?;
+        let record = LogRecord {
+            blind: crypto::random::bytes(),
+            recorded_at: self.clock.now(),
+            event,
+        };
+        let (rows, seq, head) = self.log.seal_rows(std::slice::from_ref(&record));
+        let header_sum = header.checksum();
+        // While a change by someone else is known and this one leaves
+        // their slots in place, the tip keeps vouching for the header
+        // before theirs (see `Diary::sealed_header`).
+        let vouched = match rewrites_others {
+            true => header_sum,
+            false => self.key_header_changed.unwrap_or(header_sum),
+        };
+        let tip = self.log.seal_tip(seq, &head, &vouched);
+        let ended = ended.as_ref().map(|(epoch, key)| (*epoch, key));
+        self.store.replace_keys(&header, ended, &rows, &tip)?;
+        self.header_sum = header_sum;
+        if rewrites_others {
+            self.key_header_changed = None;
+        }
+        let first = self.log.seq() + 1;
+        self.log.advance(seq, head);
+        self.state
+            .apply(first, record, &mut self.file_keys)
+            .map_err(super::rejection_error)?;
+        // The anchor keeps the new header's checksum: a change made here
+        // is not someone else's.
+        self.anchor_new_header();
+        Ok(())
+    }
+}

@@ -28,6 +28,8 @@ mod planted;
 mod profile;
 /// Older copies of the vault put back: refused against the anchor outside it.
 mod rollback;
+/// Key rotation: an old passphrase or copy opens nothing written after.
+mod rotation;
 /// Passphrases and recovery keys: wrong ones, changes, recovery.
 mod secrets;
 /// Altered, deleted, swapped and foreign rows; altered headers and slots.

@@ -101,7 +101,11 @@ impl Diary {
                 // recovery slot may have been destroyed, or a way in added.
                 // Sticky: the anchor keeps the header it knew until every
                 // slot is rewritten (a new recovery key, or `recover`).
-                if let Some(m) = mark.filter(|m| m.header != now.header) {
+                // A change recorded in the log after the anchor's entry was
+                // made with the key (here, with the anchor not yet moved
+                // when the program was stopped, or on another device).
+                if let Some(m) = mark.filter(|m| m.header != now.header && !self.recorded_after(m))
+                {
                     self.key_header_changed = Some(m.header);
                 }
                 (None, mark.is_some_and(|m| m == now))
@@ -137,6 +141,14 @@ impl Diary {
         Ok(overruled)
     }
 
+    /// Whether the log records a change of the diary's secrets after the
+    /// entry `mark` names: a key header that differs from the mark's was
+    /// then changed with the key (on this device, with the mark not yet
+    /// moved when the program was stopped, or on another).
+    fn recorded_after(&self, mark: &Mark) -> bool {
+        self.state.key_events().iter().any(|e| e.seq > mark.seq)
+    }
+
     /// How many log entries a copy of this diary held when it was last used
     /// on this device, if that is more than this copy holds (a copy in
     /// another folder went further: this one may be an old copy put in
@@ -157,11 +169,10 @@ impl Diary {
         // The key header as the device last saw it, here too: a folder
         // anchor damaged or deleted (and then accepted) must not hide a
         // change of the key slots.
-        let header = self.store.header().map(|h| h.checksum()).ok();
-        if let Some(known) = seen.map(|m| m.header).filter(|&h| Some(h) != header)
+        if let Some(m) = seen.filter(|m| m.header != self.header_sum && !self.recorded_after(m))
             && !new_header
         {
-            self.key_header_changed.get_or_insert(known);
+            self.key_header_changed.get_or_insert(m.header);
         }
         let seen = seen.map(|m| m.seq);
         let now = self.log.seq();

@@ -175,3 +175,77 @@ impl Diary {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{at, clock, new_diary};
+    use super::*;
+    use crate::crypto::epoch::VaultKeys;
+    use crate::log::SealedLog;
+    use crate::model::{Id, Incident};
+    use crate::store::Durability;
+
+    /// Someone who kept the key of an earlier epoch seals a row in the old
+    /// epoch after a rotation, with a correct chain and a tip under the old
+    /// key: the owner's unlock names that row.
+    #[test]
+    fn a_row_sealed_under_a_replaced_key_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("v");
+        let (mut diary, _) = new_diary(&dir);
+        diary.add_incident(Incident::new(at(), "before")).unwrap();
+        let old = SecretKey::from_bytes(*diary.keys.current().expose_secret());
+        let new_pass = Passphrase::new("new".into());
+        diary.rotate_keys(&new_pass, None).unwrap();
+        diary.add_incident(Incident::new(at(), "after")).unwrap();
+        let mut forger = SealedLog::new(&VaultKeys::single(old), diary.vault_id);
+        let (seq, head) = diary.chain_tip();
+        forger.advance(seq, head);
+        let record = LogRecord {
+            blind: [0; 32],
+            recorded_at: at(),
+            event: Event::IncidentCreate {
+                id: Id([9; 16]),
+                incident: Incident::new(at(), "forged"),
+            },
+        };
+        let (rows, forged, end) = forger.seal_rows(&[record]);
+        assert_eq!(rows[0].epoch, 0);
+        let tip = forger.seal_tip(forged, &end, &diary.header_sum);
+        diary.store.append(&rows, &tip, Durability::Full).unwrap();
+        drop(diary);
+        match Diary::unlock(&dir, &new_pass, clock()) {
+            Err(Error::Tampered { seq, reason }) => {
+                assert_eq!(seq, forged);
+                assert!(reason.contains("already replaced"), "{reason}");
+            }
+            other => panic!("expected tampering at {forged}, got {:?}", other.err()),
+        }
+    }
+
+    /// After a rotation every earlier record still opens, the new key is a
+    /// different one, and so is the signing key.
+    #[test]
+    fn a_rotation_keeps_history_and_changes_every_key() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("v");
+        let (mut diary, _) = new_diary(&dir);
+        diary.add_incident(Incident::new(at(), "before")).unwrap();
+        let signer = diary.signing_fingerprint();
+        let new_pass = Passphrase::new("new".into());
+        let recovery = diary.rotate_keys(&new_pass, None).unwrap();
+        assert_eq!(diary.key_epoch(), 1);
+        assert_ne!(diary.signing_fingerprint(), signer);
+        let rotations: Vec<_> = diary.state().rotations().collect();
+        assert_eq!(rotations.len(), 1);
+        assert_eq!(rotations[0].1.reason, RotationReason::Requested);
+        drop(diary);
+        let diary = Diary::unlock(&dir, &new_pass, clock()).unwrap();
+        assert_eq!(diary.state().incidents().len(), 1);
+        assert_eq!(diary.key_epoch(), 1);
+        diary.check().unwrap();
+        drop(diary);
+        let (diary, _) = Diary::unlock_with_recovery_key(&dir, &recovery, clock()).unwrap();
+        assert_eq!(diary.key_epoch(), 1);
+    }
+}

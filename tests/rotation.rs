@@ -278,11 +278,25 @@ fn a_rotation_killed_midway_leaves_the_old_keys_or_the_new() {
         child.kill().unwrap();
         child.wait().unwrap();
         let old = v.run(&["check"]);
-        let pass = if old.code == 0 {
+        let pass = if old.code == 0 || old.stderr.contains("key slots changed") {
             &v.pass_file
         } else {
             &new_pass
         };
+        let check = Run::from(v.command_with(pass, &["check"]).output().unwrap());
+        if check.code == 4 && check.stderr.contains("key slots changed") {
+            // Stopped after the change was saved and before this device
+            // noted it: its new recovery key was never shown, and the
+            // advice is to make one, which mends it.
+            Run::from(
+                v.command_with(pass, &["new-recovery-key"])
+                    .output()
+                    .unwrap(),
+            )
+            .ok();
+        } else {
+            assert_eq!(check.code, 0, "{}", check.stderr);
+        }
         let check = Run::from(v.command_with(pass, &["check"]).output().unwrap()).ok();
         assert!(check.stdout.contains("PASS"), "{}", check.stdout);
         if pass == &new_pass {

@@ -20,6 +20,8 @@ mod faults;
 mod fixtures;
 /// Creating, adding, listing, showing, amending, withdrawing, searching.
 mod incidents;
+/// Exports after key changes: statements signed by the old and new keys.
+mod key_transitions;
 /// No plaintext of any diary value in any file of the vault.
 mod plaintext;
 /// Triggers, views, indexes and tables planted in the vault file.

@@ -150,7 +150,7 @@ pub fn check(session: &mut Session, accept_older: bool, remove_planted: bool) ->
     };
     if diary.key_header_changed() {
         return Err(incident_diary::Error::Damaged(
-            "the key slots changed, and not by a change made with the diary's key or on this device: your recovery key may no longer work; make a new one with `diary new-recovery-key`".into(),
+            "the key slots changed since this device last saw them (on another copy, by someone without the diary's key, or by a change that was interrupted): your recovery key may no longer work; make a new one with `diary new-recovery-key`".into(),
         ))
         .context("check failed");
     }

@@ -179,7 +179,7 @@ fn show_last_entry(diary: &Diary) {
     }
     if diary.key_header_changed() {
         eprintln!(
-            "diary: warning: the key slots changed, and not by a change made with the diary's key or on this device; someone may have disabled your recovery key or added a way in: make a new one with `diary new-recovery-key`"
+            "diary: warning: the key slots changed since this device last saw them (on another copy, by someone without the diary's key, or by a change that was interrupted); your recovery key may no longer work, or someone may have added a way in: make a new one with `diary new-recovery-key`"
         );
     }
     if let Some(trouble) = diary.anchor_trouble() {

@@ -74,6 +74,12 @@ impl Disclosure<'_> {
         Signer::derive(self.diary.keys.current())
     }
 
+    /// The export signing key the vault had in key epoch `epoch` (for the
+    /// statements that link each key to the next).
+    pub fn epoch_signer(&self, epoch: u32) -> Option<Signer> {
+        self.diary.keys.get(epoch).map(Signer::derive)
+    }
+
     /// Decrypts exhibit `rec` into `out`, failing unless size and SHA-256
     /// match what was recorded.
     pub fn copy_exhibit(&self, rec: &ExhibitRecord, out: &mut dyn Write) -> Result<()> {

@@ -101,11 +101,12 @@ impl Diary {
                 // recovery slot may have been destroyed, or a way in added.
                 // Sticky: the anchor keeps the header it knew until every
                 // slot is rewritten (a new recovery key, or `recover`).
-                // A change recorded in the log after the anchor's entry was
-                // made with the key (here, with the anchor not yet moved
-                // when the program was stopped, or on another device).
-                if let Some(m) = mark.filter(|m| m.header != now.header && !self.recorded_after(m))
-                {
+                // A change recorded in the log by another copy is reported
+                // too: whoever knows the passphrase may have replaced the
+                // recovery key. So is one of this device's own that was
+                // stopped before the anchor moved: its new recovery key
+                // was never shown, and making another is the right advice.
+                if let Some(m) = mark.filter(|m| m.header != now.header) {
                     self.key_header_changed = Some(m.header);
                 }
                 (None, mark.is_some_and(|m| m == now))
@@ -141,14 +142,6 @@ impl Diary {
         Ok(overruled)
     }
 
-    /// Whether the log records a change of the diary's secrets after the
-    /// entry `mark` names: a key header that differs from the mark's was
-    /// then changed with the key (on this device, with the mark not yet
-    /// moved when the program was stopped, or on another).
-    fn recorded_after(&self, mark: &Mark) -> bool {
-        self.state.key_events().iter().any(|e| e.seq > mark.seq)
-    }
-
     /// How many log entries a copy of this diary held when it was last used
     /// on this device, if that is more than this copy holds (a copy in
     /// another folder went further: this one may be an old copy put in
@@ -169,7 +162,7 @@ impl Diary {
         // The key header as the device last saw it, here too: a folder
         // anchor damaged or deleted (and then accepted) must not hide a
         // change of the key slots.
-        if let Some(m) = seen.filter(|m| m.header != self.header_sum && !self.recorded_after(m))
+        if let Some(m) = seen.filter(|m| m.header != self.header_sum)
             && !new_header
         {
             self.key_header_changed.get_or_insert(m.header);

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{CaseProfile, Id, Incident, Order, Person, RiskCheck};
 
-/// Format name written into every bundle file.
-pub const FORMAT: &str = "incident-diary-bundle/1";
+/// Format name written into every bundle file. Format 2 adds the key
+/// transitions (`keys/`, [`Manifest::key_transitions`]); `verify` reads both.
+pub const FORMAT: &str = "incident-diary-bundle/2";
 /// Where each file lives in the bundle.
 pub const MANIFEST: &str = "manifest.json";
 /// The signed list of sums.
@@ -126,6 +127,31 @@ pub struct Manifest {
     pub exhibits: Vec<ManifestExhibit>,
     /// Every file written before the manifest, with sizes and hashes.
     pub files: Vec<FileEntry>,
+    /// Every replacement of the diary's key, oldest first (format 2; none
+    /// in format 1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key_transitions: Vec<KeyTransition>,
+}
+
+/// One replacement of the diary's key: the statement both keys signed, and
+/// the log entry that records it (disclosed in `data/incidents.json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyTransition {
+    /// The key epoch it starts (1 for the first).
+    pub epoch: u32,
+    /// The log entry of the rotation.
+    pub seq: u64,
+    /// When the device recorded it.
+    pub recorded_at: DateTime<FixedOffset>,
+    /// `recovery` (opened with the recovery key) or `requested`.
+    pub reason: String,
+    /// The signing key before, `ssh-ed25519 AAAA...`.
+    pub old_key: String,
+    /// The signing key after.
+    pub new_key: String,
+    /// The statement, `keys/transition-N.txt`; `.old.sig` and `.new.sig`
+    /// beside it are its signatures by each key.
+    pub statement: String,
 }
 
 /// One row of the hash chain, disclosed or not.

@@ -18,6 +18,7 @@ mod readme;
 mod report;
 mod select;
 mod sink;
+pub mod transitions;
 mod typeset;
 pub mod verify;
 mod write;

@@ -1,9 +1,64 @@
 //! `README.txt`: what the bundle is and how to check it, in plain English,
 //! with the exact commands for Linux, macOS and Windows.
 
+use super::bundle::KeyTransition;
+use super::transitions::{NAMESPACE, SIGNERS, principal};
+
 /// The text of `README.txt` for a bundle signed by the key with
-/// `fingerprint`, exported at `exported` (already formatted).
-pub fn readme(fingerprint: &str, exported: &str, counts_line: &str) -> String {
+/// `fingerprint`, exported at `exported` (already formatted), from a diary
+/// whose key was replaced at each of `transitions`.
+pub fn readme(
+    fingerprint: &str,
+    exported: &str,
+    counts_line: &str,
+    transitions: &[KeyTransition],
+) -> String {
+    let mut text = body(fingerprint, exported, counts_line);
+    if !transitions.is_empty() {
+        text.push_str(&keys_section(transitions));
+    }
+    text
+}
+
+/// How to check the statements in `keys/` (see `export::transitions`).
+fn keys_section(transitions: &[KeyTransition]) -> String {
+    let mut text = String::from(
+        "
+KEY CHANGES
+The diary's key was replaced (after its passphrase was lost or became known to
+someone else), so earlier exports from this diary were signed with another
+key. For each change, keys/ holds a statement naming the old key and the new,
+signed by both. Check each like this (Linux and macOS; on Windows, inside
+cmd /c \"...\" as above):
+",
+    );
+    for t in transitions {
+        let before = t.epoch.saturating_sub(1);
+        text.push_str(&format!(
+            "
+  Change at log entry {seq} ({recorded}):
+  ssh-keygen -Y verify -f {signers} -I {old} -n {ns} -s {path}.old.sig < {path}
+  ssh-keygen -Y verify -f {signers} -I {new} -n {ns} -s {path}.new.sig < {path}
+",
+            seq = t.seq,
+            recorded = t.recorded_at.format("%Y-%m-%d %H:%M %:z"),
+            signers = SIGNERS,
+            old = principal(before),
+            new = principal(t.epoch),
+            ns = NAMESPACE,
+            path = t.statement,
+        ));
+    }
+    text.push_str(
+        "
+Both must say \"Good ... signature\". An earlier export whose fingerprint
+matches an old key in these statements comes from the same diary.
+",
+    );
+    text
+}
+
+fn body(fingerprint: &str, exported: &str, counts_line: &str) -> String {
     format!(
         "\
 EVIDENCE BUNDLE FROM AN INCIDENT DIARY

@@ -14,8 +14,8 @@ use super::bundle::{
 use super::exhibits::{thumbnails, write_exhibits};
 use super::select::{self, ExportOptions, Selection};
 use super::sink::{Packing, Sink};
-use super::{ExportSummary, Progress, readme, report, typeset};
-use crate::crypto::sshsig::{NAMESPACE, PRINCIPAL, PublicKey, Signer};
+use super::{ExportSummary, Progress, readme, report, transitions, typeset};
+use crate::crypto::sshsig::{NAMESPACE, PRINCIPAL, Signer};
 use crate::diary::Disclosure;
 use crate::error::{Error, Result};
 use crate::log::Disclosed;
@@ -38,7 +38,7 @@ pub(crate) fn write_bundle(
     let state = source.state();
     let prefix = state.case().exhibit_prefix.clone();
     let selection = select::select(state, options);
-    let chain = source.chain(&disclosed_seqs(&selection))?;
+    let chain = source.chain(&disclosed_seqs(state, &selection))?;
     let signer = source.signer();
     let public = signer.public();
     let mut sink = Sink::create(out, &folder_name(&prefix, now), now)?;
@@ -49,6 +49,7 @@ pub(crate) fn write_bundle(
     let chain_head = hex::encode(head);
     let vault_id = hex::encode(source.vault_id());
     write_data(&mut sink, state, &selection, &register, chain, &vault_id)?;
+    let key_transitions = transitions::write(&mut sink, source, &vault_id)?;
     let counts = counts(state, &selection);
     let manifest = Manifest {
         format: FORMAT.into(),
@@ -65,6 +66,7 @@ pub(crate) fn write_bundle(
         counts: counts.clone(),
         exhibits: register.clone(),
         files: sink.written().to_vec(),
+        key_transitions,
     };
     let manifest_bytes = json_bytes(&manifest);
     let manifest_entry = sink.add_bytes(bundle::MANIFEST, Packing::Deflated, &manifest_bytes)?;
@@ -78,6 +80,7 @@ pub(crate) fn write_bundle(
         now,
         chain: (seq, chain_head.clone()),
         key: (public.fingerprint(), public.openssh()),
+        transitions: &manifest.key_transitions,
         vault_id,
         manifest_sha256: manifest_entry.sha256.clone(),
     };
@@ -88,7 +91,7 @@ pub(crate) fn write_bundle(
     write_report(&mut sink, &data, thumb_files, manifest_bytes, now)?;
 
     progress(Progress::Signing);
-    sign(&mut sink, &signer, &public, &counts, now)?;
+    sign(&mut sink, &signer, &manifest, now)?;
     let path = sink.finish()?;
     Ok(ExportSummary {
         path,
@@ -118,8 +121,9 @@ fn write_report(
 }
 
 /// The log positions whose plaintext the bundle discloses: every version
-/// and withdrawal of the exported incidents.
-fn disclosed_seqs(selection: &Selection<'_>) -> HashSet<u64> {
+/// and withdrawal of the exported incidents, and every key rotation (which
+/// holds public keys only).
+fn disclosed_seqs(state: &State, selection: &Selection<'_>) -> HashSet<u64> {
     selection
         .incidents
         .iter()
@@ -129,6 +133,7 @@ fn disclosed_seqs(selection: &Selection<'_>) -> HashSet<u64> {
                 .map(|v| v.seq)
                 .chain(r.withdrawn.as_ref().map(|w| w.seq))
         })
+        .chain(state.rotations().map(|(event, _)| event.seq))
         .collect()
 }
 
@@ -240,16 +245,22 @@ fn counts(state: &State, selection: &Selection<'_>) -> Counts {
 fn sign(
     sink: &mut Sink,
     signer: &Signer,
-    public: &PublicKey,
-    counts: &Counts,
+    manifest: &Manifest,
     now: DateTime<FixedOffset>,
 ) -> Result<()> {
+    let public = signer.public();
+    let counts = &manifest.counts;
     let counts_line = format!(
         "It holds {} of the diary's {} incidents and {} exhibit files.",
         counts.incidents, counts.incidents_in_diary, counts.exhibits
     );
     let time = format!("{} ({})", report::local_time(now), report::utc_time(now));
-    let text = readme::readme(&public.fingerprint(), &time, &counts_line);
+    let text = readme::readme(
+        &public.fingerprint(),
+        &time,
+        &counts_line,
+        &manifest.key_transitions,
+    );
     sink.add_bytes(bundle::README, Packing::Deflated, text.as_bytes())?;
     let signers = format!(
         "{PRINCIPAL} namespaces=\"{NAMESPACE}\" {}\n",

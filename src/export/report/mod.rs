@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 pub(crate) use words::{local_time, utc_time};
 
-use super::bundle::{Counts, ManifestExhibit};
+use super::bundle::{Counts, KeyTransition, ManifestExhibit};
 use super::select::{ExportOptions, Selection};
 use crate::model::TimePrecision;
 use crate::state::{IncidentRecord, State};
@@ -39,6 +39,8 @@ pub(crate) struct ReportContext<'a> {
     pub chain: (u64, String),
     /// Signing key fingerprint and OpenSSH form.
     pub key: (String, String),
+    /// Every replacement of the diary's key.
+    pub transitions: &'a [KeyTransition],
     /// The diary's id, hex.
     pub vault_id: String,
     /// SHA-256 of `manifest.json`, hex.
@@ -80,8 +82,27 @@ pub(crate) fn report_data(selection: &Selection, ctx: &ReportContext) -> Value {
             "fingerprint": ctx.key.0,
             "signing_key": ctx.key.1,
             "vault_id": ctx.vault_id,
+            "transitions": ctx.transitions.iter().map(|t| json!({
+                "epoch": t.epoch,
+                "seq": t.seq,
+                "recorded": local_time(t.recorded_at),
+                "reason": match t.reason.as_str() {
+                    "recovery" => "the diary was opened with its recovery key",
+                    _ => "the victim asked for a new key",
+                },
+                "old_fingerprint": key_fingerprint(&t.old_key),
+                "new_fingerprint": key_fingerprint(&t.new_key),
+                "statement": t.statement,
+                "old_principal": crate::export::transitions::principal(t.epoch.saturating_sub(1)),
+                "new_principal": crate::export::transitions::principal(t.epoch),
+            })).collect::<Vec<_>>(),
         },
     })
+}
+
+fn key_fingerprint(key: &str) -> String {
+    crate::crypto::sshsig::PublicKey::parse_openssh(key)
+        .map_or_else(|_| key.to_string(), |k| k.fingerprint())
 }
 
 fn exhibit_labels(ctx: &ReportContext, r: &IncidentRecord) -> Vec<String> {

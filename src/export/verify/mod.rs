@@ -8,11 +8,14 @@
 //!    the manifest without a gap;
 //! 4. entries: every disclosed record hashes to its leaf, and every exported
 //!    version and withdrawal is exactly what its record says;
-//! 5. exhibits: every exhibit file has the SHA-256 and size recorded for it.
+//! 5. exhibits: every exhibit file has the SHA-256 and size recorded for it;
+//! 6. keys (only when the diary's key was ever replaced): each change is
+//!    signed by the key before and the key after, and is in the chain.
 //!
 //! Each layer is checked even when an earlier one fails, so the report says
 //! everything that is wrong.
 
+mod keys;
 mod layers;
 mod reader;
 mod zip_layout;
@@ -25,7 +28,7 @@ use reader::Bundle;
 /// The outcome of one layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layer {
-    /// `signature`, `sums`, `chain`, `entries` or `exhibits`.
+    /// `signature`, `sums`, `chain`, `entries`, `exhibits` or `keys`.
     pub name: &'static str,
     /// Whether it passed.
     pub ok: bool,
@@ -112,5 +115,12 @@ pub fn verify_bundle(path: &Path) -> Result<VerifyReport, OpenError> {
     let incidents: Result<IncidentsFile, String> = parse_json(&mut bundle, bundle::INCIDENTS);
     layers.push(layers::check_entries(&chain, &incidents));
     layers.push(layers::check_exhibits(&mut bundle, &manifest, &hashes));
+    layers.extend(keys::check_keys(
+        &mut bundle,
+        &files,
+        &manifest,
+        &chain,
+        &incidents,
+    ));
     Ok(VerifyReport { layers })
 }

@@ -31,6 +31,7 @@ fn incident_diary_app_commands() -> &'static [&'static str] {
         "export_bundle",
         "change_passphrase",
         "new_recovery_key",
+        "rotate_keys",
         "vocabulary",
     ]
 }

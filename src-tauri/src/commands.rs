@@ -9,6 +9,7 @@ use tauri::{AppHandle, State};
 
 use crate::dto::{
     AddedDto, ExhibitDto, ExportDto, ExportRequest, IncidentDto, ProfileDto, RecoveryDto,
+    RotationDto,
     StatusDto, TimelineDto, TimelineQuery, VocabularyDto,
 };
 use crate::error::IpcResult;
@@ -145,6 +146,15 @@ pub async fn change_passphrase(
     new: String,
 ) -> IpcResult<()> {
     session.change_passphrase(current, new)
+}
+
+#[tauri::command]
+pub async fn rotate_keys(
+    session: State<'_, Session>,
+    current: String,
+    new: String,
+) -> IpcResult<RotationDto> {
+    session.rotate_keys(current, new)
 }
 
 #[tauri::command]

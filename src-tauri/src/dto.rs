@@ -26,6 +26,15 @@ pub struct RecoveryDto {
     pub recovery_key: String,
 }
 
+/// Shown once after the diary's key was replaced.
+#[derive(Debug, Serialize)]
+pub struct RotationDto {
+    /// The new recovery key in groups of four.
+    pub recovery_key: String,
+    /// The new export signing key's fingerprint (`SHA256:...`).
+    pub fingerprint: String,
+}
+
 /// Filters of the timeline (all optional).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

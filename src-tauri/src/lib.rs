@@ -79,6 +79,7 @@ pub fn run() {
             commands::export_bundle,
             commands::change_passphrase,
             commands::new_recovery_key,
+            commands::rotate_keys,
             commands::vocabulary,
         ])
         .run(tauri::generate_context!())

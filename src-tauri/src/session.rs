@@ -13,7 +13,7 @@ use tauri::{AppHandle, Emitter, Manager};
 
 use crate::dto::{
     AddedDto, ExhibitDto, ExportDto, ExportRequest, IncidentDto, ProfileDto, ProgressDto,
-    RecoveryDto, StatusDto, TimelineDto, TimelineQuery,
+    RecoveryDto, RotationDto, StatusDto, TimelineDto, TimelineQuery,
 };
 use crate::error::{IpcError, IpcResult};
 use crate::idle::Idle;
@@ -154,6 +154,19 @@ impl Session {
         self.with(|d| {
             d.confirm_passphrase(&secret(current))?;
             d.change_passphrase(&secret(new), None)
+        })
+    }
+
+    /// A new passphrase, vault key and recovery key ("someone knows my
+    /// passphrase"), after the current passphrase is confirmed.
+    pub fn rotate_keys(&self, current: String, new: String) -> IpcResult<RotationDto> {
+        self.with(|d| {
+            d.confirm_passphrase(&secret(current))?;
+            let key = d.rotate_keys(&secret(new), None)?;
+            Ok(RotationDto {
+                recovery_key: key.to_string(),
+                fingerprint: d.signing_fingerprint(),
+            })
         })
     }
 

@@ -75,6 +75,13 @@ const screens = [
     await clickButton('Choose where to save, then export')(page);
   } },
   { name: 'settings', mode: 'open', ready: '#settings-title', steps: clickButton('Settings') },
+  { name: 'settings-key-changed', mode: 'open', ready: '#rotated-key', steps: async (page) => {
+    await clickButton('Settings')(page);
+    await page.locator('input[autocomplete=current-password]').first().fill('violet harbour lantern');
+    for (const input of await page.locator('input[autocomplete=new-password]').all()) await input.fill('amber meadow compass river');
+    await page.locator('#rotate-keys').check();
+    await clickButton('Change passphrase')(page);
+  } },
   { name: 'quick-exit', mode: 'open', ready: '#neutral-title', steps: async (page) => {
     await page.locator('#timeline-title').waitFor();
     await page.locator('#quick-exit').click();

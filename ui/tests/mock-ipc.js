@@ -51,6 +51,8 @@
       return null;
     },
     lock: () => { unlocked = false; return null; },
+    change_passphrase: () => null,
+    rotate_keys: () => ({ recovery_key: 'QZ2F-7HXA-MD4K-29RT-LW8E-NC5V-BJ3Y-UP6G-KS7D-EF4H-2MWA-R9TC-XN8B-VL5Q', fingerprint: 'SHA256:teY6r4EslJvxhrTR694Q+weD610UcIrNFHdWkoToUHc' }),
     still_here: () => null,
     set_auto_lock: () => null,
     vocabulary: () => vocabulary,

@@ -12,20 +12,36 @@ export function render() {
   const again = field('Type the new one again', h('input', { type: 'password', autocomplete: 'new-password' }));
   const hint = h('p', { class: 'strength', 'aria-live': 'polite' });
   next.input.addEventListener('input', () => { hint.textContent = strength(next.input.value); });
+  const rotate = h('input', { type: 'checkbox', id: 'rotate-keys', 'aria-describedby': 'rotate-hint' });
+  const rotateWrap = h('div', { class: 'stack' },
+    h('div', { class: 'check' }, rotate, h('label', { for: 'rotate-keys' }, 'Someone else knows, or may know, my passphrase: also change the diary\'s key')),
+    h('p', { class: 'hint', id: 'rotate-hint' }, 'Nothing you write from now on can be opened with your old passphrase or recovery key, even in a copy of the diary someone made. You get a new recovery key, and exports are signed with a new key. What someone already copied stays readable to them.'));
+  const shown = h('div', { class: 'stack' });
   const form = h('form', { class: 'card stack', 'aria-labelledby': 'pass-title', onsubmit: async (event) => {
     event.preventDefault();
     const issue = problem(next.input.value, again.input.value);
     if (issue) return showError(error, { message: issue });
+    const args = { current: current.input.value, new: next.input.value };
     try {
-      await call('change_passphrase', { current: current.input.value, new: next.input.value });
+      const rotated = rotate.checked ? await call('rotate_keys', args) : await call('change_passphrase', args);
       for (const f of [current, next, again]) f.input.value = '';
       error.hidden = true;
-      announce('Passphrase changed.');
+      if (!rotated) {
+        shown.replaceChildren();
+        return announce('Passphrase changed.');
+      }
+      rotate.checked = false;
+      shown.replaceChildren(
+        h('p', { role: 'status' }, 'Passphrase and key changed. Your old passphrase and old recovery key no longer open anything written from now on.'),
+        h('p', {}, 'Your new recovery key (shown only this once):'),
+        h('p', { class: 'recovery-key', id: 'rotated-key', 'aria-label': 'New recovery key' }, rotated.recovery_key),
+        h('p', { class: 'hint' }, 'Write it down and keep it somewhere safe, away from this device. Exports are now signed with a new key, fingerprint:'),
+        h('p', { class: 'hash' }, rotated.fingerprint));
     } catch (err) {
       showError(error, err.code === 'wrong_secret' ? { message: 'The current passphrase is not right.' } : err);
     }
-  } }, h('h2', { id: 'pass-title' }, 'Change passphrase'), current.wrap, next.wrap, hint, again.wrap, error,
-  h('button', { type: 'submit', class: 'primary' }, 'Change passphrase'));
+  } }, h('h2', { id: 'pass-title' }, 'Change passphrase'), current.wrap, next.wrap, hint, again.wrap, rotateWrap, error,
+  h('button', { type: 'submit', class: 'primary' }, 'Change passphrase'), shown);
   const delay = field('Lock after this many minutes without use', h('select', {},
     [1, 2, 5, 10, 15].map((m) => h('option', { value: m, selected: m === safety.autoLockMinutes() }, String(m)))));
   delay.input.addEventListener('change', () => {

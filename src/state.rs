@@ -9,10 +9,11 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
 
+use crate::model::exhibit_key::key_commitment;
 use crate::model::search_text::search_text;
 use crate::model::{
-    CaseProfile, Event, Exhibit, FileKey, Id, Incident, KeyChange, KeyRotation, LogRecord, Order,
-    Person, RiskCheck,
+    CaseProfile, Event, Exhibit, ExhibitAdded, ExhibitAttached, FileKey, Id, Incident, KeyChange,
+    KeyRotation, LogRecord, Order, Person, RiskCheck,
 };
 
 /// One version of an incident: the original or an amendment.
@@ -97,6 +98,10 @@ pub struct ExhibitRecord {
     pub exhibit: Exhibit,
     /// Set when the victim deleted it (the file is gone, the record stays).
     pub deleted: Option<Withdrawal>,
+    /// The log entry of its record when an export may disclose it (format
+    /// 2's `exhibit.attach`; a v1 record holds the file key and is never
+    /// disclosed).
+    pub disclosable_at: Option<u64>,
 }
 
 /// The key of every exhibit file that still exists, by exhibit id.
@@ -126,6 +131,7 @@ pub(crate) enum Rejection {
     ExhibitDeleted(Id),
     ExhibitNumber,
     KeyEpoch,
+    ExhibitKey,
 }
 
 /// Everything the log says, replayed.
@@ -141,6 +147,9 @@ pub struct State {
     last_backup: Option<DateTime<FixedOffset>>,
     last_recorded: Option<DateTime<FixedOffset>>,
     key_events: Vec<KeyEvent>,
+    /// An exhibit attached in the row before, whose key must come next,
+    /// with the commitment the key must match.
+    awaiting_key: Option<(Id, [u8; 32])>,
 }
 
 /// A change to the secrets that open the diary, where it is in the log.
@@ -271,6 +280,16 @@ impl State {
 
     /// Whether `event` may be applied now.
     pub(crate) fn admit(&self, event: &Event) -> Result<(), Rejection> {
+        if let Some((id, commitment)) = &self.awaiting_key {
+            return match event {
+                Event::ExhibitKey(k)
+                    if k.id == *id && key_commitment(id, &k.file_key) == *commitment =>
+                {
+                    Ok(())
+                }
+                _ => Err(Rejection::ExhibitKey),
+            };
+        }
         match event {
             Event::IncidentCreate { id, incident } => {
                 self.fresh(*id)?;
@@ -291,14 +310,16 @@ impl State {
                 }
                 Ok(())
             }
-            Event::ExhibitAdd(added) => {
-                self.fresh(added.id)?;
-                self.live_incident(added.exhibit.incident)?;
-                if added.exhibit.number as usize != self.exhibits.len() + 1 {
+            Event::ExhibitAdd(ExhibitAdded { id, exhibit, .. })
+            | Event::ExhibitAttach(ExhibitAttached { id, exhibit, .. }) => {
+                self.fresh(*id)?;
+                self.live_incident(exhibit.incident)?;
+                if exhibit.number as usize != self.exhibits.len() + 1 {
                     return Err(Rejection::ExhibitNumber);
                 }
                 Ok(())
             }
+            Event::ExhibitKey(_) => Err(Rejection::ExhibitKey),
             Event::ExhibitDelete { id, .. } => match self.exhibits.iter().find(|e| e.id == *id) {
                 None => Err(Rejection::UnknownExhibit(*id)),
                 Some(e) if e.deleted.is_some() => Err(Rejection::ExhibitDeleted(*id)),
@@ -369,7 +390,22 @@ impl State {
                     recorded_at: at,
                     exhibit,
                     deleted: None,
+                    disclosable_at: None,
                 });
+            }
+            Event::ExhibitAttach(attached) => {
+                self.awaiting_key = Some((attached.id, attached.key_commitment));
+                self.exhibits.push(ExhibitRecord {
+                    id: attached.id,
+                    recorded_at: at,
+                    exhibit: attached.exhibit,
+                    deleted: None,
+                    disclosable_at: Some(seq),
+                });
+            }
+            Event::ExhibitKey(key) => {
+                self.awaiting_key = None;
+                keys.0.insert(key.id, key.file_key);
             }
             Event::ExhibitDelete { id, reason } => {
                 keys.0.remove(&id);

@@ -369,7 +369,19 @@ fn period_limits_what_is_exported_and_counts_the_rest() {
         rows.len() as u64,
         manifest["chain_length"].as_u64().unwrap()
     );
-    assert_eq!(rows.iter().filter(|r| r["disclosed"] == true).count(), 2);
+    // Disclosed: the two incidents' records, and the records of their
+    // exhibits (which commit to the file keys and never hold them).
+    let exhibit_records = manifest["exhibits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["record"].is_u64())
+        .count();
+    assert_eq!(exhibit_records, 2);
+    assert_eq!(
+        rows.iter().filter(|r| r["disclosed"] == true).count(),
+        2 + exhibit_records
+    );
     assert!(verify(&out).code == 0);
     let text = pdf_text(&out.join("report.pdf"));
     assert!(
@@ -668,4 +680,48 @@ fn export_json_summary_matches_the_bundle() {
     let verified = verify(&out);
     assert!(verified.stdout.contains(fingerprint), "{}", verified.stdout);
     assert_eq!(summary["chain_head"].as_str().unwrap().len(), 64);
+}
+
+/// Exhibit records are disclosed (they commit to the file key and never
+/// hold it) and `verify` checks each exhibit against its entry in the
+/// chain: a register changed in the manifest fails there too, not only at
+/// the signature.
+#[test]
+fn exhibit_records_are_checked_against_the_chain_without_any_key() {
+    let v = diary();
+    let out = export(&v, "records", &[]);
+    let records = fs::read_to_string(out.join("data/incidents.json")).unwrap();
+    assert!(records.contains("exhibit.attach"), "{records}");
+    for file in crate::util::walk(&out) {
+        let bytes = fs::read(&file).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("file_key"), "{file:?} holds a file key");
+        assert!(
+            !text.contains("exhibit.key"),
+            "{file:?} discloses a key record"
+        );
+    }
+    let passed = verify(&out).ok();
+    assert!(
+        passed
+            .stdout
+            .contains("exhibit records match their entries in the chain"),
+        "{}",
+        passed.stdout
+    );
+    let path = out.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    manifest["exhibits"][0]["description"] = "a different photo".into();
+    fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+    let sums = tool("sha256sum", &["-c", "SHA256SUMS"], &out);
+    assert_ne!(sums.code, 0);
+    let out_run = verify(&out).fails_with(4);
+    assert!(
+        out_run
+            .stdout
+            .contains("does not match its record in the chain"),
+        "{}",
+        out_run.stdout
+    );
 }

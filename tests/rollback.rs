@@ -60,10 +60,11 @@ fn att_files(v: &Vault) -> Vec<String> {
 #[test]
 fn an_older_copy_of_the_whole_vault_is_refused_by_every_command() {
     let (v, old) = vault_and_older_copy();
-    // The last entry is 4 (three incidents and one exhibit).
+    // The last entry is 5 (three incidents, and an exhibit: its record
+    // and its key).
     let before = v.run(&["list"]).ok();
     assert!(
-        before.stderr.contains("last log entry 4, recorded"),
+        before.stderr.contains("last log entry 5, recorded"),
         "{}",
         before.stderr
     );
@@ -73,7 +74,7 @@ fn an_older_copy_of_the_whole_vault_is_refused_by_every_command() {
         assert!(out.stderr.contains("went back in time"), "{}", out.stderr);
         assert!(
             out.stderr
-                .contains("this device last saw 4 log entries, the last recorded"),
+                .contains("this device last saw 5 log entries, the last recorded"),
             "{}",
             out.stderr
         );
@@ -172,7 +173,7 @@ fn the_owner_can_accept_an_older_copy_on_purpose() {
     let out = v.run(&["check", "--accept-older"]).ok();
     assert!(
         out.stdout.contains("accepted an older copy")
-            && out.stdout.contains("this device last saw 4 log entries")
+            && out.stdout.contains("this device last saw 5 log entries")
             && out.stdout.contains("PASS"),
         "{}",
         out.stdout
@@ -438,14 +439,14 @@ fn an_old_copy_opened_from_another_folder_is_reported() {
     let out = v.run_at(&old, &["list"], "").ok();
     assert!(
         out.stderr.contains(
-            "a copy of this diary with 4 log entries was used on this device, and this one holds 2"
+            "a copy of this diary with 5 log entries was used on this device, and this one holds 2"
         ),
         "{}",
         out.stderr
     );
     let check = v.run_at(&old, &["check"], "").ok();
     assert!(
-        check.stdout.contains("other copies: one with 4"),
+        check.stdout.contains("other copies: one with 5"),
         "{}",
         check.stdout
     );

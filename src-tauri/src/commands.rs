@@ -9,8 +9,7 @@ use tauri::{AppHandle, State};
 
 use crate::dto::{
     AddedDto, ExhibitDto, ExportDto, ExportRequest, IncidentDto, ProfileDto, RecoveryDto,
-    RotationDto,
-    StatusDto, TimelineDto, TimelineQuery, VocabularyDto,
+    RotationDto, StatusDto, TimelineDto, TimelineQuery, VocabularyDto,
 };
 use crate::error::IpcResult;
 use crate::session::Session;

@@ -15,7 +15,8 @@ use crate::durable;
 use crate::error::{Error, Result};
 use crate::file_claims::{self, PEEK_LEN};
 use crate::model::exhibit::{self, Exhibit, FileKey};
-use crate::model::{Event, ExhibitAdded, Id};
+use crate::model::exhibit_key::key_commitment;
+use crate::model::{Event, ExhibitAttached, ExhibitKey, Id};
 use crate::state::ExhibitRecord;
 use crate::store::{AttFile, Durability};
 
@@ -155,8 +156,16 @@ impl Diary {
         };
         let number = exhibit.number;
         let committed = exhibit.validate().map_err(Error::from).and_then(|()| {
-            let added = ExhibitAdded::new(id, exhibit, file_key);
-            self.commit(vec![Event::ExhibitAdd(added)], Durability::Full)
+            // The record commits to the key, which follows in its own row:
+            // an export can disclose the record, never the key.
+            let attached = ExhibitAttached {
+                id,
+                exhibit,
+                key_commitment: key_commitment(&id, &file_key),
+            };
+            let key = ExhibitKey { id, file_key };
+            let events = vec![Event::ExhibitAttach(attached), Event::ExhibitKey(key)];
+            self.commit(events, Durability::Full)
         });
         if let Err(err) = committed {
             let _ = self.store.remove_attachment(&id.0);

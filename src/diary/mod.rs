@@ -256,8 +256,16 @@ impl Diary {
     /// Seals `events` after the current tip and commits them in one
     /// transaction; only then is the in-memory state updated.
     fn commit(&mut self, events: Vec<Event>, durability: Durability) -> Result<()> {
-        for event in &events {
-            self.state.admit(event).map_err(rejection_error)?;
+        for (i, event) in events.iter().enumerate() {
+            // A key follows its exhibit's record in the same batch, and is
+            // admitted (against its commitment) when that record is applied.
+            let follows_its_exhibit = matches!(
+                (event, i.checked_sub(1).map(|j| &events[j])),
+                (Event::ExhibitKey(k), Some(Event::ExhibitAttach(a))) if a.id == k.id
+            );
+            if !follows_its_exhibit {
+                self.state.admit(event).map_err(rejection_error)?;
+            }
         }
         let records: Vec<LogRecord> = events
             .into_iter()
@@ -327,6 +335,9 @@ fn rejection_error(rejection: Rejection) -> Error {
         Rejection::ExhibitDeleted(_) => Error::invalid("exhibit", "was already deleted"),
         Rejection::ExhibitNumber => Error::invalid("number", "exhibit numbers must follow on"),
         Rejection::KeyEpoch => Error::Damaged("key epochs must follow on".into()),
+        Rejection::ExhibitKey => {
+            Error::Damaged("an exhibit's key must follow its record, and match it".into())
+        }
     }
 }
 

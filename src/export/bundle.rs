@@ -67,6 +67,11 @@ pub struct ManifestExhibit {
     pub captured_at: Option<String>,
     /// Set when the victim deleted the file: why.
     pub deleted: Option<String>,
+    /// The log entry of its record, disclosed in `data/incidents.json`
+    /// (format 2; an exhibit attached by a format-1 diary has none: its
+    /// record holds the file's key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<u64>,
 }
 
 /// Counts printed in the report and the manifest.

@@ -114,5 +114,6 @@ fn manifest_exhibit(
                 None => t.clone(),
             }),
         deleted: rec.deleted.as_ref().map(|d| d.reason.clone()),
+        record: rec.disclosable_at,
     }
 }

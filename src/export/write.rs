@@ -121,8 +121,9 @@ fn write_report(
 }
 
 /// The log positions whose plaintext the bundle discloses: every version
-/// and withdrawal of the exported incidents, and every key rotation (which
-/// holds public keys only).
+/// and withdrawal of the exported incidents, every key rotation (which
+/// holds public keys only), and the record of every exported exhibit that
+/// commits to its key instead of holding it.
 fn disclosed_seqs(state: &State, selection: &Selection<'_>) -> HashSet<u64> {
     selection
         .incidents
@@ -134,6 +135,13 @@ fn disclosed_seqs(state: &State, selection: &Selection<'_>) -> HashSet<u64> {
                 .chain(r.withdrawn.as_ref().map(|w| w.seq))
         })
         .chain(state.rotations().map(|(event, _)| event.seq))
+        .chain(
+            selection
+                .exhibits
+                .iter()
+                .chain(&selection.deleted_exhibits)
+                .filter_map(|e| e.disclosable_at),
+        )
         .collect()
 }
 

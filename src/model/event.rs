@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::case::CaseProfile;
 use super::exhibit_added::ExhibitAdded;
+use super::exhibit_key::{ExhibitAttached, ExhibitKey};
 use super::id::Id;
 use super::incident::Incident;
 use super::keys::{KeyChange, KeyRotation};
@@ -80,6 +81,13 @@ pub enum Event {
     /// A file attached to an incident as an exhibit.
     #[serde(rename = "exhibit.add")]
     ExhibitAdd(ExhibitAdded),
+    /// A file attached to an incident as an exhibit (format 2): the record,
+    /// which commits to the file key; the key follows in the next row.
+    #[serde(rename = "exhibit.attach")]
+    ExhibitAttach(ExhibitAttached),
+    /// The key of the exhibit attached in the row before.
+    #[serde(rename = "exhibit.key")]
+    ExhibitKey(ExhibitKey),
     /// An exhibit deliberately deleted by the victim: its file is removed,
     /// its record (number, name, hash) stays and is counted.
     #[serde(rename = "exhibit.delete")]

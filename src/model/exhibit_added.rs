@@ -100,7 +100,7 @@ struct SealedExhibit {
 }
 
 /// A file key's hex text, decoded straight into memory that is wiped.
-struct SealedKey(Zeroizing<[u8; 32]>);
+pub(super) struct SealedKey(pub(super) Zeroizing<[u8; 32]>);
 
 impl<'de> Deserialize<'de> for SealedKey {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -8,13 +8,15 @@
 //!    the manifest without a gap;
 //! 4. entries: every disclosed record hashes to its leaf, and every exported
 //!    version and withdrawal is exactly what its record says;
-//! 5. exhibits: every exhibit file has the SHA-256 and size recorded for it;
+//! 5. exhibits: every exhibit file has the SHA-256 and size recorded for it,
+//!    and every exhibit whose record is disclosed matches it (format 2);
 //! 6. keys (only when the diary's key was ever replaced): each change is
 //!    signed by the key before and the key after, and is in the chain.
 //!
 //! Each layer is checked even when an earlier one fails, so the report says
 //! everything that is wrong.
 
+mod exhibit_records;
 mod keys;
 mod layers;
 mod reader;
@@ -114,7 +116,14 @@ pub fn verify_bundle(path: &Path) -> Result<VerifyReport, OpenError> {
     layers.push(layers::check_chain(&manifest, &chain));
     let incidents: Result<IncidentsFile, String> = parse_json(&mut bundle, bundle::INCIDENTS);
     layers.push(layers::check_entries(&chain, &incidents));
-    layers.push(layers::check_exhibits(&mut bundle, &manifest, &hashes));
+    let records = layers::chain_records(&chain, &incidents);
+    layers.push(layers::check_exhibits(
+        &mut bundle,
+        &manifest,
+        &hashes,
+        &records,
+        &incidents,
+    ));
     layers.extend(keys::check_keys(
         &mut bundle,
         &files,

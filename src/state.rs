@@ -102,6 +102,8 @@ pub struct ExhibitRecord {
     /// 2's `exhibit.attach`; a v1 record holds the file key and is never
     /// disclosed).
     pub disclosable_at: Option<u64>,
+    /// SHA-256 of its thumbnail as made when it was attached (format 2).
+    pub thumbnail_sha256: Option<[u8; 32]>,
 }
 
 /// The key of every exhibit file that still exists, by exhibit id.
@@ -391,6 +393,7 @@ impl State {
                     exhibit,
                     deleted: None,
                     disclosable_at: None,
+                    thumbnail_sha256: None,
                 });
             }
             Event::ExhibitAttach(attached) => {
@@ -401,6 +404,7 @@ impl State {
                     exhibit: attached.exhibit,
                     deleted: None,
                     disclosable_at: Some(seq),
+                    thumbnail_sha256: attached.thumbnail_sha256,
                 });
             }
             Event::ExhibitKey(key) => {

@@ -179,7 +179,7 @@ pub fn check(session: &mut Session, accept_older: bool, remove_planted: bool) ->
         report.exhibits
     );
     say!(
-        "thumbnails: {} made again from their originals and compared",
+        "thumbnails: {} checked against the log or made again from their originals",
         report.thumbnails
     );
     if !report.thumbnails_replaced.is_empty() {

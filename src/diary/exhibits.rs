@@ -140,9 +140,11 @@ impl Diary {
             Ok(digest)
         })?;
         let file_key = FileKey::new(*key.expose_secret());
-        if wants_thumb && copy.len() as u64 == digest.size {
-            self.store_thumbnail(&id.0, &file_key, &copy);
-        }
+        let thumbnail_sha256 = if wants_thumb && copy.len() as u64 == digest.size {
+            self.store_thumbnail(&id.0, &file_key, &copy)
+        } else {
+            None
+        };
         drop(copy);
         let exhibit = Exhibit {
             incident,
@@ -162,6 +164,7 @@ impl Diary {
                 id,
                 exhibit,
                 key_commitment: key_commitment(&id, &file_key),
+                thumbnail_sha256,
             };
             let key = ExhibitKey { id, file_key };
             let events = vec![Event::ExhibitAttach(attached), Event::ExhibitKey(key)];

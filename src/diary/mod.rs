@@ -93,7 +93,8 @@ pub struct CheckReport {
     pub incidents: usize,
     /// Exhibit files decrypted and hashed (deleted exhibits have none).
     pub exhibits: usize,
-    /// Photo thumbnails made again from their originals and compared.
+    /// Photo thumbnails checked against the log, or made again from their
+    /// originals and compared.
     pub thumbnails: usize,
     /// Exhibits whose stored thumbnail did not match its original (made
     /// again): someone who held the key may have planted another picture.

@@ -9,6 +9,7 @@
 
 use std::io::{self, Read};
 
+use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::Diary;
@@ -65,13 +66,20 @@ impl<R: Read> Read for CopyingReader<'_, R> {
 
 impl Diary {
     /// Makes and stores the thumbnail of attachment `id` from its original
-    /// bytes. Best effort: an image that cannot be decoded, or a failed
-    /// write, leaves no thumbnail, and the exhibit is unaffected.
-    pub(super) fn store_thumbnail(&self, id: &[u8; 16], file_key: &FileKey, original: &[u8]) {
-        if let Some(thumb) = thumbnail::thumbnail(original) {
-            self.put_thumbnail(id, file_key, &thumb);
-            self.mark_thumbnail_checked(*id);
-        }
+    /// bytes, and returns its SHA-256 (for the exhibit's record). Best
+    /// effort: an image that cannot be decoded leaves no thumbnail, and the
+    /// exhibit is unaffected; one that cannot be written is made again
+    /// from the original when wanted.
+    pub(super) fn store_thumbnail(
+        &self,
+        id: &[u8; 16],
+        file_key: &FileKey,
+        original: &[u8],
+    ) -> Option<[u8; 32]> {
+        let thumb = thumbnail::thumbnail(original)?;
+        self.put_thumbnail(id, file_key, &thumb);
+        self.mark_thumbnail_checked(*id);
+        Some(Sha256::digest(&thumb).into())
     }
 
     fn put_thumbnail(&self, id: &[u8; 16], file_key: &FileKey, thumb: &[u8]) {
@@ -134,11 +142,12 @@ impl Diary {
         Ok(self.thumbnails_from(recs, Source::Stored)?.0)
     }
 
-    /// Thumbnails made again from the originals, each decrypted and checked
-    /// against its recorded SHA-256 first: what the officer's report shows.
-    /// A stored thumbnail is not in the log, and whoever ever held the key
-    /// could have planted another picture in its place, so the report never
-    /// uses one. Stored ones that differ are replaced.
+    /// Thumbnails the report may show: the stored one when its SHA-256 is
+    /// in the exhibit's record (format 2), else made again from the
+    /// original, decrypted and checked against its recorded SHA-256 first.
+    /// Whoever ever held the key could have planted another picture in a
+    /// stored thumbnail's place, so one the log does not vouch for is never
+    /// used. Stored ones that differ are replaced.
     pub(super) fn verified_thumbnails_of(
         &self,
         recs: &[&ExhibitRecord],
@@ -177,10 +186,16 @@ impl Diary {
         for (i, rec) in recs.iter().enumerate() {
             let wanted = wants_thumbnail(&rec.exhibit.media_type, rec.exhibit.size);
             let kept = wanted.then(|| self.stored_thumbnail(rec)).flatten();
-            if wanted && (kept.is_none() || source == Source::Originals) {
+            // A stored thumbnail whose SHA-256 is the one in the exhibit's
+            // record is the one made when it was attached: as good as one
+            // made again from the original, and much cheaper.
+            let in_log = kept
+                .as_ref()
+                .is_some_and(|t| rec.thumbnail_sha256 == Some(Sha256::digest(t).into()));
+            if wanted && (kept.is_none() || (source == Source::Originals && !in_log)) {
                 to_make.push(i);
             }
-            out.push(if source == Source::Stored {
+            out.push(if source == Source::Stored || in_log {
                 kept.clone()
             } else {
                 None
@@ -234,7 +249,8 @@ type Made = (Vec<Option<Vec<u8>>>, Vec<usize>);
 enum Source {
     /// The stored one when it decrypts, else made from the original.
     Stored,
-    /// Always made from the verified original.
+    /// The stored one when the log vouches for it, else made from the
+    /// verified original.
     Originals,
 }
 
@@ -321,6 +337,28 @@ mod tests {
         diary.delete_exhibit(p.number, "not needed").unwrap();
         assert!(!thumb_path.exists());
         assert!(diary.exhibit_thumbnail(p.number).is_err());
+    }
+
+    /// The exhibit's record holds its thumbnail's SHA-256, so the report
+    /// uses the stored thumbnail without decoding the original again (here
+    /// the original is gone, and the thumbnail still comes).
+    #[test]
+    fn a_thumbnail_the_log_vouches_for_is_used_as_stored() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut diary, _) = new_diary(&tmp.path().join("v"));
+        let incident = diary
+            .add_incident(Incident::new(at(), "car outside the house"))
+            .unwrap()
+            .id;
+        let photo = tmp.path().join("IMG_0003.jpg");
+        fs::write(&photo, jpeg(1600, 1200)).unwrap();
+        let p = diary.attach(incident, &photo, "the car").unwrap();
+        let rec = diary.state.exhibit(p.number).unwrap();
+        assert!(rec.thumbnail_sha256.is_some());
+        let original = diary.store.attachment_path(&rec.id.0, AttFile::Original);
+        fs::remove_file(original).unwrap();
+        let for_report = diary.disclosure().thumbnails(&[rec]).unwrap();
+        assert_eq!(size_of(for_report[0].as_ref().unwrap()), (480, 360));
     }
 
     /// Someone who held the key replaces a photo's stored thumbnail with

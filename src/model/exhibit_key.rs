@@ -41,6 +41,34 @@ pub struct ExhibitAttached {
     /// [`key_commitment`] of the file key.
     #[serde(with = "hex::serde")]
     pub key_commitment: [u8; 32],
+    /// SHA-256 of the photo's thumbnail as made when it was attached (a
+    /// JPEG, stored encrypted beside the exhibit), so the stored one can be
+    /// checked without decoding the original again; none for other files.
+    #[serde(default, with = "optional_hex")]
+    pub thumbnail_sha256: Option<[u8; 32]>,
+}
+
+/// An optional 32-byte value as hex (left out when absent).
+mod optional_hex {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Option<[u8; 32]>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(bytes) => s.serialize_str(&hex::encode(bytes)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<[u8; 32]>, D::Error> {
+        let text = Option::<String>::deserialize(d)?;
+        text.map(|t| {
+            let mut out = [0u8; 32];
+            hex::decode_to_slice(&t, &mut out)
+                .map_err(|_| serde::de::Error::custom("not a SHA-256 in hex"))?;
+            Ok(out)
+        })
+        .transpose()
+    }
 }
 
 /// The key of an exhibit's file, in a record of its own.

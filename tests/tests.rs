@@ -16,8 +16,12 @@ mod exhibits;
 mod export;
 /// SIGKILL during writes and a full disk: nothing acknowledged is lost.
 mod faults;
+/// What the fixture tests share: passphrases, and damaged cases run through the CLI.
+mod fixture_kit;
 /// The frozen v1 vault, bundle and backup, and one damaged copy of each per fault.
 mod fixtures;
+/// The frozen v2 vault (its key replaced once), bundle and backup, and attacks on them.
+mod fixtures_v2;
 /// Creating, adding, listing, showing, amending, withdrawing, searching.
 mod incidents;
 /// Exports after key changes: statements signed by the old and new keys.

@@ -106,7 +106,8 @@ fn rotated_with_old_copy() -> (Vault, PathBuf, PathBuf) {
 fn the_old_passphrase_with_the_old_key_slots_reads_nothing_written_after_a_rotation() {
     let (v, old, new_pass) = rotated_with_old_copy();
     let pristine = fs::read(v.db()).unwrap();
-    let attacks: [(&str, &dyn Fn(&Connection)); 4] = [
+    type Attack<'a> = (&'a str, &'a dyn Fn(&Connection));
+    let attacks: [Attack; 4] = [
         ("old key slots only", &|_| {}),
         ("and the wrapped earlier keys removed", &|c| {
             c.execute("DELETE FROM epoch_key", []).unwrap();

@@ -99,7 +99,9 @@ fn aad(vault_id: &[u8; 16], epoch: u32) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    fn rotated(times: usize) -> (VaultKeys, Vec<([u8; NONCE_LEN], Vec<u8>)>, Vec<[u8; 32]>) {
+    type Wrapped = Vec<([u8; NONCE_LEN], Vec<u8>)>;
+
+    fn rotated(times: usize) -> (VaultKeys, Wrapped, Vec<[u8; 32]>) {
         let first = SecretKey::random();
         let mut raw = vec![*first.expose_secret()];
         let mut keys = VaultKeys::single(first);

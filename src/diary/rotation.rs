@@ -223,6 +223,48 @@ mod tests {
         }
     }
 
+    /// Someone who knew the key before a rotation seals an old row again
+    /// with other content, keeping its stored leaf, hashes and position:
+    /// unlock recomputes every row of a replaced epoch and refuses it.
+    #[test]
+    fn an_old_row_sealed_again_under_a_replaced_key_is_refused_at_unlock() {
+        use crate::crypto::chain::ChainWalk;
+        use crate::crypto::record;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("v");
+        let (mut diary, _) = new_diary(&dir);
+        diary.add_incident(Incident::new(at(), "before")).unwrap();
+        let old = SecretKey::from_bytes(*diary.keys.current().expose_secret());
+        let vault_id = diary.vault_id;
+        let new_pass = Passphrase::new("new".into());
+        diary.rotate_keys(&new_pass, None).unwrap();
+        drop(diary);
+        let conn = rusqlite::Connection::open(dir.join(crate::store::DB_FILE)).unwrap();
+        let (nonce, ct): (Vec<u8>, Vec<u8>) = conn
+            .query_row("SELECT nonce, ct FROM log WHERE seq = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        let rec = old.derive(b"idv1/rec");
+        let aad = record::record_aad_in(0, 1, &ChainWalk::new(&vault_id).head());
+        let nonce: [u8; 24] = nonce.try_into().unwrap();
+        let plain = record::open(&rec, &nonce, &aad, &ct).unwrap();
+        let forged = String::from_utf8(plain.to_vec())
+            .unwrap()
+            .replace("before", "FORGED");
+        let (nonce, ct) = record::seal(&rec, &aad, forged.as_bytes());
+        conn.execute(
+            "UPDATE log SET nonce = ?1, ct = ?2 WHERE seq = 1",
+            rusqlite::params![&nonce[..], ct],
+        )
+        .unwrap();
+        drop(conn);
+        match Diary::unlock(&dir, &new_pass, clock()) {
+            Err(Error::Tampered { seq: 1, .. }) => {}
+            other => panic!("expected tampering at 1, got {:?}", other.err()),
+        }
+    }
+
     /// After a rotation every earlier record still opens, the new key is a
     /// different one, and so is the signing key.
     #[test]

@@ -41,7 +41,8 @@ pub(crate) enum Verify {
     /// Leaves and ciphertext hashes are taken as stored: changing one means
     /// rewriting every later head, which the sealed tip refuses, and the
     /// diary then re-reads the log with [`Verify::Full`] to name the first
-    /// bad entry. Recomputing them (two SHA-256 passes over every record,
+    /// bad entry. Rows sealed under a key the diary has since replaced are
+    /// always verified in full (see `SealedLog::depth`). Recomputing them (two SHA-256 passes over every record,
     /// about two thirds of the unlock time on a CPU without SHA
     /// instructions) serves outside verifiers, who have no key: `check` and
     /// exports do it.
@@ -245,8 +246,21 @@ impl SealedLog {
         Ok(records)
     }
 
+    /// How much of `row` to recompute: everything for a row sealed under a
+    /// key the diary has since replaced, whatever `verify` asks. Whoever
+    /// knew an earlier key can seal a row of that epoch again with other
+    /// content while keeping its stored leaf and hashes, which only
+    /// recomputing them catches (and the current key is the owner's alone).
+    fn depth(&self, row: &LogRow, verify: Verify) -> Verify {
+        match u32::try_from(row.epoch) {
+            Ok(epoch) if epoch >= self.key_epoch() => verify,
+            _ => Verify::Full,
+        }
+    }
+
     /// The per-row work that needs no chain state beyond `prev`.
     fn candidate(&self, row: &LogRow, prev: &Hash, verify: Verify) -> Option<Candidate> {
+        let verify = self.depth(row, verify);
         let seq = u64::try_from(row.seq).ok()?;
         let nonce: [u8; NONCE_LEN] = row.nonce.as_slice().try_into().ok()?;
         let ct = row.ct.as_deref()?;
@@ -277,6 +291,7 @@ impl SealedLog {
         let Ok(epoch) = self.next_epoch(row.epoch, &c.record) else {
             return false;
         };
+        let verify = self.depth(row, verify);
         let stepped = c.prev == self.head()
             && (verify == Verify::Keyed || (row.leaf == c.leaf && row.cth == c.cth))
             && u64::try_from(row.seq)

@@ -163,10 +163,13 @@ impl Session {
         self.with(|d| {
             d.confirm_passphrase(&secret(current))?;
             let key = d.rotate_keys(&secret(new), None)?;
-            Ok(RotationDto {
+            let dto = RotationDto {
                 recovery_key: key.to_string(),
                 fingerprint: d.signing_fingerprint(),
-            })
+            };
+            // Handed to the screen that shows it.
+            d.recovery_key_shown();
+            Ok(dto)
         })
     }
 
@@ -174,7 +177,10 @@ impl Session {
     pub fn new_recovery_key(&self, passphrase: String) -> IpcResult<RecoveryDto> {
         self.with(|d| {
             d.confirm_passphrase(&secret(passphrase))?;
-            d.replace_recovery_key()
+            let key = d.replace_recovery_key()?;
+            // Handed to the screen that shows it.
+            d.recovery_key_shown();
+            Ok(key)
         })
         .map(|key| RecoveryDto {
             recovery_key: key.to_string(),

@@ -53,6 +53,7 @@ pub fn new_recovery_key(session: &mut Session) -> Result<()> {
         "NEW RECOVERY KEY (shown only this once; the old one no longer works):",
         &key,
     );
+    diary.recovery_key_shown();
     Ok(())
 }
 
@@ -73,6 +74,7 @@ pub fn passwd(session: &mut Session, new_file: Option<String>, rotate: bool) -> 
         .rotate_keys(&new, None)
         .context("the diary's key was not replaced")?;
     say_rotated(&diary, &recovery);
+    diary.recovery_key_shown();
     Ok(())
 }
 
@@ -125,6 +127,7 @@ pub fn recover(
         .context("could not set the new passphrase")?;
     say!("new passphrase set; the old passphrase no longer opens the diary");
     say_rotated(&diary, &recovery);
+    diary.recovery_key_shown();
     Ok(())
 }
 

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
+use super::rotation::KeyChangeSaved;
 use super::{Anchoring, Diary, Unlocked};
 use crate::clock::Clock;
 use crate::crypto::epoch::VaultKeys;
@@ -213,8 +214,12 @@ impl Diary {
             recovery_key: false,
         };
         // Unlocked with the recovery key, every slot but its own was refilled.
-        let rewrites_others = self.unlocked.kind == SlotKind::Recovery;
-        self.commit_keys(header, None, Event::KeysChange(change), rewrites_others)?;
+        let saved = KeyChangeSaved {
+            ended: None,
+            rewrites_others: self.unlocked.kind == SlotKind::Recovery,
+            recovery_key_to_show: false,
+        };
+        self.commit_keys(header, Event::KeysChange(change), saved)?;
         if self.unlocked.kind == SlotKind::Passphrase {
             self.unlocked.slot = pass_slot;
         }
@@ -222,7 +227,8 @@ impl Diary {
     }
 
     /// Replaces the recovery key with a new one and returns its text, to be
-    /// shown once. The old recovery key stops working at once.
+    /// shown once (then call [`Diary::recovery_key_shown`]). The old
+    /// recovery key stops working at once.
     ///
     /// The recovery key is never stored readable, so "showing it again" can
     /// only mean making a new one: storing it under the vault key would let
@@ -258,7 +264,12 @@ impl Diary {
             recovery_key: true,
         };
         // Every slot but the passphrase's is rewritten.
-        self.commit_keys(header, None, Event::KeysChange(change), true)?;
+        let saved = KeyChangeSaved {
+            ended: None,
+            rewrites_others: true,
+            recovery_key_to_show: true,
+        };
+        self.commit_keys(header, Event::KeysChange(change), saved)?;
         Ok(crypto::recovery::encode(&recovery_key))
     }
 }

@@ -365,6 +365,12 @@ pub(crate) mod testing {
         (diary, pass)
     }
 
+    /// A copy of the current vault key, for tests that act as someone
+    /// who knew it.
+    pub fn current_key(diary: &Diary) -> SecretKey {
+        SecretKey::from_bytes(*diary.keys.current().expose_secret())
+    }
+
     /// 1 June 2025, 10:00 UTC: when the tests' incidents happen.
     pub fn at() -> chrono::DateTime<chrono::FixedOffset> {
         chrono::DateTime::parse_from_rfc3339("2025-06-01T10:00:00Z").unwrap()

@@ -25,7 +25,8 @@ use crate::store::{FORMAT, Header, WrappedKey};
 
 impl Diary {
     /// Replaces the vault key, the passphrase (with `new`) and the recovery
-    /// key, and returns the new recovery key's text, to be shown once. The
+    /// key, and returns the new recovery key's text, to be shown once (then
+    /// call [`Diary::recovery_key_shown`]). The
     /// export signing key changes with the vault key; exports made after
     /// carry a statement signed by both (see `export`).
     ///
@@ -77,7 +78,12 @@ impl Diary {
         let mut header = self.next_header(kdf_header, slots);
         header.epoch = rotation.epoch;
         let event = Event::KeysRotate(rotation);
-        if let Err(err) = self.commit_keys(header, Some((ended, wrapped)), event, true) {
+        let change = KeyChangeSaved {
+            ended: Some((ended, wrapped)),
+            rewrites_others: true,
+            recovery_key_to_show: true,
+        };
+        if let Err(err) = self.commit_keys(header, event, change) {
             self.log.pop_epoch();
             self.keys.pop();
             return Err(err);
@@ -129,19 +135,33 @@ impl Diary {
         }
     }
 
+    /// Notes that the new recovery key made by [`Diary::rotate_keys`] or
+    /// [`Diary::replace_recovery_key`] was shown: only now does this
+    /// device's rollback record take the new key header as its own. A
+    /// program stopped before showing it leaves the record at the header
+    /// before, so the next unlock warns that the slots changed and advises
+    /// a new recovery key, which is what the owner, who never saw this
+    /// one, needs.
+    pub fn recovery_key_shown(&mut self) {
+        self.anchor_new_header();
+    }
+
     /// Saves a new key `header` and the record of the change (`event`),
     /// with the key of the epoch a rotation ends, in one transaction: the
     /// new tip, sealed under the newest key, names the new header. Then the
-    /// anchor remembers the new header as this device's own change.
-    /// `rewrites_others`: every slot but the one used to unlock was
-    /// rewritten (so nobody else's change survives in them).
+    /// anchor remembers the new header as this device's own change (at
+    /// once, or when the new recovery key was shown).
     pub(super) fn commit_keys(
         &mut self,
         header: Header,
-        ended: Option<(u32, WrappedKey)>,
         event: Event,
-        rewrites_others: bool,
+        change: KeyChangeSaved,
     ) -> Result<()> {
+        let KeyChangeSaved {
+            ended,
+            rewrites_others,
+            recovery_key_to_show,
+        } = change;
         self.state.admit(&event).map_err(super::rejection_error)?;
         let record = LogRecord {
             blind: crypto::random::bytes(),
@@ -171,9 +191,23 @@ impl Diary {
             .map_err(super::rejection_error)?;
         // The anchor keeps the new header's checksum: a change made here
         // is not someone else's.
-        self.anchor_new_header();
+        if !recovery_key_to_show {
+            self.anchor_new_header();
+        }
         Ok(())
     }
+}
+
+/// How a key change is saved (see [`Diary::commit_keys`]).
+pub(super) struct KeyChangeSaved {
+    /// The epoch a rotation ends, and its key wrapped under the new one.
+    pub ended: Option<(u32, WrappedKey)>,
+    /// Every slot but the one used to unlock was rewritten (so nobody
+    /// else's change survives in them).
+    pub rewrites_others: bool,
+    /// A new recovery key is still to be shown (see
+    /// [`Diary::recovery_key_shown`]).
+    pub recovery_key_to_show: bool,
 }
 
 #[cfg(test)]
@@ -263,6 +297,27 @@ mod tests {
             Err(Error::Tampered { seq: 1, .. }) => {}
             other => panic!("expected tampering at 1, got {:?}", other.err()),
         }
+    }
+
+    /// A program stopped after a rotation was saved and before its new
+    /// recovery key was shown: the next unlock warns that the key slots
+    /// changed (the owner never saw the new key and needs another). Once
+    /// shown, nothing is said.
+    #[test]
+    fn a_recovery_key_never_shown_is_warned_about() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("v");
+        let (mut diary, _) = new_diary(&dir);
+        let new_pass = Passphrase::new("new".into());
+        diary.rotate_keys(&new_pass, None).unwrap();
+        drop(diary);
+        let mut diary = Diary::unlock(&dir, &new_pass, clock()).unwrap();
+        assert!(diary.key_header_changed());
+        diary.replace_recovery_key().unwrap();
+        diary.recovery_key_shown();
+        drop(diary);
+        let diary = Diary::unlock(&dir, &new_pass, clock()).unwrap();
+        assert!(!diary.key_header_changed());
     }
 
     /// After a rotation every earlier record still opens, the new key is a

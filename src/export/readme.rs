@@ -51,8 +51,11 @@ cmd /c \"...\" as above):
     }
     text.push_str(
         "
-Both must say \"Good ... signature\". An earlier export whose fingerprint
-matches an old key in these statements comes from the same diary.
+Both must say \"Good ... signature\". The statements link each key to the next,
+so an earlier export signed with an old key here belongs to the same diary. A
+replaced key may be known to someone else (that is often why it was replaced),
+who could sign other files with it: confirm the current fingerprint above with
+the victim, and trust an old key only for exports made before it was replaced.
 ",
     );
     text

@@ -28,7 +28,8 @@ pub(super) fn check_keys(
     let in_keys: BTreeSet<&String> = files.iter().filter(|f| f.starts_with("keys/")).collect();
     let manifest = manifest.as_ref().ok()?;
     let all = &manifest.key_transitions;
-    if all.is_empty() && in_keys.is_empty() {
+    let rotations = disclosed_rotations(incidents);
+    if all.is_empty() && in_keys.is_empty() && rotations.is_empty() {
         return None;
     }
     let (chain_file, incidents) = match (chain_file, incidents) {
@@ -36,6 +37,18 @@ pub(super) fn check_keys(
         (Err(e), _) | (_, Err(e)) => return Some(fail(name, e.clone())),
     };
     let mut problems = Vec::new();
+    // Every key change the chain discloses has its statement: a bundle
+    // cannot leave out the change that retired the key it was signed with.
+    for seq in rotations {
+        if !all.iter().any(|t| t.seq == seq) {
+            problems.push(format!(
+                "entry {seq} of the chain replaced the diary's key, but the bundle has no statement of it"
+            ));
+        }
+    }
+    if all.iter().any(|t| t.old_key == manifest.signing_key) {
+        problems.push("the bundle is signed with a key the diary had replaced".into());
+    }
     let mut expected = BTreeSet::new();
     for (i, t) in all.iter().enumerate() {
         let n = t.epoch;
@@ -90,6 +103,28 @@ pub(super) fn check_keys(
     } else {
         fail(name, summarise(&problems))
     })
+}
+
+/// The log entries of the key rotations whose records the bundle discloses.
+fn disclosed_rotations(incidents: &Result<IncidentsFile, String>) -> Vec<u64> {
+    let Ok(incidents) = incidents else {
+        return Vec::new();
+    };
+    incidents
+        .records
+        .iter()
+        .filter(|r| r.plaintext.contains("\"keys.rotate\""))
+        .filter(|r| {
+            matches!(
+                LogRecord::from_json(r.plaintext.as_bytes()),
+                Ok(LogRecord {
+                    event: Event::KeysRotate(_),
+                    ..
+                })
+            )
+        })
+        .map(|r| r.seq)
+        .collect()
 }
 
 /// The statement file is exactly the text its manifest entry makes, and

@@ -13,7 +13,9 @@ use crate::export::bundle::{
 use crate::model::{Event, LogRecord};
 use crate::visible;
 
-pub(super) fn check_signature(bundle: &mut Bundle) -> Layer {
+/// The signature layer, and the key that made the signature when it
+/// verified (checked against the manifest by `verify_bundle`).
+pub(super) fn check_signature(bundle: &mut Bundle) -> (Layer, Option<PublicKey>) {
     let name = "signature";
     let read_text = |bundle: &mut Bundle, path: &str| -> Result<Vec<u8>, String> {
         bundle.read(path).map_err(|e| format!("{path}: {e}"))
@@ -33,16 +35,41 @@ pub(super) fn check_signature(bundle: &mut Bundle) -> Layer {
         let sig = read_text(bundle, bundle::SIGNATURE)?;
         key.verify(NAMESPACE, &sums, &String::from_utf8_lossy(&sig))
             .map_err(|e| e.to_string())?;
-        Ok::<String, String>(key.fingerprint())
+        Ok::<PublicKey, String>(key)
     })();
     match result {
-        Ok(fingerprint) => pass(
-            name,
+        Ok(key) => (
+            pass(
+                name,
+                format!(
+                    "SHA256SUMS is signed by the diary key {} (confirm this fingerprint with the victim)",
+                    key.fingerprint()
+                ),
+            ),
+            Some(key),
+        ),
+        Err(why) => (fail(name, why), None),
+    }
+}
+
+/// The key that signed the bundle must be the one its manifest names: a
+/// bundle signed by another key (one the diary replaced, say) while the
+/// manifest and the key statements describe the current one is refused.
+pub(super) fn signed_as_described(
+    layer: Layer,
+    signer: Option<&PublicKey>,
+    manifest: &Result<Manifest, String>,
+) -> Layer {
+    match (signer, manifest) {
+        (Some(key), Ok(m)) if key.openssh() != m.signing_key => fail(
+            layer.name,
             format!(
-                "SHA256SUMS is signed by the diary key {fingerprint} (confirm this fingerprint with the victim)"
+                "SHA256SUMS is signed by {}, but the manifest names {} as the diary's key",
+                key.fingerprint(),
+                visible::name(&m.signing_key_fingerprint)
             ),
         ),
-        Err(why) => fail(name, why),
+        _ => layer,
     }
 }
 

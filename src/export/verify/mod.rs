@@ -17,6 +17,8 @@
 //! everything that is wrong.
 
 mod exhibit_records;
+#[cfg(test)]
+mod forged_tests;
 mod keys;
 mod layers;
 mod reader;
@@ -108,10 +110,15 @@ pub fn verify_bundle(path: &Path) -> Result<VerifyReport, OpenError> {
         .list()
         .map_err(|e| OpenError::Unreadable(format!("{}: {e}", path.display())))?;
     let mut layers = Vec::new();
-    layers.push(layers::check_signature(&mut bundle));
+    let (signature, signer) = layers::check_signature(&mut bundle);
     let (sums_layer, hashes) = layers::check_sums(&mut bundle, &files);
-    layers.push(sums_layer);
     let manifest: Result<Manifest, String> = parse_json(&mut bundle, bundle::MANIFEST);
+    layers.push(layers::signed_as_described(
+        signature,
+        signer.as_ref(),
+        &manifest,
+    ));
+    layers.push(sums_layer);
     let chain: Result<ChainFile, String> = parse_json(&mut bundle, bundle::CHAIN);
     layers.push(layers::check_chain(&manifest, &chain));
     let incidents: Result<IncidentsFile, String> = parse_json(&mut bundle, bundle::INCIDENTS);

@@ -99,17 +99,15 @@ pub(crate) struct Sealed {
 /// The anchor of one vault on this device.
 pub(crate) struct Anchor {
     path: PathBuf,
-    /// Anchor keys of the current key epoch and the one before, newest
-    /// first: written under the newest, read under either (a rotation
-    /// saved just before a kill leaves the anchor sealed under the key
-    /// before).
+    /// Anchor keys of the current key epoch and the one before: written
+    /// under the newest, read under either (a rotation saved just before a
+    /// kill leaves the anchor sealed under the key before).
     keys: Vec<SecretKey>,
     vault_id: [u8; 16],
 }
 
-/// The anchor keys of the current epoch and the one before: an anchor
-/// sealed under an older key than that is from before the last rotation
-/// but one, and whoever knew that key could have made it.
+/// The anchor keys of the current epoch and the one before (an anchor
+/// under an older key could be anyone's who knew that key).
 fn derived(keys: &VaultKeys, info: &[u8]) -> Vec<SecretKey> {
     keys.all()
         .iter()

@@ -157,24 +157,30 @@ impl Diary {
             claims: file_claims::claims(&head),
         };
         let number = exhibit.number;
-        let committed = exhibit.validate().map_err(Error::from).and_then(|()| {
-            // The record commits to the key, which follows in its own row:
-            // an export can disclose the record, never the key.
-            let attached = ExhibitAttached {
-                id,
-                exhibit,
-                key_commitment: key_commitment(&id, &file_key),
-                thumbnail_sha256,
-            };
-            let key = ExhibitKey { id, file_key };
-            let events = vec![Event::ExhibitAttach(attached), Event::ExhibitKey(key)];
-            self.commit(events, Durability::Full)
-        });
-        if let Err(err) = committed {
+        let attached = ExhibitAttached {
+            id,
+            key_commitment: key_commitment(&id, &file_key),
+            exhibit,
+            thumbnail_sha256,
+        };
+        if let Err(err) = self.commit_exhibit(attached, file_key) {
             let _ = self.store.remove_attachment(&id.0);
             return Err(err);
         }
         Ok(ExhibitRef { id, number })
+    }
+
+    /// Commits an exhibit whose file is in place: its record, which
+    /// commits to the key, and the key in the row after, so an export can
+    /// disclose the record and never the key.
+    fn commit_exhibit(&mut self, attached: ExhibitAttached, file_key: FileKey) -> Result<()> {
+        attached.exhibit.validate()?;
+        let key = ExhibitKey {
+            id: attached.id,
+            file_key,
+        };
+        let events = vec![Event::ExhibitAttach(attached), Event::ExhibitKey(key)];
+        self.commit(events, Durability::Full)
     }
 
     /// Refuses an incident that does not exist or was withdrawn.

@@ -1,12 +1,18 @@
-//! Exhibits against the chain (bundle format 2): an exhibit whose record
-//! is disclosed must be exactly what that record says, so its hash, size,
-//! name, time and incident rest on the hash chain, not only on the
-//! bundle's signature.
+//! The exhibits layer: every exhibit file has the SHA-256 and size
+//! recorded for it, and (bundle format 2) an exhibit whose record is
+//! disclosed is exactly what that record says, so its hash, size, name,
+//! time and incident rest on the hash chain, not only on the bundle's
+//! signature.
 
 use std::collections::HashMap;
 
-use crate::export::bundle::{ExportedIncident, ManifestExhibit};
+use super::reader::Bundle;
+use super::{Layer, fail, pass, summarise};
+use crate::export::bundle::{
+    ChainFile, ExportedIncident, IncidentsFile, Manifest, ManifestExhibit,
+};
 use crate::model::{Event, ExhibitAttached, LogRecord};
+use crate::visible;
 
 /// Whether `exhibit` matches the disclosed record it cites; `None` when
 /// it cites none (attached by a format-1 diary).
@@ -43,4 +49,69 @@ pub(super) fn matches_record(
             && e.media_type == exhibit.media_type
             && e.description == exhibit.description,
     )
+}
+
+/// The disclosed records that hash to their leaf in the chain, by
+/// position (the entries layer reports the others).
+pub(super) fn chain_records(
+    chain_file: &Result<ChainFile, String>,
+    incidents: &Result<IncidentsFile, String>,
+) -> HashMap<u64, LogRecord> {
+    match (chain_file, incidents) {
+        (Ok(c), Ok(i)) => super::layers::disclosed_records(c, i, &mut Vec::new()),
+        _ => HashMap::new(),
+    }
+}
+
+pub(super) fn check_exhibits(
+    bundle: &mut Bundle,
+    manifest: &Result<Manifest, String>,
+    hashes: &HashMap<String, (u64, String)>,
+    records: &HashMap<u64, LogRecord>,
+    incidents: &Result<IncidentsFile, String>,
+) -> Layer {
+    let name = "exhibits";
+    let manifest = match manifest {
+        Ok(m) => m,
+        Err(e) => return fail(name, e.clone()),
+    };
+    let exported = incidents.as_ref().map_or(&[][..], |i| &i.incidents[..]);
+    let mut problems = Vec::new();
+    let mut checked = 0usize;
+    let mut in_chain = 0usize;
+    for exhibit in &manifest.exhibits {
+        match matches_record(exhibit, records, exported) {
+            Some(true) => in_chain += 1,
+            Some(false) => problems.push(format!(
+                "exhibit {} does not match its record in the chain",
+                visible::name(&exhibit.label)
+            )),
+            None => {}
+        }
+        let Some(file) = &exhibit.file else { continue };
+        let actual = match hashes.get(file) {
+            Some(h) => Ok(h.clone()),
+            None => bundle.hash(file),
+        };
+        let (label, file) = (visible::name(&exhibit.label), visible::name(file));
+        match actual {
+            Ok((size, sha)) if size == exhibit.size && sha == exhibit.sha256 => checked += 1,
+            Ok(_) => problems.push(format!(
+                "exhibit {label} ({file}) does not match its recorded SHA-256"
+            )),
+            Err(e) => problems.push(format!("exhibit {label} ({file}): {e}")),
+        }
+    }
+    if problems.is_empty() {
+        let chain = match in_chain {
+            0 => String::new(),
+            n => format!("; {n} exhibit records match their entries in the chain"),
+        };
+        pass(
+            name,
+            format!("{checked} exhibit files match their recorded SHA-256{chain}"),
+        )
+    } else {
+        fail(name, summarise(&problems))
+    }
 }

@@ -51,28 +51,14 @@ pub(super) fn check_keys(
     }
     let mut expected = BTreeSet::new();
     for (i, t) in all.iter().enumerate() {
-        let n = t.epoch;
-        if n as usize != i + 1 || t.statement != transitions::statement_path(n) {
-            problems.push(format!("key change {} is out of order or misnamed", i + 1));
-            continue;
-        }
-        let next_old = all
+        let next_key = all
             .get(i + 1)
             .map_or(&manifest.signing_key, |next| &next.old_key);
-        if &t.new_key != next_old {
-            problems.push(format!(
-                "the key after change {n} is not the one that signed what follows"
-            ));
-        }
-        check_statement(bundle, &manifest.vault_id, t, &mut problems);
-        if !rotation_in_chain(chain_file, incidents, t) {
-            problems.push(format!(
-                "key change {n} does not match its entry {} in the chain",
-                t.seq
-            ));
-        }
-        for suffix in ["", ".old.sig", ".new.sig"] {
-            expected.insert(format!("{}{suffix}", t.statement));
+        let context = (&manifest.vault_id, chain_file, incidents);
+        if check_transition(bundle, i, t, next_key, context, &mut problems) {
+            for suffix in ["", ".old.sig", ".new.sig"] {
+                expected.insert(format!("{}{suffix}", t.statement));
+            }
         }
     }
     if !all.is_empty() {
@@ -103,6 +89,38 @@ pub(super) fn check_keys(
     } else {
         fail(name, summarise(&problems))
     })
+}
+
+/// Checks the `i`-th transition: its place, that its new key is the one
+/// that signed what follows (`next_key`), its statement and signatures,
+/// and its entry in the chain. `false` when it is misnamed or out of
+/// order (its files are then not expected either).
+fn check_transition(
+    bundle: &mut Bundle,
+    i: usize,
+    t: &KeyTransition,
+    next_key: &str,
+    (vault_id, chain_file, incidents): (&String, &ChainFile, &IncidentsFile),
+    problems: &mut Vec<String>,
+) -> bool {
+    let n = t.epoch;
+    if n as usize != i + 1 || t.statement != transitions::statement_path(n) {
+        problems.push(format!("key change {} is out of order or misnamed", i + 1));
+        return false;
+    }
+    if t.new_key != next_key {
+        problems.push(format!(
+            "the key after change {n} is not the one that signed what follows"
+        ));
+    }
+    check_statement(bundle, vault_id, t, problems);
+    if !rotation_in_chain(chain_file, incidents, t) {
+        problems.push(format!(
+            "key change {n} does not match its entry {} in the chain",
+            t.seq
+        ));
+    }
+    true
 }
 
 /// The log entries of the key rotations whose records the bundle discloses.

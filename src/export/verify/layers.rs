@@ -277,7 +277,7 @@ pub(super) fn check_entries(
 
 /// The disclosed records whose plaintext hashes to their leaf in the chain,
 /// by position; every other one is a problem.
-fn disclosed_records(
+pub(super) fn disclosed_records(
     chain_file: &ChainFile,
     incidents: &IncidentsFile,
     problems: &mut Vec<String>,
@@ -339,70 +339,5 @@ fn version_matches(
                 && version.reason.as_deref() == Some(reason.as_str())
         }
         _ => false,
-    }
-}
-
-/// The disclosed records that hash to their leaf in the chain, by
-/// position (the entries layer reports the others).
-pub(super) fn chain_records(
-    chain_file: &Result<ChainFile, String>,
-    incidents: &Result<IncidentsFile, String>,
-) -> HashMap<u64, LogRecord> {
-    match (chain_file, incidents) {
-        (Ok(c), Ok(i)) => disclosed_records(c, i, &mut Vec::new()),
-        _ => HashMap::new(),
-    }
-}
-
-pub(super) fn check_exhibits(
-    bundle: &mut Bundle,
-    manifest: &Result<Manifest, String>,
-    hashes: &HashMap<String, (u64, String)>,
-    records: &HashMap<u64, LogRecord>,
-    incidents: &Result<IncidentsFile, String>,
-) -> Layer {
-    let name = "exhibits";
-    let manifest = match manifest {
-        Ok(m) => m,
-        Err(e) => return fail(name, e.clone()),
-    };
-    let exported = incidents.as_ref().map_or(&[][..], |i| &i.incidents[..]);
-    let mut problems = Vec::new();
-    let mut checked = 0usize;
-    let mut in_chain = 0usize;
-    for exhibit in &manifest.exhibits {
-        match super::exhibit_records::matches_record(exhibit, records, exported) {
-            Some(true) => in_chain += 1,
-            Some(false) => problems.push(format!(
-                "exhibit {} does not match its record in the chain",
-                visible::name(&exhibit.label)
-            )),
-            None => {}
-        }
-        let Some(file) = &exhibit.file else { continue };
-        let actual = match hashes.get(file) {
-            Some(h) => Ok(h.clone()),
-            None => bundle.hash(file),
-        };
-        let (label, file) = (visible::name(&exhibit.label), visible::name(file));
-        match actual {
-            Ok((size, sha)) if size == exhibit.size && sha == exhibit.sha256 => checked += 1,
-            Ok(_) => problems.push(format!(
-                "exhibit {label} ({file}) does not match its recorded SHA-256"
-            )),
-            Err(e) => problems.push(format!("exhibit {label} ({file}): {e}")),
-        }
-    }
-    if problems.is_empty() {
-        let chain = match in_chain {
-            0 => String::new(),
-            n => format!("; {n} exhibit records match their entries in the chain"),
-        };
-        pass(
-            name,
-            format!("{checked} exhibit files match their recorded SHA-256{chain}"),
-        )
-    } else {
-        fail(name, summarise(&problems))
     }
 }

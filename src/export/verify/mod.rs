@@ -123,8 +123,8 @@ pub fn verify_bundle(path: &Path) -> Result<VerifyReport, OpenError> {
     layers.push(layers::check_chain(&manifest, &chain));
     let incidents: Result<IncidentsFile, String> = parse_json(&mut bundle, bundle::INCIDENTS);
     layers.push(layers::check_entries(&chain, &incidents));
-    let records = layers::chain_records(&chain, &incidents);
-    layers.push(layers::check_exhibits(
+    let records = exhibit_records::chain_records(&chain, &incidents);
+    layers.push(exhibit_records::check_exhibits(
         &mut bundle,
         &manifest,
         &hashes,

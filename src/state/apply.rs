@@ -1,248 +1,17 @@
-//! The diary's current state: the replay of every verified log event.
-//!
-//! Lives only in memory. [`State::admit`] holds every rule an event must
-//! satisfy against the state; the diary calls it before sealing a new event,
-//! and replay calls it again for each stored event, where a failure can only
-//! mean tampering or a bug.
-
-use std::collections::HashMap;
+//! The rules every event must satisfy ([`State::admit`]) and how each one
+//! changes the state ([`State::apply`]).
 
 use chrono::{DateTime, FixedOffset};
 
+use super::{
+    Entry, ExhibitRecord, FileKeys, IncidentRecord, KeyEvent, KeyEventKind, Rejection, State,
+    Version, Withdrawal,
+};
 use crate::model::exhibit_key::key_commitment;
 use crate::model::search_text::search_text;
-use crate::model::{
-    CaseProfile, Event, Exhibit, ExhibitAdded, ExhibitAttached, FileKey, Id, Incident, KeyChange,
-    KeyRotation, LogRecord, Order, Person, RiskCheck,
-};
-
-/// One version of an incident: the original or an amendment.
-#[derive(Debug, Clone)]
-pub struct Version {
-    /// Log position of the event.
-    pub seq: u64,
-    /// When the device recorded it.
-    pub recorded_at: DateTime<FixedOffset>,
-    /// Why it was amended (`None` for the original).
-    pub reason: Option<String>,
-    /// The fields as of this version.
-    pub incident: Incident,
-}
-
-/// Why and when an incident was withdrawn.
-#[derive(Debug, Clone)]
-pub struct Withdrawal {
-    /// Log position of the tombstone.
-    pub seq: u64,
-    /// When it was withdrawn.
-    pub recorded_at: DateTime<FixedOffset>,
-    /// Why.
-    pub reason: String,
-}
-
-/// An incident with its system fields and full history.
-#[derive(Debug, Clone)]
-pub struct IncidentRecord {
-    /// Random id.
-    pub id: Id,
-    /// 1, 2, 3... in order of recording; never reused.
-    pub number: u32,
-    /// Original first, then each amendment.
-    pub versions: Vec<Version>,
-    /// Set once withdrawn.
-    pub withdrawn: Option<Withdrawal>,
-    /// Lower-cased text of the current version, for in-memory search.
-    pub(crate) haystack: String,
-}
-
-impl IncidentRecord {
-    /// The current version's fields.
-    pub fn current(&self) -> &Incident {
-        &self
-            .versions
-            .last()
-            .expect("an incident always has its original version")
-            .incident
-    }
-
-    /// When it was first recorded (never editable).
-    pub fn recorded_at(&self) -> DateTime<FixedOffset> {
-        self.versions[0].recorded_at
-    }
-
-    /// Number of amendments.
-    pub fn amendments(&self) -> usize {
-        self.versions.len() - 1
-    }
-}
-
-/// A stored object of another kind, with its id and recording time.
-#[derive(Debug, Clone)]
-pub struct Entry<T> {
-    /// Random id.
-    pub id: Id,
-    /// When it was recorded.
-    pub recorded_at: DateTime<FixedOffset>,
-    /// The object.
-    pub value: T,
-}
-
-/// An exhibit with its id, when it was added and whether it was deleted.
-#[derive(Debug, Clone)]
-pub struct ExhibitRecord {
-    /// Random id; also the name of its attachment file.
-    pub id: Id,
-    /// When it was added (the import time).
-    pub recorded_at: DateTime<FixedOffset>,
-    /// What was attached.
-    pub exhibit: Exhibit,
-    /// Set when the victim deleted it (the file is gone, the record stays).
-    pub deleted: Option<Withdrawal>,
-    /// The log entry of its record when an export may disclose it (format
-    /// 2's `exhibit.attach`; a v1 record holds the file key and is never
-    /// disclosed).
-    pub disclosable_at: Option<u64>,
-    /// SHA-256 of its thumbnail as made when it was attached (format 2).
-    pub thumbnail_sha256: Option<[u8; 32]>,
-}
-
-/// The key of every exhibit file that still exists, by exhibit id.
-///
-/// Kept apart from [`State`], which views, export and backup read: the
-/// diary holds the one instance privately, so nothing above it can reach a
-/// key. A deleted exhibit's key is dropped (and wiped) with its file.
-#[derive(Debug, Default)]
-pub(crate) struct FileKeys(HashMap<Id, FileKey>);
-
-impl FileKeys {
-    /// The key of a live exhibit's file.
-    pub(crate) fn get(&self, id: Id) -> Option<&FileKey> {
-        self.0.get(&id)
-    }
-}
-
-/// Why an event cannot be applied.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Rejection {
-    UnknownIncident(Id),
-    UnknownPerson { field: String },
-    UnknownOrder { field: String },
-    Withdrawn(Id),
-    DuplicateId,
-    UnknownExhibit(Id),
-    ExhibitDeleted(Id),
-    ExhibitNumber,
-    KeyEpoch,
-    ExhibitKey,
-}
-
-/// Everything the log says, replayed.
-#[derive(Debug, Default)]
-pub struct State {
-    incidents: Vec<IncidentRecord>,
-    by_id: HashMap<Id, usize>,
-    persons: Vec<Entry<Person>>,
-    orders: Vec<Entry<Order>>,
-    risk_checks: Vec<Entry<RiskCheck>>,
-    exhibits: Vec<ExhibitRecord>,
-    case: CaseProfile,
-    last_backup: Option<DateTime<FixedOffset>>,
-    last_recorded: Option<DateTime<FixedOffset>>,
-    key_events: Vec<KeyEvent>,
-    /// An exhibit attached in the row before, whose key must come next,
-    /// with the commitment the key must match.
-    awaiting_key: Option<(Id, [u8; 32])>,
-}
-
-/// A change to the secrets that open the diary, where it is in the log.
-#[derive(Debug, Clone)]
-pub struct KeyEvent {
-    /// Log position.
-    pub seq: u64,
-    /// When the device recorded it.
-    pub recorded_at: DateTime<FixedOffset>,
-    /// What changed.
-    pub change: KeyEventKind,
-}
-
-/// What a [`KeyEvent`] changed.
-#[derive(Debug, Clone)]
-pub enum KeyEventKind {
-    /// The passphrase or recovery key.
-    Secrets(KeyChange),
-    /// The vault key (a new epoch).
-    Rotation(KeyRotation),
-}
+use crate::model::{Event, ExhibitAdded, ExhibitAttached, Id, Incident, LogRecord};
 
 impl State {
-    /// Incidents in order of recording.
-    pub fn incidents(&self) -> &[IncidentRecord] {
-        &self.incidents
-    }
-
-    /// When the last log entry was recorded (`None` in an empty diary).
-    pub fn last_recorded(&self) -> Option<DateTime<FixedOffset>> {
-        self.last_recorded
-    }
-
-    /// One incident by id.
-    pub fn incident(&self, id: Id) -> Option<&IncidentRecord> {
-        self.by_id.get(&id).map(|&i| &self.incidents[i])
-    }
-
-    /// People, in order of adding.
-    pub fn persons(&self) -> &[Entry<Person>] {
-        &self.persons
-    }
-
-    /// One person by id.
-    pub fn person(&self, id: Id) -> Option<&Entry<Person>> {
-        self.persons.iter().find(|p| p.id == id)
-    }
-
-    /// Orders, in order of adding.
-    pub fn orders(&self) -> &[Entry<Order>] {
-        &self.orders
-    }
-
-    /// Risk checks, in order of adding.
-    pub fn risk_checks(&self) -> &[Entry<RiskCheck>] {
-        &self.risk_checks
-    }
-
-    /// Exhibits in order of adding (deleted ones included, marked).
-    pub fn exhibits(&self) -> &[ExhibitRecord] {
-        &self.exhibits
-    }
-
-    /// One exhibit by number.
-    pub fn exhibit(&self, number: u32) -> Option<&ExhibitRecord> {
-        self.exhibits.get((number as usize).checked_sub(1)?)
-    }
-
-    /// The case profile (empty until set).
-    pub fn case(&self) -> &CaseProfile {
-        &self.case
-    }
-
-    /// Every change to the diary's secrets, in order.
-    pub fn key_events(&self) -> &[KeyEvent] {
-        &self.key_events
-    }
-
-    /// The key rotations, in order (the n-th starts epoch n).
-    pub fn rotations(&self) -> impl Iterator<Item = (&KeyEvent, &KeyRotation)> {
-        self.key_events.iter().filter_map(|e| match &e.change {
-            KeyEventKind::Rotation(r) => Some((e, r)),
-            KeyEventKind::Secrets(_) => None,
-        })
-    }
-
-    /// When the last backup was written, if ever (for reminders).
-    pub fn last_backup(&self) -> Option<DateTime<FixedOffset>> {
-        self.last_backup
-    }
-
     fn check_refs(&self, incident: &Incident) -> Result<(), Rejection> {
         for (field, id) in incident.person_refs() {
             if self.person(id).is_none() {
@@ -384,6 +153,23 @@ impl State {
                 recorded_at: at,
                 value: check,
             }),
+            event @ (Event::ExhibitAdd(_)
+            | Event::ExhibitAttach(_)
+            | Event::ExhibitKey(_)
+            | Event::ExhibitDelete { .. }) => self.apply_exhibit(seq, at, event, keys),
+        }
+        Ok(())
+    }
+
+    /// Applies an admitted exhibit event; a file key goes into `keys`.
+    fn apply_exhibit(
+        &mut self,
+        seq: u64,
+        at: DateTime<FixedOffset>,
+        event: Event,
+        keys: &mut FileKeys,
+    ) {
+        match event {
             Event::ExhibitAdd(added) => {
                 let (id, exhibit, file_key) = added.into_parts();
                 keys.0.insert(id, file_key);
@@ -421,8 +207,8 @@ impl State {
                     });
                 }
             }
+            _ => {}
         }
-        Ok(())
     }
 
     /// Applies an admitted incident event; `search` is the new version's

@@ -1,0 +1,123 @@
+//! The diary's current state: the replay of every verified log event.
+//!
+//! Lives only in memory. [`State::admit`] holds every rule an event must
+//! satisfy against the state; the diary calls it before sealing a new event,
+//! and replay calls it again for each stored event, where a failure can only
+//! mean tampering or a bug.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::model::{CaseProfile, Id, KeyRotation, Order, Person, RiskCheck};
+
+mod apply;
+mod records;
+
+pub(crate) use records::FileKeys;
+pub use records::{
+    Entry, ExhibitRecord, IncidentRecord, KeyEvent, KeyEventKind, Version, Withdrawal,
+};
+
+/// Why an event cannot be applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Rejection {
+    UnknownIncident(Id),
+    UnknownPerson { field: String },
+    UnknownOrder { field: String },
+    Withdrawn(Id),
+    DuplicateId,
+    UnknownExhibit(Id),
+    ExhibitDeleted(Id),
+    ExhibitNumber,
+    KeyEpoch,
+    ExhibitKey,
+}
+
+/// Everything the log says, replayed.
+#[derive(Debug, Default)]
+pub struct State {
+    incidents: Vec<IncidentRecord>,
+    by_id: HashMap<Id, usize>,
+    persons: Vec<Entry<Person>>,
+    orders: Vec<Entry<Order>>,
+    risk_checks: Vec<Entry<RiskCheck>>,
+    exhibits: Vec<ExhibitRecord>,
+    case: CaseProfile,
+    last_backup: Option<DateTime<FixedOffset>>,
+    last_recorded: Option<DateTime<FixedOffset>>,
+    key_events: Vec<KeyEvent>,
+    /// An exhibit attached in the row before, whose key must come next,
+    /// with the commitment the key must match.
+    awaiting_key: Option<(Id, [u8; 32])>,
+}
+
+impl State {
+    /// Incidents in order of recording.
+    pub fn incidents(&self) -> &[IncidentRecord] {
+        &self.incidents
+    }
+
+    /// When the last log entry was recorded (`None` in an empty diary).
+    pub fn last_recorded(&self) -> Option<DateTime<FixedOffset>> {
+        self.last_recorded
+    }
+
+    /// One incident by id.
+    pub fn incident(&self, id: Id) -> Option<&IncidentRecord> {
+        self.by_id.get(&id).map(|&i| &self.incidents[i])
+    }
+
+    /// People, in order of adding.
+    pub fn persons(&self) -> &[Entry<Person>] {
+        &self.persons
+    }
+
+    /// One person by id.
+    pub fn person(&self, id: Id) -> Option<&Entry<Person>> {
+        self.persons.iter().find(|p| p.id == id)
+    }
+
+    /// Orders, in order of adding.
+    pub fn orders(&self) -> &[Entry<Order>] {
+        &self.orders
+    }
+
+    /// Risk checks, in order of adding.
+    pub fn risk_checks(&self) -> &[Entry<RiskCheck>] {
+        &self.risk_checks
+    }
+
+    /// Exhibits in order of adding (deleted ones included, marked).
+    pub fn exhibits(&self) -> &[ExhibitRecord] {
+        &self.exhibits
+    }
+
+    /// One exhibit by number.
+    pub fn exhibit(&self, number: u32) -> Option<&ExhibitRecord> {
+        self.exhibits.get((number as usize).checked_sub(1)?)
+    }
+
+    /// The case profile (empty until set).
+    pub fn case(&self) -> &CaseProfile {
+        &self.case
+    }
+
+    /// Every change to the diary's secrets, in order.
+    pub fn key_events(&self) -> &[KeyEvent] {
+        &self.key_events
+    }
+
+    /// The key rotations, in order (the n-th starts epoch n).
+    pub fn rotations(&self) -> impl Iterator<Item = (&KeyEvent, &KeyRotation)> {
+        self.key_events.iter().filter_map(|e| match &e.change {
+            KeyEventKind::Rotation(r) => Some((e, r)),
+            KeyEventKind::Secrets(_) => None,
+        })
+    }
+
+    /// When the last backup was written, if ever (for reminders).
+    pub fn last_backup(&self) -> Option<DateTime<FixedOffset>> {
+        self.last_backup
+    }
+}

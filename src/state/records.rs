@@ -1,0 +1,134 @@
+//! The records the state is made of: incidents with their versions,
+//! exhibits, people and other entries, key changes, and the private map of
+//! exhibit file keys.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::model::{Exhibit, FileKey, Id, Incident, KeyChange, KeyRotation};
+
+/// One version of an incident: the original or an amendment.
+#[derive(Debug, Clone)]
+pub struct Version {
+    /// Log position of the event.
+    pub seq: u64,
+    /// When the device recorded it.
+    pub recorded_at: DateTime<FixedOffset>,
+    /// Why it was amended (`None` for the original).
+    pub reason: Option<String>,
+    /// The fields as of this version.
+    pub incident: Incident,
+}
+
+/// Why and when an incident was withdrawn.
+#[derive(Debug, Clone)]
+pub struct Withdrawal {
+    /// Log position of the tombstone.
+    pub seq: u64,
+    /// When it was withdrawn.
+    pub recorded_at: DateTime<FixedOffset>,
+    /// Why.
+    pub reason: String,
+}
+
+/// An incident with its system fields and full history.
+#[derive(Debug, Clone)]
+pub struct IncidentRecord {
+    /// Random id.
+    pub id: Id,
+    /// 1, 2, 3... in order of recording; never reused.
+    pub number: u32,
+    /// Original first, then each amendment.
+    pub versions: Vec<Version>,
+    /// Set once withdrawn.
+    pub withdrawn: Option<Withdrawal>,
+    /// Lower-cased text of the current version, for in-memory search.
+    pub(crate) haystack: String,
+}
+
+impl IncidentRecord {
+    /// The current version's fields.
+    pub fn current(&self) -> &Incident {
+        &self
+            .versions
+            .last()
+            .expect("an incident always has its original version")
+            .incident
+    }
+
+    /// When it was first recorded (never editable).
+    pub fn recorded_at(&self) -> DateTime<FixedOffset> {
+        self.versions[0].recorded_at
+    }
+
+    /// Number of amendments.
+    pub fn amendments(&self) -> usize {
+        self.versions.len() - 1
+    }
+}
+
+/// A stored object of another kind, with its id and recording time.
+#[derive(Debug, Clone)]
+pub struct Entry<T> {
+    /// Random id.
+    pub id: Id,
+    /// When it was recorded.
+    pub recorded_at: DateTime<FixedOffset>,
+    /// The object.
+    pub value: T,
+}
+
+/// An exhibit with its id, when it was added and whether it was deleted.
+#[derive(Debug, Clone)]
+pub struct ExhibitRecord {
+    /// Random id; also the name of its attachment file.
+    pub id: Id,
+    /// When it was added (the import time).
+    pub recorded_at: DateTime<FixedOffset>,
+    /// What was attached.
+    pub exhibit: Exhibit,
+    /// Set when the victim deleted it (the file is gone, the record stays).
+    pub deleted: Option<Withdrawal>,
+    /// The log entry of its record when an export may disclose it (format
+    /// 2's `exhibit.attach`; a v1 record holds the file key and is never
+    /// disclosed).
+    pub disclosable_at: Option<u64>,
+    /// SHA-256 of its thumbnail as made when it was attached (format 2).
+    pub thumbnail_sha256: Option<[u8; 32]>,
+}
+
+/// The key of every exhibit file that still exists, by exhibit id.
+///
+/// Kept apart from [`State`], which views, export and backup read: the
+/// diary holds the one instance privately, so nothing above it can reach a
+/// key. A deleted exhibit's key is dropped (and wiped) with its file.
+#[derive(Debug, Default)]
+pub(crate) struct FileKeys(pub(super) HashMap<Id, FileKey>);
+
+impl FileKeys {
+    /// The key of a live exhibit's file.
+    pub(crate) fn get(&self, id: Id) -> Option<&FileKey> {
+        self.0.get(&id)
+    }
+}
+
+/// A change to the secrets that open the diary, where it is in the log.
+#[derive(Debug, Clone)]
+pub struct KeyEvent {
+    /// Log position.
+    pub seq: u64,
+    /// When the device recorded it.
+    pub recorded_at: DateTime<FixedOffset>,
+    /// What changed.
+    pub change: KeyEventKind,
+}
+
+/// What a [`KeyEvent`] changed.
+#[derive(Debug, Clone)]
+pub enum KeyEventKind {
+    /// The passphrase or recovery key.
+    Secrets(KeyChange),
+    /// The vault key (a new epoch).
+    Rotation(KeyRotation),
+}

@@ -4,8 +4,14 @@
 //! leaf    = SHA-256(0x00 || "idv1/leaf" || u64 seq || SHA-256(plaintext))
 //! cth     = SHA-256(nonce || ct)
 //! head(0) = SHA-256("idv1/genesis" || vault_id)
-//! head(n) = SHA-256(0x01 || head(n-1) || u64 seq || leaf || cth)
+//! head(n) = SHA-256(0x01 || head(n-1) || u64 seq || leaf || cth)               (key epoch 0)
+//! head(n) = SHA-256(0x02 || head(n-1) || u64 seq || u32 epoch || leaf || cth)  (epoch 1 and later)
 //! ```
+//! A row written after the diary's key was replaced carries its key epoch
+//! in the chain (vault format 2), so anyone holding the chain sees where
+//! each key took over: a bundle signed with a key the diary had replaced
+//! cannot pass the rows of a later key off as its own. Epochs never go
+//! back and rise one at a time.
 //! Anyone holding the rows can check order and completeness; anyone given a
 //! disclosed record's plaintext (which carries 32 random blinding bytes, so
 //! leaves of undisclosed records cannot be guessed) can check its leaf.
@@ -49,7 +55,23 @@ pub fn ciphertext_hash(nonce: &[u8], ct: &[u8]) -> Hash {
         .into()
 }
 
-/// The head after appending row `seq`.
+/// The head after appending row `seq` sealed in key `epoch`.
+pub fn next_head_in(epoch: u32, prev: &Hash, seq: u64, leaf: &Hash, cth: &Hash) -> Hash {
+    if epoch == 0 {
+        return next_head(prev, seq, leaf, cth);
+    }
+    Sha256::new()
+        .chain_update([0x02])
+        .chain_update(prev)
+        .chain_update(seq.to_be_bytes())
+        .chain_update(epoch.to_be_bytes())
+        .chain_update(leaf)
+        .chain_update(cth)
+        .finalize()
+        .into()
+}
+
+/// The head after appending row `seq` in key epoch 0.
 pub fn next_head(prev: &Hash, seq: u64, leaf: &Hash, cth: &Hash) -> Hash {
     Sha256::new()
         .chain_update([0x01])
@@ -79,6 +101,8 @@ pub enum BreakKind {
     OutOfOrder,
     /// The stored head is not the one the entry makes.
     HeadMismatch,
+    /// The entry's key epoch goes back, or skips one.
+    KeyEpoch,
 }
 
 impl BreakKind {
@@ -88,6 +112,7 @@ impl BreakKind {
             BreakKind::Missing => "entry missing",
             BreakKind::OutOfOrder => "entries out of order",
             BreakKind::HeadMismatch => "chain head does not match",
+            BreakKind::KeyEpoch => "key epoch out of order",
         }
     }
 }
@@ -97,6 +122,7 @@ impl BreakKind {
 pub struct ChainWalk {
     seq: u64,
     head: Hash,
+    epoch: u32,
 }
 
 impl ChainWalk {
@@ -105,12 +131,19 @@ impl ChainWalk {
         ChainWalk {
             seq: 0,
             head: genesis(vault_id),
+            epoch: 0,
         }
     }
 
-    /// Positioned after row `seq` whose head is `head` (already verified).
-    pub fn resume(seq: u64, head: Hash) -> Self {
-        ChainWalk { seq, head }
+    /// Positioned after row `seq` of key `epoch` whose head is `head`
+    /// (already verified).
+    pub fn resume(seq: u64, head: Hash, epoch: u32) -> Self {
+        ChainWalk { seq, head, epoch }
+    }
+
+    /// The key epoch of the last row walked.
+    pub fn epoch(&self) -> u32 {
+        self.epoch
     }
 
     /// Rows walked so far (the last position).
@@ -140,18 +173,26 @@ impl ChainWalk {
         }
     }
 
-    /// Takes row `seq` with its `leaf` and ciphertext hash `cth`: it must be
-    /// the next position, and `stored_head` the head it makes. Only then
-    /// does the walk move on.
+    /// Takes row `seq` of key `epoch` with its `leaf` and ciphertext hash
+    /// `cth`: it must be the next position, in the same epoch as the row
+    /// before or the next one, and `stored_head` the head it makes. Only
+    /// then does the walk move on.
     pub fn step(
         &mut self,
         seq: u64,
+        epoch: u32,
         leaf: &Hash,
         cth: &Hash,
         stored_head: &[u8],
     ) -> Result<Hash, ChainBreak> {
         self.expect(seq)?;
-        let head = next_head(&self.head, seq, leaf, cth);
+        if epoch != self.epoch && Some(epoch) != self.epoch.checked_add(1) {
+            return Err(ChainBreak {
+                seq,
+                kind: BreakKind::KeyEpoch,
+            });
+        }
+        let head = next_head_in(epoch, &self.head, seq, leaf, cth);
         if head[..] != *stored_head {
             return Err(ChainBreak {
                 seq,
@@ -160,6 +201,7 @@ impl ChainWalk {
         }
         self.seq = seq;
         self.head = head;
+        self.epoch = epoch;
         Ok(head)
     }
 }
@@ -177,19 +219,19 @@ mod tests {
         let h1 = next_head(&genesis(&id), 1, &leaf, &cth);
         let h2 = next_head(&h1, 2, &leaf, &cth);
         let mut walk = ChainWalk::new(&id);
-        assert_eq!(walk.step(1, &leaf, &cth, &h1), Ok(h1));
-        let gap = walk.clone().step(3, &leaf, &cth, &h2).unwrap_err();
+        assert_eq!(walk.step(1, 0, &leaf, &cth, &h1), Ok(h1));
+        let gap = walk.clone().step(3, 0, &leaf, &cth, &h2).unwrap_err();
         assert_eq!((gap.seq, gap.kind), (2, BreakKind::Missing));
-        let again = walk.clone().step(1, &leaf, &cth, &h1).unwrap_err();
+        let again = walk.clone().step(1, 0, &leaf, &cth, &h1).unwrap_err();
         assert_eq!((again.seq, again.kind), (2, BreakKind::OutOfOrder));
-        let wrong = walk.clone().step(2, &leaf, &cth, &h1).unwrap_err();
+        let wrong = walk.clone().step(2, 0, &leaf, &cth, &h1).unwrap_err();
         assert_eq!((wrong.seq, wrong.kind), (2, BreakKind::HeadMismatch));
         assert_eq!(
             (walk.seq(), walk.head()),
             (1, h1),
             "a failed step moves nothing"
         );
-        walk.step(2, &leaf, &cth, &h2).unwrap();
+        walk.step(2, 0, &leaf, &cth, &h2).unwrap();
         assert_eq!((walk.seq(), walk.head()), (2, h2));
     }
 
@@ -206,6 +248,29 @@ mod tests {
         assert_eq!(hex::encode(h), PINNED_HEAD);
     }
 
+    /// A later key epoch is part of the head; epochs rise one at a time and
+    /// never go back.
+    #[test]
+    fn key_epochs_are_in_the_chain() {
+        let id = [3; 16];
+        let (leaf, cth) = ([1; 32], [2; 32]);
+        let h1 = next_head_in(1, &genesis(&id), 1, &leaf, &cth);
+        assert_ne!(h1, next_head(&genesis(&id), 1, &leaf, &cth));
+        let mut walk = ChainWalk::new(&id);
+        let skipped = walk.clone().step(1, 2, &leaf, &cth, &h1).unwrap_err();
+        assert_eq!(skipped.kind, BreakKind::KeyEpoch);
+        let relabelled = walk.clone().step(1, 0, &leaf, &cth, &h1).unwrap_err();
+        assert_eq!(relabelled.kind, BreakKind::HeadMismatch);
+        walk.step(1, 1, &leaf, &cth, &h1).unwrap();
+        let h2 = next_head(&h1, 2, &leaf, &cth);
+        let back = walk.clone().step(2, 0, &leaf, &cth, &h2).unwrap_err();
+        assert_eq!(back.kind, BreakKind::KeyEpoch);
+        assert_eq!(
+            hex::encode(next_head_in(1, &[0; 32], 1, &[0; 32], &[0; 32])),
+            PINNED_EPOCH_HEAD
+        );
+    }
+
     #[test]
     fn leaf_depends_on_position() {
         assert_ne!(leaf(1, b"x"), leaf(2, b"x"));
@@ -213,5 +278,7 @@ mod tests {
 
     const PINNED_GENESIS: &str = "cec777801a028129074342d136f977a494186103d766f16ccccaece2067c6fd3";
     const PINNED_LEAF: &str = "a5af0f52a4ac40b67a624a754385315b8ac176a310467cc2c9550e1bb7a0a3bb";
+    const PINNED_EPOCH_HEAD: &str =
+        "fe651b12ff4e6ab8f4656aed42dad2f0ae8750100b804f4878ec8432f6b4f102";
     const PINNED_HEAD: &str = "c22c63ee725eb5148288e473134f950de14656c1b4c499109ef6a664d6b332af";
 }

@@ -127,3 +127,39 @@ fn a_stale_handle_gets_a_conflict_then_reloads() {
     let reopened = Diary::unlock(&dir, &pass, clock()).unwrap();
     assert_eq!(reopened.check().unwrap().incidents, 2);
 }
+
+/// A log that ends with an exhibit's record but not its key (someone with
+/// the key appended the record alone) is refused at unlock, naming it,
+/// instead of showing an exhibit that has no file key and refusing every
+/// later write.
+#[test]
+fn an_exhibit_record_without_its_key_is_refused() {
+    use crate::model::{Exhibit, ExhibitAttached, FileClaims, Id};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("v");
+    let (mut diary, pass) = new_diary(&dir);
+    let incident = diary.add_incident(Incident::new(at(), "x")).unwrap().id;
+    let attached = ExhibitAttached {
+        id: Id([7; 16]),
+        exhibit: Exhibit {
+            incident,
+            number: 1,
+            original_name: "a.txt".into(),
+            size: 1,
+            sha256: [0; 32],
+            media_type: "text/plain".into(),
+            description: String::new(),
+            claims: FileClaims::default(),
+        },
+        key_commitment: [0; 32],
+        thumbnail_sha256: None,
+    };
+    diary
+        .commit(vec![Event::ExhibitAttach(attached)], Durability::Full)
+        .unwrap();
+    drop(diary);
+    match Diary::unlock(&dir, &pass, clock()) {
+        Err(Error::Tampered { seq: 2, reason }) => assert!(reason.contains("without its key")),
+        other => panic!("expected tampering at 2, got {:?}", other.err()),
+    }
+}

@@ -172,6 +172,14 @@ pub struct ChainRow {
     pub head: String,
     /// Whether the record's plaintext is in `data/incidents.json`.
     pub disclosed: bool,
+    /// The key epoch that sealed the row (format 2; left out while 0), a
+    /// part of its head.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub epoch: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// `data/chain.json`: every row of the log, so anyone can check that none

@@ -199,6 +199,7 @@ fn write_data(
             cth: hex::encode(l.cth),
             head: hex::encode(l.head),
             disclosed: l.disclosed,
+            epoch: l.epoch,
         })
         .collect();
     let chain_file = ChainFile {

@@ -19,6 +19,8 @@ pub(crate) struct ChainLink {
     pub cth: Hash,
     /// Head after this row.
     pub head: Hash,
+    /// The key epoch that sealed it.
+    pub epoch: u32,
     /// Whether its plaintext is disclosed.
     pub disclosed: bool,
 }
@@ -60,6 +62,7 @@ impl SealedLog {
                 leaf: hash(&row.leaf),
                 cth: hash(&row.cth),
                 head: log.head(),
+                epoch: log.walk.epoch(),
                 disclosed,
             });
             Ok::<(), Error>(())

@@ -68,9 +68,9 @@ pub(crate) struct SealedLog {
     /// Record keys by epoch; the last is the one new rows are sealed under.
     rec_keys: Vec<SecretKey>,
     vault_id: [u8; 16],
+    /// The position, head and key epoch of the last row verified or
+    /// appended.
     walk: ChainWalk,
-    /// The epoch of the last row verified or appended.
-    epoch: u32,
 }
 
 fn rec_key(vault_key: &SecretKey) -> SecretKey {
@@ -84,7 +84,6 @@ impl SealedLog {
             rec_keys: keys.all().iter().map(rec_key).collect(),
             vault_id,
             walk: ChainWalk::new(&vault_id),
-            epoch: 0,
         }
     }
 
@@ -98,7 +97,6 @@ impl SealedLog {
                 .collect(),
             vault_id: self.vault_id,
             walk: ChainWalk::new(&self.vault_id),
-            epoch: 0,
         }
     }
 
@@ -116,7 +114,7 @@ impl SealedLog {
     /// Drops the key [`SealedLog::push_epoch`] added when the rotation
     /// could not be saved.
     pub fn pop_epoch(&mut self) {
-        if self.rec_keys.len() > self.epoch as usize + 1 {
+        if self.rec_keys.len() > self.walk.epoch() as usize + 1 {
             self.rec_keys.pop();
         }
     }
@@ -132,19 +130,17 @@ impl SealedLog {
     /// The epoch after a row of `epoch` holding `record`: a row stays in
     /// the epoch before it, except the record that starts the next one (a
     /// rotation, sealed under the new key), which must be there and only
-    /// there. Rows of an earlier epoch after a later one are refused: an
-    /// old key cannot append to a rotated diary.
+    /// there. Rows of an earlier epoch after a later one are refused (the
+    /// chain walk already refuses an epoch that goes back): an old key
+    /// cannot append to a rotated diary.
     fn next_epoch(&self, epoch: i64, record: &LogRecord) -> std::result::Result<u32, &'static str> {
         let rotation = match &record.event {
             Event::KeysRotate(r) => Some(r.epoch),
             _ => None,
         };
         match (u32::try_from(epoch), rotation) {
-            (Ok(e), None) if e == self.epoch => Ok(e),
-            (Ok(e), Some(r)) if e == self.epoch + 1 && r == e => Ok(e),
-            (Ok(e), None) if e < self.epoch => {
-                Err("sealed under a key the diary had already replaced")
-            }
+            (Ok(e), None) if e == self.walk.epoch() => Ok(e),
+            (Ok(e), Some(r)) if e == self.walk.epoch() + 1 && r == e => Ok(e),
             _ => Err("key epoch out of order"),
         }
     }
@@ -205,13 +201,14 @@ impl SealedLog {
         if chain::leaf(seq, &plaintext) != leaf {
             return Err(bad("leaf does not match the content"));
         }
+        let epoch = u32::try_from(row.epoch).map_err(|_| bad("key epoch out of order"))?;
         let mut walk = self.walk.clone();
-        walk.step(seq, &leaf, &cth, &row.head).map_err(broken)?;
+        walk.step(seq, epoch, &leaf, &cth, &row.head)
+            .map_err(broken)?;
         let record =
             LogRecord::from_json(&plaintext).map_err(|_| bad("content is not a valid record"))?;
-        let epoch = self.next_epoch(row.epoch, &record).map_err(bad)?;
+        self.next_epoch(row.epoch, &record).map_err(bad)?;
         self.walk = walk;
-        self.epoch = epoch;
         Ok((record, plaintext))
     }
 
@@ -292,14 +289,13 @@ impl SealedLog {
             return false;
         };
         let verify = self.depth(row, verify);
-        let stepped = c.prev == self.head()
+        c.prev == self.head()
             && (verify == Verify::Keyed || (row.leaf == c.leaf && row.cth == c.cth))
-            && u64::try_from(row.seq)
-                .is_ok_and(|seq| self.walk.step(seq, &c.leaf, &c.cth, &row.head).is_ok());
-        if stepped {
-            self.epoch = epoch;
-        }
-        stepped
+            && u64::try_from(row.seq).is_ok_and(|seq| {
+                self.walk
+                    .step(seq, epoch, &c.leaf, &c.cth, &row.head)
+                    .is_ok()
+            })
     }
 
     /// Seals `records` as the rows after the current position, under the
@@ -319,7 +315,7 @@ impl SealedLog {
                 let (nonce, ct) = record::seal(key, &aad, &plaintext);
                 let leaf = chain::leaf(seq, &plaintext);
                 let cth = chain::ciphertext_hash(&nonce, &ct);
-                head = chain::next_head(&head, seq, &leaf, &cth);
+                head = chain::next_head_in(epoch, &head, seq, &leaf, &cth);
                 LogRow {
                     seq: seq as i64,
                     nonce: nonce.to_vec(),
@@ -337,7 +333,6 @@ impl SealedLog {
     /// Moves the position after rows (sealed under the newest key) were
     /// committed.
     pub fn advance(&mut self, seq: u64, head: Hash) {
-        self.walk = ChainWalk::resume(seq, head);
-        self.epoch = self.key_epoch();
+        self.walk = ChainWalk::resume(seq, head, self.key_epoch());
     }
 }

@@ -83,6 +83,9 @@ fn replay_once(
         Ok::<_, Error>(store.tip()?)
     })?;
     flush(&mut log, &mut batch)?;
+    if let Some(seq) = state.exhibit_without_key() {
+        return Err(Error::tampered(seq, "an exhibit's record without its key"));
+    }
     let seal = log.check_tip(&tip)?;
     Ok(Replayed {
         log,
@@ -136,7 +139,9 @@ fn walk_unkeyed(store: &Store, vault_id: &[u8; 16]) -> Result<(u64, Hash)> {
             .as_slice()
             .try_into()
             .map_err(|_| bad("the leaf has the wrong size"))?;
-        walk.step(seq, &leaf, &cth, &row.head).map_err(broken)?;
+        let epoch = u32::try_from(row.epoch).map_err(|_| bad("key epoch out of order"))?;
+        walk.step(seq, epoch, &leaf, &cth, &row.head)
+            .map_err(broken)?;
         Ok(())
     })?;
     Ok((walk.seq(), walk.head()))

@@ -55,7 +55,7 @@ impl SealedLog {
     /// current key and name the same end. Returns the header it vouches for.
     pub fn check_tip(&self, sealed: &Sealed) -> Result<TipSeal> {
         let epoch = self.key_epoch();
-        if self.epoch != epoch {
+        if self.walk.epoch() != epoch {
             return Err(Error::Damaged(
                 "the key header names another key than the one the log was last written with"
                     .into(),

@@ -116,6 +116,15 @@ impl State {
         })
     }
 
+    /// The log entry of an exhibit record whose key never followed (the
+    /// log ends between the two rows of one commit: a record someone with
+    /// the key appended alone).
+    pub(crate) fn exhibit_without_key(&self) -> Option<u64> {
+        let (id, _) = self.awaiting_key.as_ref()?;
+        let record = self.exhibits.iter().find(|e| e.id == *id)?;
+        record.disclosable_at
+    }
+
     /// When the last backup was written, if ever (for reminders).
     pub fn last_backup(&self) -> Option<DateTime<FixedOffset>> {
         self.last_backup

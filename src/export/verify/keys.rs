@@ -28,7 +28,7 @@ pub(super) fn check_keys(
     let in_keys: BTreeSet<&String> = files.iter().filter(|f| f.starts_with("keys/")).collect();
     let manifest = manifest.as_ref().ok()?;
     let all = &manifest.key_transitions;
-    let rotations = disclosed_rotations(incidents);
+    let rotations = chain_rotations(chain_file);
     if all.is_empty() && in_keys.is_empty() && rotations.is_empty() {
         return None;
     }
@@ -36,19 +36,7 @@ pub(super) fn check_keys(
         (Ok(c), Ok(i)) => (c, i),
         (Err(e), _) | (_, Err(e)) => return Some(fail(name, e.clone())),
     };
-    let mut problems = Vec::new();
-    // Every key change the chain discloses has its statement: a bundle
-    // cannot leave out the change that retired the key it was signed with.
-    for seq in rotations {
-        if !all.iter().any(|t| t.seq == seq) {
-            problems.push(format!(
-                "entry {seq} of the chain replaced the diary's key, but the bundle has no statement of it"
-            ));
-        }
-    }
-    if all.iter().any(|t| t.old_key == manifest.signing_key) {
-        problems.push("the bundle is signed with a key the diary had replaced".into());
-    }
+    let mut problems = chain_agrees(all, &rotations, &manifest.signing_key);
     let mut expected = BTreeSet::new();
     for (i, t) in all.iter().enumerate() {
         let next_key = all
@@ -91,6 +79,32 @@ pub(super) fn check_keys(
     })
 }
 
+/// Every key change the chain shows (the key epoch is part of each head)
+/// has its statement, and every statement its place in the chain, so a
+/// bundle cannot leave out the change that retired the key it was signed
+/// with; nor may it be signed with a key a statement retires.
+fn chain_agrees(all: &[KeyTransition], rotations: &[(u64, u32)], signing_key: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    for &(seq, epoch) in rotations {
+        if !all.iter().any(|t| t.seq == seq && t.epoch == epoch) {
+            problems.push(format!(
+                "entry {seq} of the chain starts key epoch {epoch}, but the bundle has no statement of it"
+            ));
+        }
+    }
+    if all.len() != rotations.len() {
+        problems.push(format!(
+            "the bundle has {} key-change statements, but its chain shows {} key changes",
+            all.len(),
+            rotations.len()
+        ));
+    }
+    if all.iter().any(|t| t.old_key == signing_key) {
+        problems.push("the bundle is signed with a key the diary had replaced".into());
+    }
+    problems
+}
+
 /// Checks the `i`-th transition: its place, that its new key is the one
 /// that signed what follows (`next_key`), its statement and signatures,
 /// and its entry in the chain. `false` when it is misnamed or out of
@@ -123,26 +137,21 @@ fn check_transition(
     true
 }
 
-/// The log entries of the key rotations whose records the bundle discloses.
-fn disclosed_rotations(incidents: &Result<IncidentsFile, String>) -> Vec<u64> {
-    let Ok(incidents) = incidents else {
+/// Where the chain's key epoch rises: `(entry, new epoch)` of each key
+/// change, from the epochs the heads commit to.
+fn chain_rotations(chain_file: &Result<ChainFile, String>) -> Vec<(u64, u32)> {
+    let Ok(chain_file) = chain_file else {
         return Vec::new();
     };
-    incidents
-        .records
-        .iter()
-        .filter(|r| r.plaintext.contains("\"keys.rotate\""))
-        .filter(|r| {
-            matches!(
-                LogRecord::from_json(r.plaintext.as_bytes()),
-                Ok(LogRecord {
-                    event: Event::KeysRotate(_),
-                    ..
-                })
-            )
-        })
-        .map(|r| r.seq)
-        .collect()
+    let mut epoch = 0;
+    let mut rotations = Vec::new();
+    for row in &chain_file.rows {
+        if row.epoch != epoch {
+            rotations.push((row.seq, row.epoch));
+            epoch = row.epoch;
+        }
+    }
+    rotations
 }
 
 /// The statement file is exactly the text its manifest entry makes, and

@@ -187,13 +187,17 @@ pub(super) fn check_chain(
             else {
                 return Ok(false);
             };
-            walk.step(row.seq, &leaf, &cth, &stored).map(|_| true)
+            walk.step(row.seq, row.epoch, &leaf, &cth, &stored)
+                .map(|_| true)
         });
         match step {
             Ok(true) => {}
             Ok(false) => return fail(name, format!("entry {} is malformed", row.seq)),
             Err(b) if b.kind == BreakKind::HeadMismatch => {
                 return fail(name, format!("the chain breaks at entry {}", b.seq));
+            }
+            Err(b) if b.kind == BreakKind::KeyEpoch => {
+                return fail(name, format!("the key epoch goes wrong at entry {}", b.seq));
             }
             Err(b) => return fail(name, format!("entry {} is missing or out of order", b.seq)),
         }

@@ -9,6 +9,8 @@
 # tests and the app alike, not once per package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# One build cache outside the clone (as .ci/run), so a run by hand reuses it.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/incident-diary/target}"
 bash scripts/setup.sh
 workspace=(--workspace --features incident-diary-app/e2e --locked)
 cargo fmt --all -- --check

@@ -41,6 +41,7 @@ pub(super) fn matches_record(
         .map(|i| i.number);
     Some(
         *recorded_at == exhibit.attached_at
+            && recorded_at.offset() == exhibit.attached_at.offset()
             && number == Some(e.number)
             && incident == Some(exhibit.incident)
             && hex::encode(e.sha256) == exhibit.sha256

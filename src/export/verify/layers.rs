@@ -322,7 +322,13 @@ fn version_matches(
     i: usize,
     version: &ExportedVersion,
 ) -> bool {
-    let Some(record) = record.filter(|r| r.recorded_at == version.recorded_at) else {
+    // The same instant is not enough: the offset is part of what the
+    // report shows.
+    let same_time = |r: &&LogRecord| {
+        r.recorded_at == version.recorded_at
+            && r.recorded_at.offset() == version.recorded_at.offset()
+    };
+    let Some(record) = record.filter(same_time) else {
         return false;
     };
     match &record.event {

@@ -17,6 +17,7 @@ use std::process::{Child, Command, Stdio};
 use webdriver::Session;
 
 const PASSPHRASE: &str = "violet harbour lantern 42";
+const NEW_PASSPHRASE: &str = "amber meadow compass river 7";
 const NARRATIVE: &str = "He waited by the school gate at 3pm and followed me to the bus stop.";
 const AMENDED: &str =
     "He waited by the school gate at 3pm, followed me to the bus stop and took a photo of me.";
@@ -270,6 +271,27 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
     let last = app.text("#last-saved");
     assert!(last.contains("Last saved"), "{last}");
 
+    // Someone else may know the passphrase: a new one, and a new key and
+    // recovery key with it, from Settings (the real command and its
+    // permission, not a mock).
+    app.click_button("Settings");
+    app.find("#settings-title");
+    app.type_into("input[autocomplete=current-password]", PASSPHRASE);
+    app.script(
+        "const [a, b] = document.querySelectorAll('input[autocomplete=new-password]'); a.value = arguments[0]; b.value = arguments[0];",
+        serde_json::json!([NEW_PASSPHRASE]),
+    );
+    app.click("#rotate-keys");
+    app.click_button("Change passphrase");
+    let new_key = app.text("#rotated-key");
+    assert_eq!(new_key.len(), 69, "a new recovery key is shown: {new_key}");
+    assert_ne!(
+        new_key, key,
+        "the recovery key changed with the diary's key"
+    );
+    app.click_button("Diary");
+    app.find("#timeline-title");
+
     // Left alone, with the page's own timer still minutes away: the shell
     // locks the diary by itself and the page shows the unlock screen.
     std::thread::sleep(std::time::Duration::from_secs(IDLE_SECONDS + 6));
@@ -282,6 +304,14 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
         .as_bool()
         .unwrap_or(true),
         "nothing of the diary is left on the page"
+    );
+    // Only the new passphrase opens it now, with everything written before.
+    app.type_into("input[autocomplete=current-password]", NEW_PASSPHRASE);
+    app.click_button("Open");
+    app.find("#timeline-title");
+    app.wait_until(
+        "the entry after the key change",
+        "return document.body.textContent.includes('took a photo of me');",
     );
     app.end();
 }

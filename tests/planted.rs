@@ -163,3 +163,53 @@ fn remove_planted_never_drops_the_diarys_own_tables() {
     assert!(out.stdout.contains("PASS"), "{}", out.stdout);
     v.run(&["list"]).ok();
 }
+
+/// Full-text and r-tree tables (what the stock sqlite3 tool makes, with
+/// shadow tables that hold rows of their own) are removed whole; a "shadow"
+/// that is in fact the diary's own log, renamed, is never dropped.
+#[test]
+fn planted_virtual_tables_are_removed_with_their_shadow_tables() {
+    let v = vault_with_one_entry();
+    plant(
+        &v,
+        "CREATE VIRTUAL TABLE notes USING fts5(text);
+         INSERT INTO notes VALUES ('planted');
+         CREATE VIRTUAL TABLE boxes USING rtree(id, a, b);
+         INSERT INTO boxes VALUES (1, 0, 1);",
+    );
+    v.run(&["list"]).fails_with(4);
+    let out = v.run(&["check", "--remove-planted"]).ok();
+    assert!(
+        out.stdout.contains("removed planted table notes"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("removed planted table boxes"),
+        "{}",
+        out.stdout
+    );
+    assert!(v.run(&["list"]).ok().stdout.contains("Entry 1"));
+
+    let v = vault_with_one_entry();
+    let conn = Connection::open(v.db()).unwrap();
+    let sql: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'log'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute_batch(&format!(
+        "ALTER TABLE log RENAME TO boxes_log; {sql}; CREATE VIRTUAL TABLE boxes USING rtree(id, a, b);"
+    ))
+    .unwrap();
+    drop(conn);
+    let out = v.run(&["check", "--remove-planted"]).fails_with(4);
+    assert!(out.stderr.contains("boxes_log"), "{}", out.stderr);
+    let kept: i64 = Connection::open(v.db())
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM boxes_log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kept, 1, "the renamed log is left as it was");
+}

@@ -143,10 +143,25 @@ pub fn remove_planted(conn: &mut Connection) -> Result<Vec<String>, StoreError> 
     }
     // A planted table that holds rows may be the diary's own data under
     // another name (renamed, with an empty table of the right name put in
-    // its place): never dropped, whatever it holds.
+    // its place): never dropped, whatever it holds. A planted virtual
+    // table (full-text or r-tree, which the stock sqlite3 tool makes) and
+    // its shadow tables hold only what was planted with it, unless a
+    // "shadow" has the shape of one of the diary's own tables.
+    let own = own_tables(conn)?;
+    let virtuals: Vec<&str> = planted
+        .iter()
+        .filter(|(_, _, sql)| sql.as_deref().is_some_and(is_virtual))
+        .map(|(_, n, _)| n.as_str())
+        .collect();
+    let planted_with_it = |name: &str, sql: &Option<String>| {
+        let shaped_as_own = sql
+            .as_deref()
+            .is_some_and(|sql| own.iter().any(|o| body(o) == body(sql)));
+        virtuals.contains(&name) || (shadow_of(&virtuals, name) && !shaped_as_own)
+    };
     for (kind, name, _) in planted
         .iter()
-        .filter(|(k, n, _)| k == "table" && n != "sqlite_sequence")
+        .filter(|(k, n, sql)| k == "table" && n != "sqlite_sequence" && !planted_with_it(n, sql))
     {
         let quoted = name.replace('"', "\"\"");
         let rows: Result<bool, _> = conn.query_row(
@@ -164,9 +179,18 @@ pub fn remove_planted(conn: &mut Connection) -> Result<Vec<String>, StoreError> 
     let tx = conn.transaction()?;
     let mut removed = Vec::with_capacity(planted.len());
     // Triggers and views first: they may name the tables dropped after
+    // them; virtual tables before other tables, their shadows go with
     // them. A table's own automatic indexes go with it.
+    let mut ordered: Vec<&Object> = planted.iter().collect();
+    ordered.sort_by_key(|(k, _, sql)| match k.as_str() {
+        "trigger" => 0,
+        "view" => 1,
+        "table" if sql.as_deref().is_some_and(is_virtual) => 2,
+        "table" => 3,
+        _ => 4,
+    });
     for order in ["trigger", "view", "table", "index"] {
-        for (kind, name, sql) in planted.iter().filter(|(k, _, _)| k == order) {
+        for (kind, name, sql) in ordered.iter().copied().filter(|(k, _, _)| k == order) {
             if kind == "index" && sql.is_none() {
                 continue;
             }
@@ -183,6 +207,40 @@ pub fn remove_planted(conn: &mut Connection) -> Result<Vec<String>, StoreError> 
     tx.commit()?;
     check_objects(conn)?;
     Ok(removed)
+}
+
+/// Whether `sql` makes a virtual table.
+fn is_virtual(sql: &str) -> bool {
+    sql.trim_start()
+        .get(..20)
+        .is_some_and(|head| head.eq_ignore_ascii_case("create virtual table"))
+}
+
+/// Whether `name` is a shadow table of one of `virtuals` (`<name>_...`).
+fn shadow_of(virtuals: &[&str], name: &str) -> bool {
+    virtuals.iter().any(|v| {
+        name.len() > v.len() + 1
+            && name.is_char_boundary(v.len())
+            && name[..v.len()].eq_ignore_ascii_case(v)
+            && name.as_bytes()[v.len()] == b'_'
+    })
+}
+
+/// A table's definition without its name: what stays when it is renamed.
+fn body(sql: &str) -> &str {
+    sql.find('(').map_or(sql, |i| &sql[i..])
+}
+
+/// The CREATE text of the diary's own tables at the file's version.
+fn own_tables(conn: &Connection) -> Result<Vec<String>, StoreError> {
+    let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let mut made = Connection::open_in_memory()?;
+    apply_range(&mut made, 0, (version as usize).min(MIGRATIONS.len()))?;
+    Ok(objects(&made)?
+        .into_iter()
+        .filter(|(k, _, _)| k == "table")
+        .filter_map(|(_, _, sql)| sql)
+        .collect())
 }
 
 fn apply_from(conn: &mut Connection, from: usize) -> Result<(), StoreError> {

@@ -3,22 +3,37 @@
 use std::fmt;
 
 use hkdf::Hkdf;
+use lockedbox::LockedBox;
 use sha2::Sha256;
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::{Zeroize, Zeroizing};
 
 /// A 256-bit symmetric key: the vault key, a subkey or a key-encryption key.
-#[derive(Zeroize, ZeroizeOnDrop)]
-pub struct SecretKey([u8; 32]);
+///
+/// Held in pages of its own that are locked in RAM where the system allows
+/// (`mlock`; best effort: past the process's limit of locked memory the key
+/// is kept all the same, unlocked), so the keys of an open diary are never
+/// written to swap. Wiped when dropped.
+pub struct SecretKey(LockedBox<[u8; 32]>);
 
 impl SecretKey {
-    /// A fresh random key from the OS generator.
+    /// A key of zeros, to be filled in place.
+    fn zeroed() -> Self {
+        SecretKey(LockedBox::new([0u8; 32]))
+    }
+
+    /// A fresh random key from the OS generator, drawn straight into its
+    /// locked page.
     pub fn random() -> Self {
-        SecretKey(super::random::bytes())
+        let mut key = SecretKey::zeroed();
+        super::random::fill(&mut key.0[..]);
+        key
     }
 
     /// Wraps existing key bytes. The caller should zeroize its own copy.
-    pub fn from_bytes(bytes: [u8; 32]) -> Self {
-        SecretKey(bytes)
+    pub fn from_bytes(mut bytes: [u8; 32]) -> Self {
+        let key = SecretKey(LockedBox::new(bytes));
+        bytes.zeroize();
+        key
     }
 
     /// The raw key bytes. Callers must not copy them anywhere that outlives the key.
@@ -31,17 +46,23 @@ impl SecretKey {
     /// The key is already uniformly random (or the output of Argon2id), so the
     /// extract step needs no salt; `info` separates every use of the key.
     pub fn derive(&self, info: &[u8]) -> SecretKey {
-        hkdf_sha256(&self.0, info)
+        hkdf_sha256(&self.0[..], info)
     }
 }
 
 /// HKDF-SHA256 of arbitrary input keying material into one 32-byte key.
 pub fn hkdf_sha256(ikm: &[u8], info: &[u8]) -> SecretKey {
-    let mut out = [0u8; 32];
+    let mut key = SecretKey::zeroed();
     Hkdf::<Sha256>::new(None, ikm)
-        .expand(info, &mut out)
+        .expand(info, &mut key.0[..])
         .expect("32 bytes is a valid HKDF-SHA256 output length");
-    SecretKey(out)
+    key
+}
+
+impl Drop for SecretKey {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
 }
 
 impl fmt::Debug for SecretKey {
@@ -99,9 +120,36 @@ mod tests {
         );
     }
 
+    /// A key lives in memory locked in RAM (Linux: counted in `VmLck`),
+    /// wherever the process may lock any at all.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_key_is_locked_in_memory() {
+        use rustix::process::{Resource, getrlimit};
+        let limit = getrlimit(Resource::Memlock).current;
+        if limit.is_some_and(|bytes| bytes < 4096) {
+            return; // this process may lock nothing: kept, unlocked
+        }
+        let locked_kib = || -> u64 {
+            let status = std::fs::read_to_string("/proc/self/status").unwrap();
+            status
+                .lines()
+                .find(|l| l.starts_with("VmLck:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+                .unwrap()
+        };
+        let key = SecretKey::random();
+        assert!(locked_kib() >= 4, "VmLck {} kB", locked_kib());
+        assert_ne!(key.expose_secret(), &[0; 32]);
+    }
+
     #[test]
     fn derive_separates_info_labels() {
         let vk = SecretKey::from_bytes([7; 32]);
-        assert_ne!(vk.derive(b"idv1/rec").0, vk.derive(b"idv1/att").0);
+        assert_ne!(
+            vk.derive(b"idv1/rec").expose_secret(),
+            vk.derive(b"idv1/att").expose_secret()
+        );
     }
 }

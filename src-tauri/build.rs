@@ -32,6 +32,7 @@ fn incident_diary_app_commands() -> &'static [&'static str] {
         "change_passphrase",
         "new_recovery_key",
         "rotate_keys",
+        "recover",
         "vocabulary",
     ]
 }

@@ -148,6 +148,15 @@ pub async fn change_passphrase(
 }
 
 #[tauri::command]
+pub async fn recover(
+    session: State<'_, Session>,
+    recovery_key: String,
+    new: String,
+) -> IpcResult<RotationDto> {
+    session.recover(recovery_key, new)
+}
+
+#[tauri::command]
 pub async fn rotate_keys(
     session: State<'_, Session>,
     current: String,

@@ -80,6 +80,7 @@ pub fn run() {
             commands::change_passphrase,
             commands::new_recovery_key,
             commands::rotate_keys,
+            commands::recover,
             commands::vocabulary,
         ])
         .run(tauri::generate_context!())

@@ -93,6 +93,26 @@ impl Session {
         Ok(())
     }
 
+    /// Opens the diary with the recovery key (the passphrase is lost, or
+    /// someone else knows it) and replaces the passphrase, the diary's key
+    /// and the recovery key at once, at a cost measured again on this
+    /// device. The diary stays locked unless all of it succeeds.
+    pub fn recover(&self, recovery_key: String, new: String) -> IpcResult<RotationDto> {
+        let recovery_key = zeroize::Zeroizing::new(recovery_key);
+        let clock = Box::new(SystemClock);
+        let (mut diary, _) = Diary::unlock_with_recovery_key(&self.vault, &recovery_key, clock)?;
+        let key = diary.rotate_keys(&secret(new), Some(Diary::calibrated_kdf()))?;
+        let dto = RotationDto {
+            recovery_key: key.to_string(),
+            fingerprint: diary.signing_fingerprint(),
+        };
+        // Handed to the screen that shows it.
+        diary.recovery_key_shown();
+        self.idle.touch();
+        *self.slot() = Some(diary);
+        Ok(dto)
+    }
+
     /// Drops the diary, wiping its keys. Waits for a running export or
     /// import to finish with it; the UI has already blanked itself.
     pub fn lock(&self) {

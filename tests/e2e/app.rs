@@ -18,6 +18,7 @@ use webdriver::Session;
 
 const PASSPHRASE: &str = "violet harbour lantern 42";
 const NEW_PASSPHRASE: &str = "amber meadow compass river 7";
+const RECOVERED_PASSPHRASE: &str = "quiet orchard lantern bridge 9";
 const NARRATIVE: &str = "He waited by the school gate at 3pm and followed me to the bus stop.";
 const AMENDED: &str =
     "He waited by the school gate at 3pm, followed me to the bus stop and took a photo of me.";
@@ -311,6 +312,30 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
     app.find("#timeline-title");
     app.wait_until(
         "the entry after the key change",
+        "return document.body.textContent.includes('took a photo of me');",
+    );
+
+    // The passphrase forgotten: back in with the recovery key, which gives
+    // a new passphrase, a new key and a new recovery key, shown once.
+    app.click("#quick-exit");
+    app.find("#neutral-title");
+    app.click_button("Open");
+    app.click_button("Forgot your passphrase? Use your recovery key");
+    app.type_into("#recover-key-input", &new_key);
+    app.script(
+        "const [a, b] = document.querySelectorAll('input[autocomplete=new-password]'); a.value = arguments[0]; b.value = arguments[0];",
+        serde_json::json!([RECOVERED_PASSPHRASE]),
+    );
+    app.click_button("Open with the recovery key");
+    app.find("#kept-key");
+    let third_key = app.text(".recovery-key");
+    assert_eq!(third_key.len(), 69, "a new recovery key: {third_key}");
+    assert_ne!(third_key, new_key, "recovery replaced the recovery key");
+    app.click("#kept-key");
+    app.click_button("Continue to my diary");
+    app.find("#timeline-title");
+    app.wait_until(
+        "the entry after recovery",
         "return document.body.textContent.includes('took a photo of me');",
     );
     app.end();

@@ -61,6 +61,13 @@ const screens = [
     await page.locator('input[autocomplete=current-password]').fill('violet harbour lantern');
     await clickButton('Open')(page);
   } },
+  { name: 'unlock-recover', mode: 'unlock', ready: '#recover-key-input', steps: clickButton('Forgot your passphrase? Use your recovery key') },
+  { name: 'recovered', mode: 'unlock', ready: '#kept-key', steps: async (page) => {
+    await clickButton('Forgot your passphrase? Use your recovery key')(page);
+    await page.locator('#recover-key-input').fill('EM6S-5QBU-YF7Z-O5H7-HABY-HHRB-4SNR-VWS6-SUA2-TX73-2X5T-D26J-NQJQ-XLMD');
+    for (const input of await page.locator('input[autocomplete=new-password]').all()) await input.fill('amber meadow compass river');
+    await clickButton('Open with the recovery key')(page);
+  } },
   { name: 'timeline', mode: 'open', ready: '#timeline-title' },
   { name: 'timeline-warnings', mode: 'warnings', ready: '#last-saved' },
   { name: 'quick-add', mode: 'open', ready: '#add-title', steps: clickButton('Add an incident') },

@@ -52,6 +52,7 @@
     },
     lock: () => { unlocked = false; return null; },
     change_passphrase: () => null,
+    recover: () => { unlocked = true; return { recovery_key: 'H3KQ-7WPA-MD4K-29RT-LW8E-NC5V-BJ3Y-UP6G-KS7D-EF4H-2MWA-R9TC-XN8B-VL5Q', fingerprint: 'SHA256:teY6r4EslJvxhrTR694Q+weD610UcIrNFHdWkoToUHc' }; },
     rotate_keys: () => ({ recovery_key: 'QZ2F-7HXA-MD4K-29RT-LW8E-NC5V-BJ3Y-UP6G-KS7D-EF4H-2MWA-R9TC-XN8B-VL5Q', fingerprint: 'SHA256:teY6r4EslJvxhrTR694Q+weD610UcIrNFHdWkoToUHc' }),
     still_here: () => null,
     set_auto_lock: () => null,

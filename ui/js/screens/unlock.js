@@ -2,6 +2,7 @@
 
 import { call } from '../ipc.js';
 import { h, field, errorBox, showError } from '../dom.js';
+import { problem, recoveryStep, strength } from './welcome.js';
 
 export async function render(ctx) {
   const status = await call('status');
@@ -37,6 +38,47 @@ export async function render(ctx) {
     event.preventDefault();
     open(false);
   } }, pass.wrap, error, older, button);
-  return h('section', { class: 'card narrow', 'aria-labelledby': 'unlock-title' },
-    h('h1', { id: 'unlock-title' }, 'Open your diary'), form);
+  const recovery = recoverForm(ctx);
+  const forgot = h('button', { type: 'button', 'aria-expanded': 'false', onclick: () => {
+    recovery.hidden = !recovery.hidden;
+    forgot.setAttribute('aria-expanded', String(!recovery.hidden));
+    if (!recovery.hidden) recovery.querySelector('input').focus();
+  } }, 'Forgot your passphrase? Use your recovery key');
+  return h('section', { class: 'card narrow stack', 'aria-labelledby': 'unlock-title' },
+    h('h1', { id: 'unlock-title' }, 'Open your diary'), form, forgot, recovery);
+}
+
+// The way back in with the recovery key: a new passphrase, and with it a new
+// key for the diary and a new recovery key (whoever knew the old passphrase
+// can read nothing written from now on), shown once.
+function recoverForm(ctx) {
+  const error = errorBox();
+  const key = field('Recovery key', h('input', { type: 'text', id: 'recover-key-input', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false' }));
+  const next = field('New passphrase', h('input', { type: 'password', autocomplete: 'new-password' }));
+  const again = field('Type the new one again', h('input', { type: 'password', autocomplete: 'new-password' }));
+  const hint = h('p', { class: 'strength', 'aria-live': 'polite' });
+  next.input.addEventListener('input', () => { hint.textContent = strength(next.input.value); });
+  const button = h('button', { type: 'submit', class: 'primary' }, 'Open with the recovery key');
+  const form = h('form', { class: 'stack', 'aria-labelledby': 'recover-title', hidden: true, onsubmit: async (event) => {
+    event.preventDefault();
+    const issue = problem(next.input.value, again.input.value);
+    if (issue) return showError(error, { message: issue });
+    button.disabled = true;
+    button.textContent = 'Opening…';
+    try {
+      const done = await call('recover', { recoveryKey: key.input.value, new: next.input.value });
+      for (const f of [key, next, again]) f.input.value = '';
+      form.replaceWith(recoveryStep(ctx, done.recovery_key, {
+        title: 'Your new recovery key',
+        lead: 'Your diary is open with your new passphrase. Its key was changed too: your old passphrase and old recovery key no longer open anything written from now on. This new recovery key is shown only now.',
+      }));
+    } catch (err) {
+      button.disabled = false;
+      button.textContent = 'Open with the recovery key';
+      showError(error, err.code === 'wrong_secret' ? { message: 'That recovery key is not right. Check each group of four.' } : err);
+    }
+  } }, h('h2', { id: 'recover-title' }, 'Open with your recovery key'),
+  h('p', {}, 'You choose a new passphrase, and you get a new recovery key.'),
+  key.wrap, next.wrap, hint, again.wrap, error, button);
+  return form;
 }

@@ -52,7 +52,9 @@ export function render(ctx) {
     form);
 }
 
-function recoveryStep(ctx, key) {
+// The recovery key, shown once; the diary opens when the owner says it is
+// kept. `words` replaces the heading and lead (a new key after recovery).
+export function recoveryStep(ctx, key, words = {}) {
   const confirm = h('input', { type: 'checkbox', id: 'kept-key' });
   const go = h('button', { type: 'button', class: 'primary', disabled: true, onclick: () => {
     code.textContent = '';
@@ -61,8 +63,8 @@ function recoveryStep(ctx, key) {
   confirm.addEventListener('change', () => { go.disabled = !confirm.checked; });
   const code = h('p', { class: 'recovery-key', 'aria-label': 'Recovery key' }, key);
   return h('div', { class: 'stack' },
-    h('h2', {}, 'Your recovery key'),
-    h('p', {}, 'If you forget your passphrase, this key is the only way back into your diary. It is shown only now.'),
+    h('h2', {}, words.title || 'Your recovery key'),
+    h('p', {}, words.lead || 'If you forget your passphrase, this key is the only way back into your diary. It is shown only now.'),
     code,
     h('p', { class: 'hint' }, 'Write it down and keep it somewhere safe, away from this device, or give it to someone you trust, such as your support worker.'),
     h('div', { class: 'check' }, confirm, h('label', { for: 'kept-key' }, 'I have written it down and put it somewhere safe')),

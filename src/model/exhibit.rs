@@ -2,8 +2,9 @@
 
 use std::fmt;
 
+use lockedbox::LockedBox;
 use serde::{Deserialize, Serialize};
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::Zeroize;
 
 use super::id::Id;
 use super::validation::{ValidationError, max_len};
@@ -33,18 +34,28 @@ use super::validation::{ValidationError, max_len};
 /// fn serialisable<T: serde::Serialize>() {}
 /// serialisable::<incident_diary::model::Exhibit>();
 /// ```
-#[derive(Zeroize, ZeroizeOnDrop)]
-pub struct FileKey([u8; 32]);
+///
+/// Like every key of the diary it lives in a page of its own locked in RAM
+/// where the system allows (see `crypto::SecretKey`).
+pub struct FileKey(LockedBox<[u8; 32]>);
 
 impl FileKey {
     /// Takes the key bytes (the caller's copy should be wiped).
-    pub(crate) fn new(bytes: [u8; 32]) -> Self {
-        FileKey(bytes)
+    pub(crate) fn new(mut bytes: [u8; 32]) -> Self {
+        let key = FileKey(LockedBox::new(bytes));
+        bytes.zeroize();
+        key
     }
 
     /// The key bytes, for the attachment stream cipher only.
     pub(crate) fn expose_secret(&self) -> &[u8; 32] {
         &self.0
+    }
+}
+
+impl Drop for FileKey {
+    fn drop(&mut self) {
+        self.0.zeroize();
     }
 }
 

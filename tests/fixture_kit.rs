@@ -30,6 +30,20 @@ impl Work {
         work
     }
 
+    /// Restores the fixture's `backup.age` into the new folder `target`
+    /// (with its backup passphrase), which must succeed.
+    pub fn restore_backup(&self, target: &Path) -> Run {
+        let backup = self.fixture("backup.age");
+        let pass = self.path("backup-pass");
+        let args = [
+            "restore",
+            backup.to_str().unwrap(),
+            "--backup-passphrase-file",
+            pass.to_str().unwrap(),
+        ];
+        self.diary(target, "pass", &args).ok()
+    }
+
     /// A file of the fixture folder.
     pub fn fixture(&self, name: &str) -> PathBuf {
         self.base.join(name)

@@ -181,18 +181,7 @@ fn the_v1_bundles_verify_with_diary_and_standard_tools() {
 fn the_v1_backup_restores_and_opens() {
     let w = work();
     let target = w.path("restored");
-    let backup = v1().join("backup.age");
-    w.diary(
-        &target,
-        "pass",
-        &[
-            "restore",
-            backup.to_str().unwrap(),
-            "--backup-passphrase-file",
-            w.path("backup-pass").to_str().unwrap(),
-        ],
-    )
-    .ok();
+    w.restore_backup(&target);
     let check = w.diary(&target, "pass", &["check"]).ok();
     assert!(check.stdout.contains("PASS"), "{}", check.stdout);
     let list = w.diary(&target, "pass", &["list", "--json"]).ok().json();

@@ -7,7 +7,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::fixture_kit::{self, Work};
 use crate::util::ssh_verify;
@@ -145,27 +144,8 @@ fn the_v2_bundles_verify_with_diary_and_standard_tools() {
         ("incident-diary-epoch-0", "old"),
         ("incident-diary-epoch-1", "new"),
     ] {
-        let statement = fs::File::open(dir.join("keys/transition-1.txt")).unwrap();
-        let out = Command::new("ssh-keygen")
-            .args([
-                "-Y",
-                "verify",
-                "-f",
-                "keys/allowed_signers",
-                "-I",
-                principal,
-            ])
-            .args(["-n", "incident-diary-key-transition@v1", "-s"])
-            .arg(format!("keys/transition-1.txt.{sig}.sig"))
-            .current_dir(&dir)
-            .stdin(statement)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let sig = format!("keys/transition-1.txt.{sig}.sig");
+        crate::util::ssh_verify_statement(&dir, principal, "keys/transition-1.txt", &sig).ok();
     }
 }
 
@@ -173,18 +153,7 @@ fn the_v2_bundles_verify_with_diary_and_standard_tools() {
 fn the_v2_backup_restores_and_opens() {
     let w = work();
     let target = w.path("restored");
-    let backup = w.fixture("backup.age");
-    w.diary(
-        &target,
-        "pass",
-        &[
-            "restore",
-            backup.to_str().unwrap(),
-            "--backup-passphrase-file",
-            w.path("backup-pass").to_str().unwrap(),
-        ],
-    )
-    .ok();
+    w.restore_backup(&target);
     let check = w.diary(&target, "pass", &["check"]).ok();
     assert!(check.stdout.contains("PASS"), "{}", check.stdout);
     w.diary(&target, "old-pass", &["list"]).fails_with(3);

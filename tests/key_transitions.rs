@@ -66,26 +66,6 @@ fn verify(path: &Path) -> Run {
     )
 }
 
-fn ssh_verify_statement(bundle: &Path, principal: &str, statement: &str, sig: &str) -> Run {
-    let input = fs::File::open(bundle.join(statement)).unwrap();
-    Run::from(
-        Command::new("ssh-keygen")
-            .args([
-                "-Y",
-                "verify",
-                "-f",
-                "keys/allowed_signers",
-                "-I",
-                principal,
-            ])
-            .args(["-n", "incident-diary-key-transition@v1", "-s", sig])
-            .current_dir(bundle)
-            .stdin(input)
-            .output()
-            .expect("ssh-keygen must be installed"),
-    )
-}
-
 fn manifest(bundle: &Path) -> serde_json::Value {
     serde_json::from_slice(&fs::read(bundle.join("manifest.json")).unwrap()).unwrap()
 }
@@ -107,7 +87,7 @@ fn every_key_change_is_signed_by_both_keys_and_checks_with_standard_tools() {
     for (epoch, old, new) in [(1, 0, 1), (2, 1, 2)] {
         let statement = format!("keys/transition-{epoch}.txt");
         for (principal, sig) in [(old, "old"), (new, "new")] {
-            let out = ssh_verify_statement(
+            let out = crate::util::ssh_verify_statement(
                 &bundle,
                 &format!("incident-diary-epoch-{principal}"),
                 &statement,
@@ -118,7 +98,7 @@ fn every_key_change_is_signed_by_both_keys_and_checks_with_standard_tools() {
         }
         // Each key signs only its own side: the old key's signature does
         // not pass as the new key's.
-        ssh_verify_statement(
+        crate::util::ssh_verify_statement(
             &bundle,
             &format!("incident-diary-epoch-{new}"),
             &statement,

@@ -314,6 +314,28 @@ pub fn ssh_verify(dir: &Path) -> Run {
     Run::from(out)
 }
 
+/// `ssh-keygen -Y verify` of a key-transition statement in a bundle folder,
+/// with the bundle's `keys/allowed_signers`, as an officer runs it.
+pub fn ssh_verify_statement(bundle: &Path, principal: &str, statement: &str, sig: &str) -> Run {
+    let input = fs::File::open(bundle.join(statement)).unwrap();
+    Run::from(
+        Command::new("ssh-keygen")
+            .args([
+                "-Y",
+                "verify",
+                "-f",
+                "keys/allowed_signers",
+                "-I",
+                principal,
+            ])
+            .args(["-n", "incident-diary-key-transition@v1", "-s", sig])
+            .current_dir(bundle)
+            .stdin(input)
+            .output()
+            .expect("ssh-keygen must be installed"),
+    )
+}
+
 /// Keeps the rollback anchors of vaults this test process opens through
 /// the library (not the binary) in cargo's temporary folder, out of HOME.
 pub fn anchors_in_target() {

@@ -48,24 +48,12 @@ impl Diary {
         }
         let vault_id: [u8; 16] = crypto::random::bytes();
         let vault_key = SecretKey::random();
-        let recovery_key = SecretKey::random();
         let kdf_header = kdf.to_bytes();
-        let ctx = SlotContext {
-            vault_id: &vault_id,
-            kdf_header: &kdf_header,
-        };
-        let pass_slot = SlotTable::random_index(None);
-        let recovery_slot = SlotTable::random_index(Some(pass_slot));
-        let mut slots = SlotTable::new();
-        let ikm = kdf.derive(passphrase)?;
-        slots.put(pass_slot, &vault_key, SlotKind::Passphrase, &ikm, &ctx);
-        slots.put(
-            recovery_slot,
-            &vault_key,
-            SlotKind::Recovery,
-            &recovery_key,
-            &ctx,
-        );
+        let FreshSlots {
+            slots,
+            pass_slot,
+            recovery_key,
+        } = FreshSlots::new(&vault_id, &kdf, passphrase, &vault_key)?;
         let keys = VaultKeys::single(vault_key);
         let log = SealedLog::new(&keys, vault_id);
         let header = Header {
@@ -271,6 +259,48 @@ impl Diary {
         };
         self.commit_keys(header, Event::KeysChange(change), saved)?;
         Ok(crypto::recovery::encode(&recovery_key))
+    }
+}
+
+/// A new slot table for `vault_key`: a passphrase slot and a slot for a
+/// new recovery key, in random rows, the others random bytes (a new vault,
+/// or a rotation).
+pub(super) struct FreshSlots {
+    pub slots: SlotTable,
+    pub pass_slot: u8,
+    pub recovery_key: SecretKey,
+}
+
+impl FreshSlots {
+    pub(super) fn new(
+        vault_id: &[u8; 16],
+        kdf: &KdfParams,
+        passphrase: &Passphrase,
+        vault_key: &SecretKey,
+    ) -> Result<FreshSlots> {
+        let recovery_key = SecretKey::random();
+        let kdf_header = kdf.to_bytes();
+        let ctx = SlotContext {
+            vault_id,
+            kdf_header: &kdf_header,
+        };
+        let pass_slot = SlotTable::random_index(None);
+        let recovery_slot = SlotTable::random_index(Some(pass_slot));
+        let mut slots = SlotTable::new();
+        let ikm = kdf.derive(passphrase)?;
+        slots.put(pass_slot, vault_key, SlotKind::Passphrase, &ikm, &ctx);
+        slots.put(
+            recovery_slot,
+            vault_key,
+            SlotKind::Recovery,
+            &recovery_key,
+            &ctx,
+        );
+        Ok(FreshSlots {
+            slots,
+            pass_slot,
+            recovery_key,
+        })
     }
 }
 

@@ -14,9 +14,10 @@
 
 use zeroize::Zeroizing;
 
+use super::keys::FreshSlots;
 use super::{Diary, Unlocked};
 use crate::crypto::kdf::KdfParams;
-use crate::crypto::keyslot::{SlotContext, SlotKind, SlotTable};
+use crate::crypto::keyslot::{SlotKind, SlotTable};
 use crate::crypto::sshsig::Signer;
 use crate::crypto::{self, Passphrase, SecretKey};
 use crate::error::{Error, Result};
@@ -45,24 +46,12 @@ impl Diary {
             None => self.kdf_or_current(&self.store.header()?, None)?,
         };
         let vault_key = SecretKey::random();
-        let recovery_key = SecretKey::random();
         let kdf_header = kdf.to_bytes().to_vec();
-        let ctx = SlotContext {
-            vault_id: &self.vault_id,
-            kdf_header: &kdf_header,
-        };
-        let pass_slot = SlotTable::random_index(None);
-        let recovery_slot = SlotTable::random_index(Some(pass_slot));
-        let mut slots = SlotTable::new();
-        let ikm = kdf.derive(new)?;
-        slots.put(pass_slot, &vault_key, SlotKind::Passphrase, &ikm, &ctx);
-        slots.put(
-            recovery_slot,
-            &vault_key,
-            SlotKind::Recovery,
-            &recovery_key,
-            &ctx,
-        );
+        let FreshSlots {
+            slots,
+            pass_slot,
+            recovery_key,
+        } = FreshSlots::new(&self.vault_id, &kdf, new, &vault_key)?;
         let rotation = KeyRotation {
             epoch: self.keys.epoch() + 1,
             signing_key: Signer::derive(&vault_key).public().openssh(),

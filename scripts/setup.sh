@@ -19,6 +19,8 @@ apt_packages=(
   # What opens a backup without this program; the backup tests run them:
   age               # age -d
   tar               # tar -x
+  # A desktop keyring on a private session bus: the anchor's keystore copy test
+  dbus-daemon gnome-keyring libsecret-tools
   # The app (Tauri 2 on WebKitGTK), and running it headless under test:
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev file
   xvfb xauth        # a screen for the app in tests

@@ -70,6 +70,7 @@ impl Work {
             .env_remove("DIARY_VAULT")
             .env_remove("DIARY_ANCHOR_DIR")
             .env_remove("XDG_CONFIG_HOME")
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
             .env("HOME", self.tmp.path());
         run_with_stdin(cmd, "")
     }

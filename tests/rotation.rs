@@ -42,6 +42,7 @@ fn as_abuser(v: &Vault, db_dir: &Path, args: &[&str]) -> Run {
         .args(args)
         .env_remove("DIARY_ANCHOR_DIR")
         .env_remove("XDG_CONFIG_HOME")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
         .env("HOME", home.path())
         .stdin(Stdio::null());
     Run::from(cmd.output().unwrap())

@@ -26,6 +26,8 @@ mod fixtures_v2;
 mod incidents;
 /// Exports after key changes: statements signed by the old and new keys.
 mod key_transitions;
+/// The rollback anchor's copy in a real desktop keyring (Secret Service).
+mod keystore;
 /// No plaintext of any diary value in any file of the vault.
 mod plaintext;
 /// Triggers, views, indexes and tables planted in the vault file.

@@ -160,6 +160,7 @@ impl Vault {
         cmd.env_remove("DIARY_VAULT")
             .env_remove("DIARY_ANCHOR_DIR")
             .env_remove("XDG_CONFIG_HOME")
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
             .env("HOME", self.tmp.path())
             .env("XDG_DATA_HOME", self.tmp.path().join("data"));
     }

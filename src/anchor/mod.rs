@@ -21,10 +21,16 @@
 //! (exit 4) instead of calling the right passphrase wrong. Both are
 //! authenticated once the key is known.
 //!
-//! What it cannot do: whoever can also delete or replace the anchor (the
-//! whole home folder rolled back, or a device restored from an image) can
-//! roll the diary back unseen. That is why unlock also shows the last
+//! A copy of the same bytes is kept in the operating system's keystore
+//! where there is one ([`keystore`]); unlock believes whichever of the two
+//! saw more entries.
+//!
+//! What it cannot do: whoever can also delete or replace the anchor and its
+//! keystore copy (a device restored from an image, or someone logged in as
+//! the owner clearing the keyring) can roll the diary back unseen. That is why unlock also shows the last
 //! entry's number and time: the person who wrote it can notice.
+
+mod keystore;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -149,7 +155,9 @@ impl Anchor {
 
     /// Removes the high-water mark of `vault_id` (a deliberate restore).
     pub fn remove_high_water(folder: &Path, vault_id: &[u8; 16]) {
-        let _ = std::fs::remove_file(folder.join(high_water_name(vault_id)));
+        let name = high_water_name(vault_id);
+        let _ = std::fs::remove_file(folder.join(&name));
+        let _ = keystore::delete(&name);
     }
 
     /// The anchor file.
@@ -157,10 +165,11 @@ impl Anchor {
         &self.path
     }
 
-    /// Reads the anchor: `Ok(None)` when there is none yet, `Err` when the
-    /// file is not an anchor at all.
+    /// Reads the anchor, from its file and its keystore copy, and returns
+    /// the one that saw more: `Ok(None)` when there is none yet, `Err` when
+    /// either is not an anchor at all.
     pub fn read(&self) -> Result<Option<Sealed>, String> {
-        read_file(&self.path)
+        read_both(&self.path)
     }
 
     /// Opens a sealed anchor; `None` when it was not sealed for this vault
@@ -188,10 +197,11 @@ impl Anchor {
     }
 
     /// Clears whatever someone put where the anchor and its folder go (a
-    /// folder, a pipe, a link, a file in place of the folder), when the
-    /// owner has chosen to start the record again. Nothing above the
-    /// anchor folder is touched.
+    /// folder, a pipe, a link, a file in place of the folder), and its
+    /// keystore copy, when the owner has chosen to start the record again.
+    /// Nothing above the anchor folder is touched.
     pub fn clear(&self) -> std::io::Result<()> {
+        keystore::delete(&name_of(&self.path)).map_err(std::io::Error::other)?;
         let folder = durable::parent_of(&self.path);
         if std::fs::symlink_metadata(&folder).is_ok_and(|m| !m.is_dir()) {
             std::fs::remove_file(&folder)?;
@@ -229,7 +239,11 @@ impl Anchor {
         let tmp = durable::sibling(&self.path, &format!("{}-tmp", hex::encode(random_tag())));
         durable::write_file(&tmp, &self.path, FolderSync::Required, |w| {
             std::io::Write::write_all(w, &bytes)
-        })
+        })?;
+        // Best effort: a copy that trails is outvoted by the file at the
+        // next read, and a keyring that is locked or absent keeps nothing.
+        let _ = keystore::put(&name_of(&self.path), &bytes);
+        Ok(())
     }
 
     /// Removes the anchor (a deliberate restore: the next unlock writes a
@@ -239,8 +253,10 @@ impl Anchor {
         vault_id: &[u8; 16],
         vault_dir: &Path,
     ) -> std::io::Result<Option<u64>> {
-        let path = folder.join(file_name(vault_id, vault_dir));
-        let seq = read_file(&path).ok().flatten().map(|s| s.seq);
+        let name = file_name(vault_id, vault_dir);
+        let path = folder.join(&name);
+        let seq = read_both(&path).ok().flatten().map(|s| s.seq);
+        keystore::delete(&name).map_err(std::io::Error::other)?;
         match std::fs::remove_file(&path) {
             Ok(()) => durable::sync_dir(folder).map(|()| seq),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -289,7 +305,33 @@ fn aad(vault_id: &[u8; 16], seq: u64, header: &Hash) -> Vec<u8> {
 /// at `vault_dir`, read before any key is known (see the module docs).
 pub(crate) fn last_header(vault_id: &[u8; 16], vault_dir: &Path) -> Option<Hash> {
     let path = folder()?.join(file_name(vault_id, vault_dir));
-    read_file(&path).ok().flatten().map(|sealed| sealed.header)
+    read_both(&path).ok().flatten().map(|sealed| sealed.header)
+}
+
+/// The name of an anchor file, which also names its keystore copy.
+fn name_of(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Reads the anchor file at `path` and its keystore copy and returns the
+/// one that saw more entries (the file when they agree). Which one that is
+/// gets settled when it is opened: one that does not open under the vault
+/// key is refused, never passed over for the other.
+fn read_both(path: &Path) -> Result<Option<Sealed>, String> {
+    let file = read_file(path)?;
+    let kept =
+        match keystore::get(&name_of(path)) {
+            Some(bytes) => Some(bytes.as_deref().and_then(parse).ok_or_else(|| {
+                "this device's keystore record of the diary is damaged".to_string()
+            })?),
+            None => None,
+        };
+    Ok(match (file, kept) {
+        (Some(file), Some(kept)) if kept.seq > file.seq => Some(kept),
+        (file, kept) => file.or(kept),
+    })
 }
 
 /// Reads at most one byte more than an anchor, without following a link
@@ -326,74 +368,22 @@ fn read_file(path: &Path) -> Result<Option<Sealed>, String> {
     file.take(FILE_LEN as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|_| damaged())?;
+    parse(&bytes).map(Some).ok_or_else(damaged)
+}
+
+/// An anchor's bytes, or `None` when they are not one.
+fn parse(bytes: &[u8]) -> Option<Sealed> {
     if bytes.len() != FILE_LEN || &bytes[..8] != MAGIC {
-        return Err(damaged());
+        return None;
     }
     let sealed_at = 16 + 32 + NONCE_LEN;
-    Ok(Some(Sealed {
+    Some(Sealed {
         seq: u64::from_be_bytes(bytes[8..16].try_into().expect("8 bytes")),
         header: bytes[16..48].try_into().expect("32 bytes"),
         nonce: bytes[48..sealed_at].try_into().expect("24 bytes"),
         ct: bytes[sealed_at..].to_vec(),
-    }))
+    })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn mark(seq: u64) -> Mark {
-        Mark {
-            seq,
-            head: [seq as u8; 32],
-            recorded_at: DateTime::parse_from_rfc3339("2026-03-01T10:00:00+01:00").ok(),
-            header: [9; 32],
-        }
-    }
-
-    #[test]
-    fn an_anchor_opens_only_for_its_vault_and_key() {
-        let tmp = tempfile::tempdir().unwrap();
-        let keys = VaultKeys::single(SecretKey::from_bytes([7; 32]));
-        let anchor = Anchor::new(tmp.path(), &keys, [1; 16], tmp.path());
-        assert!(anchor.read().unwrap().is_none());
-        anchor.write(&mark(5)).unwrap();
-        let sealed = anchor.read().unwrap().unwrap();
-        assert_eq!(sealed.seq, 5);
-        assert_eq!(anchor.open(&sealed), Some(mark(5)));
-
-        let other_key = Anchor::new(
-            tmp.path(),
-            &VaultKeys::single(SecretKey::from_bytes([8; 32])),
-            [1; 16],
-            tmp.path(),
-        );
-        assert_eq!(other_key.open(&sealed), None);
-        // After a rotation the anchor written under the key before still
-        // opens, and the next one is written under the new key.
-        let mut rotated = VaultKeys::single(SecretKey::from_bytes([7; 32]));
-        rotated.push(&[1; 16], SecretKey::from_bytes([8; 32]));
-        let after = Anchor::new(tmp.path(), &rotated, [1; 16], tmp.path());
-        assert_eq!(after.open(&sealed), Some(mark(5)));
-        after.write(&mark(6)).unwrap();
-        let resealed = after.read().unwrap().unwrap();
-        assert_eq!(anchor.open(&resealed), None);
-        assert_eq!(other_key.open(&resealed), Some(mark(6)));
-        anchor.write(&mark(5)).unwrap();
-        // The count in the clear is authenticated: raising it breaks the seal.
-        let mut bytes = std::fs::read(anchor.path()).unwrap();
-        bytes[15] ^= 1;
-        std::fs::write(anchor.path(), &bytes).unwrap();
-        let raised = anchor.read().unwrap().unwrap();
-        assert_eq!(raised.seq, 4);
-        assert_eq!(anchor.open(&raised), None);
-        // Anything that is not an anchor is reported, never taken as none.
-        std::fs::write(anchor.path(), b"garbage").unwrap();
-        assert!(anchor.read().is_err());
-        assert_eq!(
-            Anchor::remove_file(tmp.path(), &[1; 16], tmp.path()).unwrap(),
-            None
-        );
-        assert!(anchor.read().unwrap().is_none());
-    }
-}
+mod tests;

@@ -4,7 +4,7 @@
 //! deletes the anchor folder is still refused, by the keyring's copy.
 
 use std::fs;
-use std::io::Write;
+use std::io::Write as _;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -89,25 +89,13 @@ impl Keyring {
     }
 
     fn secret_tool_with(&self, args: &[&str], input: &str) -> Option<String> {
-        let mut child = Command::new("secret-tool")
-            .args(args)
-            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
+        let mut cmd = Command::new("secret-tool");
+        cmd.args(args)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address);
+        let out = crate::util::run_with_stdin(cmd, input);
         // `search` prints attributes on standard error; with no match it
         // fails quietly, and with no keyring loudly.
-        let text = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
-        (out.status.success() || out.stderr.is_empty()).then(|| text.into_owned())
+        (out.code == 0 || out.stderr.is_empty()).then(|| out.stdout + &out.stderr)
     }
 
     /// The diary's entries in the keyring: their `record` attributes.

@@ -47,3 +47,4 @@ pub use diary::{CheckReport, Diary, ExhibitFault, ExhibitRef, IncidentRef, KDF_T
 pub use error::{Error, ErrorCode, Result};
 pub use process::keep_memory_private;
 pub use store::Durability;
+pub use throttle::WrongPassphrases;

@@ -54,6 +54,16 @@ pub fn describe_wait(wait: Duration) -> String {
     }
 }
 
+/// Wrong passphrases tried since the diary was last opened with its
+/// passphrase: whoever has the device may have been guessing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WrongPassphrases {
+    /// How many (an altered counter counts as many).
+    pub count: u32,
+    /// When the last of them was tried.
+    pub last: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Attempts {
     failures: u32,
@@ -150,10 +160,17 @@ impl Throttle {
         let _ = crate::durable::write_file(&tmp, &self.path, best_effort, |w| w.write_all(&bytes));
     }
 
-    /// After a successful unlock.
-    pub fn reset(&self) {
+    /// After a successful unlock: clears the count, and returns what it
+    /// held, for the owner to be told ("3 wrong passphrases since you last
+    /// opened the diary").
+    pub fn reset(&self) -> WrongPassphrases {
+        let attempts = self.read();
         if self.path.exists() {
             let _ = fs::remove_file(&self.path);
+        }
+        WrongPassphrases {
+            count: attempts.failures,
+            last: attempts.last_failure,
         }
     }
 }

@@ -1,4 +1,4 @@
-use crate::util::{Vault, incident_json, snapshot};
+use crate::util::{Run, Vault, incident_json, snapshot};
 
 #[test]
 fn wrong_passphrase_exits_3_and_changes_nothing_on_disk() {
@@ -34,6 +34,30 @@ fn wrong_passphrase_exits_3_and_changes_nothing_on_disk() {
         assert!(out.stderr.contains("wrong passphrase"));
     }
     assert_eq!(vault_files(&v.dir), before);
+}
+
+#[test]
+fn the_next_unlock_says_how_many_wrong_passphrases_were_tried() {
+    let v = Vault::new();
+    let bad = v.file("bad", "someone guessing\n");
+    for _ in 0..2 {
+        Run::from(v.command_with(&bad, &["list"]).output().unwrap()).fails_with(3);
+    }
+    let out = v.run(&["list"]).ok();
+    assert!(
+        out.stderr.contains(
+            "diary: 2 wrong passphrases were tried since the diary was last opened, the last at 20"
+        ),
+        "{}",
+        out.stderr
+    );
+    // Said once: the count starts again at the unlock that said it.
+    let again = v.run(&["list"]).ok();
+    assert!(
+        !again.stderr.contains("wrong passphrase"),
+        "{}",
+        again.stderr
+    );
 }
 
 #[test]

@@ -171,6 +171,18 @@ fn show_last_entry(diary: &Diary) {
         None => "diary: opened; no log entries yet".to_string(),
     };
     eprintln!("{line}");
+    let wrong = diary.wrong_passphrases_before_open();
+    if wrong.count > 0 {
+        let when = wrong
+            .last
+            .map(|t| format!(", the last at {}", t.format("%Y-%m-%d %H:%M UTC")))
+            .unwrap_or_default();
+        eprintln!(
+            "diary: {} wrong passphrase{} tried since the diary was last opened{when}",
+            wrong.count,
+            if wrong.count == 1 { " was" } else { "s were" }
+        );
+    }
     if let Some(seen) = diary.newer_copy_seen() {
         eprintln!(
             "diary: warning: a copy of this diary with {seen} log entries was used on this device, and this one holds {}; if you did not put this copy here yourself, entries may be missing (`diary check --accept-older` makes this copy the one remembered)",

@@ -78,6 +78,7 @@ impl Diary {
             unlocked: Unlocked {
                 kind: SlotKind::Passphrase,
                 slot: pass_slot,
+                wrong_before: Default::default(),
             },
             anchor_trouble: None,
             key_header_changed: None,
@@ -152,6 +153,7 @@ impl Diary {
         let unlocked = Unlocked {
             kind: SlotKind::Recovery,
             slot,
+            wrong_before: Default::default(),
         };
         // The recovery key proves the owner: a rollback record that says
         // otherwise (damaged, or another copy) must not keep them out of
@@ -312,7 +314,7 @@ fn open_passphrase_slot(
     header: &Header,
     passphrase: &Passphrase,
     clock: &dyn Clock,
-) -> Result<(u8, SecretKey)> {
+) -> Result<(u8, SecretKey, crate::throttle::WrongPassphrases)> {
     let throttle = Throttle::new(dir);
     // Held until the count is written: parallel guesses queue here.
     let _turn = throttle.lock();
@@ -338,8 +340,8 @@ fn open_passphrase_slot(
         throttle.record_failure(clock.now());
         return Err(Error::WrongPassphrase);
     };
-    throttle.reset();
-    Ok(opened)
+    let wrong_before = throttle.reset();
+    Ok((opened.0, opened.1, wrong_before))
 }
 
 fn unlock_passphrase(
@@ -350,10 +352,11 @@ fn unlock_passphrase(
 ) -> Result<(Diary, Option<Error>)> {
     let store = Store::open(dir)?;
     let header = store.header()?;
-    let (slot, vault_key) = open_passphrase_slot(dir, &header, passphrase, &*clock)?;
+    let (slot, vault_key, wrong_before) = open_passphrase_slot(dir, &header, passphrase, &*clock)?;
     let unlocked = Unlocked {
         kind: SlotKind::Passphrase,
         slot,
+        wrong_before,
     };
     Diary::load(store, &header, vault_key, unlocked, clock, anchoring)
 }

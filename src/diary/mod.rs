@@ -41,6 +41,8 @@ use crate::store::{Durability, Header, Store};
 struct Unlocked {
     kind: SlotKind,
     slot: u8,
+    /// Wrong passphrases tried before this unlock (none for the recovery key).
+    wrong_before: crate::throttle::WrongPassphrases,
 }
 
 /// An unlocked diary. Dropping it (or [`Diary::lock`]) wipes the keys.

@@ -48,6 +48,12 @@ impl Diary {
         }
     }
 
+    /// Wrong passphrases tried since the diary was last opened with its
+    /// passphrase, shown at unlock (someone may have been guessing).
+    pub fn wrong_passphrases_before_open(&self) -> crate::throttle::WrongPassphrases {
+        self.unlocked.wrong_before
+    }
+
     /// Where this process keeps rollback anchors (`None` when the platform
     /// has no configuration folder and none was set).
     pub fn anchor_folder() -> Option<std::path::PathBuf> {

@@ -80,6 +80,7 @@ impl Diary {
         self.unlocked = Unlocked {
             kind: SlotKind::Passphrase,
             slot: pass_slot,
+            ..self.unlocked
         };
         Ok(crypto::recovery::encode(&recovery_key))
     }

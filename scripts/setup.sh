@@ -24,6 +24,7 @@ apt_packages=(
   # The app (Tauri 2 on WebKitGTK), and running it headless under test:
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev file
   xvfb xauth        # a screen for the app in tests
+  x11-utils         # xwininfo: the end-to-end test reads the window's title
   webkit2gtk-driver # WebKitWebDriver, behind tauri-driver
   chromium          # the UI's accessibility checks (axe-core) with the IPC mocked
 )

@@ -34,5 +34,9 @@ fn incident_diary_app_commands() -> &'static [&'static str] {
         "rotate_keys",
         "recover",
         "vocabulary",
+        "disguise",
+        "set_disguise",
+        "notes",
+        "save_notes",
     ]
 }

@@ -7,11 +7,15 @@
 use incident_diary::model::{CaseProfile, Incident, Order, Person, RiskCheck};
 use tauri::{AppHandle, State};
 
+use crate::disguise::{DISGUISES, Look};
+use crate::dto::LookDto;
 use crate::dto::{
     AddedDto, ExhibitDto, ExportDto, ExportRequest, IncidentDto, ProfileDto, RecoveryDto,
-    RotationDto, StatusDto, TimelineDto, TimelineQuery, VocabularyDto,
+    RotationDto, StatusDto, TimelineDto, TimelineQuery, UnlockedDto, VocabularyDto,
 };
+use crate::error::IpcError;
 use crate::error::IpcResult;
+use crate::notes::Notes;
 use crate::session::Session;
 
 #[tauri::command]
@@ -32,7 +36,7 @@ pub async fn unlock(
     session: State<'_, Session>,
     passphrase: String,
     accept_older: Option<bool>,
-) -> IpcResult<()> {
+) -> IpcResult<UnlockedDto> {
     session.unlock(passphrase, accept_older.unwrap_or(false))
 }
 
@@ -176,4 +180,30 @@ pub async fn new_recovery_key(
 #[tauri::command]
 pub fn vocabulary() -> VocabularyDto {
     VocabularyDto::new()
+}
+
+/// The disguise chosen (window title and icon) and the choices.
+#[tauri::command]
+pub fn disguise(look: State<'_, Look>) -> LookDto {
+    LookDto {
+        current: look.current(),
+        choices: DISGUISES,
+    }
+}
+
+#[tauri::command]
+pub fn set_disguise(app: AppHandle, look: State<'_, Look>, key: String) -> IpcResult<LookDto> {
+    look.choose(&app, &key).map_err(IpcError::other)?;
+    Ok(disguise(look))
+}
+
+/// The locked page's notes (plain text, apart from the diary).
+#[tauri::command]
+pub fn notes(notes: State<'_, Notes>) -> String {
+    notes.read()
+}
+
+#[tauri::command]
+pub fn save_notes(notes: State<'_, Notes>, text: String) -> IpcResult<()> {
+    notes.write(&text).map_err(IpcError::other)
 }

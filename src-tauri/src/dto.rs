@@ -19,6 +19,24 @@ pub struct StatusDto {
     pub wait_seconds: Option<u64>,
 }
 
+/// What unlock tells the owner: the last entry (so that a diary put back
+/// to an older copy is noticed) and the wrong passphrases tried since it
+/// was last opened (someone may have been guessing).
+#[derive(Debug, Serialize)]
+pub struct UnlockedDto {
+    pub last_entry: u64,
+    pub last_recorded_at: Option<DateTime<FixedOffset>>,
+    pub wrong_passphrases: u32,
+    pub last_wrong_at: Option<DateTime<chrono::Utc>>,
+}
+
+/// The disguise chosen and the choices.
+#[derive(Debug, Serialize)]
+pub struct LookDto {
+    pub current: crate::disguise::Disguise,
+    pub choices: [crate::disguise::Disguise; 4],
+}
+
 /// Shown once after creating a diary.
 #[derive(Debug, Serialize)]
 pub struct RecoveryDto {
@@ -219,6 +237,10 @@ pub struct ExportRequest {
     pub pack: Pack,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// The file name the victim chose (offered in the save dialog); a
+    /// neutral one when empty.
+    #[serde(default)]
+    pub file_name: Option<String>,
 }
 
 /// Where the bundle went and what to tell the officer.

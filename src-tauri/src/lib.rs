@@ -5,9 +5,11 @@
 //! `{code, message}` and never carry diary content.
 
 mod commands;
+mod disguise;
 mod dto;
 mod error;
 mod idle;
+mod notes;
 mod picker;
 mod session;
 mod views;
@@ -44,6 +46,12 @@ pub fn run() {
             }
             let dir = vault_dir(app);
             app.manage(session::Session::new(dir));
+            // The disguise applies from the first frame, before any unlock.
+            let config = app.path().app_config_dir().ok();
+            let look = disguise::Look::load(config.clone());
+            disguise::apply(app.handle(), look.current());
+            app.manage(look);
+            app.manage(notes::Notes::new(config));
             idle::watch(app.handle().clone());
             Ok(())
         })
@@ -82,6 +90,10 @@ pub fn run() {
             commands::rotate_keys,
             commands::recover,
             commands::vocabulary,
+            commands::disguise,
+            commands::set_disguise,
+            commands::notes,
+            commands::save_notes,
         ])
         .run(tauri::generate_context!())
         .expect("the app could not start");

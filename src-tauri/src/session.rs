@@ -13,7 +13,7 @@ use tauri::{AppHandle, Emitter, Manager};
 
 use crate::dto::{
     AddedDto, ExhibitDto, ExportDto, ExportRequest, IncidentDto, ProfileDto, ProgressDto,
-    RecoveryDto, RotationDto, StatusDto, TimelineDto, TimelineQuery,
+    RecoveryDto, RotationDto, StatusDto, TimelineDto, TimelineQuery, UnlockedDto,
 };
 use crate::error::{IpcError, IpcResult};
 use crate::idle::Idle;
@@ -81,16 +81,22 @@ impl Session {
 
     /// Opens the diary; with `accept_older`, also a copy older than this
     /// device last saw (the owner put it back on purpose).
-    pub fn unlock(&self, passphrase: String, accept_older: bool) -> IpcResult<()> {
+    pub fn unlock(&self, passphrase: String, accept_older: bool) -> IpcResult<UnlockedDto> {
         let (pass, clock) = (secret(passphrase), Box::new(SystemClock));
         let diary = if accept_older {
             Diary::unlock_accepting_older(&self.vault, &pass, clock)?.0
         } else {
             Diary::unlock(&self.vault, &pass, clock)?
         };
+        let (last, wrong) = (diary.last_entry(), diary.wrong_passphrases_before_open());
         self.idle.touch();
         *self.slot() = Some(diary);
-        Ok(())
+        Ok(UnlockedDto {
+            last_entry: last.seq,
+            last_recorded_at: last.recorded_at,
+            wrong_passphrases: wrong.count,
+            last_wrong_at: wrong.last,
+        })
     }
 
     /// Opens the diary with the recovery key (the passphrase is lost, or
@@ -265,10 +271,7 @@ impl Session {
     /// Asks where to save, then exports on a blocking thread with progress.
     pub async fn export_picked(app: AppHandle, request: ExportRequest) -> IpcResult<ExportDto> {
         let pack = request.pack;
-        let suggested = format!(
-            "incident-diary-{}.zip",
-            chrono::Local::now().format("%Y-%m-%d-%H%M")
-        );
+        let suggested = export_file_name(request.file_name.as_deref());
         let picker_app = app.clone();
         let out = tauri::async_runtime::spawn_blocking(move || {
             picker::export_destination(&picker_app, &suggested)
@@ -313,5 +316,37 @@ impl Session {
         })
         .await
         .map_err(|e| IpcError::other(e.to_string()))?
+    }
+}
+
+/// The name offered in the save dialog: the victim's choice, reduced to a
+/// plain file name ending in `.zip`, else a neutral one (nothing in it says
+/// "diary" or "incident" to whoever looks at the Downloads folder).
+fn export_file_name(chosen: Option<&str>) -> String {
+    let plain: String = chosen
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | ':'))
+        .collect();
+    let plain = plain.trim().trim_start_matches('.').trim();
+    let stem = plain.strip_suffix(".zip").unwrap_or(plain).trim();
+    if stem.is_empty() {
+        return format!("export-{}.zip", chrono::Local::now().format("%Y-%m-%d"));
+    }
+    format!("{}.zip", stem.chars().take(100).collect::<String>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::export_file_name;
+
+    #[test]
+    fn export_names_are_plain_and_neutral_by_default() {
+        assert!(export_file_name(None).starts_with("export-"));
+        assert!(export_file_name(Some("  ")).starts_with("export-"));
+        assert_eq!(export_file_name(Some("for PC Smith")), "for PC Smith.zip");
+        assert_eq!(export_file_name(Some("a.zip")), "a.zip");
+        assert_eq!(export_file_name(Some("../../etc/x")), "etcx.zip");
+        assert_eq!(export_file_name(Some("..")), export_file_name(None));
     }
 }

@@ -68,6 +68,34 @@ fn photo(path: &Path) {
     img.save(path).unwrap();
 }
 
+/// The titles of the windows on the X screen, as the taskbar and the app
+/// switcher get them (Tauri does not copy `document.title` there).
+fn window_titles() -> String {
+    let out = Command::new("xwininfo")
+        .args(["-root", "-tree"])
+        .output()
+        .expect("xwininfo (x11-utils)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Waits until a window is titled `title` and none is titled "Incident Diary".
+fn assert_window_title(app: &Session, title: &str) {
+    let quoted = format!("\"{title}\"");
+    app.wait_for(&format!("a window titled {title}"), || {
+        let titles = window_titles();
+        (titles.contains(&quoted) && !titles.contains("Incident Diary")).then_some(())
+    });
+}
+
+/// The discreet way in from the locked page: hold its title down, then
+/// type the passphrase.
+fn open_from_locked_page(app: &Session, passphrase: &str) {
+    app.find("#neutral-title");
+    app.hold("#neutral-open", 1300);
+    app.type_into("input[autocomplete=current-password]", passphrase);
+    app.click_button("Open");
+}
+
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
@@ -143,6 +171,14 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
     app.screenshot("phone-2-recovery-key");
     app.click("#kept-key");
     app.click_button("Continue to my diary");
+    // How to get out fast, with a practice run of Shift pressed three times.
+    app.find("#practice-title");
+    app.press_shift(3);
+    app.wait_until(
+        "the practice run noticed",
+        "return !document.getElementById('practice-result').hidden;",
+    );
+    app.click_button("Continue to my diary");
     app.find("#timeline-title");
 
     // Quick add: "Add an incident", write, "Save".
@@ -217,9 +253,11 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
     let layers = said.lines().filter(|l| l.starts_with("PASS ")).count();
     assert!(layers == 5 && !said.contains("FAIL"), "{said}");
 
-    // Quick exit: the page is neutral and holds no diary text.
+    // Quick exit: the page is neutral and holds no diary text, and the
+    // window is titled as the disguise, never "Incident Diary".
     app.click("#quick-exit");
     app.find("#neutral-title");
+    assert_window_title(&app, "Notes");
     let page = app.page();
     for secret in [
         NARRATIVE,
@@ -259,10 +297,22 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
         }
     }
 
-    // And back in.
-    app.click_button("Open");
-    app.type_into("input[autocomplete=current-password]", PASSPHRASE);
-    app.click_button("Open");
+    // The locked page works as the notes page it looks like: a note is kept,
+    // as plain text apart from the diary.
+    app.type_into("#note-text", "Buy milk and stamps");
+    app.click_button("Save");
+    app.wait_until(
+        "the note saved",
+        "return document.body.textContent.includes('Saved.');",
+    );
+    let notes = tmp.path().join(".config/org.incidentdiary.app/notes.txt");
+    assert_eq!(
+        std::fs::read_to_string(&notes).unwrap(),
+        "Buy milk and stamps"
+    );
+
+    // And back in, by holding the title down.
+    open_from_locked_page(&app, PASSPHRASE);
     app.find("#timeline-title");
     app.wait_until(
         "the entry after unlocking",
@@ -294,9 +344,9 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
     app.find("#timeline-title");
 
     // Left alone, with the page's own timer still minutes away: the shell
-    // locks the diary by itself and the page shows the unlock screen.
+    // locks the diary by itself and the page shows the locked page.
     std::thread::sleep(std::time::Duration::from_secs(IDLE_SECONDS + 6));
-    app.find("#unlock-title");
+    app.find("#neutral-title");
     assert!(
         !app.script(
             "return document.body.textContent.includes('took a photo of me');",
@@ -306,21 +356,35 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
         .unwrap_or(true),
         "nothing of the diary is left on the page"
     );
-    // Only the new passphrase opens it now, with everything written before.
+    // Only the new passphrase opens it now, with everything written before;
+    // the old one is refused, and the unlock after it says so.
+    open_from_locked_page(&app, PASSPHRASE);
+    app.wait_until(
+        "the old passphrase refused",
+        "return document.body.textContent.includes('That is not right.');",
+    );
     app.type_into("input[autocomplete=current-password]", NEW_PASSPHRASE);
     app.click_button("Open");
     app.find("#timeline-title");
+    let told = app.text("#wrong-tries");
+    assert!(
+        told.starts_with("1 wrong passphrase was tried since you last opened your diary"),
+        "{told}"
+    );
     app.wait_until(
         "the entry after the key change",
         "return document.body.textContent.includes('took a photo of me');",
     );
 
+    // Quick exit from the keyboard: Shift three times (Escape does nothing).
+    app.press_shift(3);
+    app.find("#neutral-title");
+    assert_window_title(&app, "Notes");
+
     // The passphrase forgotten: back in with the recovery key, which gives
     // a new passphrase, a new key and a new recovery key, shown once.
-    app.click("#quick-exit");
-    app.find("#neutral-title");
-    app.click_button("Open");
-    app.click_button("Forgot your passphrase? Use your recovery key");
+    app.hold("#neutral-open", 1300);
+    app.click_button("Forgotten your passphrase? Use your recovery key");
     app.type_into("#recover-key-input", &new_key);
     app.script(
         "const [a, b] = document.querySelectorAll('input[autocomplete=new-password]'); a.value = arguments[0]; b.value = arguments[0];",
@@ -338,5 +402,12 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
         "the entry after recovery",
         "return document.body.textContent.includes('took a photo of me');",
     );
+
+    // A disguise: the window's title (and icon) change at once, and stay.
+    app.click_button("Settings");
+    app.click("#disguise-shopping");
+    assert_window_title(&app, "Shopping list");
+    app.click("#quick-exit");
+    assert!(app.text("#neutral-title").contains("Shopping list"));
     app.end();
 }

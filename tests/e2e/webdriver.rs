@@ -248,6 +248,37 @@ impl Session {
         Some(path)
     }
 
+    /// Presses and releases Shift `times` times, as a person would.
+    pub fn press_shift(&self, times: usize) {
+        let shift = "\u{E008}";
+        let mut steps = Vec::new();
+        for _ in 0..times {
+            steps.push(json!({"type": "keyDown", "value": shift}));
+            steps.push(json!({"type": "keyUp", "value": shift}));
+        }
+        let body = json!({"actions": [{"type": "key", "id": "keyboard", "actions": steps}]});
+        self.send("POST", "/actions", Some(body))
+            .unwrap_or_else(|e| panic!("press Shift: {e}"));
+    }
+
+    /// Presses the mouse on `css` and holds it for `ms` milliseconds.
+    pub fn hold(&self, css: &str, ms: u64) {
+        let el = self.find(css);
+        let origin = json!({ELEMENT: el.0});
+        let body = json!({"actions": [{
+            "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+            "actions": [
+                {"type": "pointerMove", "origin": origin, "x": 0, "y": 0},
+                {"type": "pointerDown", "button": 0},
+                {"type": "pause", "duration": ms},
+                {"type": "pointerUp", "button": 0},
+            ],
+        }]});
+        self.send("POST", "/actions", Some(body))
+            .unwrap_or_else(|e| panic!("hold {css}: {e}"));
+        let _ = self.send("DELETE", "/actions", None);
+    }
+
     pub fn end(self) {
         let _ = http(self.port, "DELETE", &format!("/session/{}", self.id), None);
     }

@@ -7,7 +7,6 @@ import { h } from './dom.js';
 import * as safety from './safety.js';
 import * as neutral from './screens/neutral.js';
 import * as welcome from './screens/welcome.js';
-import * as unlock from './screens/unlock.js';
 import * as timeline from './screens/timeline.js';
 import * as quickAdd from './screens/quick_add.js';
 import * as entry from './screens/entry.js';
@@ -15,8 +14,10 @@ import * as people from './screens/people.js';
 import * as risk from './screens/risk.js';
 import * as exporting from './screens/export.js';
 import * as settings from './screens/settings.js';
+import * as practice from './screens/practice.js';
 
-const screens = { neutral, welcome, unlock, timeline, quickAdd, entry, people, risk, exporting, settings };
+// Every locked path ends on the one neutral page ("unlock" is its old name).
+const screens = { neutral, unlock: neutral, welcome, timeline, quickAdd, entry, people, risk, exporting, settings, practice };
 const sections = [
   ['timeline', 'Diary'],
   ['quickAdd', 'Add'],
@@ -28,7 +29,7 @@ const sections = [
 
 let vocabulary = null;
 
-async function lock(then = 'unlock') {
+async function lock(then = 'neutral') {
   safety.stop();
   try {
     await call('lock');
@@ -39,7 +40,7 @@ async function lock(then = 'unlock') {
 
 function renderNav(current) {
   const nav = document.getElementById('nav');
-  const open = !['welcome', 'unlock', 'neutral'].includes(current);
+  const open = !['welcome', 'unlock', 'neutral', 'practice'].includes(current);
   nav.hidden = !open;
   nav.replaceChildren(
     ...(open
@@ -56,29 +57,35 @@ function renderNav(current) {
 
 /** Shows screen `name` with `params`. */
 export async function go(name, params = {}) {
-  document.body.classList.toggle('neutral', name === 'neutral');
-  document.title = name === 'neutral' ? 'Notes' : 'Incident Diary';
+  const locked = name === 'neutral' || name === 'unlock';
+  // Only the practice page turns Shift three times into a rehearsal.
+  safety.practise(null);
+  document.body.classList.toggle('neutral', locked);
+  if (!locked) document.title = 'Incident Diary';
   const main = document.getElementById('screen');
+  const holder = document.getElementById('view');
   renderNav(name);
   const ctx = {
     go,
     vocabulary,
-    opened: async (autoLock) => {
+    // `unlocked`: what unlock said (the last entry, wrong passphrases
+    // tried since the last open), shown once on the timeline.
+    opened: async (autoLock, unlocked, next = 'timeline') => {
       vocabulary = await call('vocabulary');
       ctx.vocabulary = vocabulary;
       // The delay chosen in Settings holds across locks (it lives only in
       // this page and the shell, never on disk).
       safety.start(lock, autoLock ?? safety.autoLockMinutes());
-      await go('timeline');
+      await go(next, { unlocked });
     },
     lock,
   };
   try {
     const view = await screens[name].render(ctx, params);
-    main.replaceChildren(view);
+    holder.replaceChildren(view);
   } catch (err) {
-    if (err && err.code === 'locked') return go('unlock');
-    main.replaceChildren(h('p', { class: 'error', role: 'alert' }, err.message || String(err)));
+    if (err && err.code === 'locked') return go('neutral');
+    holder.replaceChildren(h('p', { class: 'error', role: 'alert' }, err.message || String(err)));
   }
   window.scrollTo(0, 0);
   main.focus({ preventScroll: true });
@@ -91,7 +98,7 @@ async function start() {
   onLocked(() => {
     safety.blank();
     safety.stop();
-    go('unlock');
+    go('neutral');
   });
   const status = await call('status');
   if (status.unlocked) {
@@ -99,7 +106,7 @@ async function start() {
     safety.start(lock);
     return go('timeline');
   }
-  return go(status.vault_exists ? 'unlock' : 'welcome');
+  return go(status.vault_exists ? 'neutral' : 'welcome');
 }
 
 start();

@@ -1,10 +1,16 @@
 // Quick exit and auto-lock. Both wipe the page before anything else
 // happens, then lock the diary in Rust: when lock returns, no decrypted
 // content is left in the webview or in the app.
+//
+// Quick exit is the button, or Shift pressed three times (as GOV.UK's "Exit
+// this page", which rejected Escape: Escape is pressed by accident, to close
+// a menu or clear a search box, and it was). Each press shows on the button.
 
 import { call } from './ipc.js';
+import { announce } from './dom.js';
 
-const ESCAPE_WINDOW_MS = 800;
+const SHIFT_PRESSES = 3;
+const SHIFT_WINDOW_MS = 5000;
 // The shell keeps its own idle clock (src-tauri/src/idle.rs) and locks
 // even if this page is frozen or throttled; signs of use reach it at most
 // this often.
@@ -14,7 +20,10 @@ const DEFAULT_AUTO_LOCK_MINUTES = 5;
 let onLock = () => {};
 let timer = null;
 let minutes = DEFAULT_AUTO_LOCK_MINUTES;
-let lastEscape = 0;
+let shifts = 0;
+let shiftTimer = null;
+let otherKey = false;
+let practice = null;
 let active = false;
 let lastStillHere = 0;
 
@@ -27,7 +36,7 @@ function tellShell() {
 
 /** Replaces everything on the page with a neutral screen. */
 export function blank() {
-  const screen = document.getElementById('screen');
+  const screen = document.getElementById('view');
   const nav = document.getElementById('nav');
   if (screen) screen.replaceChildren();
   if (nav) {
@@ -45,11 +54,11 @@ export async function quickExit() {
   await onLock('neutral');
 }
 
-/** After a period of inactivity: blank, lock, and ask for the passphrase. */
+/** After a period of inactivity: blank, lock, and show the locked page. */
 async function autoLock() {
   blank();
   stop();
-  await onLock('unlock');
+  await onLock('neutral');
 }
 
 function arm() {
@@ -83,20 +92,54 @@ export function setAutoLockMinutes(value) {
 
 export const autoLockMinutes = () => minutes;
 
-/** Wires the button, Escape twice, activity and hiding. Call once. */
+function showShifts() {
+  const dots = document.querySelectorAll('#quick-exit .presses span');
+  dots.forEach((dot, i) => dot.classList.toggle('on', i < shifts));
+}
+
+function resetShifts() {
+  shifts = 0;
+  clearTimeout(shiftTimer);
+  showShifts();
+}
+
+/** Counts Shift pressed and released on its own; three within five seconds exit. */
+function onShiftUp() {
+  if (otherKey || document.body.classList.contains('neutral')) return;
+  shifts += 1;
+  clearTimeout(shiftTimer);
+  shiftTimer = setTimeout(resetShifts, SHIFT_WINDOW_MS);
+  showShifts();
+  if (shifts < SHIFT_PRESSES) {
+    const left = SHIFT_PRESSES - shifts;
+    announce(`Shift, press ${left} more time${left === 1 ? '' : 's'} to exit.`);
+    return;
+  }
+  resetShifts();
+  if (practice) practice();
+  else quickExit();
+}
+
+/** While set, Shift three times calls `handler` instead of exiting (the practice run). */
+export function practise(handler) {
+  practice = handler;
+}
+
+/** Wires the button, Shift three times, activity and hiding. Call once. */
 export function install(lockFn) {
   onLock = lockFn;
   document.getElementById('quick-exit').addEventListener('click', quickExit);
   document.addEventListener('keydown', (event) => {
-    if (event.key !== 'Escape') return;
-    const now = Date.now();
-    if (now - lastEscape < ESCAPE_WINDOW_MS) {
-      lastEscape = 0;
-      quickExit();
+    if (event.key === 'Shift') {
+      if (!event.repeat) otherKey = false;
     } else {
-      lastEscape = now;
+      otherKey = true;
+      if (shifts) resetShifts();
     }
-  });
+  }, { capture: true });
+  document.addEventListener('keyup', (event) => {
+    if (event.key === 'Shift') onShiftUp();
+  }, { capture: true });
   for (const type of ['pointerdown', 'keydown', 'input', 'scroll', 'touchstart']) {
     document.addEventListener(type, arm, { passive: true, capture: true });
   }

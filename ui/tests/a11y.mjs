@@ -49,6 +49,14 @@ const browser = await chromium.launch({
 const clickButton = (text) => async (page) => {
   await page.getByRole('button', { name: text, exact: true }).first().click();
 };
+// The discreet way in from the locked page: press and hold its title.
+const holdTitle = async (page) => {
+  await page.locator('#neutral-open').hover();
+  await page.mouse.down();
+  await page.waitForTimeout(1300);
+  await page.mouse.up();
+  await page.locator('#unlock-form').waitFor();
+};
 const screens = [
   { name: 'welcome', mode: 'welcome', ready: '#welcome-title' },
   { name: 'recovery-key', mode: 'welcome', ready: '.recovery-key', steps: async (page) => {
@@ -56,14 +64,35 @@ const screens = [
     await page.locator('input[autocomplete=new-password]').nth(1).fill('violet harbour lantern');
     await clickButton('Create my diary')(page);
   } },
-  { name: 'unlock', mode: 'unlock', ready: '#unlock-title' },
+  { name: 'practice', mode: 'welcome', ready: '#practice-result', steps: async (page) => {
+    await page.locator('input[autocomplete=new-password]').nth(0).fill('violet harbour lantern');
+    await page.locator('input[autocomplete=new-password]').nth(1).fill('violet harbour lantern');
+    await clickButton('Create my diary')(page);
+    await page.locator('#kept-key').check();
+    await clickButton('Continue to my diary')(page);
+    await page.locator('#practice-title').waitFor();
+    for (let i = 0; i < 3; i += 1) await page.keyboard.press('Shift');
+    await page.locator('#practice-result').waitFor();
+  } },
+  { name: 'locked', mode: 'unlock', ready: '#neutral-title' },
+  { name: 'unlock', mode: 'unlock', ready: '#unlock-form', steps: holdTitle },
   { name: 'unlock-older-copy', mode: 'went_back', ready: '#accept-older', steps: async (page) => {
+    await holdTitle(page);
     await page.locator('input[autocomplete=current-password]').fill('violet harbour lantern');
     await clickButton('Open')(page);
   } },
-  { name: 'unlock-recover', mode: 'unlock', ready: '#recover-key-input', steps: clickButton('Forgot your passphrase? Use your recovery key') },
+  { name: 'unlocked-after-guesses', mode: 'guessed', ready: '#wrong-tries', steps: async (page) => {
+    await holdTitle(page);
+    await page.locator('input[autocomplete=current-password]').fill('violet harbour lantern');
+    await clickButton('Open')(page);
+  } },
+  { name: 'unlock-recover', mode: 'unlock', ready: '#recover-key-input', steps: async (page) => {
+    await holdTitle(page);
+    await clickButton('Forgotten your passphrase? Use your recovery key')(page);
+  } },
   { name: 'recovered', mode: 'unlock', ready: '#kept-key', steps: async (page) => {
-    await clickButton('Forgot your passphrase? Use your recovery key')(page);
+    await holdTitle(page);
+    await clickButton('Forgotten your passphrase? Use your recovery key')(page);
     await page.locator('#recover-key-input').fill('EM6S-5QBU-YF7Z-O5H7-HABY-HHRB-4SNR-VWS6-SUA2-TX73-2X5T-D26J-NQJQ-XLMD');
     for (const input of await page.locator('input[autocomplete=new-password]').all()) await input.fill('amber meadow compass river');
     await clickButton('Open with the recovery key')(page);
@@ -177,6 +206,10 @@ async function tabTo(page, name, limit = 60) {
 }
 {
   const { context, page } = await open({ name: 'keyboard', mode: 'open', ready: '#timeline-title' }, { width: 390, height: 844 });
+  // On every screen the first Tab reaches Quick exit.
+  await page.keyboard.press('Tab');
+  const first = await page.evaluate(() => document.activeElement.id);
+  if (first !== 'quick-exit') fail('keyboard', 'phone', `the first Tab stop is "${first}", not Quick exit`);
   await tabTo(page, 'Add an incident');
   await page.keyboard.press('Enter');
   await page.locator('#add-title').waitFor();
@@ -187,11 +220,20 @@ async function tabTo(page, name, limit = 60) {
   await page.locator('#entry-title').waitFor();
   const calls = await page.evaluate(() => window.__MOCK_CALLS__);
   if (!calls.includes('add_incident')) fail('keyboard', 'phone', 'the entry was not saved');
+  // Escape no longer exits (it is pressed by accident); Shift three times does.
   await page.keyboard.press('Escape');
   await page.keyboard.press('Escape');
+  if (await page.locator('#neutral-title').count()) fail('keyboard', 'phone', 'Escape twice exited');
+  for (let i = 0; i < 3; i += 1) await page.keyboard.press('Shift');
   await page.locator('#neutral-title').waitFor();
   const left = await page.evaluate(() => document.body.textContent.includes('Followed me'));
-  if (left) fail('keyboard', 'phone', 'diary text left after Escape twice');
+  if (left) fail('keyboard', 'phone', 'diary text left after Shift three times');
+  // The locked page opens by holding its title down with Enter, too.
+  await page.locator('#neutral-open').focus();
+  await page.keyboard.down('Enter');
+  await page.waitForTimeout(1300);
+  await page.keyboard.up('Enter');
+  await page.locator('#unlock-form').waitFor();
   await context.close();
   console.log('checked keyboard-only use');
 }

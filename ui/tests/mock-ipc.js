@@ -1,7 +1,8 @@
 // A stand-in for the Rust side, for UI checks in a plain browser: answers
 // each command with invented data of the real shapes (src-tauri/src/dto.rs).
 // `window.__MOCK__ = {mode}` chooses the first screen: "welcome" (no diary
-// yet), "unlock", "went_back" (unlock finds an older copy), "open", or
+// yet), "unlock", "went_back" (unlock finds an older copy), "guessed"
+// (unlock after three wrong passphrases), "open", or
 // "warnings" (open, with the notices about an older copy and a record that
 // cannot be kept). Only the IPC edge is mocked; the UI code is
 // the app's own.
@@ -9,6 +10,8 @@
   const mode = (window.__MOCK__ && window.__MOCK__.mode) || 'open';
   let unlocked = mode === 'open' || mode === 'warnings';
   const at = (d) => `${d}T18:30:00+01:00`;
+  const disguises = [{ key: 'notes', name: 'Notes' }, { key: 'shopping', name: 'Shopping list' }, { key: 'todo', name: 'To do' }, { key: 'recipes', name: 'Recipes' }];
+  let look = 0;
   const incident = (n, text, behaviours) => ({
     occurred_at: at(`2026-0${1 + (n % 5)}-1${n % 9}`), occurred_until: null, time_precision: 'exact',
     title: '', narrative: text, location: 'Outside work, Mill Lane', behaviours, channels: ['in_person'],
@@ -48,8 +51,13 @@
         throw { code: 'went_back', message: 'the diary went back in time: this device last saw 52 log entries, the last recorded 2026-03-20 21:14 +00:00; this copy holds 40' };
       }
       unlocked = true;
-      return null;
+      const guessed = mode === 'guessed';
+      return { last_entry: 31, last_recorded_at: '2026-03-20T21:14:00+00:00', wrong_passphrases: guessed ? 3 : 0, last_wrong_at: guessed ? '2026-03-21T02:10:00Z' : null };
     },
+    disguise: () => ({ current: disguises[look], choices: disguises }),
+    set_disguise: (args) => { look = disguises.findIndex((d) => d.key === args.key); return { current: disguises[look], choices: disguises }; },
+    notes: () => 'Milk, bread, call the dentist',
+    save_notes: () => null,
     lock: () => { unlocked = false; return null; },
     change_passphrase: () => null,
     recover: () => { unlocked = true; return { recovery_key: 'H3KQ-7WPA-MD4K-29RT-LW8E-NC5V-BJ3Y-UP6G-KS7D-EF4H-2MWA-R9TC-XN8B-VL5Q', fingerprint: 'SHA256:teY6r4EslJvxhrTR694Q+weD610UcIrNFHdWkoToUHc' }; },

@@ -12,6 +12,9 @@ export function render(ctx) {
       h('label', { for: 'pack-officer' }, 'For the police: leaves out withdrawn entries and those you chose to keep back (they are counted)')),
     h('div', { class: 'check' }, h('input', { type: 'radio', name: 'pack', value: 'full', id: 'pack-full' }),
       h('label', { for: 'pack-full' }, 'Everything')));
+  const today = new Date().toISOString().slice(0, 10);
+  const name = field('File name', h('input', { type: 'text', id: 'export-name', value: `export-${today}`, autocomplete: 'off', spellcheck: 'false' }),
+    'Choose a name that means nothing to anyone else who sees this device. The file is not encrypted: anyone who has it can read it, so keep it somewhere safe and hand it over in person.');
   const from = field('From (optional)', h('input', { type: 'date' }));
   const to = field('To (optional)', h('input', { type: 'date' }));
   const holder = h('div', { class: 'stack' });
@@ -25,6 +28,7 @@ export function render(ctx) {
       const result = await call('export_bundle', { request: {
         pack: form.querySelector('input[name="pack"]:checked').value,
         from: from.input.value || null, to: to.input.value || null,
+        file_name: name.input.value,
       } });
       announce('Export finished.');
       holder.replaceChildren(h('div', { class: 'card stack', role: 'status' },
@@ -40,7 +44,7 @@ export function render(ctx) {
       bar.stop();
       button.disabled = false;
     }
-  } }, pack, h('div', { class: 'grid' }, from.wrap, to.wrap), error, button);
+  } }, pack, h('div', { class: 'grid' }, from.wrap, to.wrap), name.wrap, error, button);
   return h('section', { class: 'stack', 'aria-labelledby': 'export-title' },
     h('h1', { id: 'export-title' }, 'Export for the police'),
     h('p', {}, 'Makes one .zip file: a PDF report that shows the pattern on its first page, the original exhibit files, and signed checksums anyone can verify.'),

@@ -1,11 +1,13 @@
-// Settings: passphrase change, auto-lock delay, and what the recovery key is for.
+// Settings: passphrase change, auto-lock delay, the disguise, and what the
+// recovery key is for.
 
 import { call } from '../ipc.js';
 import { h, field, errorBox, showError, announce } from '../dom.js';
 import * as safety from '../safety.js';
 import { problem, strength } from './welcome.js';
 
-export function render() {
+export async function render() {
+  const look = await call('disguise');
   const error = errorBox();
   const current = field('Current passphrase', h('input', { type: 'password', autocomplete: 'current-password' }));
   const next = field('New passphrase', h('input', { type: 'password', autocomplete: 'new-password' }));
@@ -52,7 +54,8 @@ export function render() {
     h('h1', { id: 'settings-title' }, 'Settings'),
     form,
     h('section', { class: 'card stack', 'aria-labelledby': 'lock-title' }, h('h2', { id: 'lock-title' }, 'Locking'), delay.wrap,
-      h('p', { class: 'hint' }, 'The diary also locks when the app is hidden or minimised, and at once with Quick exit or Escape pressed twice.')),
+      h('p', { class: 'hint' }, 'The diary also locks when the app is hidden or minimised, and at once with Quick exit or the Shift key pressed three times.')),
+    disguiseSection(look),
     recoverySection());
 }
 
@@ -76,4 +79,24 @@ function recoverySection() {
   return h('section', { class: 'card stack', 'aria-labelledby': 'recovery-title' }, h('h2', { id: 'recovery-title' }, 'Recovery key'),
     h('p', {}, 'Your recovery key is never stored where it could be read, so it cannot be shown again. If you lost it, or someone else may have seen it, make a new one: the old one stops working at once.'),
     form, shown);
+}
+
+// What the app is called in the window title, the taskbar and the app
+// switcher, and on the locked page. Applied at once, by Rust.
+function disguiseSection(look) {
+  const choices = h('fieldset', { class: 'choices' }, h('legend', {}, 'Name and icon'),
+    look.choices.map((d) => h('div', { class: 'check' },
+      h('input', { type: 'radio', name: 'disguise', value: d.key, id: `disguise-${d.key}`, checked: d.key === look.current.key,
+        onchange: async () => {
+          try {
+            const now = await call('set_disguise', { key: d.key });
+            announce(`The app is now called ${now.current.name}.`);
+          } catch (err) {
+            announce(err.message || String(err));
+          }
+        } }),
+      h('label', { for: `disguise-${d.key}` }, d.name))));
+  return h('section', { class: 'card stack', 'aria-labelledby': 'disguise-title' }, h('h2', { id: 'disguise-title' }, 'How the app looks'),
+    h('p', {}, 'The app always shows this name and icon in the window title and the app switcher, and the locked page is a notes page under this name.'),
+    choices);
 }

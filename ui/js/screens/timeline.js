@@ -29,6 +29,7 @@ export async function render(ctx, params = {}) {
     h('div', { class: 'title-row' },
       h('h1', { id: 'timeline-title' }, 'Your diary'),
       h('button', { type: 'button', class: 'primary', onclick: () => ctx.go('quickAdd') }, 'Add an incident')),
+    wrongTries(params.unlocked),
     lastSaved(data),
     backupNote(data.last_backup),
     h('section', { class: 'card', 'aria-labelledby': 'pattern-title' },
@@ -41,6 +42,18 @@ export async function render(ctx, params = {}) {
     filters,
     h('p', { class: 'hint' }, shownText),
     data.incidents.length ? list : h('p', {}, data.total ? 'Nothing matches these filters.' : 'Nothing recorded yet. "Add an incident" takes a minute.'));
+}
+
+// Wrong passphrases tried since the diary was last opened: someone with the
+// device may have been guessing. Said once, just after unlock.
+function wrongTries(unlocked) {
+  if (!unlocked || !unlocked.wrong_passphrases) return null;
+  const n = unlocked.wrong_passphrases;
+  const here = unlocked.tried_here || 0;
+  const mine = here ? ` (${Math.min(here, n)} of them just now, on the locked page)` : '';
+  const last = unlocked.last_wrong_at ? ` The last was ${new Date(unlocked.last_wrong_at).toLocaleString()}.` : '';
+  return h('p', { class: 'notice', role: 'status', id: 'wrong-tries' },
+    `${n} wrong passphrase${n === 1 ? ' was' : 's were'} tried since you last opened your diary${mine}.${last} If that was not you, someone may be trying to get in: think about changing your passphrase in Settings.`);
 }
 
 // The last saved change, so the owner notices when the diary holds less

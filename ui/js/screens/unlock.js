@@ -1,17 +1,23 @@
-// Unlock with the passphrase; shows the wait after repeated wrong ones.
+// The way into the diary from the locked page: the passphrase, the wait
+// after repeated wrong ones, an older copy put back on purpose, and the
+// recovery key when the passphrase is forgotten. Worded so that someone
+// looking over a shoulder sees a password box, not a diary.
 
 import { call } from '../ipc.js';
 import { h, field, errorBox, showError } from '../dom.js';
 import { problem, recoveryStep, strength } from './welcome.js';
 
-export async function render(ctx) {
-  const status = await call('status');
+/** The password field and what goes with it; opens the diary. */
+export function passwordForm(ctx) {
   const error = errorBox();
-  const pass = field('Passphrase', h('input', { type: 'password', autocomplete: 'current-password', required: true }));
+  const pass = field('Password', h('input', { type: 'password', autocomplete: 'current-password', required: true }));
   const button = h('button', { type: 'submit', class: 'primary' }, 'Open');
-  if (status.wait_seconds) {
-    showError(error, { message: `Too many wrong passphrases. Wait ${status.wait_seconds} seconds, then try again.` });
-  }
+  let tried = 0;
+  call('status').then((status) => {
+    if (status.wait_seconds) {
+      showError(error, { message: `Too many wrong tries. Wait ${status.wait_seconds} seconds, then try again.` });
+    }
+  }).catch(() => {});
   // Shown only when the diary holds less than this device last saw: the
   // owner may have put an older copy back on purpose.
   const older = h('div', { class: 'stack', hidden: true },
@@ -21,16 +27,17 @@ export async function render(ctx) {
     button.disabled = true;
     button.textContent = 'Opening…';
     try {
-      await call('unlock', { passphrase: pass.input.value, acceptOlder });
+      const opened = await call('unlock', { passphrase: pass.input.value, acceptOlder });
       pass.input.value = '';
-      await ctx.opened();
+      await ctx.opened(undefined, { ...(opened || {}), tried_here: tried });
     } catch (err) {
       // Kept only for the owner's answer to "is this the copy you want?".
       if (err.code !== 'went_back') pass.input.value = '';
+      if (err.code === 'wrong_secret') tried += 1;
       older.hidden = err.code !== 'went_back';
       button.disabled = false;
       button.textContent = 'Open';
-      showError(error, err.code === 'wrong_secret' ? { message: 'That passphrase is not right.' } : err);
+      showError(error, err.code === 'wrong_secret' ? { message: 'That is not right.' } : err);
       pass.input.focus();
     }
   }
@@ -39,13 +46,12 @@ export async function render(ctx) {
     open(false);
   } }, pass.wrap, error, older, button);
   const recovery = recoverForm(ctx);
-  const forgot = h('button', { type: 'button', 'aria-expanded': 'false', onclick: () => {
+  const forgot = h('button', { type: 'button', class: 'quiet', 'aria-expanded': 'false', onclick: () => {
     recovery.hidden = !recovery.hidden;
     forgot.setAttribute('aria-expanded', String(!recovery.hidden));
     if (!recovery.hidden) recovery.querySelector('input').focus();
-  } }, 'Forgot your passphrase? Use your recovery key');
-  return h('section', { class: 'card narrow stack', 'aria-labelledby': 'unlock-title' },
-    h('h1', { id: 'unlock-title' }, 'Open your diary'), form, forgot, recovery);
+  } }, 'Forgotten your passphrase? Use your recovery key');
+  return h('div', { class: 'card stack', id: 'unlock-form' }, form, forgot, recovery);
 }
 
 // The way back in with the recovery key: a new passphrase, and with it a new

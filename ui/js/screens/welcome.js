@@ -39,7 +39,7 @@ export function render(ctx) {
       const { recovery_key: key } = await call('create_diary', { passphrase: pass.input.value });
       pass.input.value = '';
       again.input.value = '';
-      form.replaceWith(recoveryStep(ctx, key));
+      form.replaceWith(recoveryStep(ctx, key, { next: 'practice' }));
     } catch (err) {
       button.disabled = false;
       button.textContent = 'Create my diary';
@@ -58,7 +58,7 @@ export function recoveryStep(ctx, key, words = {}) {
   const confirm = h('input', { type: 'checkbox', id: 'kept-key' });
   const go = h('button', { type: 'button', class: 'primary', disabled: true, onclick: () => {
     code.textContent = '';
-    ctx.opened();
+    ctx.opened(undefined, undefined, words.next);
   } }, 'Continue to my diary');
   confirm.addEventListener('change', () => { go.disabled = !confirm.checked; });
   const code = h('p', { class: 'recovery-key', 'aria-label': 'Recovery key' }, key);

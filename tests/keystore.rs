@@ -5,7 +5,7 @@
 
 use std::fs;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -165,16 +165,10 @@ fn add(keyring: &Keyring, v: &Vault, n: u32) {
     crate::util::run_with_stdin(cmd, &json).ok();
 }
 
-/// A vault with two entries, a copy of it, and a third entry, written with
-/// the keyring on the bus.
-fn vault_with_older_copy(keyring: &Keyring) -> (Vault, std::path::PathBuf) {
-    let v = Vault::new();
-    add(keyring, &v, 1);
-    add(keyring, &v, 2);
-    let old = v.tmp.path().join("old-copy");
-    copy_tree(&v.dir, &old);
-    add(keyring, &v, 3);
-    (v, old)
+/// `list` is refused with exit 4, saying `why`.
+fn refused(keyring: &Keyring, v: &Vault, why: &str) {
+    let out = keyring.run(v, &["list"]).fails_with(4);
+    assert!(out.stderr.contains(why), "{}", out.stderr);
 }
 
 fn roll_back(v: &Vault, old: &Path) {
@@ -189,7 +183,7 @@ fn the_keyring_copy_refuses_a_rollback_whose_anchor_file_was_deleted() {
     let Some(keyring) = Keyring::start() else {
         return;
     };
-    let (v, old) = vault_with_older_copy(&keyring);
+    let (v, old, _) = vault_with_older_copy_and_anchors(&keyring);
     // The folder's anchor and the device-wide mark, each with its copy.
     let mut anchors: Vec<String> = fs::read_dir(v.anchor_dir())
         .unwrap()
@@ -201,12 +195,10 @@ fn the_keyring_copy_refuses_a_rollback_whose_anchor_file_was_deleted() {
     assert_eq!(kept, anchors);
 
     roll_back(&v, &old);
-    let out = keyring.run(&v, &["list"]).fails_with(4);
-    assert!(
-        out.stderr
-            .contains("went back in time: this device last saw 3 log entries"),
-        "{}",
-        out.stderr
+    refused(
+        &keyring,
+        &v,
+        "went back in time: this device last saw 3 log entries",
     );
     keyring.run(&v, &["check"]).fails_with(4);
     // Without the keyring the same rollback goes unseen, and the anchor
@@ -225,23 +217,13 @@ fn a_damaged_keyring_copy_is_refused_and_the_copy_can_be_turned_off() {
     let Some(keyring) = Keyring::start() else {
         return;
     };
-    let (v, old) = vault_with_older_copy(&keyring);
-    let name = fs::read_dir(v.anchor_dir())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .find(|n| !n.starts_with("hw-"))
-        .unwrap();
+    let (v, old, _) = vault_with_older_copy_and_anchors(&keyring);
+    let name = anchor_name(&v);
     // Garbage planted in the keyring under the anchor's name.
     let args = ["store", "--label", "x", "application", "incident-diary"];
     let planted = [&args[..], &["record", &name]].concat();
     keyring.secret_tool_with(&planted, "garbage").unwrap();
-    let out = keyring.run(&v, &["list"]).fails_with(4);
-    assert!(
-        out.stderr
-            .contains("keystore record of the diary is damaged"),
-        "{}",
-        out.stderr
-    );
+    refused(&keyring, &v, "keystore record of the diary is damaged");
     keyring.run(&v, &["check", "--accept-older"]).ok();
     keyring.run(&v, &["list"]).ok();
 
@@ -259,7 +241,7 @@ fn a_restore_starts_the_keyring_copy_again() {
     let Some(keyring) = Keyring::start() else {
         return;
     };
-    let (v, _old) = vault_with_older_copy(&keyring);
+    let (v, _, _) = vault_with_older_copy_and_anchors(&keyring);
     let file = v.tmp.path().join("backup.age");
     keyring
         .run(&v, &["backup", "--out", file.to_str().unwrap()])
@@ -270,4 +252,147 @@ fn a_restore_starts_the_keyring_copy_again() {
     restore.env("DBUS_SESSION_BUS_ADDRESS", &keyring.address);
     Run::from(restore.output().unwrap()).ok();
     keyring.run(&v, &["list"]).ok();
+}
+
+/// The anchor's file name (not the `hw-` high-water mark).
+fn anchor_name(v: &Vault) -> String {
+    fs::read_dir(v.anchor_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .find(|n| !n.starts_with("hw-"))
+        .unwrap()
+}
+
+/// A vault of two entries with a copy of it and of its anchor folder, then
+/// a third entry recorded in the keyring.
+fn vault_with_older_copy_and_anchors(keyring: &Keyring) -> (Vault, PathBuf, PathBuf) {
+    let v = Vault::new();
+    add(keyring, &v, 1);
+    add(keyring, &v, 2);
+    let old = v.tmp.path().join("old-copy");
+    copy_tree(&v.dir, &old);
+    let old_anchors = v.tmp.path().join("old-anchors");
+    copy_tree(&v.anchor_dir(), &old_anchors);
+    add(keyring, &v, 3);
+    (v, old, old_anchors)
+}
+
+fn put_back(v: &Vault, old: &Path, old_anchors: &Path) {
+    fs::remove_dir_all(&v.dir).unwrap();
+    copy_tree(old, &v.dir);
+    fs::remove_dir_all(v.anchor_dir()).unwrap();
+    copy_tree(old_anchors, &v.anchor_dir());
+}
+
+#[test]
+fn every_copy_is_checked_not_only_the_one_that_claims_most() {
+    let Some(keyring) = Keyring::start() else {
+        return;
+    };
+    let (v, old, old_anchors) = vault_with_older_copy_and_anchors(&keyring);
+    // The older copy and its anchor put back, then written to with the
+    // keyring out of sight: the file now claims as much as the keyring's
+    // copy, on another history.
+    put_back(&v, &old, &old_anchors);
+    let mut forked = v.command(&["add", "--json", "-"]);
+    forked
+        .env("DBUS_SESSION_BUS_ADDRESS", &keyring.address)
+        .env("DIARY_KEYSTORE", "off");
+    let json = incident_json("2026-03-09T10:00:00+00:00", "Forged");
+    crate::util::run_with_stdin(forked, &json).ok();
+    refused(&keyring, &v, "log entry 3 is not the one this device saw");
+}
+
+#[test]
+fn an_old_copy_planted_in_another_collection_does_not_hide_the_real_one() {
+    let Some(keyring) = Keyring::start() else {
+        return;
+    };
+    let (v, old, old_anchors) = vault_with_older_copy_and_anchors(&keyring);
+    let name = anchor_name(&v);
+    // The old anchor file (no key needed) as a second item, in the session
+    // collection, which a search returns first.
+    let old_anchor = data_encoding::BASE64.encode(&fs::read(old_anchors.join(&name)).unwrap());
+    let planted = [
+        "store",
+        "--collection=/org/freedesktop/secrets/collection/session",
+        "--label",
+        "x",
+        "application",
+        "incident-diary",
+        "record",
+        &name,
+    ];
+    keyring.secret_tool_with(&planted, &old_anchor).unwrap();
+    put_back(&v, &old, &old_anchors);
+    refused(
+        &keyring,
+        &v,
+        "went back in time: this device last saw 3 log entries",
+    );
+}
+
+#[test]
+fn a_locked_keyring_never_stands_in_the_owners_way() {
+    let Some(keyring) = Keyring::start() else {
+        return;
+    };
+    let (v, _old, _old_anchors) = vault_with_older_copy_and_anchors(&keyring);
+    fs::write(v.anchor_dir().join(anchor_name(&v)), b"garbage").unwrap();
+    keyring.run(&v, &["list"]).fails_with(4);
+    // Locking needs no password: anyone may do it.
+    let locked = Command::new("dbus-send")
+        .args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.secrets",
+            "/org/freedesktop/secrets",
+            "org.freedesktop.Secret.Service.Lock",
+            "array:objpath:/org/freedesktop/secrets/collection/login",
+        ])
+        .env("DBUS_SESSION_BUS_ADDRESS", &keyring.address)
+        .output()
+        .unwrap();
+    assert!(locked.status.success(), "{locked:?}");
+    keyring.run(&v, &["check", "--accept-older"]).ok();
+    keyring.run(&v, &["list"]).ok();
+}
+
+#[test]
+fn a_bus_that_never_answers_does_not_hang_the_diary() {
+    // A socket that accepts connections and says nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("bus");
+    let listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    let held = std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for stream in listener.incoming().take(4) {
+            open.push(stream);
+        }
+        std::thread::sleep(Duration::from_secs(60));
+    });
+    let v = Vault::new();
+    let mut cmd = v.command(&["list"]);
+    cmd.env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        format!("unix:path={}", socket.display()),
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    // Not a measure of speed: a bound far above the two-second wait, far
+    // below "for ever".
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("the diary hung on a bus that never answers");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success());
+    drop(held);
 }

@@ -165,11 +165,12 @@ impl Anchor {
         &self.path
     }
 
-    /// Reads the anchor, from its file and its keystore copy, and returns
-    /// the one that saw more: `Ok(None)` when there is none yet, `Err` when
-    /// either is not an anchor at all.
-    pub fn read(&self) -> Result<Option<Sealed>, String> {
-        read_both(&self.path)
+    /// Reads every copy of the anchor: its file, then each keystore copy.
+    /// Empty when there is none yet; `Err` when any is not an anchor at all.
+    /// Each must be checked: the count in the clear says nothing until a
+    /// copy is opened, so none may be passed over for another.
+    pub fn read(&self) -> Result<Vec<Sealed>, String> {
+        read_copies(&self.path)
     }
 
     /// Opens a sealed anchor; `None` when it was not sealed for this vault
@@ -255,7 +256,7 @@ impl Anchor {
     ) -> std::io::Result<Option<u64>> {
         let name = file_name(vault_id, vault_dir);
         let path = folder.join(&name);
-        let seq = read_both(&path).ok().flatten().map(|s| s.seq);
+        let seq = read_highest(&path).ok().flatten().map(|s| s.seq);
         keystore::delete(&name).map_err(std::io::Error::other)?;
         match std::fs::remove_file(&path) {
             Ok(()) => durable::sync_dir(folder).map(|()| seq),
@@ -305,7 +306,10 @@ fn aad(vault_id: &[u8; 16], seq: u64, header: &Hash) -> Vec<u8> {
 /// at `vault_dir`, read before any key is known (see the module docs).
 pub(crate) fn last_header(vault_id: &[u8; 16], vault_dir: &Path) -> Option<Hash> {
     let path = folder()?.join(file_name(vault_id, vault_dir));
-    read_both(&path).ok().flatten().map(|sealed| sealed.header)
+    read_highest(&path)
+        .ok()
+        .flatten()
+        .map(|sealed| sealed.header)
 }
 
 /// The name of an anchor file, which also names its keystore copy.
@@ -315,23 +319,23 @@ fn name_of(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Reads the anchor file at `path` and its keystore copy and returns the
-/// one that saw more entries (the file when they agree). Which one that is
-/// gets settled when it is opened: one that does not open under the vault
-/// key is refused, never passed over for the other.
-fn read_both(path: &Path) -> Result<Option<Sealed>, String> {
-    let file = read_file(path)?;
-    let kept =
-        match keystore::get(&name_of(path)) {
-            Some(bytes) => Some(bytes.as_deref().and_then(parse).ok_or_else(|| {
+/// The anchor file at `path` and every keystore copy of it, in that order.
+fn read_copies(path: &Path) -> Result<Vec<Sealed>, String> {
+    let mut copies: Vec<Sealed> = read_file(path)?.into_iter().collect();
+    for kept in keystore::get(&name_of(path)) {
+        copies.push(
+            kept.as_deref().and_then(parse).ok_or_else(|| {
                 "this device's keystore record of the diary is damaged".to_string()
-            })?),
-            None => None,
-        };
-    Ok(match (file, kept) {
-        (Some(file), Some(kept)) if kept.seq > file.seq => Some(kept),
-        (file, kept) => file.or(kept),
-    })
+            })?,
+        );
+    }
+    Ok(copies)
+}
+
+/// The copy that claims the most entries (unauthenticated: for what is
+/// read before any key, and for what a restore reports).
+fn read_highest(path: &Path) -> Result<Option<Sealed>, String> {
+    Ok(read_copies(path)?.into_iter().max_by_key(|s| s.seq))
 }
 
 /// Reads at most one byte more than an anchor, without following a link

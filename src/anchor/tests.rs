@@ -16,9 +16,9 @@ fn an_anchor_opens_only_for_its_vault_and_key() {
     let tmp = tempfile::tempdir().unwrap();
     let keys = VaultKeys::single(SecretKey::from_bytes([7; 32]));
     let anchor = Anchor::new(tmp.path(), &keys, [1; 16], tmp.path());
-    assert!(anchor.read().unwrap().is_none());
+    assert!(anchor.read().unwrap().is_empty());
     anchor.write(&mark(5)).unwrap();
-    let sealed = anchor.read().unwrap().unwrap();
+    let sealed = anchor.read().unwrap().pop().unwrap();
     assert_eq!(sealed.seq, 5);
     assert_eq!(anchor.open(&sealed), Some(mark(5)));
 
@@ -36,7 +36,7 @@ fn an_anchor_opens_only_for_its_vault_and_key() {
     let after = Anchor::new(tmp.path(), &rotated, [1; 16], tmp.path());
     assert_eq!(after.open(&sealed), Some(mark(5)));
     after.write(&mark(6)).unwrap();
-    let resealed = after.read().unwrap().unwrap();
+    let resealed = after.read().unwrap().pop().unwrap();
     assert_eq!(anchor.open(&resealed), None);
     assert_eq!(other_key.open(&resealed), Some(mark(6)));
     anchor.write(&mark(5)).unwrap();
@@ -44,7 +44,7 @@ fn an_anchor_opens_only_for_its_vault_and_key() {
     let mut bytes = std::fs::read(anchor.path()).unwrap();
     bytes[15] ^= 1;
     std::fs::write(anchor.path(), &bytes).unwrap();
-    let raised = anchor.read().unwrap().unwrap();
+    let raised = anchor.read().unwrap().pop().unwrap();
     assert_eq!(raised.seq, 4);
     assert_eq!(anchor.open(&raised), None);
     // Anything that is not an anchor is reported, never taken as none.
@@ -54,5 +54,5 @@ fn an_anchor_opens_only_for_its_vault_and_key() {
         Anchor::remove_file(tmp.path(), &[1; 16], tmp.path()).unwrap(),
         None
     );
-    assert!(anchor.read().unwrap().is_none());
+    assert!(anchor.read().unwrap().is_empty());
 }

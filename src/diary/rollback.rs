@@ -164,7 +164,12 @@ impl Diary {
             return;
         };
         let mark = Anchor::high_water(&folder, &self.keys, self.vault_id);
-        let seen = mark.read().ok().flatten().and_then(|s| mark.open(&s));
+        let seen = mark
+            .read()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|s| mark.open(s))
+            .max_by_key(|m| m.seq);
         // The key header as the device last saw it, here too: a folder
         // anchor damaged or deleted (and then accepted) must not hide a
         // change of the key slots.
@@ -247,16 +252,27 @@ impl Diary {
     }
 
     /// The anchor's mark (`None` when there was none) when the vault holds
-    /// at least what it saw, ending in the same head at its entry.
-    fn compare(&self, anchor: &Anchor, sealed: SeenFile) -> Result<Option<Mark>> {
+    /// at least what every copy of it saw, ending in the same head at each
+    /// one's entry: the mark of the copy that saw most.
+    fn compare(&self, anchor: &Anchor, copies: SeenFile) -> Result<Option<Mark>> {
         let damaged = |why: String| {
             Error::WentBack(format!(
                 "{why}, so it cannot tell whether the diary went back in time"
             ))
         };
-        let Some(sealed) = sealed.map_err(damaged)? else {
-            return Ok(None);
-        };
+        let mut copies = copies.map_err(damaged)?;
+        // The one that claims most first: a refusal names the most seen.
+        copies.sort_by_key(|s| std::cmp::Reverse(s.seq));
+        let mut marks = copies
+            .into_iter()
+            .map(|sealed| self.compare_copy(anchor, sealed));
+        let first = marks.next().transpose()?;
+        marks.try_for_each(|m| m.map(drop))?;
+        Ok(first)
+    }
+
+    /// [`Diary::compare`] for one copy of the anchor.
+    fn compare_copy(&self, anchor: &Anchor, sealed: anchor::Sealed) -> Result<Mark> {
         let now = self.log.seq();
         let mark = anchor.open(&sealed);
         if sealed.seq > now {
@@ -292,12 +308,12 @@ impl Diary {
                 mark.seq
             )));
         }
-        Ok(Some(mark))
+        Ok(mark)
     }
 }
 
-/// What an anchor file held when read, or why it could not be.
-type SeenFile = std::result::Result<Option<anchor::Sealed>, String>;
+/// Every copy of an anchor as read, or why one could not be.
+type SeenFile = std::result::Result<Vec<anchor::Sealed>, String>;
 
 /// The anchor of a vault as read before its log, or why there is none.
 pub(super) enum Seen {

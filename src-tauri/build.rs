@@ -38,5 +38,8 @@ fn incident_diary_app_commands() -> &'static [&'static str] {
         "set_disguise",
         "notes",
         "save_notes",
+        "save_draft",
+        "draft",
+        "discard_draft",
     ]
 }

@@ -207,3 +207,20 @@ pub fn notes(notes: State<'_, Notes>) -> String {
 pub fn save_notes(notes: State<'_, Notes>, text: String) -> IpcResult<()> {
     notes.write(&text).map_err(IpcError::other)
 }
+
+/// The form being typed, kept sealed as it is typed (debounced by the page).
+#[tauri::command]
+pub async fn save_draft(session: State<'_, Session>, draft: serde_json::Value) -> IpcResult<()> {
+    session.save_draft(&draft)
+}
+
+/// The draft kept, offered back after unlock.
+#[tauri::command]
+pub async fn draft(session: State<'_, Session>) -> IpcResult<Option<serde_json::Value>> {
+    session.draft()
+}
+
+#[tauri::command]
+pub async fn discard_draft(session: State<'_, Session>) -> IpcResult<()> {
+    session.with(|d| d.discard_draft())
+}

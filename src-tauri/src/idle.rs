@@ -106,6 +106,24 @@ fn test_limit() -> Option<Duration> {
     None
 }
 
+/// End-to-end test builds only: an export that takes
+/// `INCIDENT_DIARY_E2E_EXPORT_SECONDS` longer (calling `tick` each second,
+/// as real progress would), so the test can see the idle lock wait for it.
+/// No effect in any other build.
+pub fn slow_export_for_tests(tick: &mut dyn FnMut()) {
+    #[cfg(feature = "e2e")]
+    if let Some(secs) = std::env::var("INCIDENT_DIARY_E2E_EXPORT_SECONDS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+    {
+        for _ in 0..secs {
+            std::thread::sleep(Duration::from_secs(1));
+            tick();
+        }
+    }
+    let _ = tick;
+}
+
 /// Starts the watcher thread: it locks an open diary that has gone unused
 /// past the limit, whatever the page is doing.
 pub fn watch(app: AppHandle) {

@@ -94,6 +94,9 @@ pub fn run() {
             commands::set_disguise,
             commands::notes,
             commands::save_notes,
+            commands::save_draft,
+            commands::draft,
+            commands::discard_draft,
         ])
         .run(tauri::generate_context!())
         .expect("the app could not start");

@@ -119,6 +119,19 @@ impl Session {
         Ok(dto)
     }
 
+    /// Keeps the form being typed (the page's JSON), sealed (see
+    /// `Diary::save_draft`).
+    pub fn save_draft(&self, draft: &serde_json::Value) -> IpcResult<()> {
+        let bytes = zeroize::Zeroizing::new(serde_json::to_vec(draft).unwrap_or_default());
+        self.with(|d| d.save_draft(&bytes))
+    }
+
+    /// The draft kept, if any (one that is not JSON is no draft).
+    pub fn draft(&self) -> IpcResult<Option<serde_json::Value>> {
+        let bytes = self.with(|d| d.draft())?;
+        Ok(bytes.and_then(|b| serde_json::from_slice(&b).ok()))
+    }
+
     /// Drops the diary, wiping its keys. Waits for a running export or
     /// import to finish with it; the UI has already blanked itself.
     pub fn lock(&self) {
@@ -304,6 +317,9 @@ impl Session {
                         },
                     );
                 };
+                crate::idle::slow_export_for_tests(&mut || {
+                    report(Progress::Entries { done: 0, total: 1 })
+                });
                 let summary = d.export(&out, &options, &mut report)?;
                 Ok(ExportDto {
                     path: summary.path.display().to_string(),

@@ -61,6 +61,8 @@ impl Diary {
                 SlotKind::Passphrase => RotationReason::Requested,
             },
         };
+        // The owner's draft follows the key (see `draft`); best effort.
+        let draft = self.draft().ok().flatten();
         let ended = self.keys.epoch();
         self.log.push_epoch(&vault_key);
         let wrapped = self.keys.push(&self.vault_id, vault_key);
@@ -82,6 +84,9 @@ impl Diary {
             slot: pass_slot,
             ..self.unlocked
         };
+        if let Some(draft) = draft {
+            let _ = self.save_draft(&draft);
+        }
         Ok(crypto::recovery::encode(&recovery_key))
     }
 

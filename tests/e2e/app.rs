@@ -25,6 +25,10 @@ const AMENDED: &str =
 
 /// The shell's idle limit in this test (the page's own is 5 minutes).
 const IDLE_SECONDS: u64 = 40;
+/// How much longer the export takes in this test: past the idle limit, so
+/// that the lock must wait for it.
+const EXPORT_SECONDS: u64 = IDLE_SECONDS + 8;
+const DRAFT: &str = "He rang nine times from a withheld number between";
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -96,6 +100,32 @@ fn open_from_locked_page(app: &Session, passphrase: &str) {
     app.click_button("Open");
 }
 
+/// Nothing the diary holds (the draft included) reached the disk in plain
+/// text outside the export the user asked for (and the photo they picked):
+/// not in the vault (ciphertext only), nor in anything the webview keeps
+/// under HOME (caches, local storage).
+fn no_plain_text_under(home: &Path, except: &[&Path]) {
+    let files = files_under(home);
+    assert!(
+        files.iter().any(|f| f.ends_with("vault.db")),
+        "the scan sees the vault"
+    );
+    eprintln!("scanned {} files under the test's HOME", files.len());
+    for file in files {
+        if except.iter().any(|e| file.starts_with(e)) {
+            continue;
+        }
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        for secret in [NARRATIVE, AMENDED, "remembered the photo", DRAFT] {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{secret:?} is in {}",
+                file.display()
+            );
+        }
+    }
+}
+
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
@@ -136,6 +166,10 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
             .env("INCIDENT_DIARY_E2E_FILES", &picked)
             .env("INCIDENT_DIARY_E2E_SAVE_DIR", &exports)
             .env("INCIDENT_DIARY_E2E_IDLE_SECONDS", IDLE_SECONDS.to_string())
+            .env(
+                "INCIDENT_DIARY_E2E_EXPORT_SECONDS",
+                EXPORT_SECONDS.to_string(),
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -228,9 +262,23 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
     app.screenshot("desktop-1-timeline");
     app.set_window(390, 844);
 
-    // Export, then check the bundle as an officer would.
+    // Export, then check the bundle as an officer would. It runs past the
+    // idle limit (on purpose, in this test): the lock waits for it, and its
+    // result is shown.
     app.click_button("Export");
     app.click_button("Choose where to save, then export");
+    app.wait_longer(
+        "the export's result, after the idle limit",
+        std::time::Duration::from_secs(EXPORT_SECONDS + 30),
+        || {
+            app.script(
+                "return !!document.getElementById('export-fingerprint');",
+                serde_json::json!([]),
+            )
+            .as_bool()
+            .filter(|&b| b)
+        },
+    );
     let fingerprint = app.text("#export-fingerprint");
     assert!(fingerprint.starts_with("SHA256:"), "{fingerprint}");
     let bundle = PathBuf::from(app.text("#export-path"));
@@ -274,28 +322,7 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
     }
     app.screenshot("phone-7-quick-exit");
 
-    // Nothing the diary holds reached the disk in plain text outside the
-    // export the user asked for: not in the vault (ciphertext only), nor in
-    // anything the webview keeps under HOME (caches, local storage).
-    let files = files_under(tmp.path());
-    assert!(
-        files.iter().any(|f| f.ends_with("vault.db")),
-        "the scan sees the vault"
-    );
-    eprintln!("scanned {} files under the test's HOME", files.len());
-    for file in files {
-        if file.starts_with(&exports) || file == picked {
-            continue;
-        }
-        let bytes = std::fs::read(&file).unwrap_or_default();
-        for secret in [NARRATIVE, AMENDED, "remembered the photo"] {
-            assert!(
-                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
-                "{secret:?} is in {}",
-                file.display()
-            );
-        }
-    }
+    no_plain_text_under(tmp.path(), &[&exports, &picked]);
 
     // The locked page works as the notes page it looks like: a note is kept,
     // as plain text apart from the diary.
@@ -313,6 +340,33 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
 
     // And back in, by holding the title down.
     open_from_locked_page(&app, PASSPHRASE);
+    app.find("#timeline-title");
+
+    // Half-way through writing an entry, the app is hidden (switching to
+    // another app to copy a message's words): the diary locks, the draft is
+    // kept sealed, and after unlock it is offered back.
+    app.click_button("Add an incident");
+    app.type_into("textarea", DRAFT);
+    let draft_file = vault.join("draft");
+    app.wait_for("the draft kept", || draft_file.exists().then_some(()));
+    app.minimise();
+    app.find("#neutral-title");
+    assert!(!app.page().contains(DRAFT), "the draft is left in the page");
+    no_plain_text_under(tmp.path(), &[&exports, &picked]);
+    app.set_window(390, 844);
+    open_from_locked_page(&app, PASSPHRASE);
+    app.find("#draft-offer");
+    app.click_button("Carry on writing");
+    app.find("#add-title");
+    let back = app.script(
+        "return document.querySelector('textarea').value;",
+        serde_json::json!([]),
+    );
+    assert_eq!(back.as_str(), Some(DRAFT), "the draft came back");
+    app.click_button("Save");
+    app.find("#entry-title");
+    assert!(!draft_file.exists(), "a saved draft is removed");
+    app.click_button("Diary");
     app.find("#timeline-title");
     app.wait_until(
         "the entry after unlocking",

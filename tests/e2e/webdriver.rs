@@ -117,8 +117,19 @@ impl Session {
     }
 
     /// Waits until `probe` gives a value, polling; panics with `what` after [`PATIENCE`].
-    pub fn wait_for<T>(&self, what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
-        let deadline = Instant::now() + PATIENCE;
+    pub fn wait_for<T>(&self, what: &str, probe: impl FnMut() -> Option<T>) -> T {
+        self.wait_longer(what, PATIENCE, probe)
+    }
+
+    /// [`Session::wait_for`] with a patience of its own (work the test
+    /// makes long on purpose).
+    pub fn wait_longer<T>(
+        &self,
+        what: &str,
+        patience: Duration,
+        mut probe: impl FnMut() -> Option<T>,
+    ) -> T {
+        let deadline = Instant::now() + patience;
         loop {
             if let Some(v) = probe() {
                 return v;
@@ -246,6 +257,12 @@ impl Session {
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png).ok()?;
         Some(path)
+    }
+
+    /// Minimises the window (the app hidden, as when switching to another).
+    pub fn minimise(&self) {
+        self.send("POST", "/window/minimize", Some(json!({})))
+            .unwrap_or_else(|e| panic!("minimise: {e}"));
     }
 
     /// Presses and releases Shift `times` times, as a person would.

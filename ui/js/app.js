@@ -5,6 +5,7 @@
 import { call, onLocked } from './ipc.js';
 import { h } from './dom.js';
 import * as safety from './safety.js';
+import * as drafts from './drafts.js';
 import * as neutral from './screens/neutral.js';
 import * as welcome from './screens/welcome.js';
 import * as timeline from './screens/timeline.js';
@@ -60,6 +61,8 @@ export async function go(name, params = {}) {
   const locked = name === 'neutral' || name === 'unlock';
   // Only the practice page turns Shift three times into a rehearsal.
   safety.practise(null);
+  // A form that leaves the screen is no longer followed (what it kept stays).
+  drafts.release();
   document.body.classList.toggle('neutral', locked);
   if (!locked) document.title = 'Incident Diary';
   const main = document.getElementById('screen');
@@ -76,7 +79,9 @@ export async function go(name, params = {}) {
       // The delay chosen in Settings holds across locks (it lives only in
       // this page and the shell, never on disk).
       safety.start(lock, autoLock ?? safety.autoLockMinutes());
-      await go(next, { unlocked });
+      // An entry half-written when the diary locked is offered back.
+      const draft = await call('draft').catch(() => null);
+      await go(next, { unlocked, draft });
     },
     lock,
   };

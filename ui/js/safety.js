@@ -7,7 +7,8 @@
 // a menu or clear a search box, and it was). Each press shows on the button.
 
 import { call } from './ipc.js';
-import { announce } from './dom.js';
+import { h, announce } from './dom.js';
+import * as drafts from './drafts.js';
 
 const SHIFT_PRESSES = 3;
 const SHIFT_WINDOW_MS = 5000;
@@ -16,9 +17,16 @@ const SHIFT_WINDOW_MS = 5000;
 // this often.
 const STILL_HERE_EVERY_MS = 20000;
 const DEFAULT_AUTO_LOCK_MINUTES = 5;
+// "Still there?" this long before the idle lock (WCAG 2.2.1: warned, and
+// one press to carry on).
+const WARN_BEFORE_MS = 30000;
+// The longest a lock waits for the draft to be saved.
+const FLUSH_WAIT_MS = 1500;
 
 let onLock = () => {};
 let timer = null;
+let warnTimer = null;
+let busy = 0;
 let minutes = DEFAULT_AUTO_LOCK_MINUTES;
 let shifts = 0;
 let shiftTimer = null;
@@ -54,18 +62,61 @@ export async function quickExit() {
   await onLock('neutral');
 }
 
-/** After a period of inactivity: blank, lock, and show the locked page. */
+/** Saves the draft being typed, waiting at most FLUSH_WAIT_MS. */
+function saveDraft() {
+  return Promise.race([drafts.flush(), new Promise((ok) => setTimeout(ok, FLUSH_WAIT_MS))]);
+}
+
+/** After a period of inactivity: keep the draft, blank, lock, show the locked page. */
 async function autoLock() {
+  if (busy) return arm();
+  await saveDraft();
   blank();
   stop();
   await onLock('neutral');
 }
 
+function warning() {
+  let box = document.getElementById('still-there');
+  if (!box) {
+    box = h('div', { id: 'still-there', class: 'still-there', role: 'alertdialog', 'aria-labelledby': 'still-there-text', hidden: true },
+      h('p', { id: 'still-there-text' }, 'Still there? The diary locks in 30 seconds. Anything you are typing is kept.'),
+      h('button', { type: 'button', class: 'primary', onclick: () => arm() }, 'I am still here'));
+    document.body.append(box);
+  }
+  return box;
+}
+
+function warn() {
+  if (busy || !active) return;
+  const box = warning();
+  box.hidden = false;
+  box.querySelector('button').focus();
+}
+
 function arm() {
   clearTimeout(timer);
+  clearTimeout(warnTimer);
+  const box = document.getElementById('still-there');
+  if (box) box.hidden = true;
   if (active) {
-    timer = setTimeout(autoLock, minutes * 60 * 1000);
+    const limit = minutes * 60 * 1000;
+    timer = setTimeout(autoLock, limit);
+    warnTimer = setTimeout(warn, Math.max(0, limit - WARN_BEFORE_MS));
     tellShell();
+  }
+}
+
+/** While `work` runs (an export, an import), the idle lock waits; quick
+ * exit does not. Its end counts as use. */
+export async function whileBusy(work) {
+  busy += 1;
+  arm();
+  try {
+    return await work;
+  } finally {
+    busy -= 1;
+    arm();
   }
 }
 
@@ -82,6 +133,9 @@ export function start(lockFn, autoLockMinutes = DEFAULT_AUTO_LOCK_MINUTES) {
 export function stop() {
   active = false;
   clearTimeout(timer);
+  clearTimeout(warnTimer);
+  const box = document.getElementById('still-there');
+  if (box) box.hidden = true;
 }
 
 export function setAutoLockMinutes(value) {
@@ -143,7 +197,11 @@ export function install(lockFn) {
   for (const type of ['pointerdown', 'keydown', 'input', 'scroll', 'touchstart']) {
     document.addEventListener(type, arm, { passive: true, capture: true });
   }
-  document.addEventListener('visibilitychange', () => {
-    if (document.hidden && active) quickExit();
+  document.addEventListener('visibilitychange', async () => {
+    if (!document.hidden || !active) return;
+    // Switching to another app to copy a message's exact words: what is
+    // being typed is kept first, then everything goes.
+    await saveDraft();
+    quickExit();
   });
 }

@@ -86,6 +86,23 @@ const screens = [
     await page.locator('input[autocomplete=current-password]').fill('violet harbour lantern');
     await clickButton('Open')(page);
   } },
+  { name: 'draft-offered', mode: 'drafted', ready: '#draft-offer', steps: async (page) => {
+    await holdTitle(page);
+    await page.locator('input[autocomplete=current-password]').fill('violet harbour lantern');
+    await clickButton('Open')(page);
+  } },
+  { name: 'draft-back', mode: 'drafted', ready: '#add-title', steps: async (page) => {
+    await holdTitle(page);
+    await page.locator('input[autocomplete=current-password]').fill('violet harbour lantern');
+    await clickButton('Open')(page);
+    await clickButton('Carry on writing')(page);
+    const text = await page.locator('textarea').first().inputValue();
+    if (!text.startsWith('He was outside again')) throw new Error(`the draft did not come back: ${text}`);
+  } },
+  { name: 'still-there', mode: 'open', ready: '#still-there:not([hidden])', clock: true, steps: async (page) => {
+    await page.locator('#timeline-title').waitFor();
+    await page.clock.fastForward('04:35');
+  } },
   { name: 'unlock-recover', mode: 'unlock', ready: '#recover-key-input', steps: async (page) => {
     await holdTitle(page);
     await clickButton('Forgotten your passphrase? Use your recovery key')(page);
@@ -130,6 +147,8 @@ const fail = (screen, size, what) => failures.push(`${screen} at ${size}: ${what
 async function open(screen, viewport) {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
   await context.addInitScript(`window.__MOCK__ = ${JSON.stringify({ mode: screen.mode })};\n${mock}`);
+  // A screen that waits on the idle timers gets a clock it can move.
+  if (screen.clock) await context.clock.install();
   const page = await context.newPage();
   page.on('pageerror', (err) => fail(screen.name, `${viewport.width}px`, `script error: ${err.message}`));
   await page.goto(url);

@@ -2,7 +2,8 @@
 // each command with invented data of the real shapes (src-tauri/src/dto.rs).
 // `window.__MOCK__ = {mode}` chooses the first screen: "welcome" (no diary
 // yet), "unlock", "went_back" (unlock finds an older copy), "guessed"
-// (unlock after three wrong passphrases), "open", or
+// (unlock after three wrong passphrases), "drafted" (unlock finds a draft),
+// "open", or
 // "warnings" (open, with the notices about an older copy and a record that
 // cannot be kept). Only the IPC edge is mocked; the UI code is
 // the app's own.
@@ -58,6 +59,10 @@
     set_disguise: (args) => { look = disguises.findIndex((d) => d.key === args.key); return { current: disguises[look], choices: disguises }; },
     notes: () => 'Milk, bread, call the dentist',
     save_notes: () => null,
+    save_draft: () => null,
+    discard_draft: () => null,
+    // "drafted": an entry was half-written when the diary locked.
+    draft: () => (mode === 'drafted' ? { kind: 'add', values: { narrative: 'He was outside again at 7am, by the', behaviours: ['loitering'] } } : null),
     lock: () => { unlocked = false; return null; },
     change_passphrase: () => null,
     recover: () => { unlocked = true; return { recovery_key: 'H3KQ-7WPA-MD4K-29RT-LW8E-NC5V-BJ3Y-UP6G-KS7D-EF4H-2MWA-R9TC-XN8B-VL5Q', fingerprint: 'SHA256:teY6r4EslJvxhrTR694Q+weD610UcIrNFHdWkoToUHc' }; },

@@ -3,6 +3,8 @@
 import { call } from '../ipc.js';
 import { h, field, errorBox, showError, when, announce } from '../dom.js';
 import { progressBar } from '../progress.js';
+import * as drafts from '../drafts.js';
+import * as safety from '../safety.js';
 
 const FIELDS = [
   ['title', 'Title'], ['narrative', 'What happened'], ['location', 'Where'],
@@ -62,7 +64,7 @@ function exhibits(ctx, entry) {
     const bar = await progressBar('attach', 'Encrypting the files');
     holder.replaceChildren(bar.element);
     try {
-      const added = await call('attach_files', { number: entry.number, description: description.input.value });
+      const added = await safety.whileBusy(call('attach_files', { number: entry.number, description: description.input.value }));
       announce(`${added.length} file${added.length === 1 ? '' : 's'} attached.`);
       await ctx.go('entry', { number: entry.number });
     } catch (err) {
@@ -79,7 +81,7 @@ function exhibits(ctx, entry) {
     entry.withdrawn ? null : h('div', { class: 'stack' }, description.wrap, button, holder, error));
 }
 
-function amendForm(ctx, entry) {
+function amendForm(ctx, entry, draft) {
   const error = errorBox();
   const inputs = {};
   const fields = FIELDS.map(([key, label]) => {
@@ -98,13 +100,26 @@ function amendForm(ctx, entry) {
     for (const [key] of FIELDS) incident[key] = inputs[key].value;
     try {
       await call('amend_incident', { number: entry.number, incident, reason: reason.input.value.trim() });
+      await drafts.discard();
       announce('Amendment saved.');
       await ctx.go('entry', { number: entry.number });
     } catch (err) {
       showError(error, err);
     }
   } }, fields, reason.wrap, error, h('button', { type: 'submit', class: 'primary' }, 'Save the amendment'));
-  return h('details', { class: 'card' }, h('summary', {}, 'Amend this entry'), form);
+  const kept = draft && draft.kind === 'amend' && draft.number === entry.number ? draft.values || {} : null;
+  if (kept) {
+    for (const [key] of FIELDS) if (typeof kept[key] === 'string') inputs[key].value = kept[key];
+    if (typeof kept.reason === 'string') reason.input.value = kept.reason;
+  }
+  drafts.keep(form, () => {
+    const changed = FIELDS.some(([key]) => inputs[key].value !== (entry.current[key] || '')) || reason.input.value.trim();
+    if (!changed) return null;
+    const values = Object.fromEntries(FIELDS.map(([key]) => [key, inputs[key].value]));
+    values.reason = reason.input.value;
+    return { kind: 'amend', number: entry.number, values };
+  });
+  return h('details', { class: 'card', open: kept ? true : undefined }, h('summary', {}, 'Amend this entry'), form);
 }
 
 function withdrawForm(ctx, entry) {
@@ -132,6 +147,6 @@ export async function render(ctx, params) {
     h('section', { class: 'card' }, details(ctx, entry.current)),
     exhibits(ctx, entry),
     history(ctx, entry),
-    entry.withdrawn ? null : amendForm(ctx, entry),
+    entry.withdrawn ? null : amendForm(ctx, entry, params.draft),
     entry.withdrawn ? null : withdrawForm(ctx, entry));
 }

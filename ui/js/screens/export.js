@@ -4,6 +4,7 @@
 import { call } from '../ipc.js';
 import { h, field, errorBox, showError, announce } from '../dom.js';
 import { progressBar } from '../progress.js';
+import * as safety from '../safety.js';
 
 export function render(ctx) {
   const error = errorBox();
@@ -25,11 +26,11 @@ export function render(ctx) {
     const bar = await progressBar('export', 'Exporting');
     holder.replaceChildren(bar.element);
     try {
-      const result = await call('export_bundle', { request: {
+      const result = await safety.whileBusy(call('export_bundle', { request: {
         pack: form.querySelector('input[name="pack"]:checked').value,
         from: from.input.value || null, to: to.input.value || null,
         file_name: name.input.value,
-      } });
+      } }));
       announce('Export finished.');
       holder.replaceChildren(h('div', { class: 'card stack', role: 'status' },
         h('h2', {}, 'Your evidence bundle is ready'),

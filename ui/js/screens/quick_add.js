@@ -3,6 +3,7 @@
 
 import { call } from '../ipc.js';
 import { h, field, errorBox, showError, localInputValue, toRfc3339, announce } from '../dom.js';
+import * as drafts from '../drafts.js';
 
 function checkboxes(legend, terms, name) {
   return h('fieldset', { class: 'choices' }, h('legend', {}, legend),
@@ -12,7 +13,7 @@ function checkboxes(legend, terms, name) {
     }));
 }
 
-export function render(ctx) {
+export function render(ctx, params = {}) {
   const error = errorBox();
   const occurred = field('When it happened', h('input', { type: 'datetime-local', value: localInputValue(), required: true }));
   const narrative = field('What happened', h('textarea', { rows: 6, required: true }),
@@ -41,6 +42,7 @@ export function render(ctx) {
     save.disabled = true;
     try {
       const { number } = await call('add_incident', { incident });
+      await drafts.discard();
       announce(`Saved as incident ${number}.`);
       await ctx.go('entry', { number, saved: true });
     } catch (err) {
@@ -52,6 +54,29 @@ export function render(ctx) {
   h('details', { class: 'more' }, h('summary', {}, 'More details (optional)'),
     h('div', { class: 'stack' }, title.wrap, behaviours, channels, location.wrap, impact.wrap, reference.wrap)),
   error, save);
+  const texts = { occurred, narrative, title, location, impact, reference };
+  const sets = { behaviours, channels };
+  restore(params.draft, texts, sets);
+  drafts.keep(form, () => {
+    if (!narrative.input.value.trim() && !title.input.value.trim()) return null;
+    const values = Object.fromEntries(Object.entries(texts).map(([k, f]) => [k, f.input.value]));
+    for (const [k, fs] of Object.entries(sets)) values[k] = [...fs.querySelectorAll('input:checked')].map((i) => i.value);
+    return { kind: 'add', values };
+  });
   return h('section', { class: 'card narrow', 'aria-labelledby': 'add-title' },
-    h('h1', { id: 'add-title' }, 'Add an incident'), form);
+    h('h1', { id: 'add-title' }, 'Add an incident'),
+    params.draft ? h('p', { class: 'notice', role: 'status' }, 'Your draft is back. Carry on where you left off.') : null,
+    form);
+}
+
+/** Puts a kept draft back into the form. */
+function restore(draft, texts, sets) {
+  if (!draft || draft.kind !== 'add' || !draft.values) return;
+  for (const [k, f] of Object.entries(texts)) {
+    if (typeof draft.values[k] === 'string') f.input.value = draft.values[k];
+  }
+  for (const [k, fs] of Object.entries(sets)) {
+    const on = new Set(Array.isArray(draft.values[k]) ? draft.values[k] : []);
+    for (const box of fs.querySelectorAll('input')) box.checked = on.has(box.value);
+  }
 }

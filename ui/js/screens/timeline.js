@@ -29,6 +29,7 @@ export async function render(ctx, params = {}) {
     h('div', { class: 'title-row' },
       h('h1', { id: 'timeline-title' }, 'Your diary'),
       h('button', { type: 'button', class: 'primary', onclick: () => ctx.go('quickAdd') }, 'Add an incident')),
+    draftOffer(ctx, params.draft),
     wrongTries(params.unlocked),
     lastSaved(data),
     backupNote(data.last_backup),
@@ -42,6 +43,24 @@ export async function render(ctx, params = {}) {
     filters,
     h('p', { class: 'hint' }, shownText),
     data.incidents.length ? list : h('p', {}, data.total ? 'Nothing matches these filters.' : 'Nothing recorded yet. "Add an incident" takes a minute.'));
+}
+
+// An entry half-written when the diary locked (kept sealed by Rust).
+function draftOffer(ctx, draft) {
+  if (!draft || !['add', 'amend'].includes(draft.kind)) return null;
+  const offer = h('div', { class: 'notice stack', role: 'status', id: 'draft-offer' },
+    h('p', {}, draft.kind === 'add'
+      ? 'You were writing an entry when the diary locked. It was kept.'
+      : `You were changing incident ${draft.number} when the diary locked. It was kept.`),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', onclick: () => (draft.kind === 'add'
+        ? ctx.go('quickAdd', { draft })
+        : ctx.go('entry', { number: draft.number, draft })) }, 'Carry on writing'),
+      h('button', { type: 'button', onclick: async () => {
+        await call('discard_draft').catch(() => {});
+        offer.replaceWith(h('p', { class: 'hint', role: 'status' }, 'The draft was thrown away.'));
+      } }, 'Throw it away')));
+  return offer;
 }
 
 // Wrong passphrases tried since the diary was last opened: someone with the

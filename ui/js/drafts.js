@@ -1,0 +1,47 @@
+// Drafts: the form being typed is kept sealed in Rust as it is typed (a
+// second after the last key), so that a lock, a crash or the app being
+// closed loses nothing; after unlock the diary offers it back. The page
+// itself keeps nothing: the draft lives in Rust, under the diary's key.
+
+import { call } from './ipc.js';
+
+const QUIET_MS = 800;
+
+let snapshot = null;
+let timer = null;
+
+/** Keeps what `take()` returns whenever `form` changes; `take` returns null
+ * while there is nothing worth keeping. */
+export function keep(form, take) {
+  snapshot = take;
+  const later = () => {
+    clearTimeout(timer);
+    timer = setTimeout(flush, QUIET_MS);
+  };
+  form.addEventListener('input', later);
+  form.addEventListener('change', later);
+}
+
+/** Saves the form now (before a lock). Never throws. */
+export async function flush() {
+  clearTimeout(timer);
+  const draft = snapshot && snapshot();
+  if (!draft) return;
+  try {
+    await call('save_draft', { draft });
+  } catch {
+    // Locked already, or the disk refused: the page is being wiped anyway.
+  }
+}
+
+/** The form left the screen: stop following it (what was kept stays). */
+export function release() {
+  clearTimeout(timer);
+  snapshot = null;
+}
+
+/** Saved as an entry, or thrown away: the draft goes. */
+export async function discard() {
+  release();
+  await call('discard_draft').catch(() => {});
+}

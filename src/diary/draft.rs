@@ -37,7 +37,7 @@ impl Diary {
         if draft.len() > MAX_DRAFT {
             return Err(Error::invalid(
                 "draft",
-                &format!("is longer than {} KiB", MAX_DRAFT / 1024),
+                format!("is longer than {} KiB", MAX_DRAFT / 1024),
             ));
         }
         let epoch = self.keys.epoch();
@@ -116,7 +116,7 @@ mod tests {
     fn a_draft_survives_a_lock_and_a_rotation_sealed() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("v");
-        let (mut diary, pass) = new_diary(&dir);
+        let (diary, pass) = new_diary(&dir);
         assert!(diary.draft().unwrap().is_none());
         let text = br#"{"narrative":"He was at the gate again at 8am"}"#;
         diary.save_draft(text).unwrap();

@@ -41,5 +41,8 @@ fn incident_diary_app_commands() -> &'static [&'static str] {
         "save_draft",
         "draft",
         "discard_draft",
+        "backup_state",
+        "backup_now",
+        "restore_backup",
     ]
 }

@@ -8,11 +8,11 @@ use incident_diary::model::{CaseProfile, Incident, Order, Person, RiskCheck};
 use tauri::{AppHandle, State};
 
 use crate::disguise::{DISGUISES, Look};
-use crate::dto::LookDto;
 use crate::dto::{
     AddedDto, ExhibitDto, ExportDto, ExportRequest, IncidentDto, ProfileDto, RecoveryDto,
     RotationDto, StatusDto, TimelineDto, TimelineQuery, UnlockedDto, VocabularyDto,
 };
+use crate::dto::{BackupDto, BackupStateDto, LookDto, RestoreDto};
 use crate::error::IpcError;
 use crate::error::IpcResult;
 use crate::notes::Notes;
@@ -223,4 +223,21 @@ pub async fn draft(session: State<'_, Session>) -> IpcResult<Option<serde_json::
 #[tauri::command]
 pub async fn discard_draft(session: State<'_, Session>) -> IpcResult<()> {
     session.with(|d| d.discard_draft())
+}
+
+#[tauri::command]
+pub async fn backup_state(session: State<'_, Session>) -> IpcResult<BackupStateDto> {
+    session.backup_state()
+}
+
+/// Asks where, then writes an encrypted backup (progress: `backup`).
+#[tauri::command]
+pub async fn backup_now(app: AppHandle, passphrase: String) -> IpcResult<BackupDto> {
+    Session::backup_picked(app, passphrase).await
+}
+
+/// Asks for a backup file and restores it where there is no diary yet.
+#[tauri::command]
+pub async fn restore_backup(app: AppHandle, passphrase: String) -> IpcResult<RestoreDto> {
+    Session::restore_picked(app, passphrase).await
 }

@@ -30,6 +30,31 @@ pub struct UnlockedDto {
     pub last_wrong_at: Option<DateTime<chrono::Utc>>,
 }
 
+/// When the last backup was made and where it went.
+#[derive(Debug, Serialize)]
+pub struct BackupStateDto {
+    pub last: Option<DateTime<FixedOffset>>,
+    pub place: Option<String>,
+}
+
+/// A backup just made.
+#[derive(Debug, Serialize)]
+pub struct BackupDto {
+    pub path: String,
+    pub created_at: DateTime<FixedOffset>,
+    pub log_entries: u64,
+    pub exhibits: usize,
+    pub bytes: u64,
+}
+
+/// A backup just restored.
+#[derive(Debug, Serialize)]
+pub struct RestoreDto {
+    pub created_at: DateTime<FixedOffset>,
+    pub log_entries: u64,
+    pub exhibits: u64,
+}
+
 /// The disguise chosen and the choices.
 #[derive(Debug, Serialize)]
 pub struct LookDto {
@@ -256,7 +281,7 @@ pub struct ExportDto {
 /// Progress of long work, sent as the `progress` event.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProgressDto {
-    /// `attach` or `export`.
+    /// `attach`, `export` or `backup`.
     pub task: &'static str,
     /// What is happening, for the screen.
     pub step: String,

@@ -4,6 +4,7 @@
 //! webview gets no file-system access at all. Errors cross IPC as
 //! `{code, message}` and never carry diary content.
 
+mod backups;
 mod commands;
 mod disguise;
 mod dto;
@@ -97,6 +98,9 @@ pub fn run() {
             commands::save_draft,
             commands::draft,
             commands::discard_draft,
+            commands::backup_state,
+            commands::backup_now,
+            commands::restore_backup,
         ])
         .run(tauri::generate_context!())
         .expect("the app could not start");

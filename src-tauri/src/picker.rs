@@ -38,6 +38,33 @@ pub fn files(app: &AppHandle) -> Vec<PathBuf> {
         .collect()
 }
 
+/// Where to save a backup (a new `.age` file); `None` when closed.
+pub fn backup_destination(app: &AppHandle, suggested: &str) -> Option<PathBuf> {
+    if let Some(dirs) = test_answer("INCIDENT_DIARY_E2E_SAVE_DIR") {
+        return dirs.into_iter().next().map(|dir| dir.join(suggested));
+    }
+    app.dialog()
+        .file()
+        .set_title("Save the backup")
+        .set_file_name(suggested)
+        .add_filter("Backup", &["age"])
+        .blocking_save_file()
+        .and_then(|p| p.into_path().ok())
+}
+
+/// A backup file to restore; `None` when closed.
+pub fn backup_file(app: &AppHandle) -> Option<PathBuf> {
+    if let Some(paths) = test_answer("INCIDENT_DIARY_E2E_BACKUP_FILE") {
+        return paths.into_iter().next();
+    }
+    app.dialog()
+        .file()
+        .set_title("Choose the backup to restore")
+        .add_filter("Backup", &["age"])
+        .blocking_pick_file()
+        .and_then(|p| p.into_path().ok())
+}
+
 /// Where to save an export (a new `.zip`); `None` when closed.
 pub fn export_destination(app: &AppHandle, suggested: &str) -> Option<PathBuf> {
     if let Some(dirs) = test_answer("INCIDENT_DIARY_E2E_SAVE_DIR") {

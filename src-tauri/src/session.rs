@@ -39,6 +39,11 @@ impl Session {
         }
     }
 
+    /// The diary's folder.
+    pub fn vault(&self) -> &std::path::Path {
+        &self.vault
+    }
+
     /// The clock of the last sign of use (see [`crate::idle`]).
     pub fn idle(&self) -> &Idle {
         &self.idle

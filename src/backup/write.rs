@@ -50,10 +50,14 @@ impl<R: Read, W: Write> Read for TeeReader<R, W> {
 
 /// Writes a backup of the whole vault that `source` discloses to `out`, a
 /// new file, encrypted with `passphrase` (see the module docs).
+///
+/// `progress(done, total)` is called after each file archived (the
+/// database, each exhibit, each thumbnail).
 pub(crate) fn write(
     source: &Disclosure<'_>,
     out: &Path,
     passphrase: &Passphrase,
+    progress: &mut dyn FnMut(usize, usize),
 ) -> Result<BackupSummary> {
     check_request(out, passphrase)?;
     let now = source.now();
@@ -98,24 +102,16 @@ pub(crate) fn write(
             .wrap_output(file.writer())?;
         let mut tar = TarOut::new(encrypted, now.timestamp().max(0) as u64);
         let mut sums = String::new();
-        let mut add_sum = |name: &str, sum: String| sums.push_str(&format!("{sum}  {name}\n"));
-        add_sum(
-            MANIFEST,
-            tar.add_bytes(&format!("{ROOT}/{MANIFEST}"), &manifest_json)?,
-        );
-        let db = File::open(&snapshot.path)?;
-        add_sum(DB_FILE, add_file(&mut tar, DB_FILE, db)?);
-        for rec in &live {
-            let name = format!("att/{}.ida", hex::encode(rec.id.0));
-            add_sum(&name, add_exhibit(&mut tar, source, rec, &name)?);
-        }
-        for rec in &thumbnails {
-            let name = format!("att/{}.idt", hex::encode(rec.id.0));
-            add_sum(
-                &name,
-                add_file(&mut tar, &name, source.sealed_thumbnail(rec)?)?,
-            );
-        }
+        sums.push_str(&format!(
+            "{}  {MANIFEST}\n",
+            tar.add_bytes(&format!("{ROOT}/{MANIFEST}"), &manifest_json)?
+        ));
+        let files = Files {
+            db: &snapshot.path,
+            live: &live,
+            thumbnails: &thumbnails,
+        };
+        archive_files(&mut tar, source, &files, &mut sums, progress)?;
         tar.add_bytes(&format!("{ROOT}/{SUMS}"), sums.as_bytes())?;
         tar.finish()?.finish()?;
     }
@@ -128,6 +124,39 @@ pub(crate) fn write(
         exhibits: live.len(),
         bytes,
     })
+}
+
+/// What a backup archives besides its manifest.
+struct Files<'a> {
+    db: &'a Path,
+    live: &'a [&'a ExhibitRecord],
+    thumbnails: &'a [&'a ExhibitRecord],
+}
+
+/// Archives the database, each exhibit and each thumbnail, adding a line
+/// to `sums` for each and calling `progress` after each.
+fn archive_files<W: Write>(
+    tar: &mut TarOut<W>,
+    source: &Disclosure<'_>,
+    files: &Files<'_>,
+    sums: &mut String,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<()> {
+    let mut add_sum = |name: &str, sum: String| sums.push_str(&format!("{sum}  {name}\n"));
+    let total = 1 + files.live.len() + files.thumbnails.len();
+    add_sum(DB_FILE, add_file(tar, DB_FILE, File::open(files.db)?)?);
+    progress(1, total);
+    for (i, rec) in files.live.iter().enumerate() {
+        let name = format!("att/{}.ida", hex::encode(rec.id.0));
+        add_sum(&name, add_exhibit(tar, source, rec, &name)?);
+        progress(2 + i, total);
+    }
+    for (i, rec) in files.thumbnails.iter().enumerate() {
+        let name = format!("att/{}.idt", hex::encode(rec.id.0));
+        add_sum(&name, add_file(tar, &name, source.sealed_thumbnail(rec)?)?);
+        progress(2 + files.live.len() + i, total);
+    }
+    Ok(())
 }
 
 /// Refuses an empty passphrase and an existing file before any work.

@@ -188,13 +188,29 @@ impl Diary {
     /// with `passphrase` in the age format (see [`crate::backup`]). The
     /// diary stays open; a successful backup is recorded in the log.
     pub fn backup(&mut self, out: &Path, passphrase: &Passphrase) -> Result<BackupSummary> {
+        self.backup_observed(out, passphrase, &mut |_, _| {})
+    }
+
+    /// [`Diary::backup`], calling `progress(done, total)` after each file
+    /// archived. Where it went is kept too, sealed beside the vault (see
+    /// [`Diary::last_backup_place`]): the log records that a backup was
+    /// made, never where (a path can name a hiding place).
+    pub fn backup_observed(
+        &mut self,
+        out: &Path,
+        passphrase: &Passphrase,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<BackupSummary> {
         // Refused before any work; then include whatever another program
         // (the app) committed meanwhile.
         backup::check_request(out, passphrase)?;
         self.reload()?;
-        let summary = backup::write(&self.disclosure(), out, passphrase)?;
+        let summary = backup::write(&self.disclosure(), out, passphrase, progress)?;
         let log_entries = summary.log_entries;
         self.commit(vec![Event::BackupMade { log_entries }], Durability::Full)?;
+        let place = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+        // Best effort: the backup is made whatever happens here.
+        let _ = self.keep_backup_place(&place);
         Ok(summary)
     }
 }

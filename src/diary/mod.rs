@@ -9,13 +9,13 @@
 //! never the key or the store).
 
 mod disclosure;
-mod draft;
 mod exhibits;
 mod incidents;
 mod keys;
 mod profile;
 mod rollback;
 mod rotation;
+mod side_files;
 mod thumbnails;
 
 use std::path::{Path, PathBuf};

@@ -61,8 +61,9 @@ impl Diary {
                 SlotKind::Passphrase => RotationReason::Requested,
             },
         };
-        // The owner's draft follows the key (see `draft`); best effort.
-        let draft = self.draft().ok().flatten();
+        // The owner's draft and the last backup's place follow the key
+        // (see `side_files`); best effort.
+        let side_files = self.side_files();
         let ended = self.keys.epoch();
         self.log.push_epoch(&vault_key);
         let wrapped = self.keys.push(&self.vault_id, vault_key);
@@ -84,9 +85,7 @@ impl Diary {
             slot: pass_slot,
             ..self.unlocked
         };
-        if let Some(draft) = draft {
-            let _ = self.save_draft(&draft);
-        }
+        self.reseal_side_files(side_files);
         Ok(crypto::recovery::encode(&recovery_key))
     }
 

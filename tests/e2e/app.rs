@@ -28,6 +28,7 @@ const IDLE_SECONDS: u64 = 40;
 /// How much longer the export takes in this test: past the idle limit, so
 /// that the lock must wait for it.
 const EXPORT_SECONDS: u64 = IDLE_SECONDS + 8;
+const BACKUP_PASSPHRASE: &str = "lichen kettle orbit saffron";
 const DRAFT: &str = "He rang nine times from a withheld number between";
 
 fn free_port() -> u16 {
@@ -91,6 +92,43 @@ fn assert_window_title(app: &Session, title: &str) {
     });
 }
 
+/// Starts tauri-driver and the app on the diary at `vault`, with HOME at
+/// `home` and the end-to-end answers in `extra`.
+fn start_app(home: &Path, vault: &Path, extra: &[(&str, &std::ffi::OsStr)]) -> (Driver, Session) {
+    let port = free_port();
+    let native = free_port();
+    let mut cmd = Command::new(tauri_driver());
+    cmd.args([
+        "--port",
+        &port.to_string(),
+        "--native-port",
+        &native.to_string(),
+    ])
+    .env("DIARY_VAULT", vault)
+    .env("HOME", home)
+    .env_remove("XDG_CONFIG_HOME")
+    .env_remove("DIARY_ANCHOR_DIR")
+    .env_remove("DBUS_SESSION_BUS_ADDRESS")
+    .env("XDG_DATA_HOME", home.join("data"))
+    .env("INCIDENT_DIARY_E2E_IDLE_SECONDS", IDLE_SECONDS.to_string())
+    .env(
+        "INCIDENT_DIARY_E2E_EXPORT_SECONDS",
+        EXPORT_SECONDS.to_string(),
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
+    for (name, value) in extra {
+        cmd.env(name, value);
+    }
+    let driver = Driver(
+        cmd.spawn()
+            .expect("tauri-driver (cargo install tauri-driver --version 2.1.0 --locked)"),
+    );
+    let app = Session::start(port, env!("CARGO_BIN_EXE_incident-diary-app"));
+    app.set_window(390, 844);
+    (driver, app)
+}
+
 /// The discreet way in from the locked page: hold its title down, then
 /// type the passphrase.
 fn open_from_locked_page(app: &Session, passphrase: &str) {
@@ -148,35 +186,14 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
     let exports = tmp.path().join("exports");
     std::fs::create_dir(&exports).unwrap();
 
-    let port = free_port();
-    let native = free_port();
-    let _driver = Driver(
-        Command::new(tauri_driver())
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native.to_string(),
-            ])
-            .env("DIARY_VAULT", &vault)
-            .env("HOME", tmp.path())
-            .env_remove("XDG_CONFIG_HOME")
-            .env_remove("DIARY_ANCHOR_DIR")
-            .env("XDG_DATA_HOME", tmp.path().join("data"))
-            .env("INCIDENT_DIARY_E2E_FILES", &picked)
-            .env("INCIDENT_DIARY_E2E_SAVE_DIR", &exports)
-            .env("INCIDENT_DIARY_E2E_IDLE_SECONDS", IDLE_SECONDS.to_string())
-            .env(
-                "INCIDENT_DIARY_E2E_EXPORT_SECONDS",
-                EXPORT_SECONDS.to_string(),
-            )
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("tauri-driver (cargo install tauri-driver --version 2.1.0 --locked)"),
+    let (driver, app) = start_app(
+        tmp.path(),
+        &vault,
+        &[
+            ("INCIDENT_DIARY_E2E_FILES", picked.as_os_str()),
+            ("INCIDENT_DIARY_E2E_SAVE_DIR", exports.as_os_str()),
+        ],
     );
-    let app = Session::start(port, env!("CARGO_BIN_EXE_incident-diary-app"));
-    app.set_window(390, 844);
 
     // First run: a passphrase, then the recovery key once.
     app.find("#welcome-title");
@@ -463,5 +480,45 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
     assert_window_title(&app, "Shopping list");
     app.click("#quick-exit");
     assert!(app.text("#neutral-title").contains("Shopping list"));
+
+    // A backup from Settings, then restored into a fresh data folder by a
+    // second start of the app, all from the screens.
+    open_from_locked_page(&app, RECOVERED_PASSPHRASE);
+    app.find("#timeline-title");
+    app.click_button("Settings");
+    app.click_button("Back up now");
+    app.find("#backup-title");
+    app.script(
+        "const [a, b] = document.querySelectorAll('input[autocomplete=new-password]'); a.value = arguments[0]; b.value = arguments[0];",
+        serde_json::json!([BACKUP_PASSPHRASE]),
+    );
+    app.click_button("Choose where to save, then back up");
+    let saved = PathBuf::from(app.text("#backup-path"));
+    assert!(
+        saved.starts_with(&exports) && saved.exists(),
+        "{}",
+        saved.display()
+    );
+    app.end();
+    drop(driver);
+
+    let fresh = tmp.path().join("fresh-vault");
+    let (_driver, app) = start_app(
+        tmp.path(),
+        &fresh,
+        &[("INCIDENT_DIARY_E2E_BACKUP_FILE", saved.as_os_str())],
+    );
+    app.find("#welcome-title");
+    app.click_button("I have a backup: restore it instead");
+    app.type_into("#restore-pass", BACKUP_PASSPHRASE);
+    app.click_button("Choose the backup file, then restore");
+    app.find("#restored-title");
+    app.type_into("input[autocomplete=current-password]", RECOVERED_PASSPHRASE);
+    app.click_button("Open");
+    app.find("#timeline-title");
+    app.wait_until(
+        "the restored entries",
+        "return document.body.textContent.includes('took a photo of me');",
+    );
     app.end();
 }

@@ -16,9 +16,11 @@ import * as risk from './screens/risk.js';
 import * as exporting from './screens/export.js';
 import * as settings from './screens/settings.js';
 import * as practice from './screens/practice.js';
+import * as backup from './screens/backup.js';
+import * as restored from './screens/restore.js';
 
 // Every locked path ends on the one neutral page ("unlock" is its old name).
-const screens = { neutral, unlock: neutral, welcome, timeline, quickAdd, entry, people, risk, exporting, settings, practice };
+const screens = { neutral, unlock: neutral, welcome, timeline, quickAdd, entry, people, risk, exporting, settings, practice, backup, restored };
 const sections = [
   ['timeline', 'Diary'],
   ['quickAdd', 'Add'],
@@ -41,7 +43,7 @@ async function lock(then = 'neutral') {
 
 function renderNav(current) {
   const nav = document.getElementById('nav');
-  const open = !['welcome', 'unlock', 'neutral', 'practice'].includes(current);
+  const open = !['welcome', 'unlock', 'neutral', 'practice', 'restored'].includes(current);
   nav.hidden = !open;
   nav.replaceChildren(
     ...(open

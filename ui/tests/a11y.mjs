@@ -74,6 +74,12 @@ const screens = [
     for (let i = 0; i < 3; i += 1) await page.keyboard.press('Shift');
     await page.locator('#practice-result').waitFor();
   } },
+  { name: 'restore', mode: 'welcome', ready: '#restore-title', steps: clickButton('I have a backup: restore it instead') },
+  { name: 'restored', mode: 'welcome', ready: '#restored', steps: async (page) => {
+    await clickButton('I have a backup: restore it instead')(page);
+    await page.locator('#restore-pass').fill('violet harbour lantern');
+    await clickButton('Choose the backup file, then restore')(page);
+  } },
   { name: 'locked', mode: 'unlock', ready: '#neutral-title' },
   { name: 'unlock', mode: 'unlock', ready: '#unlock-form', steps: holdTitle },
   { name: 'unlock-older-copy', mode: 'went_back', ready: '#accept-older', steps: async (page) => {
@@ -128,6 +134,15 @@ const screens = [
     await clickButton('Choose where to save, then export')(page);
   } },
   { name: 'settings', mode: 'open', ready: '#settings-title', steps: clickButton('Settings') },
+  { name: 'backup', mode: 'open', ready: '#backup-title', steps: async (page) => {
+    await clickButton('Settings')(page);
+    await clickButton('Back up now')(page);
+  } },
+  { name: 'backup-done', mode: 'open', ready: '#backup-done', steps: async (page) => {
+    await clickButton('Back up now')(page);
+    for (const input of await page.locator('input[autocomplete=new-password]').all()) await input.fill('violet harbour lantern');
+    await clickButton('Choose where to save, then back up')(page);
+  } },
   { name: 'settings-key-changed', mode: 'open', ready: '#rotated-key', steps: async (page) => {
     await clickButton('Settings')(page);
     await page.locator('input[autocomplete=current-password]').first().fill('violet harbour lantern');

@@ -60,6 +60,9 @@
     notes: () => 'Milk, bread, call the dentist',
     save_notes: () => null,
     save_draft: () => null,
+    backup_state: () => ({ last: null, place: null }),
+    backup_now: () => ({ path: '/media/usb/backup-2026-03-06.age', created_at: '2026-03-06T18:30:00+00:00', log_entries: 31, exhibits: 3, bytes: 5242880 }),
+    restore_backup: () => ({ created_at: '2026-03-06T18:30:00+00:00', log_entries: 31, exhibits: 3 }),
     discard_draft: () => null,
     // "drafted": an entry was half-written when the diary locked.
     draft: () => (mode === 'drafted' ? { kind: 'add', values: { narrative: 'He was outside again at 7am, by the', behaviours: ['loitering'] } } : null),

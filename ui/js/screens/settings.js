@@ -5,9 +5,10 @@ import { call } from '../ipc.js';
 import { h, field, errorBox, showError, announce } from '../dom.js';
 import * as safety from '../safety.js';
 import { problem, strength } from './welcome.js';
+import { lastBackup } from './backup.js';
 
-export async function render() {
-  const look = await call('disguise');
+export async function render(ctx) {
+  const [look, backupState] = await Promise.all([call('disguise'), call('backup_state')]);
   const error = errorBox();
   const current = field('Current passphrase', h('input', { type: 'password', autocomplete: 'current-password' }));
   const next = field('New passphrase', h('input', { type: 'password', autocomplete: 'new-password' }));
@@ -55,6 +56,9 @@ export async function render() {
     form,
     h('section', { class: 'card stack', 'aria-labelledby': 'lock-title' }, h('h2', { id: 'lock-title' }, 'Locking'), delay.wrap,
       h('p', { class: 'hint' }, 'The diary also locks when the app is hidden or minimised, and at once with Quick exit or the Shift key pressed three times.')),
+    h('section', { class: 'card stack', 'aria-labelledby': 'backup-section-title' }, h('h2', { id: 'backup-section-title' }, 'Backup'),
+      lastBackup(backupState),
+      h('button', { type: 'button', onclick: () => ctx.go('backup') }, 'Back up now')),
     disguiseSection(look),
     recoverySection());
 }

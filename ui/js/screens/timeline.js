@@ -32,7 +32,7 @@ export async function render(ctx, params = {}) {
     draftOffer(ctx, params.draft),
     wrongTries(params.unlocked),
     lastSaved(data),
-    backupNote(data.last_backup),
+    backupNote(ctx, data.last_backup),
     h('section', { class: 'card', 'aria-labelledby': 'pattern-title' },
       h('h2', { id: 'pattern-title' }, 'The pattern'),
       chart(data.weeks),
@@ -90,12 +90,14 @@ function lastSaved(data) {
     `Last saved ${when(data.last_saved)} (entry ${data.log_entries} in the log).`)].filter(Boolean);
 }
 
-function backupNote(last) {
+function backupNote(ctx, last) {
   const days = last ? Math.floor((Date.now() - new Date(last)) / 86400000) : null;
   if (days !== null && days < 30) return null;
-  return h('p', { class: 'notice' }, last
-    ? `Your last backup was ${days} days ago. Make a new one so nothing is lost (see "Keeping your diary safe" in the guide).`
-    : 'No backup yet. A backup kept away from this device means nothing is lost if it is lost or taken.');
+  return h('div', { class: 'notice stack' },
+    h('p', {}, last
+      ? `Your last backup was ${days} days ago. Make a new one so nothing is lost.`
+      : 'No backup yet. A backup kept away from this device means nothing is lost if it is lost or taken.'),
+    h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => ctx.go('backup') }, 'Back up now')));
 }
 
 function filterForm(ctx, query, profile) {

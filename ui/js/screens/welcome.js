@@ -2,6 +2,7 @@
 
 import { call } from '../ipc.js';
 import { h, field, errorBox, showError } from '../dom.js';
+import { restoreForm } from './restore.js';
 
 /** A rough strength hint: length and variety, no dictionary. */
 export function strength(text) {
@@ -46,10 +47,19 @@ export function render(ctx) {
       showError(error, err);
     }
   } }, pass.wrap, hint, again.wrap, error, button);
-  return h('section', { class: 'card narrow', 'aria-labelledby': 'welcome-title' },
-    h('h1', { id: 'welcome-title' }, 'Create your diary'),
-    h('p', {}, 'Everything you record is encrypted on this device. Only your passphrase or your recovery key opens it.'),
-    form);
+  const restore = h('div', { class: 'card narrow', hidden: true }, restoreForm(ctx));
+  const toggle = h('button', { type: 'button', class: 'quiet', 'aria-expanded': 'false', onclick: () => {
+    restore.hidden = !restore.hidden;
+    toggle.setAttribute('aria-expanded', String(!restore.hidden));
+    if (!restore.hidden) restore.querySelector('input').focus();
+  } }, 'I have a backup: restore it instead');
+  return h('div', { class: 'stack' },
+    h('section', { class: 'card narrow', 'aria-labelledby': 'welcome-title' },
+      h('h1', { id: 'welcome-title' }, 'Create your diary'),
+      h('p', {}, 'Everything you record is encrypted on this device. Only your passphrase or your recovery key opens it.'),
+      form),
+    h('div', { class: 'narrow' }, toggle),
+    restore);
 }
 
 // The recovery key, shown once; the diary opens when the owner says it is

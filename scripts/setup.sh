@@ -25,6 +25,7 @@ apt_packages=(
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev file
   xvfb xauth        # a screen for the app in tests
   x11-utils         # xwininfo: the end-to-end test reads the window's title
+  python3           # scripts/mobile-disguises.py check: the phone configuration
   webkit2gtk-driver # WebKitWebDriver, behind tauri-driver
   chromium          # the UI's accessibility checks (axe-core) with the IPC mocked
 )

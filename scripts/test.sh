@@ -18,6 +18,9 @@ cargo clippy "${workspace[@]}" --all-targets -- -D warnings
 # The UI in headless Chromium with the IPC mocked: axe-core on every screen,
 # touch targets, reflow at 320 px and 200% text, nothing stored.
 (cd ui/tests && node a11y.mjs)
+# The disguises in the phone configuration (launcher aliases, alternate
+# icons) match the desktop's, and the manifest patch works and is idempotent.
+python3 scripts/mobile-disguises.py check
 # Unit and integration tests of the core and the CLI, and the real app end
 # to end (the Tauri binary driven by WebDriver, on a virtual screen).
 xvfb-run -a -s "-screen 0 1400x1000x24" cargo test "${workspace[@]}"

@@ -18,9 +18,10 @@ import * as settings from './screens/settings.js';
 import * as practice from './screens/practice.js';
 import * as backup from './screens/backup.js';
 import * as restored from './screens/restore.js';
+import * as stayingSafe from './screens/staying_safe.js';
 
 // Every locked path ends on the one neutral page ("unlock" is its old name).
-const screens = { neutral, unlock: neutral, welcome, timeline, quickAdd, entry, people, risk, exporting, settings, practice, backup, restored };
+const screens = { neutral, unlock: neutral, welcome, timeline, quickAdd, entry, people, risk, exporting, settings, practice, backup, restored, stayingSafe };
 const sections = [
   ['timeline', 'Diary'],
   ['quickAdd', 'Add'],
@@ -28,6 +29,7 @@ const sections = [
   ['risk', 'Risk check'],
   ['exporting', 'Export'],
   ['settings', 'Settings'],
+  ['stayingSafe', 'Staying safe'],
 ];
 
 let vocabulary = null;
@@ -41,9 +43,11 @@ async function lock(then = 'neutral') {
   }
 }
 
-function renderNav(current) {
+// `closed`: a screen shown before any diary is open (Staying safe from the
+// first screen) has no menu.
+function renderNav(current, closed) {
   const nav = document.getElementById('nav');
-  const open = !['welcome', 'unlock', 'neutral', 'practice', 'restored'].includes(current);
+  const open = !closed && !['welcome', 'unlock', 'neutral', 'practice', 'restored'].includes(current);
   nav.hidden = !open;
   nav.replaceChildren(
     ...(open
@@ -69,7 +73,7 @@ export async function go(name, params = {}) {
   if (!locked) document.title = 'Incident Diary';
   const main = document.getElementById('screen');
   const holder = document.getElementById('view');
-  renderNav(name);
+  renderNav(name, Boolean(params.back));
   const ctx = {
     go,
     vocabulary,

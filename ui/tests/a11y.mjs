@@ -74,6 +74,14 @@ const screens = [
     for (let i = 0; i < 3; i += 1) await page.keyboard.press('Shift');
     await page.locator('#practice-result').waitFor();
   } },
+  { name: 'staying-safe-first', mode: 'welcome', ready: '#safe-title', steps: async (page) => {
+    await page.locator('#welcome-safety').click();
+    await page.locator('#safe-title').waitFor();
+    if (await page.locator('#nav').isVisible()) throw new Error('the menu shows before a diary exists');
+    await clickButton('Back to creating your diary')(page);
+    await page.locator('#welcome-title').waitFor();
+    await page.locator('#welcome-safety').click();
+  } },
   { name: 'restore', mode: 'welcome', ready: '#restore-title', steps: clickButton('I have a backup: restore it instead') },
   { name: 'restored', mode: 'welcome', ready: '#restored', steps: async (page) => {
     await clickButton('I have a backup: restore it instead')(page);
@@ -134,6 +142,13 @@ const screens = [
     await clickButton('Choose where to save, then export')(page);
   } },
   { name: 'settings', mode: 'open', ready: '#settings-title', steps: clickButton('Settings') },
+  { name: 'staying-safe', mode: 'open', ready: '#safe-title', steps: async (page) => {
+    await clickButton('Staying safe')(page);
+    const text = await page.locator('main').innerText();
+    for (const must of ['999', '55', '0808 802 0300', '020 3866 4107', 'IDVA', 'press and hold the word "Notes"']) {
+      if (!text.includes(must)) throw new Error(`Staying safe does not say ${must}`);
+    }
+  } },
   { name: 'backup', mode: 'open', ready: '#backup-title', steps: async (page) => {
     await clickButton('Settings')(page);
     await clickButton('Back up now')(page);

@@ -19,5 +19,8 @@ export async function render(ctx) {
     h('h2', {}, 'Try it now'),
     h('p', {}, 'Press the Shift key three times. Nothing will close this time. On a phone, remember the Quick exit button instead.'),
     result,
-    h('button', { type: 'button', class: 'primary', onclick: () => ctx.go('timeline') }, 'Continue to my diary'));
+    h('p', {}, 'Staying safe, in the menu, says what to do in danger, who can help, and how to check your phone and accounts.'),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', onclick: () => ctx.go('timeline') }, 'Continue to my diary'),
+      h('button', { type: 'button', onclick: () => ctx.go('stayingSafe') }, 'Read Staying safe now')));
 }

@@ -57,6 +57,9 @@ export function render(ctx) {
     h('section', { class: 'card narrow', 'aria-labelledby': 'welcome-title' },
       h('h1', { id: 'welcome-title' }, 'Create your diary'),
       h('p', {}, 'Everything you record is encrypted on this device. Only your passphrase or your recovery key opens it.'),
+      h('p', {}, h('button', { type: 'button', class: 'quiet', id: 'welcome-safety',
+        onclick: () => ctx.go('stayingSafe', { back: 'welcome', backLabel: 'Back to creating your diary' }) },
+      'Staying safe: what to do in danger, who can help, and checking your phone')),
       form),
     h('div', { class: 'narrow' }, toggle),
     restore);

@@ -142,6 +142,22 @@ pub(crate) fn write_file<T, E: From<io::Error>>(
     Ok(value)
 }
 
+/// Replaces the small file `path` with `bytes`, whole or not at all, owner
+/// only, creating its folder. For the app's few plain files beside the
+/// vault (the locked page's notes, the chosen disguise), so they follow the
+/// same rule as every other file this program keeps. A temporary file left
+/// by a kill is replaced, not an error.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    create_dir(&parent_of(path), true)?;
+    let tmp = sibling(path, "tmp");
+    match fs::remove_file(&tmp) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    write_file(&tmp, path, FolderSync::Required, |w| w.write_all(bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +191,11 @@ mod tests {
         .unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"whole");
         assert!(!partial.exists());
+        // A temporary file left by a kill does not block the next write.
+        fs::write(sibling(&path, "tmp"), b"left over").unwrap();
+        replace_file(&path, b"again").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"again");
+        assert!(!sibling(&path, "tmp").exists());
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

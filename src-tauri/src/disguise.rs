@@ -85,17 +85,11 @@ impl Look {
     pub fn choose(&self, app: &AppHandle, key: &str) -> Result<Disguise, String> {
         let chosen = find(key).ok_or_else(|| format!("there is no disguise called {key:?}"))?;
         if let Some(file) = &self.file {
-            if let Some(dir) = file.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-            }
             let saved = Saved {
                 disguise: chosen.key.into(),
             };
             let bytes = serde_json::to_vec(&saved).map_err(|e| e.to_string())?;
-            let tmp = file.with_extension("json.tmp");
-            std::fs::write(&tmp, bytes)
-                .and_then(|()| std::fs::rename(&tmp, file))
-                .map_err(|e| e.to_string())?;
+            incident_diary::replace_file(file, &bytes).map_err(|e| e.to_string())?;
         }
         *self.current.lock().unwrap_or_else(|p| p.into_inner()) = chosen;
         apply(app, chosen);

@@ -32,7 +32,7 @@ impl Notes {
             .unwrap_or_default()
     }
 
-    /// Keeps `text` in place of what was there (temporary file, rename).
+    /// Keeps `text` in place of what was there, whole or not at all.
     pub fn write(&self, text: &str) -> Result<(), String> {
         if text.len() > MAX_BYTES {
             return Err(format!("a note can hold at most {} KB", MAX_BYTES / 1024));
@@ -41,12 +41,7 @@ impl Notes {
             .file
             .as_ref()
             .ok_or("there is no folder to keep notes in")?;
-        if let Some(dir) = file.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-        }
-        let tmp = file.with_extension("txt.tmp");
-        std::fs::write(&tmp, text)
-            .and_then(|()| std::fs::rename(&tmp, file))
+        incident_diary::replace_file(file, text.as_bytes())
             .map_err(|e| format!("the note could not be saved: {e}"))
     }
 }

@@ -138,6 +138,14 @@ fn open_from_locked_page(app: &Session, passphrase: &str) {
     app.click_button("Open");
 }
 
+/// Types `text` into both "new passphrase" fields of the form on screen.
+fn new_passphrase(app: &Session, text: &str) {
+    app.script(
+        "const [a, b] = document.querySelectorAll('input[autocomplete=new-password]'); a.value = arguments[0]; b.value = arguments[0];",
+        serde_json::json!([text]),
+    );
+}
+
 /// Nothing the diary holds (the draft included) reached the disk in plain
 /// text outside the export the user asked for (and the photo they picked):
 /// not in the vault (ciphertext only), nor in anything the webview keeps
@@ -198,24 +206,28 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
     // First run: a passphrase, then the recovery key once.
     app.find("#welcome-title");
     app.screenshot("phone-1-welcome");
-    let both = |text: &str| {
-        app.script(
-            "const [a, b] = document.querySelectorAll('input[autocomplete=new-password]'); a.value = arguments[0]; b.value = arguments[0];",
-            serde_json::json!([text]),
-        );
-    };
+    // Before anything else, Staying safe is one press away, and back.
+    app.click("#welcome-safety");
+    app.find("#safe-title");
+    let safe = app.text("main");
+    for must in ["999", "55", "0808 802 0300", "020 3866 4107"] {
+        assert!(safe.contains(must), "Staying safe does not say {must}");
+    }
+    app.screenshot("phone-8-staying-safe");
+    app.click_button("Back to creating your diary");
+    app.find("#welcome-title");
     app.type_into("input[autocomplete=new-password]", "1234");
     assert!(
         app.text(".strength").contains("PIN"),
         "the hint warns of a PIN"
     );
-    both("1234");
+    new_passphrase(&app, "1234");
     app.click_button("Create my diary");
     assert!(
         app.text(".error").contains("at least 8"),
         "a PIN-like passphrase is refused"
     );
-    both(PASSPHRASE);
+    new_passphrase(&app, PASSPHRASE);
     app.click_button("Create my diary");
     let key = app.text(".recovery-key");
     assert_eq!(key.len(), 69, "recovery key shown: {key}");
@@ -399,10 +411,7 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
     app.click_button("Settings");
     app.find("#settings-title");
     app.type_into("input[autocomplete=current-password]", PASSPHRASE);
-    app.script(
-        "const [a, b] = document.querySelectorAll('input[autocomplete=new-password]'); a.value = arguments[0]; b.value = arguments[0];",
-        serde_json::json!([NEW_PASSPHRASE]),
-    );
+    new_passphrase(&app, NEW_PASSPHRASE);
     app.click("#rotate-keys");
     app.click_button("Change passphrase");
     let new_key = app.text("#rotated-key");
@@ -457,10 +466,7 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
     app.hold("#neutral-open", 1300);
     app.click_button("Forgotten your passphrase? Use your recovery key");
     app.type_into("#recover-key-input", &new_key);
-    app.script(
-        "const [a, b] = document.querySelectorAll('input[autocomplete=new-password]'); a.value = arguments[0]; b.value = arguments[0];",
-        serde_json::json!([RECOVERED_PASSPHRASE]),
-    );
+    new_passphrase(&app, RECOVERED_PASSPHRASE);
     app.click_button("Open with the recovery key");
     app.find("#kept-key");
     let third_key = app.text(".recovery-key");
@@ -488,10 +494,7 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
     app.click_button("Settings");
     app.click_button("Back up now");
     app.find("#backup-title");
-    app.script(
-        "const [a, b] = document.querySelectorAll('input[autocomplete=new-password]'); a.value = arguments[0]; b.value = arguments[0];",
-        serde_json::json!([BACKUP_PASSPHRASE]),
-    );
+    new_passphrase(&app, BACKUP_PASSPHRASE);
     app.click_button("Choose where to save, then back up");
     let saved = PathBuf::from(app.text("#backup-path"));
     assert!(

@@ -5,8 +5,7 @@
 
 import { call } from '../ipc.js';
 import { h, field, errorBox, showError, announce, when } from '../dom.js';
-import { progressBar } from '../progress.js';
-import * as safety from '../safety.js';
+import { withProgress } from '../progress.js';
 import { problem } from './welcome.js';
 
 /** "Your last backup was made ..., saved to ...", or that there is none. */
@@ -29,26 +28,17 @@ export async function render() {
     const issue = problem(pass.input.value, again.input.value);
     if (issue) return showError(error, { message: issue });
     error.hidden = true;
-    button.disabled = true;
-    const bar = await progressBar('backup', 'Backing up');
-    holder.replaceChildren(bar.element);
-    try {
-      const done = await safety.whileBusy(call('backup_now', { passphrase: pass.input.value }));
-      pass.input.value = '';
-      again.input.value = '';
-      announce('Backup saved.');
-      holder.replaceChildren(h('div', { class: 'card stack', role: 'status', id: 'backup-done' },
-        h('h2', {}, 'Backup saved'),
-        h('p', {}, 'Saved as:'), h('p', { class: 'hash', id: 'backup-path' }, done.path),
-        h('p', {}, `${done.log_entries} log entries and ${done.exhibits} exhibit${done.exhibits === 1 ? '' : 's'}, ${(done.bytes / 1e6).toFixed(1)} MB. Each exhibit was checked on the way in.`),
-        h('p', {}, 'Move it somewhere away from this device. To restore it, choose "Restore a backup" when the app starts without a diary, or use `diary restore`.')));
-    } catch (err) {
-      holder.replaceChildren();
-      if (err.code !== 'cancelled') showError(error, err);
-    } finally {
-      bar.stop();
-      button.disabled = false;
-    }
+    const done = await withProgress({ task: 'backup', label: 'Backing up', holder, button, error },
+      () => call('backup_now', { passphrase: pass.input.value }));
+    if (!done) return;
+    pass.input.value = '';
+    again.input.value = '';
+    announce('Backup saved.');
+    holder.replaceChildren(h('div', { class: 'card stack', role: 'status', id: 'backup-done' },
+      h('h2', {}, 'Backup saved'),
+      h('p', {}, 'Saved as:'), h('p', { class: 'hash', id: 'backup-path' }, done.path),
+      h('p', {}, `${done.log_entries} log entries and ${done.exhibits} exhibit${done.exhibits === 1 ? '' : 's'}, ${(done.bytes / 1e6).toFixed(1)} MB. Each exhibit was checked on the way in.`),
+      h('p', {}, 'Move it somewhere away from this device. To restore it, choose "Restore a backup" when the app starts without a diary, or use `diary restore`.')));
   } }, pass.wrap, again.wrap, error, button);
   return h('section', { class: 'stack', 'aria-labelledby': 'backup-title' },
     h('h1', { id: 'backup-title' }, 'Back up your diary'),

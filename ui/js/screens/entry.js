@@ -2,9 +2,8 @@
 
 import { call } from '../ipc.js';
 import { h, field, errorBox, showError, when, announce } from '../dom.js';
-import { progressBar } from '../progress.js';
+import { withProgress } from '../progress.js';
 import * as drafts from '../drafts.js';
-import * as safety from '../safety.js';
 
 const FIELDS = [
   ['title', 'Title'], ['narrative', 'What happened'], ['location', 'Where'],
@@ -60,20 +59,11 @@ function exhibits(ctx, entry) {
   const description = field('Description of the files (optional)', h('input', { type: 'text' }));
   const holder = h('div');
   const button = h('button', { type: 'button', onclick: async () => {
-    button.disabled = true;
-    const bar = await progressBar('attach', 'Encrypting the files');
-    holder.replaceChildren(bar.element);
-    try {
-      const added = await safety.whileBusy(call('attach_files', { number: entry.number, description: description.input.value }));
-      announce(`${added.length} file${added.length === 1 ? '' : 's'} attached.`);
-      await ctx.go('entry', { number: entry.number });
-    } catch (err) {
-      if (err.code !== 'cancelled') showError(error, err);
-      holder.replaceChildren();
-      button.disabled = false;
-    } finally {
-      bar.stop();
-    }
+    const added = await withProgress({ task: 'attach', label: 'Encrypting the files', holder, button, error },
+      () => call('attach_files', { number: entry.number, description: description.input.value }));
+    if (!added) return;
+    announce(`${added.length} file${added.length === 1 ? '' : 's'} attached.`);
+    await ctx.go('entry', { number: entry.number });
   } }, 'Attach photos or files');
   return h('section', { class: 'card', 'aria-labelledby': 'exhibits-title' },
     h('h2', { id: 'exhibits-title' }, 'Exhibits'),

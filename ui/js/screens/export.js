@@ -2,9 +2,8 @@
 // is and the key fingerprint to give the officer.
 
 import { call } from '../ipc.js';
-import { h, field, errorBox, showError, announce } from '../dom.js';
-import { progressBar } from '../progress.js';
-import * as safety from '../safety.js';
+import { h, field, errorBox, announce } from '../dom.js';
+import { withProgress } from '../progress.js';
 
 export function render(ctx) {
   const error = errorBox();
@@ -22,29 +21,20 @@ export function render(ctx) {
   const button = h('button', { type: 'submit', class: 'primary' }, 'Choose where to save, then export');
   const form = h('form', { class: 'stack', onsubmit: async (event) => {
     event.preventDefault();
-    button.disabled = true;
-    const bar = await progressBar('export', 'Exporting');
-    holder.replaceChildren(bar.element);
-    try {
-      const result = await safety.whileBusy(call('export_bundle', { request: {
+    const result = await withProgress({ task: 'export', label: 'Exporting', holder, button, error },
+      () => call('export_bundle', { request: {
         pack: form.querySelector('input[name="pack"]:checked').value,
         from: from.input.value || null, to: to.input.value || null,
         file_name: name.input.value,
       } }));
-      announce('Export finished.');
-      holder.replaceChildren(h('div', { class: 'card stack', role: 'status' },
-        h('h2', {}, 'Your evidence bundle is ready'),
-        h('p', {}, `${result.incidents} incidents and ${result.exhibits} exhibits${result.left_out ? `; ${result.left_out} left out and counted` : ''}.`),
-        h('p', {}, 'Saved as:'), h('p', { class: 'hash', id: 'export-path' }, result.path),
-        h('p', {}, 'Give the officer this key fingerprint, so they can check the bundle came from your diary:'),
-        h('p', { class: 'hash', id: 'export-fingerprint' }, result.fingerprint)));
-    } catch (err) {
-      holder.replaceChildren();
-      if (err.code !== 'cancelled') showError(error, err);
-    } finally {
-      bar.stop();
-      button.disabled = false;
-    }
+    if (!result) return;
+    announce('Export finished.');
+    holder.replaceChildren(h('div', { class: 'card stack', role: 'status' },
+      h('h2', {}, 'Your evidence bundle is ready'),
+      h('p', {}, `${result.incidents} incidents and ${result.exhibits} exhibits${result.left_out ? `; ${result.left_out} left out and counted` : ''}.`),
+      h('p', {}, 'Saved as:'), h('p', { class: 'hash', id: 'export-path' }, result.path),
+      h('p', {}, 'Give the officer this key fingerprint, so they can check the bundle came from your diary:'),
+      h('p', { class: 'hash', id: 'export-fingerprint' }, result.fingerprint)));
   } }, pack, h('div', { class: 'grid' }, from.wrap, to.wrap), name.wrap, error, button);
   return h('section', { class: 'stack', 'aria-labelledby': 'export-title' },
     h('h1', { id: 'export-title' }, 'Export for the police'),

@@ -13,6 +13,10 @@ pub struct IpcError {
     pub code: &'static str,
     /// One line for the user.
     pub message: String,
+    /// For `invalid`: the field of the input at fault (`occurred_until`,
+    /// `breach`...), so the form can show the message beside it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl IpcError {
@@ -20,6 +24,7 @@ impl IpcError {
         IpcError {
             code: "locked",
             message: "the diary is locked".into(),
+            field: None,
         }
     }
 
@@ -27,6 +32,7 @@ impl IpcError {
         IpcError {
             code: "cancelled",
             message: "nothing was chosen".into(),
+            field: None,
         }
     }
 
@@ -34,15 +40,21 @@ impl IpcError {
         IpcError {
             code: "other",
             message: message.into(),
+            field: None,
         }
     }
 }
 
 impl From<incident_diary::Error> for IpcError {
     fn from(err: incident_diary::Error) -> Self {
+        let field = match &err {
+            incident_diary::Error::Invalid(v) => Some(v.field.clone()),
+            _ => None,
+        };
         IpcError {
             code: err.code().as_str(),
             message: err.to_string(),
+            field,
         }
     }
 }

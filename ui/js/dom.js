@@ -75,6 +75,15 @@ export function when(iso) {
   return `${text} (${zone === 'Z' ? '+00:00' : zone})`;
 }
 
+/** The day only, for an entry whose time is not known: "Sat 14 Mar 2026". */
+export function whenDay(iso) {
+  const m = /^(\d{4})-(\d\d)-(\d\d)/.exec(iso);
+  if (!m) return iso;
+  return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).toLocaleDateString(undefined, {
+    weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC',
+  });
+}
+
 /** Now as RFC 3339 with the device's offset, to the minute, for <input type=datetime-local>. */
 export function localInputValue(date = new Date()) {
   const pad = (n) => String(n).padStart(2, '0');

@@ -134,6 +134,29 @@ const screens = [
   { name: 'entry', mode: 'open', ready: '#entry-title', steps: async (page) => {
     await page.locator('.entry-line').first().click();
   } },
+  { name: 'add-error', mode: 'open', ready: '.error-summary:not([hidden])', steps: async (page) => {
+    await clickButton('Add an incident')(page);
+    await page.locator('textarea[name=narrative]').fill('');
+    await clickButton('Save')(page);
+    const focused = await page.evaluate(() => document.activeElement.className);
+    if (focused !== 'error-summary') throw new Error(`focus is on ${focused}, not the error summary`);
+    const described = await page.locator('textarea[name=narrative]').getAttribute('aria-describedby');
+    if (!described || !described.includes('err-')) throw new Error('the field is not tied to its error');
+  } },
+  { name: 'add-everything', mode: 'open', ready: '#add-title', steps: async (page) => {
+    await clickButton('Add an incident')(page);
+    await page.locator('details.more summary').click();
+    await page.locator('select[name=breach_order]').selectOption({ index: 1 });
+    await page.getByLabel('About this time').check();
+  } },
+  { name: 'amend', mode: 'open', ready: 'select[name=breach_order]', steps: async (page) => {
+    await page.locator('.entry-line').first().click();
+    await page.getByText('Amend this entry').click();
+    const said = await page.locator('textarea[name=narrative]').inputValue();
+    if (!said.startsWith('He followed me')) throw new Error(`Amend is not filled in: ${said}`);
+    const condition = await page.locator('select[name=breach_condition]').inputValue();
+    if (condition !== 'No contact') throw new Error(`the breached condition is not filled in: ${condition}`);
+  } },
   { name: 'case-and-people', mode: 'open', ready: '#people-title', steps: clickButton('Case & people') },
   { name: 'risk-check', mode: 'open', ready: '#risk-title', steps: clickButton('Risk check') },
   { name: 'export', mode: 'open', ready: '#export-title', steps: clickButton('Export') },

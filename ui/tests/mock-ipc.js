@@ -42,6 +42,7 @@
     behaviours: ['Waited or hung around near me'], exhibits: i % 2, amendments: i === 2 ? 1 : 0, withdrawn: i === 5,
   }));
   const current = incident(4, 'He followed me from the office to the bus stop and stood behind me in the queue.', ['following']);
+  Object.assign(current, { perpetrators: ['a'.repeat(32)], time_precision: 'approximate', breach: { order: 'b'.repeat(32), condition: 'No contact' } });
   const answers = Object.fromEntries(vocabulary.risk_questions.map((q, i) => [q.name, { answer: i % 3 ? 'no' : 'yes', note: '' }]));
   const replies = {
     status: () => ({ vault_exists: mode !== 'welcome', unlocked, wait_seconds: null }),
@@ -91,6 +92,7 @@
     }),
     exhibit_thumbnail: () => null,
     add_incident: () => ({ number: 7 }),
+    amend_incident: () => null,
     export_bundle: () => ({ path: '/home/jane/incident-diary-2026-03-06-1830.zip', fingerprint: 'SHA256:q0Vb8dP8mC9eQfYk7oP3z1m9zS5w8Yb0h2t4Lr6uXcE', incidents: 5, exhibits: 3, left_out: 1 }),
   };
   window.__TAURI__ = {

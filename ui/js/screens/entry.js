@@ -4,34 +4,17 @@ import { call } from '../ipc.js';
 import { h, field, errorBox, showError, when, announce } from '../dom.js';
 import { withProgress } from '../progress.js';
 import * as drafts from '../drafts.js';
+import { incidentFields, incidentFrom, valuesFrom, problems, hasMore, FIELD_OF } from '../incident_form.js';
+import { details } from '../incident_view.js';
+import { valuesOf, fill, errorSummary, showProblems, clearProblems } from '../form_parts.js';
 
-const FIELDS = [
-  ['title', 'Title'], ['narrative', 'What happened'], ['location', 'Where'],
-  ['impact', 'How it affected you'], ['response', 'What you did'], ['preserved', 'How the evidence was kept'],
-  ['other_reports', 'Reported to others'],
-];
-
-function labelOf(list, name) {
-  const term = list.find((t) => t.name === name);
-  return term ? term.label : name;
-}
-
-function details(ctx, incident) {
-  const rows = [['When', when(incident.occurred_at)]];
-  for (const [key, label] of FIELDS) if (incident[key]) rows.push([label, incident[key]]);
-  if (incident.behaviours.length) rows.push(['What they did', incident.behaviours.map((b) => labelOf(ctx.vocabulary.behaviours, b)).join('; ')]);
-  if (incident.channels.length) rows.push(['How', incident.channels.map((c) => labelOf(ctx.vocabulary.channels, c)).join('; ')]);
-  if (incident.police && incident.police.reference) rows.push(['Police reference', incident.police.reference]);
-  return h('dl', { class: 'fields' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', { class: 'prewrap' }, v)]));
-}
-
-function history(ctx, entry) {
+function history(ctx, profile, entry) {
   return h('section', { class: 'card', 'aria-labelledby': 'history-title' },
     h('h2', { id: 'history-title' }, 'History'),
     h('ol', { class: 'history' }, entry.history.map((v) => h('li', {},
       h('h3', {}, v.version === 1 ? `Original, recorded ${when(v.recorded_at)}` : `Amendment ${v.version - 1}, ${when(v.recorded_at)}`),
       v.reason ? h('p', {}, h('strong', {}, 'Reason: '), v.reason) : null,
-      details(ctx, v.incident)))),
+      details(ctx.vocabulary, profile, v.incident)))),
     entry.withdrawn ? h('p', { class: 'notice' }, `Withdrawn ${when(entry.withdrawn.recorded_at)}: ${entry.withdrawn.reason}`) : null);
 }
 
@@ -71,42 +54,40 @@ function exhibits(ctx, entry) {
     entry.withdrawn ? null : h('div', { class: 'stack' }, description.wrap, button, holder, error));
 }
 
-function amendForm(ctx, entry, draft) {
-  const error = errorBox();
-  const inputs = {};
-  const fields = FIELDS.map(([key, label]) => {
-    const control = key === 'narrative' || key === 'impact'
-      ? h('textarea', { rows: key === 'narrative' ? 6 : 3 })
-      : h('input', { type: 'text' });
-    control.value = entry.current[key] || '';
-    inputs[key] = control;
-    return field(label, control).wrap;
-  });
-  const reason = field('Why you are changing it', h('input', { type: 'text', required: true }), 'Kept with the change: the original stays in the history.');
-  const form = h('form', { class: 'stack', onsubmit: async (event) => {
+function amendForm(ctx, profile, entry, draft) {
+  const fields = incidentFields(ctx.vocabulary, profile);
+  const summary = errorSummary();
+  const reason = field('Why you are changing it', h('input', { type: 'text', name: 'reason' }), 'Kept with the change: the original stays in the history.');
+  const save = h('button', { type: 'submit', class: 'primary' }, 'Save the amendment');
+  const form = h('form', { class: 'stack', novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
-    if (!reason.input.value.trim()) return showError(error, { message: 'Give a reason for the change.' });
-    const incident = { ...entry.current };
-    for (const [key] of FIELDS) incident[key] = inputs[key].value;
+    const values = valuesOf(form);
+    const found = problems(values);
+    if (!values.reason.trim()) found.push({ name: 'reason', message: 'Say why you are changing it.' });
+    if (found.length) return showProblems(form, summary, found);
+    clearProblems(form, summary);
+    save.disabled = true;
     try {
-      await call('amend_incident', { number: entry.number, incident, reason: reason.input.value.trim() });
+      await call('amend_incident', { number: entry.number, incident: incidentFrom(values, entry.current), reason: values.reason.trim() });
       await drafts.discard();
       announce('Amendment saved.');
       await ctx.go('entry', { number: entry.number });
     } catch (err) {
-      showError(error, err);
+      save.disabled = false;
+      showProblems(form, summary, [{ name: FIELD_OF[err.field], message: err.message || String(err) }]);
     }
-  } }, fields, reason.wrap, error, h('button', { type: 'submit', class: 'primary' }, 'Save the amendment'));
+  } }, summary, fields.element, reason.wrap, save);
   const kept = draft && draft.kind === 'amend' && draft.number === entry.number ? draft.values || {} : null;
-  if (kept) {
-    for (const [key] of FIELDS) if (typeof kept[key] === 'string') inputs[key].value = kept[key];
-    if (typeof kept.reason === 'string') reason.input.value = kept.reason;
-  }
+  const start = kept ? { ...valuesFrom(entry.current), ...kept } : valuesFrom(entry.current);
+  fill(form, start);
+  fields.sync();
+  fill(form, start);
+  fields.sync();
+  fields.more.open = hasMore(start);
+  const original = JSON.stringify(valuesOf(form));
   drafts.keep(form, () => {
-    const changed = FIELDS.some(([key]) => inputs[key].value !== (entry.current[key] || '')) || reason.input.value.trim();
-    if (!changed) return null;
-    const values = Object.fromEntries(FIELDS.map(([key]) => [key, inputs[key].value]));
-    values.reason = reason.input.value;
+    const values = valuesOf(form);
+    if (JSON.stringify(values) === original) return null;
     return { kind: 'amend', number: entry.number, values };
   });
   return h('details', { class: 'card', open: kept ? true : undefined }, h('summary', {}, 'Amend this entry'), form);
@@ -129,14 +110,14 @@ function withdrawForm(ctx, entry) {
 }
 
 export async function render(ctx, params) {
-  const entry = await call('incident', { number: params.number });
+  const [entry, profile] = await Promise.all([call('incident', { number: params.number }), call('profile')]);
   return h('article', { class: 'stack', 'aria-labelledby': 'entry-title' },
     h('button', { type: 'button', class: 'quiet back', onclick: () => ctx.go('timeline') }, '← Back to the diary'),
     h('h1', { id: 'entry-title' }, `Incident ${entry.number}${entry.withdrawn ? ' (withdrawn)' : ''}`),
     params.saved ? h('p', { class: 'notice', role: 'status' }, 'Saved.') : null,
-    h('section', { class: 'card' }, details(ctx, entry.current)),
+    h('section', { class: 'card' }, details(ctx.vocabulary, profile, entry.current)),
     exhibits(ctx, entry),
-    history(ctx, entry),
-    entry.withdrawn ? null : amendForm(ctx, entry, params.draft),
+    history(ctx, profile, entry),
+    entry.withdrawn ? null : amendForm(ctx, profile, entry, params.draft),
     entry.withdrawn ? null : withdrawForm(ctx, entry));
 }

@@ -41,6 +41,7 @@ fn incident_diary_app_commands() -> &'static [&'static str] {
         "save_draft",
         "draft",
         "discard_draft",
+        "recovery_key_kept",
         "backup_state",
         "backup_now",
         "restore_backup",

@@ -225,6 +225,12 @@ pub async fn discard_draft(session: State<'_, Session>) -> IpcResult<()> {
     session.with(|d| d.discard_draft())
 }
 
+/// The owner said the recovery key on screen is written down.
+#[tauri::command]
+pub async fn recovery_key_kept(session: State<'_, Session>) -> IpcResult<()> {
+    session.with(|d| d.recovery_key_kept())
+}
+
 #[tauri::command]
 pub async fn backup_state(session: State<'_, Session>) -> IpcResult<BackupStateDto> {
     session.backup_state()

@@ -28,6 +28,9 @@ pub struct UnlockedDto {
     pub last_recorded_at: Option<DateTime<FixedOffset>>,
     pub wrong_passphrases: u32,
     pub last_wrong_at: Option<DateTime<chrono::Utc>>,
+    /// The last recovery key the app showed was never said to be written
+    /// down (the screen was left by a lock or quick exit): offer a new one.
+    pub recovery_key_unkept: bool,
 }
 
 /// When the last backup was made and where it went.

@@ -98,6 +98,7 @@ pub fn run() {
             commands::save_draft,
             commands::draft,
             commands::discard_draft,
+            commands::recovery_key_kept,
             commands::backup_state,
             commands::backup_now,
             commands::restore_backup,

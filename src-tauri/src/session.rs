@@ -77,6 +77,7 @@ impl Session {
         let kdf = Diary::calibrated_kdf();
         let (diary, key) =
             Diary::create(&self.vault, &secret(passphrase), kdf, Box::new(SystemClock))?;
+        mark_unkept(&diary);
         self.idle.touch();
         *self.slot() = Some(diary);
         Ok(RecoveryDto {
@@ -94,6 +95,7 @@ impl Session {
             Diary::unlock(&self.vault, &pass, clock)?
         };
         let (last, wrong) = (diary.last_entry(), diary.wrong_passphrases_before_open());
+        let recovery_key_unkept = diary.recovery_key_unkept();
         self.idle.touch();
         *self.slot() = Some(diary);
         Ok(UnlockedDto {
@@ -101,6 +103,7 @@ impl Session {
             last_recorded_at: last.recorded_at,
             wrong_passphrases: wrong.count,
             last_wrong_at: wrong.last,
+            recovery_key_unkept,
         })
     }
 
@@ -119,6 +122,7 @@ impl Session {
         };
         // Handed to the screen that shows it.
         diary.recovery_key_shown();
+        mark_unkept(&diary);
         self.idle.touch();
         *self.slot() = Some(diary);
         Ok(dto)
@@ -213,6 +217,7 @@ impl Session {
             };
             // Handed to the screen that shows it.
             d.recovery_key_shown();
+            mark_unkept(d);
             Ok(dto)
         })
     }
@@ -224,6 +229,7 @@ impl Session {
             let key = d.replace_recovery_key()?;
             // Handed to the screen that shows it.
             d.recovery_key_shown();
+            mark_unkept(d);
             Ok(key)
         })
         .map(|key| RecoveryDto {
@@ -355,6 +361,13 @@ fn export_file_name(chosen: Option<&str>) -> String {
         return format!("export-{}.zip", chrono::Local::now().format("%Y-%m-%d"));
     }
     format!("{}.zip", stem.chars().take(100).collect::<String>())
+}
+
+/// Notes that a recovery key is on screen and not yet said to be kept, so a
+/// lock or quick exit on that screen does not lose it unnoticed. Best
+/// effort: the key is on screen either way.
+fn mark_unkept(diary: &Diary) {
+    let _ = diary.mark_recovery_key_unkept();
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! Sealed side files: what the app keeps beside the vault that is not a
 //! record. The draft (the entry being typed, kept as it is typed so that a
-//! lock, a crash or a restart loses nothing) and the place of the last
-//! backup (the log says when, never where: a path can name a hiding place).
+//! lock, a crash or a restart loses nothing), the place of the last
+//! backup (the log says when, never where: a path can name a hiding place),
+//! and a mark that a recovery key was shown but not yet said to be written
+//! down (a lock or quick exit on that screen took it away for good).
 //!
 //! Neither is in the log, exported or backed up; each is replaced whole at
 //! every save. Each lives in a file of its own in the vault folder (a copy
@@ -29,6 +31,8 @@ use crate::error::{Error, Result};
 pub const DRAFT_FILE: &str = "draft";
 /// Where the last backup went.
 pub const BACKUP_PLACE_FILE: &str = "last-backup";
+/// Present while a recovery key the app showed is not known to be kept.
+pub const KEY_UNKEPT_FILE: &str = "recovery-key-unkept";
 /// The most a side file may hold: a long entry is a few kilobytes.
 pub const MAX_DRAFT: usize = 256 * 1024;
 const MAGIC: &[u8; 8] = b"IDDRAFT1";
@@ -60,6 +64,31 @@ impl Diary {
     pub fn last_backup_place(&self) -> Option<PathBuf> {
         let bytes = self.read_side(BACKUP_PLACE_FILE).ok()??;
         String::from_utf8(bytes.to_vec()).ok().map(PathBuf::from)
+    }
+
+    /// Marks the recovery key just made as not yet written down: until
+    /// [`Diary::recovery_key_kept`], the app offers a new one at each open.
+    pub fn mark_recovery_key_unkept(&self) -> Result<()> {
+        self.save_side(KEY_UNKEPT_FILE, b"shown")
+            .map_err(|e| Error::Storage(format!("could not note the recovery key: {e}")))
+    }
+
+    /// The owner said the recovery key is written down.
+    pub fn recovery_key_kept(&self) -> Result<()> {
+        match std::fs::remove_file(self.store.dir().join(KEY_UNKEPT_FILE)) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::Storage(format!(
+                "could not note the recovery key: {e}"
+            ))),
+        }
+    }
+
+    /// Whether the last recovery key the app showed may not have been kept
+    /// (only a mark sealed under the current key counts: a new key made
+    /// since, by the CLI, was printed where it was asked for).
+    pub fn recovery_key_unkept(&self) -> bool {
+        matches!(self.read_side(KEY_UNKEPT_FILE), Ok(Some(_)))
     }
 
     pub(super) fn keep_backup_place(&self, place: &std::path::Path) -> std::io::Result<()> {
@@ -206,5 +235,27 @@ mod tests {
             .rotate_keys(&Passphrase::new("new pw".into()), None)
             .unwrap();
         assert_eq!(diary.last_backup_place().as_deref(), Some(out.as_path()));
+    }
+
+    #[test]
+    fn a_recovery_key_not_yet_kept_is_remembered_until_it_is() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("v");
+        let (diary, pass) = new_diary(&dir);
+        assert!(!diary.recovery_key_unkept());
+        diary.mark_recovery_key_unkept().unwrap();
+        drop(diary);
+        let mut diary = Diary::unlock(&dir, &pass, clock()).unwrap();
+        assert!(diary.recovery_key_unkept(), "survives a lock");
+        // A key made since (by the CLI) leaves the mark unread.
+        diary
+            .rotate_keys(&Passphrase::new("new pw".into()), None)
+            .unwrap();
+        assert!(!diary.recovery_key_unkept());
+        diary.mark_recovery_key_unkept().unwrap();
+        assert!(diary.recovery_key_unkept());
+        diary.recovery_key_kept().unwrap();
+        assert!(!diary.recovery_key_unkept());
+        diary.recovery_key_kept().unwrap();
     }
 }

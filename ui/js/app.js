@@ -19,9 +19,10 @@ import * as practice from './screens/practice.js';
 import * as backup from './screens/backup.js';
 import * as restored from './screens/restore.js';
 import * as stayingSafe from './screens/staying_safe.js';
+import * as recoveryKey from './screens/recovery_key.js';
 
 // Every locked path ends on the one neutral page ("unlock" is its old name).
-const screens = { neutral, unlock: neutral, welcome, timeline, quickAdd, entry, people, risk, exporting, settings, practice, backup, restored, stayingSafe };
+const screens = { neutral, unlock: neutral, welcome, timeline, quickAdd, entry, people, risk, exporting, settings, practice, backup, restored, stayingSafe, recoveryKey };
 const sections = [
   ['timeline', 'Diary'],
   ['quickAdd', 'Add'],
@@ -47,7 +48,7 @@ async function lock(then = 'neutral') {
 // first screen) has no menu.
 function renderNav(current, closed) {
   const nav = document.getElementById('nav');
-  const open = !closed && !['welcome', 'unlock', 'neutral', 'practice', 'restored'].includes(current);
+  const open = !closed && !['welcome', 'unlock', 'neutral', 'practice', 'restored', 'recoveryKey'].includes(current);
   nav.hidden = !open;
   nav.replaceChildren(
     ...(open
@@ -79,7 +80,7 @@ export async function go(name, params = {}) {
     vocabulary,
     // `unlocked`: what unlock said (the last entry, wrong passphrases
     // tried since the last open), shown once on the timeline.
-    opened: async (autoLock, unlocked, next = 'timeline') => {
+    opened: async (autoLock, unlocked, next = 'timeline', extra = {}) => {
       vocabulary = await call('vocabulary');
       ctx.vocabulary = vocabulary;
       // The delay chosen in Settings holds across locks (it lives only in
@@ -87,7 +88,7 @@ export async function go(name, params = {}) {
       safety.start(lock, autoLock ?? safety.autoLockMinutes());
       // An entry half-written when the diary locked is offered back.
       const draft = await call('draft').catch(() => null);
-      await go(next, { unlocked, draft });
+      await go(next, { unlocked, draft, ...extra });
     },
     lock,
   };

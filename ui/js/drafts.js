@@ -22,16 +22,30 @@ export function keep(form, take) {
   form.addEventListener('change', later);
 }
 
-/** Saves the form now (before a lock). Never throws. */
-export async function flush() {
+/** What the form on screen holds now, to keep (null when nothing is worth
+ * keeping). Read before the page is blanked, saved after. */
+export function take() {
   clearTimeout(timer);
-  const draft = snapshot && snapshot();
+  try {
+    return snapshot ? snapshot() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps `draft` sealed in Rust. Never throws. */
+export async function save(draft) {
   if (!draft) return;
   try {
     await call('save_draft', { draft });
   } catch {
     // Locked already, or the disk refused: the page is being wiped anyway.
   }
+}
+
+/** Saves the form now. Never throws. */
+export async function flush() {
+  await save(take());
 }
 
 /** The form left the screen: stop following it (what was kept stays). */

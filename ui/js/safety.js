@@ -51,36 +51,44 @@ export function blank() {
     nav.replaceChildren();
     nav.hidden = true;
   }
+  // What was said to screen readers (a count, "Saved as incident 7") goes too.
+  const spoken = document.getElementById('announce');
+  if (spoken) spoken.textContent = '';
+  const box = document.getElementById('still-there');
+  if (box) box.hidden = true;
   document.title = 'Notes';
   document.body.classList.add('neutral');
 }
 
-/** Blanks the page, then locks, leaving the neutral screen up. */
-export async function quickExit() {
+/**
+ * Reads what is being typed, blanks the page at once, keeps the draft
+ * (waiting at most FLUSH_WAIT_MS for it), then locks: nothing is left on
+ * screen while the draft is saved, and the last words typed are not lost.
+ */
+async function hideAndLock() {
+  const draft = drafts.take();
   blank();
   stop();
+  await Promise.race([drafts.save(draft), new Promise((ok) => setTimeout(ok, FLUSH_WAIT_MS))]);
   await onLock('neutral');
 }
 
-/** Saves the draft being typed, waiting at most FLUSH_WAIT_MS. */
-function saveDraft() {
-  return Promise.race([drafts.flush(), new Promise((ok) => setTimeout(ok, FLUSH_WAIT_MS))]);
+/** Quick exit: the button, Shift three times, or the app hidden. */
+export async function quickExit() {
+  await hideAndLock();
 }
 
-/** After a period of inactivity: keep the draft, blank, lock, show the locked page. */
+/** After a period of inactivity. */
 async function autoLock() {
   if (busy) return arm();
-  await saveDraft();
-  blank();
-  stop();
-  await onLock('neutral');
+  await hideAndLock();
 }
 
 function warning() {
   let box = document.getElementById('still-there');
   if (!box) {
     box = h('div', { id: 'still-there', class: 'still-there', role: 'alertdialog', 'aria-labelledby': 'still-there-text', hidden: true },
-      h('p', { id: 'still-there-text' }, 'Still there? The diary locks in 30 seconds. Anything you are typing is kept.'),
+      h('p', { id: 'still-there-text' }, 'Still there? The diary locks in 30 seconds. An entry you are writing is kept.'),
       h('button', { type: 'button', class: 'primary', onclick: () => arm() }, 'I am still here'));
     document.body.append(box);
   }
@@ -174,7 +182,8 @@ function onShiftUp() {
   else quickExit();
 }
 
-/** While set, Shift three times calls `handler` instead of exiting (the practice run). */
+/** While set, the button and Shift three times call `handler` instead of
+ * exiting (the practice run after setup; phones have no Shift key). */
 export function practise(handler) {
   practice = handler;
 }
@@ -182,7 +191,7 @@ export function practise(handler) {
 /** Wires the button, Shift three times, activity and hiding. Call once. */
 export function install(lockFn) {
   onLock = lockFn;
-  document.getElementById('quick-exit').addEventListener('click', quickExit);
+  document.getElementById('quick-exit').addEventListener('click', () => (practice ? practice() : quickExit()));
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Shift') {
       if (!event.repeat) otherKey = false;
@@ -197,11 +206,11 @@ export function install(lockFn) {
   for (const type of ['pointerdown', 'keydown', 'input', 'scroll', 'touchstart']) {
     document.addEventListener(type, arm, { passive: true, capture: true });
   }
-  document.addEventListener('visibilitychange', async () => {
+  document.addEventListener('visibilitychange', () => {
     if (!document.hidden || !active) return;
-    // Switching to another app to copy a message's exact words: what is
-    // being typed is kept first, then everything goes.
-    await saveDraft();
+    // Switching to another app to copy a message's exact words: the page
+    // is blanked before the switcher's thumbnail is taken, and what was
+    // being typed is kept.
     quickExit();
   });
 }

@@ -59,7 +59,7 @@ const holdTitle = async (page) => {
 };
 const screens = [
   { name: 'welcome', mode: 'welcome', ready: '#welcome-title' },
-  { name: 'recovery-key', mode: 'welcome', ready: '.recovery-key', steps: async (page) => {
+  { name: 'recovery-key', mode: 'welcome', ready: '#key-title', steps: async (page) => {
     await page.locator('input[autocomplete=new-password]').nth(0).fill('violet harbour lantern');
     await page.locator('input[autocomplete=new-password]').nth(1).fill('violet harbour lantern');
     await clickButton('Create my diary')(page);
@@ -71,6 +71,10 @@ const screens = [
     await page.locator('#kept-key').check();
     await clickButton('Continue to my diary')(page);
     await page.locator('#practice-title').waitFor();
+    // The button is a rehearsal here too (a phone has no Shift key).
+    await page.locator('#quick-exit').click();
+    await page.locator('#practice-result:not([hidden])').waitFor();
+    if (await page.locator('#neutral-title').count()) throw new Error('the practice run exited for real');
     for (let i = 0; i < 3; i += 1) await page.keyboard.press('Shift');
     await page.locator('#practice-result').waitFor();
   } },
@@ -95,7 +99,7 @@ const screens = [
     await page.locator('input[autocomplete=current-password]').fill('violet harbour lantern');
     await clickButton('Open')(page);
   } },
-  { name: 'unlocked-after-guesses', mode: 'guessed', ready: '#wrong-tries', steps: async (page) => {
+  { name: 'unlocked-after-guesses', mode: 'guessed', ready: '#key-unkept', steps: async (page) => {
     await holdTitle(page);
     await page.locator('input[autocomplete=current-password]').fill('violet harbour lantern');
     await clickButton('Open')(page);
@@ -191,6 +195,12 @@ const screens = [
   { name: 'quick-exit', mode: 'open', ready: '#neutral-title', steps: async (page) => {
     await page.locator('#timeline-title').waitFor();
     await page.locator('#quick-exit').click();
+    await page.locator('#neutral-title').waitFor();
+    // Nothing left for a screen reader either: the live region is empty
+    // and the Quick exit hint is gone with the button.
+    const left = await page.evaluate(() => document.getElementById('announce').textContent
+      + (document.getElementById('quick-exit-hint').offsetParent === null && getComputedStyle(document.getElementById('quick-exit-hint')).display === 'none' ? '' : 'hint shown'));
+    if (left) throw new Error(`the locked page still says: ${left}`);
   } },
 ];
 

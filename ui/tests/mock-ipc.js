@@ -54,7 +54,7 @@
       }
       unlocked = true;
       const guessed = mode === 'guessed';
-      return { last_entry: 31, last_recorded_at: '2026-03-20T21:14:00+00:00', wrong_passphrases: guessed ? 3 : 0, last_wrong_at: guessed ? '2026-03-21T02:10:00Z' : null };
+      return { last_entry: 31, last_recorded_at: '2026-03-20T21:14:00+00:00', wrong_passphrases: guessed ? 3 : 0, last_wrong_at: guessed ? '2026-03-21T02:10:00Z' : null, recovery_key_unkept: guessed };
     },
     disguise: () => ({ current: disguises[look], choices: disguises }),
     set_disguise: (args) => { look = disguises.findIndex((d) => d.key === args.key); return { current: disguises[look], choices: disguises }; },
@@ -65,6 +65,7 @@
     backup_now: () => ({ path: '/media/usb/backup-2026-03-06.age', created_at: '2026-03-06T18:30:00+00:00', log_entries: 31, exhibits: 3, bytes: 5242880 }),
     restore_backup: () => ({ created_at: '2026-03-06T18:30:00+00:00', log_entries: 31, exhibits: 3 }),
     discard_draft: () => null,
+    recovery_key_kept: () => null,
     // "drafted": an entry was half-written when the diary locked.
     draft: () => (mode === 'drafted' ? { kind: 'add', values: { narrative: 'He was outside again at 7am, by the', behaviours: ['loitering'] } } : null),
     lock: () => { unlocked = false; return null; },

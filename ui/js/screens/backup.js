@@ -38,7 +38,7 @@ export async function render() {
       h('h2', {}, 'Backup saved'),
       h('p', {}, 'Saved as:'), h('p', { class: 'hash', id: 'backup-path' }, done.path),
       h('p', {}, `${done.log_entries} log entries and ${done.exhibits} exhibit${done.exhibits === 1 ? '' : 's'}, ${(done.bytes / 1e6).toFixed(1)} MB. Each exhibit was checked on the way in.`),
-      h('p', {}, 'Move it somewhere away from this device. To restore it, choose "Restore a backup" when the app starts without a diary, or use `diary restore`.')));
+      h('p', {}, 'Move it somewhere away from this device. To bring your diary back on a new or reset device, install the app there, choose "I have a backup: restore it instead" and pick this file.')));
   } }, pass.wrap, again.wrap, error, button);
   return h('section', { class: 'stack', 'aria-labelledby': 'backup-title' },
     h('h1', { id: 'backup-title' }, 'Back up your diary'),

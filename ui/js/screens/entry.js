@@ -110,7 +110,10 @@ function withdrawForm(ctx, entry) {
 }
 
 export async function render(ctx, params) {
-  const [entry, profile] = await Promise.all([call('incident', { number: params.number }), call('profile')]);
+  const [entry, profile, kept] = await Promise.all([call('incident', { number: params.number }), call('profile'),
+    params.draft ? params.draft : call('draft').catch(() => null)]);
+  // An amendment being written comes back whenever its entry opens.
+  params = { ...params, draft: kept };
   return h('article', { class: 'stack', 'aria-labelledby': 'entry-title' },
     h('button', { type: 'button', class: 'quiet back', onclick: () => ctx.go('timeline') }, '← Back to the diary'),
     h('h1', { id: 'entry-title' }, `Incident ${entry.number}${entry.withdrawn ? ' (withdrawn)' : ''}`),

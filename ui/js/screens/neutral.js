@@ -46,8 +46,11 @@ export async function render(ctx) {
   } }, 'Save');
   const way = h('div', { class: 'stack', hidden: true });
   const title = h('button', { type: 'button', class: 'title-button', id: 'neutral-open' }, name);
-  holdToOpen(title, () => {
+  holdToOpen(title, async () => {
     if (!way.hidden) return;
+    // Quick exit before any diary was made: the way in is the first screen.
+    const status = await call('status').catch(() => null);
+    if (status && !status.vault_exists) return ctx.go('welcome');
     way.replaceChildren(passwordForm(ctx));
     way.hidden = false;
     way.querySelector('input').focus();

@@ -1,5 +1,6 @@
 // After the diary is created: how to get out fast, and a practice run of
-// Shift pressed three times that shows what happened instead of exiting.
+// the Quick exit button or Shift pressed three times that shows what
+// happened instead of exiting.
 
 import { h, announce } from '../dom.js';
 import * as safety from '../safety.js';
@@ -17,7 +18,7 @@ export async function render(ctx) {
     h('p', {}, 'What is left on the screen is a plain notes page called "Notes". You can write notes there; they are kept as ordinary text, not in your diary. You can change the name and icon in Settings.'),
     h('p', {}, 'To get back in, press and hold the word "Notes" at the top for a second, then type your passphrase.'),
     h('h2', {}, 'Try it now'),
-    h('p', {}, 'Press the Shift key three times. Nothing will close this time. On a phone, remember the Quick exit button instead.'),
+    h('p', {}, 'Press the Quick exit button, or the Shift key three times. Nothing will close this time: this page only shows that it worked.'),
     result,
     h('p', {}, 'Staying safe, in the menu, says what to do in danger, who can help, and how to check your phone and accounts.'),
     h('div', { class: 'actions' },

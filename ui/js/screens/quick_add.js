@@ -9,7 +9,10 @@ import { valuesOf, fill, errorSummary, showProblems, clearProblems } from '../fo
 import * as drafts from '../drafts.js';
 
 export async function render(ctx, params = {}) {
-  const profile = await call('profile');
+  // A draft kept earlier (the victim went to another screen to check
+  // something) comes back whenever Add opens, not only after an unlock.
+  const [profile, kept] = await Promise.all([call('profile'), params.draft ? params.draft : call('draft').catch(() => null)]);
+  params = { ...params, draft: kept && kept.kind === 'add' ? kept : null };
   const fields = incidentFields(ctx.vocabulary, profile);
   const summary = errorSummary();
   const save = h('button', { type: 'submit', class: 'primary' }, 'Save');

@@ -4,7 +4,7 @@
 import { call } from '../ipc.js';
 import { h, field, errorBox, showError, announce } from '../dom.js';
 import * as safety from '../safety.js';
-import { problem, strength } from './welcome.js';
+import { problem, strength, keptConfirm } from './welcome.js';
 import { lastBackup } from './backup.js';
 
 export async function render(ctx) {
@@ -39,7 +39,8 @@ export async function render(ctx) {
         h('p', {}, 'Your new recovery key (shown only this once):'),
         h('p', { class: 'recovery-key', id: 'rotated-key', 'aria-label': 'New recovery key' }, rotated.recovery_key),
         h('p', { class: 'hint' }, 'Write it down and keep it somewhere safe, away from this device. Exports are now signed with a new key, fingerprint:'),
-        h('p', { class: 'hash' }, rotated.fingerprint));
+        h('p', { class: 'hash' }, rotated.fingerprint),
+        keptConfirm());
     } catch (err) {
       showError(error, err.code === 'wrong_secret' ? { message: 'The current passphrase is not right.' } : err);
     }
@@ -75,7 +76,8 @@ function recoverySection() {
       error.hidden = true;
       shown.replaceChildren(
         h('p', { class: 'recovery-key', 'aria-label': 'New recovery key' }, key),
-        h('p', { class: 'hint' }, 'Write it down and keep it somewhere safe, away from this device. Your old recovery key no longer works.'));
+        h('p', { class: 'hint' }, 'Write it down and keep it somewhere safe, away from this device. Your old recovery key no longer works.'),
+        keptConfirm());
     } catch (err) {
       showError(error, err.code === 'wrong_secret' ? { message: 'That passphrase is not right.' } : err);
     }

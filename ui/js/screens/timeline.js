@@ -31,6 +31,7 @@ export async function render(ctx, params = {}) {
       h('button', { type: 'button', class: 'primary', onclick: () => ctx.go('quickAdd') }, 'Add an incident')),
     draftOffer(ctx, params.draft),
     wrongTries(params.unlocked),
+    keyUnkept(ctx, params.unlocked),
     lastSaved(data),
     backupNote(ctx, data.last_backup),
     h('section', { class: 'card', 'aria-labelledby': 'pattern-title' },
@@ -61,6 +62,15 @@ function draftOffer(ctx, draft) {
         offer.replaceWith(h('p', { class: 'hint', role: 'status' }, 'The draft was thrown away.'));
       } }, 'Throw it away')));
   return offer;
+}
+
+// A recovery key was shown and the screen left before the owner said it
+// was written down (a lock, quick exit): it may be lost, so say so.
+function keyUnkept(ctx, unlocked) {
+  if (!unlocked || !unlocked.recovery_key_unkept) return null;
+  return h('div', { class: 'notice stack', role: 'status', id: 'key-unkept' },
+    h('p', {}, 'The last recovery key you were shown was not marked as written down. If you do not have it, make a new one now: without it, a forgotten passphrase means losing your diary.'),
+    h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => ctx.go('settings') }, 'Make a new recovery key')));
 }
 
 // Wrong passphrases tried since the diary was last opened: someone with the

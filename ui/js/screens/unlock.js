@@ -5,7 +5,7 @@
 
 import { call } from '../ipc.js';
 import { h, field, errorBox, showError } from '../dom.js';
-import { problem, recoveryStep, strength } from './welcome.js';
+import { problem, strength } from './welcome.js';
 
 /** The password field and what goes with it; opens the diary. */
 export function passwordForm(ctx) {
@@ -74,10 +74,11 @@ function recoverForm(ctx) {
     try {
       const done = await call('recover', { recoveryKey: key.input.value, new: next.input.value });
       for (const f of [key, next, again]) f.input.value = '';
-      form.replaceWith(recoveryStep(ctx, done.recovery_key, {
+      await ctx.opened(undefined, undefined, 'recoveryKey', {
+        key: done.recovery_key,
         title: 'Your new recovery key',
         lead: 'Your diary is open with your new passphrase. Its key was changed too: your old passphrase and old recovery key no longer open anything written from now on. This new recovery key is shown only now.',
-      }));
+      });
     } catch (err) {
       button.disabled = false;
       button.textContent = 'Open with the recovery key';

@@ -1,7 +1,7 @@
 // First run: choose a passphrase, then see the recovery key once.
 
 import { call } from '../ipc.js';
-import { h, field, errorBox, showError } from '../dom.js';
+import { h, field, errorBox, showError, uid } from '../dom.js';
 import { restoreForm } from './restore.js';
 
 /** A rough strength hint: length and variety, no dictionary. */
@@ -40,7 +40,7 @@ export function render(ctx) {
       const { recovery_key: key } = await call('create_diary', { passphrase: pass.input.value });
       pass.input.value = '';
       again.input.value = '';
-      form.replaceWith(recoveryStep(ctx, key, { next: 'practice' }));
+      await ctx.opened(undefined, undefined, 'recoveryKey', { key, next: 'practice' });
     } catch (err) {
       button.disabled = false;
       button.textContent = 'Create my diary';
@@ -65,21 +65,38 @@ export function render(ctx) {
     restore);
 }
 
-// The recovery key, shown once; the diary opens when the owner says it is
-// kept. `words` replaces the heading and lead (a new key after recovery).
+// The recovery key, shown once, on its own screen with the diary open and
+// every protection running (quick exit, the idle lock). Rust keeps a mark
+// that it is not yet written down until the owner says so here, so a lock
+// or quick exit that takes it off the screen is noticed at the next open
+// and a new one is offered. `words.lead` replaces the first paragraph.
 export function recoveryStep(ctx, key, words = {}) {
   const confirm = h('input', { type: 'checkbox', id: 'kept-key' });
-  const go = h('button', { type: 'button', class: 'primary', disabled: true, onclick: () => {
+  const go = h('button', { type: 'button', class: 'primary', disabled: true, onclick: async () => {
     code.textContent = '';
-    ctx.opened(undefined, undefined, words.next);
+    await call('recovery_key_kept').catch(() => {});
+    await ctx.go(words.next || 'timeline');
   } }, 'Continue to my diary');
   confirm.addEventListener('change', () => { go.disabled = !confirm.checked; });
   const code = h('p', { class: 'recovery-key', 'aria-label': 'Recovery key' }, key);
   return h('div', { class: 'stack' },
-    h('h2', {}, words.title || 'Your recovery key'),
     h('p', {}, words.lead || 'If you forget your passphrase, this key is the only way back into your diary. It is shown only now.'),
     code,
     h('p', { class: 'hint' }, 'Write it down and keep it somewhere safe, away from this device, or give it to someone you trust, such as your support worker.'),
     h('div', { class: 'check' }, confirm, h('label', { for: 'kept-key' }, 'I have written it down and put it somewhere safe')),
     go);
+}
+
+/** "I have written it down" for a key shown in Settings: tells Rust. */
+export function keptConfirm() {
+  const id = uid('kept');
+  const box = h('input', { type: 'checkbox', id });
+  const said = h('p', { class: 'hint', role: 'status' });
+  box.addEventListener('change', async () => {
+    if (!box.checked) return;
+    await call('recovery_key_kept').catch(() => {});
+    said.textContent = 'Noted.';
+  });
+  return h('div', { class: 'stack' },
+    h('div', { class: 'check' }, box, h('label', { for: id }, 'I have written it down and put it somewhere safe')), said);
 }

@@ -245,6 +245,22 @@ fn officer_bundle_passes_every_standard_tool() {
     assert!(text.contains("1 entry kept back by the victim"));
     assert!(!text.contains("counselling"));
     assert!(text.contains("Remembered the car"));
+    // Entries written long after the event say so, and the report says
+    // where its times come from.
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let days = chrono::Utc::now()
+        .signed_duration_since(
+            chrono::DateTime::parse_from_rfc3339("2026-03-05T22:40:00+00:00").unwrap(),
+        )
+        .num_days();
+    assert!(
+        [days, days - 1]
+            .iter()
+            .any(|d| flat.contains(&format!("recorded {d} days later"))),
+        "no 'recorded {days} days later' in the report"
+    );
+    // (typst sets the apostrophe as a typographic one)
+    assert!(flat.contains("comes from the clock of the victim"), "{flat}");
     let manifest: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
     let exhibits = manifest["exhibits"].as_array().unwrap();

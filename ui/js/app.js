@@ -71,7 +71,6 @@ export async function go(name, params = {}) {
   // A form that leaves the screen is no longer followed (what it kept stays).
   drafts.release();
   document.body.classList.toggle('neutral', locked);
-  if (!locked) document.title = 'Incident Diary';
   const main = document.getElementById('screen');
   const holder = document.getElementById('view');
   renderNav(name, Boolean(params.back));
@@ -103,6 +102,9 @@ export async function go(name, params = {}) {
   main.focus({ preventScroll: true });
   const heading = main.querySelector('h1');
   if (heading) heading.setAttribute('tabindex', '-1');
+  // Each screen its own title, its heading (the window's own title is the
+  // disguise, set by Rust; this one is what assistive technology reads).
+  if (!locked && heading) document.title = heading.textContent;
 }
 
 async function start() {

@@ -3,7 +3,9 @@
 
 use serde_json::{Value, json};
 
-use super::words::{behaviour_labels, day, local_time, occurred, person_names, utc_time, yes_no};
+use super::words::{
+    behaviour_labels, day, local_time, occurred, person_names, recorded_later, utc_time, yes_no,
+};
 use crate::model::Incident;
 use crate::state::{IncidentRecord, State};
 
@@ -159,6 +161,7 @@ pub(super) fn entry(state: &State, r: &IncidentRecord, exhibits: &[String]) -> V
         "title": i.summary(90),
         "when": when,
         "when_utc": when_utc,
+        "late": recorded_later(r).unwrap_or_default(),
         "details": details,
         "versions": versions,
         "withdrawn": r.withdrawn.as_ref().map(|w| json!({

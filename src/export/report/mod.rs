@@ -19,7 +19,7 @@ use super::bundle::{Counts, KeyTransition, ManifestExhibit};
 use super::select::{ExportOptions, Selection};
 use crate::model::TimePrecision;
 use crate::state::{IncidentRecord, State};
-use words::{behaviour_labels, day, officer_label, size_text};
+use words::{behaviour_labels, day, officer_label, recorded_later, size_text};
 
 /// Everything needed besides the selection.
 pub(crate) struct ReportContext<'a> {
@@ -214,6 +214,7 @@ fn chronology_line(r: &IncidentRecord, exhibits: &[String]) -> Value {
         "exhibits": exhibits.join(", "),
         "police": i.police.as_ref().map(|p| p.reference.clone()).unwrap_or_default(),
         "withdrawn": r.withdrawn.is_some(),
+        "late": recorded_later(r).unwrap_or_default(),
     })
 }
 

@@ -1,10 +1,10 @@
 //! How the report words things: times with offset and UTC, honest about
 //! precision; sizes; the officer's neutral names for behaviours.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 
 use crate::model::{Behaviour, Id, Incident, TimePrecision};
-use crate::state::State;
+use crate::state::{IncidentRecord, State};
 
 /// `Sat 14 Mar 2026, 21:40 (UTC+01:00)`.
 pub(crate) fn local_time(t: DateTime<FixedOffset>) -> String {
@@ -23,6 +23,32 @@ pub(crate) fn utc_time(t: DateTime<FixedOffset>) -> String {
     } else {
         format!("{} UTC", utc.format("%-d %b %Y, %H:%M"))
     }
+}
+
+/// "recorded 9 days later" when an entry was first written more than a day
+/// after the event ended (the end of the day for an entry whose time is not
+/// known): a court weighs notes made at the time differently from notes
+/// made later, and the report says which is which rather than let a
+/// defence find it. The event's time is the current version's (a corrected
+/// time is the best account of when it happened); the recording time is
+/// the first version's, which no amendment changes.
+pub(super) fn recorded_later(r: &IncidentRecord) -> Option<String> {
+    let first = r.versions.first()?.recorded_at;
+    let i = r.current();
+    let end = match i.time_precision {
+        TimePrecision::DateOnly => i.occurred_at + Duration::days(1),
+        _ => i.occurred_until.unwrap_or(i.occurred_at),
+    };
+    let late = first.signed_duration_since(end);
+    if late <= Duration::hours(24) {
+        return None;
+    }
+    let hours = late.num_hours();
+    Some(if hours < 48 {
+        format!("recorded {hours} hours later")
+    } else {
+        format!("recorded {} days later", late.num_days())
+    })
 }
 
 /// When an incident happened, honest about how exactly it is known.
@@ -125,6 +151,62 @@ mod tests {
         assert_eq!(local_time(t), "Sat 14 Mar 2026, 00:30 (UTC+01:00)");
         assert_eq!(utc_time(t), "13 Mar 2026, 23:30 UTC");
         assert_eq!(utc_time(at("2026-03-14T12:30:00+01:00")), "11:30 UTC");
+    }
+
+    #[test]
+    fn an_entry_written_more_than_a_day_later_says_how_much_later() {
+        use crate::state::Version;
+        let record = |occurred: &str, until: Option<&str>, precision, recorded: &str| {
+            let mut incident = Incident::new(at(occurred), "He was there.");
+            incident.occurred_until = until.map(at);
+            incident.time_precision = precision;
+            IncidentRecord {
+                id: Id([1; 16]),
+                number: 1,
+                versions: vec![Version {
+                    seq: 1,
+                    recorded_at: at(recorded),
+                    reason: None,
+                    incident,
+                }],
+                withdrawn: None,
+                haystack: String::new(),
+            }
+        };
+        let exact = TimePrecision::Exact;
+        let at_the_time = record("2026-03-01T10:00:00Z", None, exact, "2026-03-02T09:59:00Z");
+        assert_eq!(recorded_later(&at_the_time), None);
+        let next_day = record("2026-03-01T10:00:00Z", None, exact, "2026-03-02T22:00:00Z");
+        assert_eq!(
+            recorded_later(&next_day).as_deref(),
+            Some("recorded 36 hours later")
+        );
+        let week = record(
+            "2026-03-01T10:00:00Z",
+            None,
+            exact,
+            "2026-03-10T11:00:00+01:00",
+        );
+        assert_eq!(
+            recorded_later(&week).as_deref(),
+            Some("recorded 9 days later")
+        );
+        // Counted from the end of the event, or of the day when only the
+        // day is known.
+        let long = record(
+            "2026-03-01T10:00:00Z",
+            Some("2026-03-02T10:00:00Z"),
+            exact,
+            "2026-03-03T09:00:00Z",
+        );
+        assert_eq!(recorded_later(&long), None);
+        let day_only = record(
+            "2026-03-01T00:00:00Z",
+            None,
+            TimePrecision::DateOnly,
+            "2026-03-02T23:00:00Z",
+        );
+        assert_eq!(recorded_later(&day_only), None);
     }
 
     #[test]

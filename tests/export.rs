@@ -260,7 +260,10 @@ fn officer_bundle_passes_every_standard_tool() {
         "no 'recorded {days} days later' in the report"
     );
     // (typst sets the apostrophe as a typographic one)
-    assert!(flat.contains("comes from the clock of the victim"), "{flat}");
+    assert!(
+        flat.contains("comes from the clock of the victim"),
+        "{flat}"
+    );
     let manifest: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
     let exhibits = manifest["exhibits"].as_array().unwrap();

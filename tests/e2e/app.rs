@@ -533,6 +533,10 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
     );
     app.find("#welcome-title");
     app.click_button("I have a backup: restore it instead");
+    app.wait_until(
+        "the restore form shown",
+        "const p = document.getElementById('restore-pass'); return !!p && p.getClientRects().length > 0;",
+    );
     app.type_into("#restore-pass", BACKUP_PASSPHRASE);
     app.click_button("Choose the backup file, then restore");
     app.find("#restored-title");

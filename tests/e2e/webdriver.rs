@@ -108,10 +108,11 @@ impl Session {
         let path = format!("/session/{}{path}", self.id);
         let v = http(self.port, method, &path, body.as_ref())?;
         if v["value"]["error"].is_string() {
-            return Err(v["value"]["message"]
-                .as_str()
-                .unwrap_or("error")
-                .to_string());
+            return Err(format!(
+                "{}: {}",
+                v["value"]["error"].as_str().unwrap_or("error"),
+                v["value"]["message"].as_str().unwrap_or("")
+            ));
         }
         Ok(v["value"].clone())
     }
@@ -183,6 +184,7 @@ impl Session {
 
     pub fn click(&self, css: &str) {
         let el = self.find(css);
+        self.centre(&el);
         self.wait_for(&format!("a click on {css}"), || {
             self.send("POST", &format!("/element/{}/click", el.0), Some(json!({})))
                 .ok()
@@ -198,12 +200,25 @@ impl Session {
             );
             v[ELEMENT].as_str().map(|id| Element(id.to_string()))
         });
+        self.centre(&el);
         self.send("POST", &format!("/element/{}/click", el.0), Some(json!({})))
             .unwrap_or_else(|e| panic!("click {text}: {e}"));
     }
 
+    /// Scrolls `el` to the middle of the window: WebKitWebDriver does not
+    /// always scroll before it clears or types, and the fixed Quick exit
+    /// button covers the top right corner, where a control scrolled just
+    /// into view would be.
+    fn centre(&self, el: &Element) {
+        self.script(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            json!([{ (ELEMENT): el.0 }]),
+        );
+    }
+
     pub fn type_into(&self, css: &str, text: &str) {
         let el = self.find(css);
+        self.centre(&el);
         self.send("POST", &format!("/element/{}/clear", el.0), Some(json!({})))
             .unwrap_or_else(|e| panic!("clear {css}: {e}"));
         self.send(
@@ -250,6 +265,8 @@ impl Session {
 
     /// Saves a PNG screenshot to `target/e2e-screens/NAME.png` and returns its path.
     pub fn screenshot(&self, name: &str) -> Option<std::path::PathBuf> {
+        // From the top of the screen, as someone opening it sees it.
+        self.script("window.scrollTo(0, 0);", json!([]));
         let v = self.send("GET", "/screenshot", None).ok()?;
         let png = data_encoding::BASE64.decode(v.as_str()?.as_bytes()).ok()?;
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screens");

@@ -8,6 +8,7 @@
 //! --test e2e` (scripts/test.sh does). Needs `tauri-driver` on PATH or in
 //! ~/.cargo/bin, and WebKitWebDriver (Debian's webkit2gtk-driver).
 
+mod records;
 mod webdriver;
 
 use std::net::TcpListener;
@@ -15,6 +16,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use webdriver::Session;
+
+/// One app at a time: two under one Xvfb on two cores would slow each
+/// other past the test's patience (the test harness runs tests in
+/// parallel).
+fn one_app_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static ONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    ONE.lock().unwrap_or_else(|p| p.into_inner())
+}
 
 const PASSPHRASE: &str = "violet harbour lantern 42";
 const NEW_PASSPHRASE: &str = "amber meadow compass river 7";
@@ -187,6 +196,7 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
+    let _one = one_app_at_a_time();
     let tmp = tempfile::tempdir().unwrap();
     let vault = tmp.path().join("vault");
     let picked = tmp.path().join("car-outside.jpg");

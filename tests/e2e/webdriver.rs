@@ -191,18 +191,24 @@ impl Session {
         });
     }
 
-    /// Clicks the button whose text is exactly `text`.
+    /// Clicks the button whose text is exactly `text`. A button replaced
+    /// between finding and clicking (the screen re-rendered) is found again.
     pub fn click_button(&self, text: &str) {
-        let el = self.wait_for(&format!("button {text}"), || {
+        let clicked = self.wait_for(&format!("a click on button {text}"), || {
             let v = self.script(
                 "return [...document.querySelectorAll('button, summary')].find(b => b.textContent.trim() === arguments[0]) || null;",
                 json!([text]),
             );
-            v[ELEMENT].as_str().map(|id| Element(id.to_string()))
+            let el = Element(v[ELEMENT].as_str()?.to_string());
+            self.centre(&el);
+            match self.send("POST", &format!("/element/{}/click", el.0), Some(json!({}))) {
+                Err(e) if e.starts_with("stale element") => None,
+                other => Some(other),
+            }
         });
-        self.centre(&el);
-        self.send("POST", &format!("/element/{}/click", el.0), Some(json!({})))
-            .unwrap_or_else(|e| panic!("click {text}: {e}"));
+        if let Err(e) = clicked {
+            panic!("click {text}: {e}");
+        }
     }
 
     /// Scrolls `el` to the middle of the window: WebKitWebDriver does not

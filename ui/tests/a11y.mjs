@@ -162,7 +162,14 @@ const screens = [
     if (condition !== 'No contact') throw new Error(`the breached condition is not filled in: ${condition}`);
   } },
   { name: 'case-and-people', mode: 'open', ready: '#people-title', steps: clickButton('Case & people') },
-  { name: 'risk-check', mode: 'open', ready: '#risk-title', steps: clickButton('Risk check') },
+  { name: 'risk-check', mode: 'open', ready: '#risk-title', steps: async (page) => {
+    await clickButton('Risk check')(page);
+    if (await page.locator('#risk-title ~ section input[type=radio]:checked').count()) throw new Error('an answer is chosen for the victim');
+  } },
+  { name: 'risk-frightened', mode: 'open', ready: '#very-frightened', steps: async (page) => {
+    await clickButton('Risk check')(page);
+    await page.locator('input[name=very_frightened][value=yes]').check();
+  } },
   { name: 'export', mode: 'open', ready: '#export-title', steps: clickButton('Export') },
   { name: 'exported', mode: 'open', ready: '#export-fingerprint', steps: async (page) => {
     await clickButton('Export')(page);

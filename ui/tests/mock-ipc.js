@@ -33,7 +33,9 @@
       { name: 'phone_call', label: 'Phone call' },
       { name: 'text_message', label: 'Text message' },
     ],
-    risk_questions: Array.from({ length: 11 }, (_, i) => ({ name: `q${i + 1}`, label: `Screening question ${i + 1}?` })),
+    risk_questions: ['very_frightened', 'previous_history', 'property_damage', 'unannounced_visits', 'followed_or_loitered', 'threats_of_violence',
+      'third_party_harassment', 'violence_to_others', 'engaged_others', 'drugs_alcohol_mental_health', 'criminal_history']
+      .map((name, i) => ({ name, label: i === 0 ? 'Are you very frightened?' : `Screening question ${i + 1}?` })),
   };
   const weeks = Array.from({ length: 14 }, (_, i) => ({ start: `2026-0${1 + Math.floor(i / 4)}-0${1 + (i % 4) * 2}`, count: [1, 0, 2, 1, 3, 2, 0, 4, 3, 5, 2, 4, 6, 5][i] }));
   const lines = Array.from({ length: 6 }, (_, i) => ({

@@ -5,6 +5,41 @@ import { call } from '../ipc.js';
 import { h, field, errorBox, announce } from '../dom.js';
 import { withProgress } from '../progress.js';
 
+/** "SHA256:q0Vb8dP8..." as "SHA256: q0Vb 8dP8 ...": easier to read out and
+ * compare by eye. The characters are case-sensitive. */
+export function grouped(fingerprint) {
+  const [kind, body] = fingerprint.includes(':') ? fingerprint.split(/:(.*)/s) : ['', fingerprint];
+  return `${kind ? `${kind}: ` : ''}${body.match(/.{1,4}/g).join(' ')}`;
+}
+
+/** Copies `text`; says whether it worked (a webview may refuse). */
+async function copy(text, said) {
+  try {
+    await navigator.clipboard.writeText(text);
+    said.textContent = 'Copied.';
+  } catch {
+    said.textContent = 'This device did not allow copying: select the fingerprint and copy it.';
+  }
+}
+
+// After an export: what to hand over and how, as a checklist.
+function handover(result) {
+  const said = h('p', { class: 'hint', role: 'status' });
+  return h('div', { class: 'card stack', role: 'status', id: 'export-done' },
+    h('h2', {}, 'Your evidence bundle is ready'),
+    h('p', {}, `${result.incidents} incidents and ${result.exhibits} exhibits${result.left_out ? `; ${result.left_out} left out and counted` : ''}.`),
+    h('p', {}, 'Saved as:'), h('p', { class: 'hash', id: 'export-path' }, result.path),
+    h('h3', {}, 'What to give the officer'),
+    h('ol', { class: 'checklist' },
+      h('li', {}, 'The .zip file above, on a USB stick or by the way the officer asks. Do not email it unless they say so: it is not encrypted.'),
+      h('li', {}, 'Separately, by phone or in person, the key fingerprint below. The officer checks that the bundle\'s fingerprint is the same, which shows it came from your diary and was not changed.'),
+      h('li', {}, 'Keep this copy safe, or delete it once it has been handed over: anyone who has the file can read it.')),
+    h('p', {}, 'Key fingerprint (capital and small letters matter):'),
+    h('p', { class: 'hash fingerprint', id: 'export-fingerprint', 'aria-label': `Key fingerprint ${result.fingerprint}` }, grouped(result.fingerprint)),
+    h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => copy(result.fingerprint, said) }, 'Copy the fingerprint')),
+    said);
+}
+
 export function render(ctx) {
   const error = errorBox();
   const pack = h('fieldset', { class: 'choices' }, h('legend', {}, 'What to include'),
@@ -29,12 +64,7 @@ export function render(ctx) {
       } }));
     if (!result) return;
     announce('Export finished.');
-    holder.replaceChildren(h('div', { class: 'card stack', role: 'status' },
-      h('h2', {}, 'Your evidence bundle is ready'),
-      h('p', {}, `${result.incidents} incidents and ${result.exhibits} exhibits${result.left_out ? `; ${result.left_out} left out and counted` : ''}.`),
-      h('p', {}, 'Saved as:'), h('p', { class: 'hash', id: 'export-path' }, result.path),
-      h('p', {}, 'Give the officer this key fingerprint, so they can check the bundle came from your diary:'),
-      h('p', { class: 'hash', id: 'export-fingerprint' }, result.fingerprint)));
+    holder.replaceChildren(handover(result));
   } }, pack, h('div', { class: 'grid' }, from.wrap, to.wrap), name.wrap, error, button);
   return h('section', { class: 'stack', 'aria-labelledby': 'export-title' },
     h('h1', { id: 'export-title' }, 'Export for the police'),

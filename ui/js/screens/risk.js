@@ -1,40 +1,79 @@
-// The 11 S-DASH screening questions, answered and dated.
+// The 11 S-DASH screening questions: answered and dated, a note per
+// question, who helped, and every earlier check listed. No answer is
+// chosen for the victim (GOV.UK: never pre-select), an unanswered question
+// is kept as "not answered", and nothing is added up: the questions are
+// for the professional who reads them, not a score.
 
 import { call } from '../ipc.js';
-import { h, errorBox, showError, announce } from '../dom.js';
+import { h, field, announce } from '../dom.js';
+import { choices, valuesOf, errorSummary, showProblems, clearProblems } from '../form_parts.js';
 
 const ANSWERS = [['yes', 'Yes'], ['no', 'No'], ['unknown', 'Not sure']];
 
+/** What follows "Are you very frightened? Yes": plain words, who to call. */
+function frightened() {
+  return h('div', { class: 'notice stack', role: 'status', id: 'very-frightened' },
+    h('p', {}, 'Being very frightened is one of the strongest signs of danger that police and support services look for. Your fear is enough to act on.'),
+    h('p', {}, 'If you are in danger now, call 999. Otherwise, tell the officer in your case and call the National Stalking Helpline on 0808 802 0300, or see Staying safe for other services.'));
+}
+
+function question(q, i) {
+  const note = field('Note (optional)', h('textarea', { name: `${q.name}-note`, rows: 2 }));
+  const group = choices(`${i + 1}. ${q.label}`, q.name, ANSWERS);
+  group.append(note.wrap);
+  return group;
+}
+
+function pastChecks(vocabulary, checks) {
+  if (!checks.length) return h('p', {}, 'No risk check recorded yet.');
+  const label = (name) => vocabulary.risk_questions.find((q) => q.name === name)?.label || name;
+  const said = (check, answer) => vocabulary.risk_questions
+    .filter((q) => (check.answers[q.name]?.answer || 'unknown') === answer).map((q) => q.label);
+  return h('ol', { class: 'history', reversed: true }, [...checks].reverse().map((c) => h('li', {},
+    h('h3', {}, `Check of ${c.date}${c.completed_with ? `, with ${c.completed_with}` : ''}`),
+    h('p', {}, h('strong', {}, 'Yes: '), said(c, 'yes').join('; ') || 'none'),
+    h('p', {}, h('strong', {}, 'No: '), said(c, 'no').join('; ') || 'none'),
+    Object.entries(c.answers).filter(([, a]) => a.note).map(([name, a]) => h('p', { class: 'prewrap' }, h('strong', {}, `${label(name)}: `), a.note)))));
+}
+
 export async function render(ctx) {
   const profile = await call('profile');
-  const error = errorBox();
+  const summary = errorSummary();
   const today = new Date().toISOString().slice(0, 10);
-  const date = h('input', { type: 'date', id: 'risk-date', value: today, required: true });
-  const questions = ctx.vocabulary.risk_questions.map((q, i) => h('fieldset', { class: 'choices' },
-    h('legend', {}, `${i + 1}. ${q.label}`),
-    h('div', { class: 'row' }, ANSWERS.map(([value, label]) => {
-      const id = `q-${q.name}-${value}`;
-      return h('div', { class: 'check' }, h('input', { type: 'radio', name: q.name, value, id, checked: value === 'unknown' }), h('label', { for: id }, label));
-    }))));
-  const form = h('form', { class: 'stack', onsubmit: async (event) => {
+  const date = field('Date', h('input', { type: 'date', name: 'date', value: today }));
+  const helped = field('Completed with (optional)', h('input', { type: 'text', name: 'completed_with' }),
+    'Who helped you answer, for example your IDVA or the officer in your case.');
+  const after = h('div');
+  const questions = ctx.vocabulary.risk_questions.map(question);
+  const form = h('form', { class: 'stack', novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
+    const v = valuesOf(form);
+    if (!v.date) return showProblems(form, summary, [{ name: 'date', message: 'Enter the date of the check.' }]);
     const answers = {};
     for (const q of ctx.vocabulary.risk_questions) {
-      answers[q.name] = { answer: form.querySelector(`input[name="${q.name}"]:checked`).value };
+      const note = (v[`${q.name}-note`] || '').trim();
+      // Not answered: left out, which the diary keeps as "not known".
+      if (v[q.name] || note) answers[q.name] = { answer: v[q.name] || 'unknown', note };
     }
+    clearProblems(form, summary);
     try {
-      await call('add_risk_check', { check: { date: date.value, answers } });
+      await call('add_risk_check', { check: { date: v.date, answers, completed_with: v.completed_with.trim() } });
       announce('Risk check saved.');
       await ctx.go('risk');
     } catch (err) {
-      showError(error, err);
+      showProblems(form, summary, [{ name: null, message: err.message || String(err) }]);
     }
-  } }, h('div', { class: 'field' }, h('label', { for: 'risk-date' }, 'Date'), date), questions, error,
+  } }, summary, date.wrap, helped.wrap, questions[0], after, questions.slice(1),
   h('button', { type: 'submit', class: 'primary' }, 'Save the answers'));
-  const latest = profile.risk_checks[profile.risk_checks.length - 1];
+  form.addEventListener('change', () => {
+    const yes = form.querySelector('input[name="very_frightened"][value="yes"]')?.checked;
+    after.replaceChildren(...(yes ? [frightened()] : []));
+  });
   return h('section', { class: 'stack', 'aria-labelledby': 'risk-title' },
     h('h1', { id: 'risk-title' }, 'Risk check'),
-    h('p', {}, 'These are the screening questions police and support services use (S-DASH). Your answers are dated and kept; each check is added, none is overwritten.'),
-    latest ? h('p', { class: 'notice' }, `Last check: ${latest.date}, ${Object.values(latest.answers).filter((a) => a.answer === 'yes').length} of 11 answered yes.`) : null,
-    h('section', { class: 'card' }, form));
+    h('p', {}, 'These are the screening questions police and support services use for stalking (S-DASH). They are not a score: each answer helps the person assessing the risk. Answer what you can; leave out what you do not want to answer. Each check is dated and kept, none is overwritten.'),
+    h('section', { class: 'card' }, form),
+    h('section', { class: 'card stack', 'aria-labelledby': 'past-title' },
+      h('h2', { id: 'past-title' }, 'Earlier checks'),
+      pastChecks(ctx.vocabulary, profile.risk_checks)));
 }

@@ -1,0 +1,201 @@
+//! The app records what happened accurately: a person and an order with a
+//! condition added in Case & people, an entry with "about this time", an
+//! end time, who did it and the condition it breached, amended in its time
+//! and behaviours, then exported; the report (pdftotext) shows the breach
+//! on page 1, the person, that the entry was written days later, and where
+//! its times come from.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::{PASSPHRASE, new_passphrase, one_app_at_a_time, start_app};
+use crate::webdriver::Session;
+
+/// Sets a form control's value as typing would (an `input` event).
+fn set_value(app: &Session, css: &str, script_value: &str) {
+    app.script(
+        &format!(
+            "const el = document.querySelector(arguments[0]); el.value = {script_value}; el.dispatchEvent(new Event('input', {{bubbles: true}})); el.dispatchEvent(new Event('change', {{bubbles: true}}));"
+        ),
+        serde_json::json!([css]),
+    );
+}
+
+/// `datetime-local` text for `days` ago at `hh:mm`, in the page's zone.
+fn days_ago(days: u32, time: &str) -> String {
+    format!(
+        "(() => {{ const d = new Date(Date.now() - {days} * 864e5); const p = (n) => String(n).padStart(2, '0'); return `${{d.getFullYear()}}-${{p(d.getMonth() + 1)}}-${{p(d.getDate())}}T{time}`; }})()"
+    )
+}
+
+fn create_diary(app: &Session) {
+    app.find("#welcome-title");
+    new_passphrase(app, PASSPHRASE);
+    app.click_button("Create my diary");
+    app.click("#kept-key");
+    app.click_button("Continue to my diary");
+    app.find("#practice-title");
+    app.click_button("Continue to my diary");
+    app.find("#timeline-title");
+}
+
+fn add_person_and_order(app: &Session) {
+    app.click_button("Case & people");
+    app.click_button("Add a person");
+    app.type_into(
+        "#people-title ~ details form input[type=text]",
+        "Mark Example",
+    );
+    app.click_button("Add person");
+    app.wait_until(
+        "the person listed",
+        "return document.body.textContent.includes('Mark Example');",
+    );
+    app.click_button("Add an order or bail conditions");
+    app.type_into(
+        "details:last-of-type textarea",
+        "No contact with the victim\nNot to go within 100 metres of her home",
+    );
+    app.click_button("Add order");
+    app.wait_until(
+        "the order listed",
+        "return document.body.textContent.includes('Restraining order');",
+    );
+}
+
+fn export_report_text(app: &Session, exports: &Path, tmp: &Path) -> (String, String) {
+    app.click_button("Export");
+    app.click_button("Choose where to save, then export");
+    app.find("#export-fingerprint");
+    let bundle = PathBuf::from(app.text("#export-path"));
+    assert!(bundle.starts_with(exports), "{}", bundle.display());
+    let out = tmp.join("unzipped");
+    let unzip = Command::new("unzip")
+        .args(["-q", "-o", "-d"])
+        .arg(&out)
+        .arg(&bundle)
+        .status()
+        .unwrap();
+    assert!(unzip.success());
+    let pdf = walk(&out)
+        .into_iter()
+        .find(|p| p.ends_with("report.pdf"))
+        .expect("report.pdf in the bundle");
+    let text = |pages: &[&str]| {
+        let run = Command::new("pdftotext")
+            .args(pages)
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        assert!(run.status.success());
+        String::from_utf8_lossy(&run.stdout)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    (text(&["-f", "1", "-l", "1"]), text(&[]))
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+#[test]
+fn an_entry_with_every_detail_reaches_the_report() {
+    let _one = one_app_at_a_time();
+    let tmp = tempfile::tempdir().unwrap();
+    let exports = tmp.path().join("exports");
+    std::fs::create_dir(&exports).unwrap();
+    let (_driver, app) = start_app(
+        tmp.path(),
+        &tmp.path().join("vault"),
+        &[
+            ("INCIDENT_DIARY_E2E_SAVE_DIR", exports.as_os_str()),
+            ("INCIDENT_DIARY_E2E_EXPORT_SECONDS", "0".as_ref()),
+        ],
+    );
+    create_diary(&app);
+    add_person_and_order(&app);
+
+    // Written ten days after it happened, with the time only roughly known.
+    app.click_button("Add");
+    app.find("#add-title");
+    set_value(&app, "input[name=occurred]", &days_ago(10, "18:30"));
+    app.click("input[name=precision][value=approximate]");
+    app.type_into(
+        "textarea[name=narrative]",
+        "He was outside my house again, by the gate.",
+    );
+    app.click("input[name=perpetrators]");
+    app.click_button("More details (optional)");
+    set_value(&app, "input[name=until]", &days_ago(10, "19:00"));
+    app.click("input[name=behaviours][value=following]");
+    // The end before the start is caught, beside its field.
+    set_value(&app, "input[name=until]", &days_ago(10, "17:00"));
+    app.click_button("Save");
+    app.find(".error-summary:not([hidden])");
+    set_value(&app, "input[name=until]", &days_ago(10, "19:00"));
+    let order = app.script(
+        "const s = document.querySelector('select[name=breach_order]'); s.selectedIndex = 1; s.dispatchEvent(new Event('change', {bubbles: true})); return s.value;",
+        serde_json::json!([]),
+    );
+    assert!(order.as_str().is_some_and(|id| id.len() == 32), "{order}");
+    app.click_button("Save");
+    app.find("#entry-title");
+    let shown = app.text("main");
+    for must in [
+        "About ",
+        "until",
+        "Mark Example",
+        "Restraining order",
+        "No contact with the victim",
+    ] {
+        assert!(shown.contains(must), "the entry does not show {must:?}");
+    }
+
+    // Amended in its time and behaviours, with a reason.
+    app.click_button("Amend this entry");
+    set_value(&app, "details input[name=occurred]", &days_ago(10, "18:15"));
+    app.click("details input[name=behaviours][value=loitering]");
+    app.type_into("details input[name=reason]", "Checked the time on my phone");
+    app.click_button("Save the amendment");
+    app.wait_until(
+        "the amendment in the history",
+        "return document.body.textContent.includes('Amendment 1');",
+    );
+
+    let (page_one, all) = export_report_text(&app, &exports, tmp.path());
+    assert!(
+        page_one.contains("Breach of an order or condition"),
+        "page 1: {page_one}"
+    );
+    assert!(
+        page_one.contains("Breaches recorded: No. 1"),
+        "page 1: {page_one}"
+    );
+    for must in [
+        "Mark Example",
+        "No contact with the victim",
+        "Checked the time on my phone",
+        "comes from the clock of the victim",
+    ] {
+        assert!(all.contains(must), "the report lacks {must:?}");
+    }
+    assert!(
+        ["9", "10"]
+            .iter()
+            .any(|d| all.contains(&format!("recorded {d} days later"))),
+        "the report does not say the entry was written later"
+    );
+    app.end();
+}

@@ -42,6 +42,7 @@ fn incident_diary_app_commands() -> &'static [&'static str] {
         "draft",
         "discard_draft",
         "recovery_key_kept",
+        "remove_exhibit",
         "backup_state",
         "backup_now",
         "restore_backup",

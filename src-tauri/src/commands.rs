@@ -225,6 +225,18 @@ pub async fn discard_draft(session: State<'_, Session>) -> IpcResult<()> {
     session.with(|d| d.discard_draft())
 }
 
+/// Removes an exhibit's file (attached by mistake, or too intimate to keep)
+/// with a reason: the record stays in the log, marked removed, and exports
+/// count it.
+#[tauri::command]
+pub async fn remove_exhibit(
+    session: State<'_, Session>,
+    number: u32,
+    reason: String,
+) -> IpcResult<()> {
+    session.with(|d| d.delete_exhibit(number, &reason))
+}
+
 /// The owner said the recovery key on screen is written down.
 #[tauri::command]
 pub async fn recovery_key_kept(session: State<'_, Session>) -> IpcResult<()> {

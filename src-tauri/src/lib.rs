@@ -99,6 +99,7 @@ pub fn run() {
             commands::draft,
             commands::discard_draft,
             commands::recovery_key_kept,
+            commands::remove_exhibit,
             commands::backup_state,
             commands::backup_now,
             commands::restore_backup,

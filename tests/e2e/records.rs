@@ -116,12 +116,15 @@ fn an_entry_with_every_detail_reaches_the_report() {
     let tmp = tempfile::tempdir().unwrap();
     let exports = tmp.path().join("exports");
     std::fs::create_dir(&exports).unwrap();
+    let mistake = tmp.path().join("wrong-photo.txt");
+    std::fs::write(&mistake, "attached by mistake").unwrap();
     let (_driver, app) = start_app(
         tmp.path(),
         &tmp.path().join("vault"),
         &[
             ("INCIDENT_DIARY_E2E_SAVE_DIR", exports.as_os_str()),
             ("INCIDENT_DIARY_E2E_EXPORT_SECONDS", "0".as_ref()),
+            ("INCIDENT_DIARY_E2E_FILES", mistake.as_os_str()),
         ],
     );
     create_diary(&app);
@@ -174,6 +177,20 @@ fn an_entry_with_every_detail_reaches_the_report() {
         "return document.body.textContent.includes('Amendment 1');",
     );
 
+    // A file attached by mistake is removed, with a reason; it is counted.
+    app.click_button("Attach photos or files");
+    app.wait_until(
+        "the file attached",
+        "return document.body.textContent.includes('wrong-photo.txt');",
+    );
+    app.click_button("Remove this file");
+    app.type_into(".exhibit input[name=reason]", "Wrong file");
+    app.click_button("Remove it");
+    app.wait_until(
+        "the file removed",
+        "return document.body.textContent.includes('Wrong file');",
+    );
+
     let (page_one, all) = export_report_text(&app, &exports, tmp.path());
     assert!(
         page_one.contains("Breach of an order or condition"),
@@ -188,6 +205,7 @@ fn an_entry_with_every_detail_reaches_the_report() {
         "No contact with the victim",
         "Checked the time on my phone",
         "comes from the clock of the victim",
+        "1 exhibit file(s) deleted by the victim",
     ] {
         assert!(all.contains(must), "the report lacks {must:?}");
     }

@@ -138,6 +138,11 @@ const screens = [
   { name: 'entry', mode: 'open', ready: '#entry-title', steps: async (page) => {
     await page.locator('.entry-line').first().click();
   } },
+  { name: 'exhibit-remove', mode: 'open', ready: '.exhibit input[name=reason]', steps: async (page) => {
+    await page.locator('.entry-line').first().click();
+    await page.getByText('Remove this file').click();
+    await page.getByText('Technical details').click();
+  } },
   { name: 'add-error', mode: 'open', ready: '.error-summary:not([hidden])', steps: async (page) => {
     await clickButton('Add an incident')(page);
     await page.locator('textarea[name=narrative]').fill('');

@@ -68,6 +68,7 @@
     restore_backup: () => ({ created_at: '2026-03-06T18:30:00+00:00', log_entries: 31, exhibits: 3 }),
     discard_draft: () => null,
     recovery_key_kept: () => null,
+    remove_exhibit: () => null,
     // "drafted": an entry was half-written when the diary locked.
     draft: () => (mode === 'drafted' ? { kind: 'add', values: { narrative: 'He was outside again at 7am, by the', behaviours: ['loitering'] } } : null),
     lock: () => { unlocked = false; return null; },

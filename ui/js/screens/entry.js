@@ -2,7 +2,7 @@
 
 import { call } from '../ipc.js';
 import { h, field, errorBox, showError, when, announce } from '../dom.js';
-import { withProgress } from '../progress.js';
+import { exhibits } from './entry_exhibits.js';
 import * as drafts from '../drafts.js';
 import { incidentFields, incidentFrom, valuesFrom, problems, hasMore, FIELD_OF } from '../incident_form.js';
 import { details } from '../incident_view.js';
@@ -16,42 +16,6 @@ function history(ctx, profile, entry) {
       v.reason ? h('p', {}, h('strong', {}, 'Reason: '), v.reason) : null,
       details(ctx.vocabulary, profile, v.incident)))),
     entry.withdrawn ? h('p', { class: 'notice' }, `Withdrawn ${when(entry.withdrawn.recorded_at)}: ${entry.withdrawn.reason}`) : null);
-}
-
-function exhibitItem(exhibit) {
-  const item = h('li', { class: 'exhibit' },
-    h('div', { class: 'thumb', 'aria-hidden': 'true' }),
-    h('div', {},
-      h('p', {}, h('strong', {}, exhibit.label), ` ${exhibit.original_name}`),
-      h('p', { class: 'hint' }, `${exhibit.media_type}, ${(exhibit.size / 1e6).toFixed(2)} MB`, exhibit.captured_at ? `, taken ${exhibit.captured_at} (per the file)` : ''),
-      exhibit.description ? h('p', {}, exhibit.description) : null,
-      exhibit.deleted ? h('p', { class: 'notice' }, `Deleted: ${exhibit.deleted.reason}`) : null,
-      h('p', { class: 'hash' }, `SHA-256 ${exhibit.sha256}`)));
-  if (exhibit.is_photo) {
-    call('exhibit_thumbnail', { number: exhibit.number }).then((b64) => {
-      if (!b64) return;
-      const img = h('img', { src: `data:image/jpeg;base64,${b64}`, alt: `Photo ${exhibit.label}, reduced copy`, class: 'thumb' });
-      item.querySelector('.thumb').replaceWith(img);
-    }).catch(() => {});
-  }
-  return item;
-}
-
-function exhibits(ctx, entry) {
-  const error = errorBox();
-  const description = field('Description of the files (optional)', h('input', { type: 'text' }));
-  const holder = h('div');
-  const button = h('button', { type: 'button', onclick: async () => {
-    const added = await withProgress({ task: 'attach', label: 'Encrypting the files', holder, button, error },
-      () => call('attach_files', { number: entry.number, description: description.input.value }));
-    if (!added) return;
-    announce(`${added.length} file${added.length === 1 ? '' : 's'} attached.`);
-    await ctx.go('entry', { number: entry.number });
-  } }, 'Attach photos or files');
-  return h('section', { class: 'card', 'aria-labelledby': 'exhibits-title' },
-    h('h2', { id: 'exhibits-title' }, 'Exhibits'),
-    entry.exhibits.length ? h('ul', { class: 'exhibits' }, entry.exhibits.map(exhibitItem)) : h('p', {}, 'No files attached.'),
-    entry.withdrawn ? null : h('div', { class: 'stack' }, description.wrap, button, holder, error));
 }
 
 function amendForm(ctx, profile, entry, draft) {

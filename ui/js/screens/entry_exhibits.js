@@ -1,0 +1,66 @@
+// An entry's exhibits: each with its reduced picture, what it is, and
+// Remove (with a reason: the record stays, marked removed, and exports count
+// it), the SHA-256 under "Technical details" (a screen reader does not read
+// 64 hex digits unasked); and attaching more, with progress.
+
+import { call } from '../ipc.js';
+import { h, field, errorBox, showError, announce, when } from '../dom.js';
+import { withProgress } from '../progress.js';
+
+function removeForm(ctx, entry, exhibit) {
+  const error = errorBox();
+  const reason = field('Why you are removing it', h('input', { type: 'text', name: 'reason' }),
+    'The file is deleted from your diary. A note that it was removed, and why, stays in the record and is counted in exports.');
+  const form = h('form', { class: 'stack', novalidate: true, onsubmit: async (event) => {
+    event.preventDefault();
+    if (!reason.input.value.trim()) return showError(error, { message: 'Say why you are removing it.' });
+    try {
+      await call('remove_exhibit', { number: exhibit.number, reason: reason.input.value.trim() });
+      announce(`Exhibit ${exhibit.label} removed.`);
+      await ctx.go('entry', { number: entry.number });
+    } catch (err) {
+      showError(error, err);
+    }
+  } }, reason.wrap, error, h('button', { type: 'submit' }, 'Remove it'));
+  return h('details', {}, h('summary', {}, 'Remove this file'), form);
+}
+
+function exhibitItem(ctx, entry, exhibit) {
+  const removed = exhibit.deleted;
+  const item = h('li', { class: 'exhibit' },
+    h('div', { class: 'thumb', 'aria-hidden': 'true' }),
+    h('div', { class: 'stack' },
+      h('p', {}, h('strong', {}, exhibit.label), ` ${exhibit.original_name}`),
+      h('p', { class: 'hint' }, `${exhibit.media_type}, ${(exhibit.size / 1e6).toFixed(2)} MB`, exhibit.captured_at ? `, taken ${exhibit.captured_at} (per the file)` : ''),
+      exhibit.description ? h('p', {}, exhibit.description) : null,
+      removed ? h('p', { class: 'notice' }, `Removed ${when(removed.recorded_at)}: ${removed.reason}`) : null,
+      h('details', {}, h('summary', {}, 'Technical details'),
+        h('p', { class: 'hash' }, `SHA-256 ${exhibit.sha256}`),
+        h('p', { class: 'hint' }, `Attached ${when(exhibit.added_at)}. The SHA-256 is the file's fingerprint: the export lists it, and the officer checks the file against it.`)),
+      removed || entry.withdrawn ? null : removeForm(ctx, entry, exhibit)));
+  if (exhibit.is_photo) {
+    call('exhibit_thumbnail', { number: exhibit.number }).then((b64) => {
+      if (!b64) return;
+      const img = h('img', { src: `data:image/jpeg;base64,${b64}`, alt: `Photo ${exhibit.label}, reduced copy`, class: 'thumb' });
+      item.querySelector('.thumb').replaceWith(img);
+    }).catch(() => {});
+  }
+  return item;
+}
+
+export function exhibits(ctx, entry) {
+  const error = errorBox();
+  const description = field('Description of the files (optional)', h('input', { type: 'text' }));
+  const holder = h('div');
+  const button = h('button', { type: 'button', onclick: async () => {
+    const added = await withProgress({ task: 'attach', label: 'Encrypting the files', holder, button, error },
+      () => call('attach_files', { number: entry.number, description: description.input.value }));
+    if (!added) return;
+    announce(`${added.length} file${added.length === 1 ? '' : 's'} attached.`);
+    await ctx.go('entry', { number: entry.number });
+  } }, 'Attach photos or files');
+  return h('section', { class: 'card', 'aria-labelledby': 'exhibits-title' },
+    h('h2', { id: 'exhibits-title' }, 'Exhibits'),
+    entry.exhibits.length ? h('ul', { class: 'exhibits' }, entry.exhibits.map((e) => exhibitItem(ctx, entry, e))) : h('p', {}, 'No files attached.'),
+    entry.withdrawn ? null : h('div', { class: 'stack' }, description.wrap, button, holder, error));
+}

@@ -196,7 +196,8 @@ impl Session {
     pub fn click_button(&self, text: &str) {
         let clicked = self.wait_for(&format!("a click on button {text}"), || {
             let v = self.script(
-                "return [...document.querySelectorAll('button, summary')].find(b => b.textContent.trim() === arguments[0]) || null;",
+                // A section behind "Menu" on a narrow window: open it first.
+                "const b = [...document.querySelectorAll('button, summary')].find(b => b.textContent.trim() === arguments[0]) || null; if (b && b.closest('#nav') && !b.getClientRects().length) document.getElementById('menu-toggle').click(); return b;",
                 json!([text]),
             );
             let el = Element(v[ELEMENT].as_str()?.to_string());

@@ -50,6 +50,12 @@ function renderNav(current, closed) {
   const nav = document.getElementById('nav');
   const open = !closed && !['welcome', 'unlock', 'neutral', 'practice', 'restored', 'recoveryKey'].includes(current);
   nav.hidden = !open;
+  // On a narrow screen the sections fold behind "Menu" (CSS shows the
+  // button only there); every new screen starts with it folded.
+  const toggle = document.getElementById('menu-toggle');
+  toggle.hidden = !open;
+  toggle.setAttribute('aria-expanded', 'false');
+  nav.classList.remove('open');
   nav.replaceChildren(
     ...(open
       ? sections.map(([name, label]) =>
@@ -99,9 +105,18 @@ export async function go(name, params = {}) {
     holder.replaceChildren(h('p', { class: 'error', role: 'alert' }, err.message || String(err)));
   }
   window.scrollTo(0, 0);
-  main.focus({ preventScroll: true });
+  // Focus goes to <main>, not the heading, so that the first Tab on every
+  // screen reaches Quick exit (the first thing in <main>); <main> is named
+  // by the screen's heading, so a screen reader says which screen this is.
   const heading = main.querySelector('h1');
-  if (heading) heading.setAttribute('tabindex', '-1');
+  if (heading) {
+    heading.setAttribute('tabindex', '-1');
+    if (!heading.id) heading.id = 'screen-title';
+    main.setAttribute('aria-labelledby', heading.id);
+  } else {
+    main.removeAttribute('aria-labelledby');
+  }
+  main.focus({ preventScroll: true });
   // Each screen its own title, its heading (the window's own title is the
   // disguise, set by Rust; this one is what assistive technology reads).
   if (!locked && heading) document.title = heading.textContent;
@@ -109,6 +124,13 @@ export async function go(name, params = {}) {
 
 async function start() {
   safety.install(lock);
+  const toggle = document.getElementById('menu-toggle');
+  toggle.addEventListener('click', () => {
+    const nav = document.getElementById('nav');
+    const open = nav.classList.toggle('open');
+    toggle.setAttribute('aria-expanded', String(open));
+    if (open) nav.querySelector('button')?.focus();
+  });
   onLocked(() => {
     safety.blank();
     safety.stop();

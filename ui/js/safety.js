@@ -51,6 +51,8 @@ export function blank() {
     nav.replaceChildren();
     nav.hidden = true;
   }
+  const toggle = document.getElementById('menu-toggle');
+  if (toggle) toggle.hidden = true;
   // What was said to screen readers (a count, "Saved as incident 7") goes too.
   const spoken = document.getElementById('announce');
   if (spoken) spoken.textContent = '';

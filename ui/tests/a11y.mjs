@@ -46,8 +46,14 @@ const browser = await chromium.launch({
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 
+// A section in the menu is behind "Menu" on a phone: open it first.
 const clickButton = (text) => async (page) => {
-  await page.getByRole('button', { name: text, exact: true }).first().click();
+  const button = page.getByRole('button', { name: text, exact: true, includeHidden: true }).first();
+  await button.waitFor({ state: 'attached' });
+  if (!(await button.isVisible()) && await page.locator('#menu-toggle').isVisible()) {
+    await page.locator('#menu-toggle').click();
+  }
+  await button.click();
 };
 // The discreet way in from the locked page: press and hold its title.
 const holdTitle = async (page) => {

@@ -313,7 +313,15 @@ async function tabTo(page, name, limit = 60) {
   await tabTo(page, 'Add an incident');
   await page.keyboard.press('Enter');
   await page.locator('#add-title').waitFor();
-  await tabTo(page, 'What happened');
+  // Save with nothing written: the error summary takes the focus, its link
+  // leads to the field, and the entry is saved once it is corrected.
+  await tabTo(page, 'Save');
+  await page.keyboard.press('Enter');
+  await page.locator('.error-summary:not([hidden])').waitFor();
+  if (await page.evaluate(() => document.activeElement.className) !== 'error-summary') fail('keyboard', 'phone', 'the error summary did not take the focus');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  if (await page.evaluate(() => document.activeElement.name) !== 'narrative') fail('keyboard', 'phone', 'the error link did not lead to the field');
   await page.keyboard.type('Waited outside the gym for an hour.');
   await tabTo(page, 'Save');
   await page.keyboard.press('Enter');

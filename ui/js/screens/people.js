@@ -46,11 +46,16 @@ function personForm(ctx) {
   const role = field('Who they are', h('select', {}, ROLES.map(([v, l]) => h('option', { value: v }, l))));
   const name = field('Name', h('input', { type: 'text', required: true }));
   const relationship = field('Relationship to you', h('input', { type: 'text' }));
-  const description = field('Description', h('textarea', { rows: 2 }));
+  const description = field('Description', h('textarea', { rows: 2 }), 'What they look like, where they live or work: what would help someone recognise them.');
+  const aliases = field('Other names they use (one per line)', h('textarea', { rows: 2 }));
+  const identifiers = field('Car registrations, phone numbers, accounts (one per line)', h('textarea', { rows: 2 }),
+    'Anything that identifies them or what they use: AB12 CDE, 07700 900123, @handle.');
+  const lines = (f) => f.input.value.split('\n').map((l) => l.trim()).filter(Boolean);
   return h('details', { class: 'card' }, h('summary', {}, 'Add a person'),
     h('form', { class: 'stack', onsubmit: submitter(ctx, error, () => call('add_person', { person: {
       role: role.input.value, name: name.input.value.trim(), relationship: relationship.input.value.trim(), description: description.input.value.trim(),
-    } }), 'Person added.') }, role.wrap, name.wrap, relationship.wrap, description.wrap, error, h('button', { type: 'submit' }, 'Add person')));
+      aliases: lines(aliases), identifiers: lines(identifiers),
+    } }), 'Person added.') }, role.wrap, name.wrap, relationship.wrap, description.wrap, aliases.wrap, identifiers.wrap, error, h('button', { type: 'submit' }, 'Add person')));
 }
 
 function orderForm(ctx) {
@@ -79,13 +84,17 @@ export async function render(ctx) {
     h('section', { class: 'card', 'aria-labelledby': 'people-list-title' },
       h('h2', { id: 'people-list-title' }, 'People'),
       profile.people.length
-        ? h('ul', { class: 'plain' }, profile.people.map((p) => h('li', {}, h('strong', {}, p.name), ` (${roleLabel(p.role)})`, p.relationship ? `, ${p.relationship}` : '')))
+        ? h('ul', { class: 'plain' }, profile.people.map((p) => h('li', {}, h('strong', {}, p.name), ` (${roleLabel(p.role)})`, p.relationship ? `, ${p.relationship}` : '',
+          p.aliases.length ? h('p', { class: 'hint' }, `Also known as: ${p.aliases.join('; ')}`) : null,
+          p.identifiers.length ? h('p', { class: 'hint' }, `Identifiers: ${p.identifiers.join('; ')}`) : null)))
         : h('p', {}, 'No one added yet.')),
     personForm(ctx),
     h('section', { class: 'card', 'aria-labelledby': 'orders-title' },
       h('h2', { id: 'orders-title' }, 'Orders'),
       profile.orders.length
-        ? h('ul', { class: 'plain' }, profile.orders.map((o) => h('li', {}, h('strong', {}, orderLabel(o.type)), o.reference ? ` ${o.reference}` : '', o.expires ? `, until ${o.expires}` : '')))
+        ? h('ul', { class: 'plain' }, profile.orders.map((o) => h('li', {}, h('strong', {}, orderLabel(o.type)), o.reference ? ` ${o.reference}` : '',
+          o.court ? `, ${o.court}` : '', o.made_on ? `, made ${o.made_on}` : '', o.expires ? `, until ${o.expires}` : ', no end date given',
+          o.conditions.length ? h('ul', {}, o.conditions.map((c) => h('li', {}, c))) : h('p', { class: 'hint' }, 'No conditions recorded.'))))
         : h('p', {}, 'No orders recorded.')),
     orderForm(ctx));
 }

@@ -48,7 +48,17 @@ export function chart(weeks) {
       svg('rect', { x: x + 3, y: height - barHeight, width: barWidth - 6, height: barHeight, class: 'bar' }),
       w.count ? svg('text', { x: x + barWidth / 2, y: height - barHeight - 4, 'text-anchor': 'middle', class: 'bar-label' }, w.count) : '');
   });
-  const picture = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': id, class: 'chart-svg', preserveAspectRatio: 'xMaxYMax meet' }, ...bars);
+  // Dates under the bars: the month where one starts (and the first week's),
+  // so a week can be found on a calendar.
+  const months = shown.map((w, i) => {
+    const start = new Date(`${w.start}T12:00:00`);
+    const before = i ? new Date(`${shown[i - 1].start}T12:00:00`) : null;
+    if (before && before.getMonth() === start.getMonth()) return '';
+    const text = start.toLocaleDateString(undefined, i === 0 || start.getMonth() === 0 ? { month: 'short', year: '2-digit' } : { month: 'short' });
+    return svg('text', { x: (offset + i) * barWidth + 3, y: height + 14, class: 'axis-label' }, text);
+  });
+  const picture = svg('svg', { viewBox: `0 0 ${width} ${height + 18}`, role: 'img', 'aria-labelledby': id, class: 'chart-svg', preserveAspectRatio: 'xMaxYMax meet' },
+    svg('line', { x1: 0, y1: height + 0.5, x2: width, y2: height + 0.5, class: 'axis' }), ...bars, ...months);
   const table = h('details', { class: 'chart-table' },
     h('summary', {}, 'Show the numbers'),
     h('table', {},

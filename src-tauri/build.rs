@@ -43,6 +43,7 @@ fn incident_diary_app_commands() -> &'static [&'static str] {
         "discard_draft",
         "recovery_key_kept",
         "remove_exhibit",
+        "delete_export",
         "backup_state",
         "backup_now",
         "restore_backup",

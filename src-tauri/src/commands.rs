@@ -139,7 +139,13 @@ pub async fn add_risk_check(session: State<'_, Session>, check: RiskCheck) -> Ip
 
 #[tauri::command]
 pub async fn export_bundle(app: AppHandle, request: ExportRequest) -> IpcResult<ExportDto> {
-    Session::export_picked(app, request).await
+    crate::exports::export_picked(app, request).await
+}
+
+/// Deletes the file the last export wrote, and only that one.
+#[tauri::command]
+pub async fn delete_export(last: State<'_, crate::exports::LastExport>) -> IpcResult<()> {
+    crate::exports::delete_last(&last)
 }
 
 #[tauri::command]

@@ -9,6 +9,7 @@ mod commands;
 mod disguise;
 mod dto;
 mod error;
+mod exports;
 mod idle;
 mod notes;
 mod picker;
@@ -52,6 +53,7 @@ pub fn run() {
             let look = disguise::Look::load(config.clone());
             disguise::apply(app.handle(), look.current());
             app.manage(look);
+            app.manage(exports::LastExport::default());
             app.manage(notes::Notes::new(config));
             idle::watch(app.handle().clone());
             Ok(())
@@ -100,6 +102,7 @@ pub fn run() {
             commands::discard_draft,
             commands::recovery_key_kept,
             commands::remove_exhibit,
+            commands::delete_export,
             commands::backup_state,
             commands::backup_now,
             commands::restore_backup,

@@ -6,14 +6,13 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use incident_diary::Passphrase;
-use incident_diary::export::{ExportOptions, Progress};
 use incident_diary::model::Incident;
 use incident_diary::{Diary, SystemClock};
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::dto::{
-    AddedDto, ExhibitDto, ExportDto, ExportRequest, IncidentDto, ProfileDto, ProgressDto,
-    RecoveryDto, RotationDto, StatusDto, TimelineDto, TimelineQuery, UnlockedDto,
+    AddedDto, ExhibitDto, IncidentDto, ProfileDto, ProgressDto, RecoveryDto, RotationDto,
+    StatusDto, TimelineDto, TimelineQuery, UnlockedDto,
 };
 use crate::error::{IpcError, IpcResult};
 use crate::idle::Idle;
@@ -291,76 +290,6 @@ impl Session {
         .await
         .map_err(|e| IpcError::other(e.to_string()))?
     }
-
-    /// Asks where to save, then exports on a blocking thread with progress.
-    pub async fn export_picked(app: AppHandle, request: ExportRequest) -> IpcResult<ExportDto> {
-        let pack = request.pack;
-        let suggested = export_file_name(request.file_name.as_deref());
-        let picker_app = app.clone();
-        let out = tauri::async_runtime::spawn_blocking(move || {
-            picker::export_destination(&picker_app, &suggested)
-        })
-        .await
-        .map_err(|e| IpcError::other(e.to_string()))?
-        .ok_or_else(IpcError::cancelled)?;
-        tauri::async_runtime::spawn_blocking(move || {
-            let session = app.state::<Session>();
-            let options = ExportOptions {
-                pack,
-                from: request.from,
-                to: request.to,
-            };
-            session.with(|d| {
-                let mut report = |p: Progress| {
-                    let (step, done, total) = match p {
-                        Progress::Exhibits { done, total } => ("Copying exhibits", done, total),
-                        Progress::Entries { done, total } => ("Preparing entries", done, total),
-                        Progress::Report => ("Typesetting the report", 1, 1),
-                        Progress::Signing => ("Signing", 1, 1),
-                    };
-                    let _ = app.emit(
-                        "progress",
-                        ProgressDto {
-                            task: "export",
-                            step: step.into(),
-                            done: done as u64,
-                            total: total as u64,
-                        },
-                    );
-                };
-                crate::idle::slow_export_for_tests(&mut || {
-                    report(Progress::Entries { done: 0, total: 1 })
-                });
-                let summary = d.export(&out, &options, &mut report)?;
-                Ok(ExportDto {
-                    path: summary.path.display().to_string(),
-                    fingerprint: summary.fingerprint,
-                    incidents: summary.counts.incidents,
-                    exhibits: summary.counts.exhibits,
-                    left_out: summary.counts.left_out(),
-                })
-            })
-        })
-        .await
-        .map_err(|e| IpcError::other(e.to_string()))?
-    }
-}
-
-/// The name offered in the save dialog: the victim's choice, reduced to a
-/// plain file name ending in `.zip`, else a neutral one (nothing in it says
-/// "diary" or "incident" to whoever looks at the Downloads folder).
-fn export_file_name(chosen: Option<&str>) -> String {
-    let plain: String = chosen
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | ':'))
-        .collect();
-    let plain = plain.trim().trim_start_matches('.').trim();
-    let stem = plain.strip_suffix(".zip").unwrap_or(plain).trim();
-    if stem.is_empty() {
-        return format!("export-{}.zip", chrono::Local::now().format("%Y-%m-%d"));
-    }
-    format!("{}.zip", stem.chars().take(100).collect::<String>())
 }
 
 /// Notes that a recovery key is on screen and not yet said to be kept, so a
@@ -368,19 +297,4 @@ fn export_file_name(chosen: Option<&str>) -> String {
 /// effort: the key is on screen either way.
 fn mark_unkept(diary: &Diary) {
     let _ = diary.mark_recovery_key_unkept();
-}
-
-#[cfg(test)]
-mod tests {
-    use super::export_file_name;
-
-    #[test]
-    fn export_names_are_plain_and_neutral_by_default() {
-        assert!(export_file_name(None).starts_with("export-"));
-        assert!(export_file_name(Some("  ")).starts_with("export-"));
-        assert_eq!(export_file_name(Some("for PC Smith")), "for PC Smith.zip");
-        assert_eq!(export_file_name(Some("a.zip")), "a.zip");
-        assert_eq!(export_file_name(Some("../../etc/x")), "etcx.zip");
-        assert_eq!(export_file_name(Some("..")), export_file_name(None));
-    }
 }

@@ -192,6 +192,16 @@ fn an_entry_with_every_detail_reaches_the_report() {
     );
 
     let (page_one, all) = export_report_text(&app, &exports, tmp.path());
+    // Handed over: the copy on the device goes, and only it.
+    let bundle = PathBuf::from(app.text("#export-path"));
+    app.click_button("Delete this copy");
+    app.click_button("Yes, delete it");
+    app.wait_until(
+        "the copy deleted",
+        "return document.body.textContent.includes('The copy on this device was deleted');",
+    );
+    assert!(!bundle.exists(), "{} is still there", bundle.display());
+    assert!(exports.exists(), "the folder it was in stays");
     assert!(
         page_one.contains("Breach of an order or condition"),
         "page 1: {page_one}"

@@ -185,6 +185,8 @@ const screens = [
   { name: 'exported', mode: 'open', ready: '#export-fingerprint', steps: async (page) => {
     await clickButton('Export')(page);
     await clickButton('Choose where to save, then export')(page);
+    await clickButton('Delete this copy')(page);
+    await page.getByRole('button', { name: 'Yes, delete it' }).waitFor();
   } },
   { name: 'settings', mode: 'open', ready: '#settings-title', steps: clickButton('Settings') },
   { name: 'staying-safe', mode: 'open', ready: '#safe-title', steps: async (page) => {

@@ -69,6 +69,7 @@
     discard_draft: () => null,
     recovery_key_kept: () => null,
     remove_exhibit: () => null,
+    delete_export: () => null,
     // "drafted": an entry was half-written when the diary locked.
     draft: () => (mode === 'drafted' ? { kind: 'add', values: { narrative: 'He was outside again at 7am, by the', behaviours: ['loitering'] } } : null),
     lock: () => { unlocked = false; return null; },

@@ -37,7 +37,30 @@ function handover(result) {
     h('p', {}, 'Key fingerprint (capital and small letters matter):'),
     h('p', { class: 'hash fingerprint', id: 'export-fingerprint', 'aria-label': `Key fingerprint ${result.fingerprint}` }, grouped(result.fingerprint)),
     h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => copy(result.fingerprint, said) }, 'Copy the fingerprint')),
-    said);
+    said,
+    deleteCopy(result));
+}
+
+// Once it is handed over, the copy on this device can go: only the file
+// this export wrote, and only after a second press.
+function deleteCopy(result) {
+  const said = h('p', { class: 'hint', role: 'status' });
+  const sure = h('button', { type: 'button', class: 'danger', hidden: true, onclick: async () => {
+    try {
+      await call('delete_export');
+      said.textContent = 'The copy on this device was deleted. Your diary still has everything.';
+      sure.hidden = true;
+      ask.hidden = true;
+    } catch (err) {
+      said.textContent = err.message || String(err);
+    }
+  } }, 'Yes, delete it');
+  const ask = h('button', { type: 'button', onclick: () => {
+    sure.hidden = false;
+    said.textContent = `This deletes ${result.path}. Only do it once the officer has the file.`;
+    sure.focus();
+  } }, 'Delete this copy');
+  return h('div', { class: 'stack' }, h('div', { class: 'actions' }, ask, sure), said);
 }
 
 export function render(ctx) {

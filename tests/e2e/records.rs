@@ -177,6 +177,32 @@ fn an_entry_with_every_detail_reaches_the_report() {
         "return document.body.textContent.includes('Amendment 1');",
     );
 
+    // A risk check with a note and who helped; nothing is chosen for her.
+    app.click_button("Risk check");
+    app.find("#risk-title");
+    let chosen = app.script(
+        "return document.querySelectorAll('input[type=radio]:checked').length;",
+        serde_json::json!([]),
+    );
+    assert_eq!(chosen.as_u64(), Some(0), "answers chosen for the victim");
+    app.click("input[name=very_frightened][value=yes]");
+    app.find("#very-frightened");
+    app.type_into(
+        "textarea[name=very_frightened-note]",
+        "Since he found my new address",
+    );
+    app.type_into("input[name=completed_with]", "Jo, my IDVA");
+    app.click_button("Save the answers");
+    app.wait_until(
+        "the check listed with its note",
+        "return document.body.textContent.includes('Since he found my new address') && document.body.textContent.includes('with Jo, my IDVA');",
+    );
+    app.click("#quick-exit");
+    super::open_from_locked_page(&app, PASSPHRASE);
+    app.find("#timeline-title");
+    app.click(".entry-line");
+    app.find("#entry-title");
+
     // A file attached by mistake is removed, with a reason; it is counted.
     app.click_button("Attach photos or files");
     app.wait_until(
@@ -216,6 +242,7 @@ fn an_entry_with_every_detail_reaches_the_report() {
         "Checked the time on my phone",
         "comes from the clock of the victim",
         "1 exhibit file(s) deleted by the victim",
+        "with Jo, my IDVA",
     ] {
         assert!(all.contains(must), "the report lacks {must:?}");
     }

@@ -44,6 +44,7 @@ fn incident_diary_app_commands() -> &'static [&'static str] {
         "recovery_key_kept",
         "remove_exhibit",
         "delete_export",
+        "pick_files",
         "backup_state",
         "backup_now",
         "restore_backup",

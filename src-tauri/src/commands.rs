@@ -99,9 +99,16 @@ pub async fn withdraw_incident(
 pub async fn attach_files(
     app: AppHandle,
     number: u32,
-    description: String,
+    descriptions: Vec<String>,
 ) -> IpcResult<Vec<ExhibitDto>> {
-    Session::attach_picked(app, number, description).await
+    crate::attach::attach(app, number, descriptions).await
+}
+
+/// Shows the native file dialog; the page gets the names and sizes, to ask
+/// for a description of each before `attach_files`.
+#[tauri::command]
+pub async fn pick_files(app: AppHandle) -> IpcResult<Vec<crate::attach::PickedDto>> {
+    crate::attach::pick(app).await
 }
 
 #[tauri::command]

@@ -4,6 +4,7 @@
 //! webview gets no file-system access at all. Errors cross IPC as
 //! `{code, message}` and never carry diary content.
 
+mod attach;
 mod backups;
 mod commands;
 mod disguise;
@@ -54,6 +55,7 @@ pub fn run() {
             disguise::apply(app.handle(), look.current());
             app.manage(look);
             app.manage(exports::LastExport::default());
+            app.manage(attach::Picked::default());
             app.manage(notes::Notes::new(config));
             idle::watch(app.handle().clone());
             Ok(())
@@ -103,6 +105,7 @@ pub fn run() {
             commands::recovery_key_kept,
             commands::remove_exhibit,
             commands::delete_export,
+            commands::pick_files,
             commands::backup_state,
             commands::backup_now,
             commands::restore_backup,

@@ -8,15 +8,14 @@ use std::sync::{Mutex, MutexGuard};
 use incident_diary::Passphrase;
 use incident_diary::model::Incident;
 use incident_diary::{Diary, SystemClock};
-use tauri::{AppHandle, Emitter, Manager};
 
 use crate::dto::{
-    AddedDto, ExhibitDto, IncidentDto, ProfileDto, ProgressDto, RecoveryDto, RotationDto,
-    StatusDto, TimelineDto, TimelineQuery, UnlockedDto,
+    AddedDto, IncidentDto, ProfileDto, RecoveryDto, RotationDto, StatusDto, TimelineDto,
+    TimelineQuery, UnlockedDto,
 };
 use crate::error::{IpcError, IpcResult};
 use crate::idle::Idle;
-use crate::{picker, views};
+use crate::views;
 
 /// The app's one vault and, while unlocked, its diary.
 pub struct Session {
@@ -234,61 +233,6 @@ impl Session {
         .map(|key| RecoveryDto {
             recovery_key: key.to_string(),
         })
-    }
-
-    /// Picks files and attaches them on a blocking thread, reporting bytes
-    /// read as `progress` events.
-    pub async fn attach_picked(
-        app: AppHandle,
-        number: u32,
-        description: String,
-    ) -> IpcResult<Vec<ExhibitDto>> {
-        let picker_app = app.clone();
-        let paths = tauri::async_runtime::spawn_blocking(move || picker::files(&picker_app))
-            .await
-            .map_err(|e| IpcError::other(e.to_string()))?;
-        if paths.is_empty() {
-            return Err(IpcError::cancelled());
-        }
-        tauri::async_runtime::spawn_blocking(move || {
-            let session = app.state::<Session>();
-            session.with(|d| {
-                let id = d.incident_by_number(number)?.id;
-                let sizes: Vec<u64> = paths
-                    .iter()
-                    .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
-                    .collect();
-                let total = sizes.iter().sum();
-                let mut before = 0u64;
-                let mut added = Vec::new();
-                for (path, size) in paths.iter().zip(&sizes) {
-                    let name = path
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    let mut report = |done: u64| {
-                        let _ = app.emit(
-                            "progress",
-                            ProgressDto {
-                                task: "attach",
-                                step: format!("Encrypting {name}"),
-                                done: before + done,
-                                total,
-                            },
-                        );
-                    };
-                    let r = d.attach_observed(id, path, &description, &mut report)?;
-                    before += size;
-                    added.push(r.number);
-                }
-                Ok(added
-                    .into_iter()
-                    .filter_map(|n| d.state().exhibit(n).map(|e| views::exhibit(d, e)))
-                    .collect())
-            })
-        })
-        .await
-        .map_err(|e| IpcError::other(e.to_string()))?
     }
 }
 

@@ -264,7 +264,10 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
 
     // Attach a photo: its thumbnail appears.
     app.click_button("Attach photos or files");
+    app.type_into("#describe-files input", "His car outside the school");
+    app.click_button("Attach it");
     app.find("img.thumb");
+    assert!(app.page().contains("His car outside the school"));
     assert!(app.page().contains("car-outside.jpg"));
 
     // Amend with a reason; the history keeps the original.

@@ -205,6 +205,7 @@ fn an_entry_with_every_detail_reaches_the_report() {
 
     // A file attached by mistake is removed, with a reason; it is counted.
     app.click_button("Attach photos or files");
+    app.click_button("Attach it");
     app.wait_until(
         "the file attached",
         "return document.body.textContent.includes('wrong-photo.txt');",

@@ -144,6 +144,10 @@ const screens = [
   { name: 'entry', mode: 'open', ready: '#entry-title', steps: async (page) => {
     await page.locator('.entry-line').first().click();
   } },
+  { name: 'attach-describe', mode: 'open', ready: '#describe-files', steps: async (page) => {
+    await page.locator('.entry-line').first().click();
+    await clickButton('Attach photos or files')(page);
+  } },
   { name: 'exhibit-remove', mode: 'open', ready: '.exhibit input[name=reason]', steps: async (page) => {
     await page.locator('.entry-line').first().click();
     await page.getByText('Remove this file').click();

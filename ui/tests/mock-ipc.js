@@ -70,6 +70,8 @@
     recovery_key_kept: () => null,
     remove_exhibit: () => null,
     delete_export: () => null,
+    pick_files: () => [{ name: 'IMG_2050.jpg', size: 2480133 }, { name: 'Screenshot 2026-03-05.png', size: 412000 }],
+    attach_files: () => [],
     // "drafted": an entry was half-written when the diary locked.
     draft: () => (mode === 'drafted' ? { kind: 'add', values: { narrative: 'He was outside again at 7am, by the', behaviours: ['loitering'] } } : null),
     lock: () => { unlocked = false; return null; },

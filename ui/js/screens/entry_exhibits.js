@@ -48,19 +48,45 @@ function exhibitItem(ctx, entry, exhibit) {
   return item;
 }
 
-export function exhibits(ctx, entry) {
-  const error = errorBox();
-  const description = field('Description of the files (optional)', h('input', { type: 'text' }));
-  const holder = h('div');
-  const button = h('button', { type: 'button', onclick: async () => {
-    const added = await withProgress({ task: 'attach', label: 'Encrypting the files', holder, button, error },
-      () => call('attach_files', { number: entry.number, description: description.input.value }));
+// The files chosen, each with its own description, then "Attach".
+function describeStep(ctx, entry, picked, holder, error, reset) {
+  const fields = picked.map((file, i) => field(`What is ${file.name}? (optional)`,
+    h('input', { type: 'text', name: `description-${i}` }),
+    `${(file.size / 1e6).toFixed(2)} MB. For example: "Screenshot of his message of 3 March".`));
+  const attach = h('button', { type: 'button', class: 'primary', onclick: async () => {
+    const descriptions = fields.map((f) => f.input.value);
+    const added = await withProgress({ task: 'attach', label: 'Encrypting the files', holder, button: attach, error },
+      () => call('attach_files', { number: entry.number, descriptions }));
     if (!added) return;
     announce(`${added.length} file${added.length === 1 ? '' : 's'} attached.`);
     await ctx.go('entry', { number: entry.number });
+  } }, picked.length === 1 ? 'Attach it' : `Attach these ${picked.length} files`);
+  return h('div', { class: 'stack', id: 'describe-files' },
+    fields.map((f) => f.wrap),
+    h('div', { class: 'actions' }, attach, h('button', { type: 'button', class: 'quiet', onclick: reset }, 'Cancel')));
+}
+
+export function exhibits(ctx, entry) {
+  const error = errorBox();
+  const holder = h('div');
+  const step = h('div', { class: 'stack' });
+  const choose = h('button', { type: 'button', onclick: async () => {
+    error.hidden = true;
+    try {
+      const picked = await call('pick_files');
+      choose.hidden = true;
+      step.replaceChildren(describeStep(ctx, entry, picked, holder, error, () => {
+        step.replaceChildren();
+        choose.hidden = false;
+        choose.focus();
+      }));
+      step.querySelector('input').focus();
+    } catch (err) {
+      if (err.code !== 'cancelled') showError(error, err);
+    }
   } }, 'Attach photos or files');
   return h('section', { class: 'card', 'aria-labelledby': 'exhibits-title' },
     h('h2', { id: 'exhibits-title' }, 'Exhibits'),
     entry.exhibits.length ? h('ul', { class: 'exhibits' }, entry.exhibits.map((e) => exhibitItem(ctx, entry, e))) : h('p', {}, 'No files attached.'),
-    entry.withdrawn ? null : h('div', { class: 'stack' }, description.wrap, button, holder, error));
+    entry.withdrawn ? null : h('div', { class: 'stack' }, choose, step, holder, error));
 }

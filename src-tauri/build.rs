@@ -45,6 +45,7 @@ fn incident_diary_app_commands() -> &'static [&'static str] {
         "remove_exhibit",
         "delete_export",
         "pick_files",
+        "exhibit_picture",
         "backup_state",
         "backup_now",
         "restore_backup",

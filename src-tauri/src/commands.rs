@@ -119,6 +119,12 @@ pub async fn exhibit_thumbnail(
     session.thumbnail(number)
 }
 
+/// A photo exhibit full size (base64), decrypted to memory only.
+#[tauri::command]
+pub async fn exhibit_picture(session: State<'_, Session>, number: u32) -> IpcResult<String> {
+    session.picture(number)
+}
+
 #[tauri::command]
 pub async fn profile(session: State<'_, Session>) -> IpcResult<ProfileDto> {
     session.profile()

@@ -106,6 +106,7 @@ pub fn run() {
             commands::remove_exhibit,
             commands::delete_export,
             commands::pick_files,
+            commands::exhibit_picture,
             commands::backup_state,
             commands::backup_now,
             commands::restore_backup,

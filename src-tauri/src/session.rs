@@ -190,6 +190,16 @@ impl Session {
         })
     }
 
+    /// A photo full size, as base64 (bounded: IPC replies stay small enough
+    /// for a phone's webview; a larger file is saved to open instead).
+    pub fn picture(&self, number: u32) -> IpcResult<String> {
+        const MAX_PICTURE: u64 = 16_000_000;
+        self.with(|d| {
+            let bytes = d.exhibit_bytes(number, MAX_PICTURE)?;
+            Ok(data_encoding::BASE64.encode(&bytes))
+        })
+    }
+
     pub fn profile(&self) -> IpcResult<ProfileDto> {
         self.with(|d| Ok(views::profile(d)))
     }

@@ -9,6 +9,7 @@
 //! never the key or the store).
 
 mod disclosure;
+mod exhibit_view;
 mod exhibits;
 mod incidents;
 mod keys;

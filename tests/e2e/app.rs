@@ -268,6 +268,13 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
     app.click_button("Attach it");
     app.find("img.thumb");
     assert!(app.page().contains("His car outside the school"));
+    // Full size, decrypted to memory only.
+    app.click_button("View full size");
+    app.wait_until(
+        "the photo full size",
+        "const i = document.querySelector('.full-picture img'); return !!i && i.complete && i.naturalWidth > 0;",
+    );
+    app.click_button("Close the picture");
     assert!(app.page().contains("car-outside.jpg"));
 
     // Amend with a reason; the history keeps the original.

@@ -148,6 +148,10 @@ const screens = [
     await page.locator('.entry-line').first().click();
     await clickButton('Attach photos or files')(page);
   } },
+  { name: 'exhibit-full-size', mode: 'open', ready: '.full-picture img', steps: async (page) => {
+    await page.locator('.entry-line').first().click();
+    await clickButton('View full size')(page);
+  } },
   { name: 'exhibit-remove', mode: 'open', ready: '.exhibit input[name=reason]', steps: async (page) => {
     await page.locator('.entry-line').first().click();
     await page.getByText('Remove this file').click();

@@ -98,6 +98,7 @@
       exhibits: [{ number: 1, label: 'JE/1', incident_number: 4, original_name: 'IMG_2041.jpg', size: 2480133, media_type: 'image/jpeg', sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', description: 'Him at the bus stop', added_at: at('2026-03-04'), captured_at: '2026-03-04 17:58:02', deleted: null, is_photo: true }],
     }),
     exhibit_thumbnail: () => null,
+    exhibit_picture: () => 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
     add_incident: () => ({ number: 7 }),
     amend_incident: () => null,
     export_bundle: () => ({ path: '/home/jane/incident-diary-2026-03-06-1830.zip', fingerprint: 'SHA256:q0Vb8dP8mC9eQfYk7oP3z1m9zS5w8Yb0h2t4Lr6uXcE', incidents: 5, exhibits: 3, left_out: 1 }),

@@ -25,6 +25,34 @@ function removeForm(ctx, entry, exhibit) {
   return h('details', {}, h('summary', {}, 'Remove this file'), form);
 }
 
+// A photo full size, in the page's memory only (no copy on disk), inside
+// the screen, so quick exit and the lock take it away with the rest.
+function viewer(exhibit) {
+  const error = errorBox();
+  const holder = h('div', { class: 'stack' });
+  const open = h('button', { type: 'button', onclick: async () => {
+    error.hidden = true;
+    try {
+      const b64 = await call('exhibit_picture', { number: exhibit.number });
+      const close = h('button', { type: 'button', class: 'primary', onclick: () => {
+        shown.remove();
+        open.hidden = false;
+        open.focus();
+      } }, 'Close the picture');
+      const shown = h('figure', { class: 'full-picture', id: `picture-${exhibit.number}` },
+        h('img', { src: `data:${exhibit.media_type};base64,${b64}`, alt: `${exhibit.label}${exhibit.description ? `: ${exhibit.description}` : ''}, full size` }),
+        h('figcaption', {}, `${exhibit.label} ${exhibit.original_name}`), close);
+      open.hidden = true;
+      holder.append(shown);
+      close.focus();
+    } catch (err) {
+      showError(error, err);
+    }
+  } }, 'View full size');
+  holder.append(open, error);
+  return holder;
+}
+
 function exhibitItem(ctx, entry, exhibit) {
   const removed = exhibit.deleted;
   const item = h('li', { class: 'exhibit' },
@@ -37,6 +65,7 @@ function exhibitItem(ctx, entry, exhibit) {
       h('details', {}, h('summary', {}, 'Technical details'),
         h('p', { class: 'hash' }, `SHA-256 ${exhibit.sha256}`),
         h('p', { class: 'hint' }, `Attached ${when(exhibit.added_at)}. The SHA-256 is the file's fingerprint: the export lists it, and the officer checks the file against it.`)),
+      exhibit.is_photo ? viewer(exhibit) : null,
       removed || entry.withdrawn ? null : removeForm(ctx, entry, exhibit)));
   if (exhibit.is_photo) {
     call('exhibit_thumbnail', { number: exhibit.number }).then((b64) => {

@@ -11,7 +11,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::dto::{ExhibitDto, ProgressDto};
-use crate::error::{IpcError, IpcResult};
+use crate::error::{IpcError, IpcResult, blocking};
 use crate::session::Session;
 use crate::{picker, views};
 
@@ -45,9 +45,7 @@ fn name_of(path: &std::path::Path) -> String {
 /// Shows the native dialog; keeps what was chosen for [`attach`].
 pub async fn pick(app: AppHandle) -> IpcResult<Vec<PickedDto>> {
     let picker_app = app.clone();
-    let paths = tauri::async_runtime::spawn_blocking(move || picker::files(&picker_app))
-        .await
-        .map_err(|e| IpcError::other(e.to_string()))?;
+    let paths = blocking(move || picker::files(&picker_app)).await?;
     if paths.is_empty() {
         return Err(IpcError::cancelled());
     }
@@ -74,7 +72,7 @@ pub async fn attach(
     if paths.is_empty() {
         return Err(IpcError::other("choose the files to attach first"));
     }
-    tauri::async_runtime::spawn_blocking(move || {
+    blocking(move || {
         let session = app.state::<Session>();
         session.with(|d| {
             let id = d.incident_by_number(number)?.id;
@@ -109,6 +107,5 @@ pub async fn attach(
                 .collect())
         })
     })
-    .await
-    .map_err(|e| IpcError::other(e.to_string()))?
+    .await?
 }

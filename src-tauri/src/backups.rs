@@ -7,7 +7,7 @@ use incident_diary::{Diary, Passphrase, backup};
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::dto::{BackupDto, BackupStateDto, ProgressDto, RestoreDto};
-use crate::error::{IpcError, IpcResult};
+use crate::error::{IpcError, IpcResult, blocking};
 use crate::picker;
 use crate::session::Session;
 
@@ -35,13 +35,10 @@ impl Session {
         let pass = passphrase(passphrase_text)?;
         let suggested = format!("backup-{}.age", chrono::Local::now().format("%Y-%m-%d"));
         let picker_app = app.clone();
-        let out = tauri::async_runtime::spawn_blocking(move || {
-            picker::backup_destination(&picker_app, &suggested)
-        })
-        .await
-        .map_err(|e| IpcError::other(e.to_string()))?
-        .ok_or_else(IpcError::cancelled)?;
-        tauri::async_runtime::spawn_blocking(move || {
+        let out = blocking(move || picker::backup_destination(&picker_app, &suggested))
+            .await?
+            .ok_or_else(IpcError::cancelled)?;
+        blocking(move || {
             let session = app.state::<Session>();
             session.with(|d| {
                 let mut report = |done: usize, total: usize| {
@@ -65,8 +62,7 @@ impl Session {
                 })
             })
         })
-        .await
-        .map_err(|e| IpcError::other(e.to_string()))?
+        .await?
     }
 
     /// Asks for a backup file and restores it into this app's (empty)
@@ -80,11 +76,10 @@ impl Session {
             ));
         }
         let picker_app = app.clone();
-        let file = tauri::async_runtime::spawn_blocking(move || picker::backup_file(&picker_app))
-            .await
-            .map_err(|e| IpcError::other(e.to_string()))?
+        let file = blocking(move || picker::backup_file(&picker_app))
+            .await?
             .ok_or_else(IpcError::cancelled)?;
-        tauri::async_runtime::spawn_blocking(move || {
+        blocking(move || {
             let summary = backup::restore(&file, &vault, &pass)?;
             Ok(RestoreDto {
                 created_at: summary.created_at,
@@ -92,7 +87,6 @@ impl Session {
                 exhibits: summary.exhibits,
             })
         })
-        .await
-        .map_err(|e| IpcError::other(e.to_string()))?
+        .await?
     }
 }

@@ -61,3 +61,11 @@ impl From<incident_diary::Error> for IpcError {
 
 /// What commands return.
 pub type IpcResult<T> = Result<T, IpcError>;
+
+/// Runs `f` on a blocking thread (a native dialog, an export, a backup): a
+/// thread that died is an error for the page, not a panic in the app.
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> IpcResult<T> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| IpcError::other(e.to_string()))
+}

@@ -10,7 +10,7 @@ use incident_diary::export::{ExportOptions, Progress};
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::dto::{ExportDto, ExportRequest, ProgressDto};
-use crate::error::{IpcError, IpcResult};
+use crate::error::{IpcError, IpcResult, blocking};
 use crate::picker;
 use crate::session::Session;
 
@@ -33,13 +33,10 @@ pub async fn export_picked(app: AppHandle, request: ExportRequest) -> IpcResult<
     let pack = request.pack;
     let suggested = export_file_name(request.file_name.as_deref());
     let picker_app = app.clone();
-    let out = tauri::async_runtime::spawn_blocking(move || {
-        picker::export_destination(&picker_app, &suggested)
-    })
-    .await
-    .map_err(|e| IpcError::other(e.to_string()))?
-    .ok_or_else(IpcError::cancelled)?;
-    tauri::async_runtime::spawn_blocking(move || {
+    let out = blocking(move || picker::export_destination(&picker_app, &suggested))
+        .await?
+        .ok_or_else(IpcError::cancelled)?;
+    blocking(move || {
         let session = app.state::<Session>();
         let options = ExportOptions {
             pack,
@@ -78,8 +75,7 @@ pub async fn export_picked(app: AppHandle, request: ExportRequest) -> IpcResult<
             })
         })
     })
-    .await
-    .map_err(|e| IpcError::other(e.to_string()))?
+    .await?
 }
 
 /// Deletes the file the last export wrote (the victim handed it over, or

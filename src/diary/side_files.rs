@@ -53,11 +53,8 @@ impl Diary {
 
     /// Removes the draft (saved as an entry, or discarded by the owner).
     pub fn discard_draft(&self) -> Result<()> {
-        match std::fs::remove_file(self.store.dir().join(DRAFT_FILE)) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(Error::Storage(format!("could not remove the draft: {e}"))),
-        }
+        self.remove_side(DRAFT_FILE)
+            .map_err(|e| Error::Storage(format!("could not remove the draft: {e}")))
     }
 
     /// Where the last backup made on this vault was written, if known.
@@ -75,13 +72,8 @@ impl Diary {
 
     /// The owner said the recovery key is written down.
     pub fn recovery_key_kept(&self) -> Result<()> {
-        match std::fs::remove_file(self.store.dir().join(KEY_UNKEPT_FILE)) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(Error::Storage(format!(
-                "could not note the recovery key: {e}"
-            ))),
-        }
+        self.remove_side(KEY_UNKEPT_FILE)
+            .map_err(|e| Error::Storage(format!("could not note the recovery key: {e}")))
     }
 
     /// Whether the last recovery key the app showed may not have been kept
@@ -116,6 +108,14 @@ impl Diary {
             std::io::Write::write_all(w, &nonce)?;
             std::io::Write::write_all(w, &ct)
         })
+    }
+
+    /// Removes side file `name`; one already gone is no error.
+    fn remove_side(&self, name: &str) -> std::io::Result<()> {
+        match std::fs::remove_file(self.store.dir().join(name)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
     }
 
     fn read_side(&self, name: &str) -> std::io::Result<Option<Zeroizing<Vec<u8>>>> {

@@ -143,3 +143,113 @@ fn risk_checks_record_all_eleven_answers() {
         11
     );
 }
+
+/// A person or order is corrected, never overwritten: the list shows the
+/// correction and keeps the replaced version, the export discloses it in
+/// `data/profile.json`, and the report says it was corrected and why.
+#[test]
+fn people_and_orders_are_corrected_with_their_history() {
+    let v = Vault::new();
+    let person = v
+        .run(&[
+            "person",
+            "add",
+            "--role",
+            "perpetrator",
+            "--name",
+            "Mark Doe",
+        ])
+        .ok()
+        .added_id("person");
+    let order = v
+        .run(&[
+            "order",
+            "add",
+            "--type",
+            "restraining_order",
+            "--condition",
+            "Not to contact her",
+        ])
+        .ok()
+        .added_id("order");
+    v.run(&[
+        "person",
+        "amend",
+        &person,
+        "--reason",
+        "learnt his full name",
+        "--name",
+        "Mark A. Doe",
+        "--identifier",
+        "AB12 CDE",
+    ])
+    .ok();
+    v.run(&[
+        "order",
+        "amend",
+        &order,
+        "--reason",
+        "varied at court on 3 March",
+        "--condition",
+        "Not to contact her",
+        "--condition",
+        "Not to enter Elm Street",
+    ])
+    .ok();
+
+    let people = v.run(&["person", "list", "--json"]).ok().json();
+    assert_eq!(people[0]["name"], "Mark A. Doe");
+    assert_eq!(people[0]["identifiers"][0], "AB12 CDE");
+    assert_eq!(people[0]["history"][0]["reason"], "learnt his full name");
+    assert_eq!(people[0]["history"][0]["replaced"]["name"], "Mark Doe");
+    let orders = v.run(&["order", "list", "--json"]).ok().json();
+    assert_eq!(orders[0]["conditions"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        orders[0]["history"][0]["replaced"]["conditions"][0],
+        "Not to contact her"
+    );
+
+    // A correction needs a reason, must change something, and names a
+    // person or order that exists; none of these writes anything.
+    let before = v.run(&["person", "list", "--json"]).ok().stdout;
+    v.run(&["person", "amend", &person, "--name", "X"])
+        .fails_with(2);
+    v.run(&["person", "amend", &person, "--reason", " ", "--name", "X"])
+        .fails_with(2);
+    let same = v
+        .run(&["person", "amend", &person, "--reason", "again"])
+        .fails_with(2);
+    assert!(same.stderr.contains("changes nothing"), "{}", same.stderr);
+    v.run(&[
+        "person", "amend", &person, "--reason", "r", "--role", "boss",
+    ])
+    .fails_with(2);
+    let missing = "0123456789abcdef0123456789abcdef";
+    v.run(&["person", "amend", missing, "--reason", "r", "--name", "X"])
+        .fails_with(5);
+    v.run(&["order", "amend", "nonsense", "--reason", "r"])
+        .fails_with(2);
+    assert_eq!(v.run(&["person", "list", "--json"]).ok().stdout, before);
+
+    let out = v.tmp.path().join("bundle");
+    v.run(&["export", "--out", out.to_str().unwrap()]).ok();
+    let profile: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("data/profile.json")).unwrap()).unwrap();
+    assert_eq!(
+        profile["persons"][0]["amendments"][0]["replaced"]["name"],
+        "Mark Doe"
+    );
+    assert_eq!(
+        profile["orders"][0]["amendments"][0]["reason"],
+        "varied at court on 3 March"
+    );
+    v.run(&["verify", out.to_str().unwrap()]).ok();
+    let pdf = std::process::Command::new("pdftotext")
+        .args([out.join("report.pdf").to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (scripts/setup.sh)");
+    let text = String::from_utf8_lossy(&pdf.stdout).replace('\n', " ");
+    assert!(text.contains("Mark A. Doe"), "{text}");
+    assert!(text.contains("(learnt his full name)"), "{text}");
+    assert!(text.contains("(varied at court on 3 March)"), "{text}");
+}

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-pub use super::profile_args::{CaseCommand, OrderCommand, PersonCommand, RiskCommand};
+pub use super::profile_args::{
+    CaseCommand, OrderCommand, OrderFlags, PersonCommand, PersonFlags, RiskCommand,
+};
 
 /// An encrypted, tamper-evident diary of stalking and harassment incidents.
 #[derive(Debug, Parser)]

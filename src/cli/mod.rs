@@ -24,6 +24,7 @@ mod incidents;
 mod input;
 mod keys;
 mod output;
+mod people;
 mod print;
 mod profile;
 mod profile_args;
@@ -271,8 +272,8 @@ fn run_command(ctx: &mut Session, command: Command) -> Result<()> {
             out,
             force,
         } => exhibits::extract(ctx, &exhibit, &out, force),
-        Command::Person(cmd) => profile::person(ctx, cmd),
-        Command::Order(cmd) => profile::order(ctx, cmd),
+        Command::Person(cmd) => people::person(ctx, cmd),
+        Command::Order(cmd) => people::order(ctx, cmd),
         Command::Case(cmd) => profile::case(ctx, cmd),
         Command::Risk(cmd) => profile::risk(ctx, cmd),
         Command::Export {

@@ -70,13 +70,21 @@ impl<'a> IncidentOut<'a> {
     }
 }
 
-/// A person, order or risk check with its id and recording time.
+/// A person, order or risk check with its id and recording time, and
+/// `history` (each correction with the version it replaced) once amended.
 pub fn entry_json<T: Serialize>(entry: &Entry<T>) -> Value {
     let mut value = json!({"id": entry.id, "recorded_at": entry.recorded_at});
     if let (Value::Object(out), Ok(Value::Object(fields))) =
         (&mut value, serde_json::to_value(&entry.value))
     {
         out.extend(fields);
+    }
+    if !entry.amendments.is_empty() {
+        value["history"] = entry
+            .amendments
+            .iter()
+            .map(|a| json!({"recorded_at": a.recorded_at, "reason": a.reason, "replaced": a.replaced}))
+            .collect();
     }
     value
 }

@@ -1,19 +1,21 @@
-//! `person`, `order`, `case` and `risk`: the case file around the incidents.
+//! `case` and `risk`, and the flag-over-JSON input the case commands share
+//! (`person` and `order` are in `people.rs`).
 
 use anyhow::{Context, Result};
-use incident_diary::model::{
-    Answer, CaseProfile, Order, Person, RiskAnswer, RiskCheck, RiskQuestion,
-};
+use incident_diary::model::{Answer, CaseProfile, RiskAnswer, RiskCheck, RiskQuestion};
 use incident_diary::{Clock, SystemClock};
 use serde_json::{Map, Value, json};
 
-use super::args::{CaseCommand, OrderCommand, PersonCommand, RiskCommand};
+use super::args::{CaseCommand, RiskCommand};
 use super::input::{merge, parse_date, read_json, typed};
-use super::output::{entry_json, print_json, risk_json};
+use super::output::{print_json, risk_json};
 use super::{Session, usage};
 
 /// Reads `--json` (if any) and merges the flag values over it.
-fn from_json_and_flags(json_source: Option<String>, flags: Map<String, Value>) -> Result<Value> {
+pub(super) fn from_json_and_flags(
+    json_source: Option<String>,
+    flags: Map<String, Value>,
+) -> Result<Value> {
     let mut value = match json_source {
         Some(source) => read_json(&source)?,
         None => json!({}),
@@ -22,128 +24,16 @@ fn from_json_and_flags(json_source: Option<String>, flags: Map<String, Value>) -
     Ok(value)
 }
 
-fn put(map: &mut Map<String, Value>, key: &str, value: Option<String>) {
+pub(super) fn put(map: &mut Map<String, Value>, key: &str, value: Option<String>) {
     if let Some(v) = value {
         map.insert(key.into(), json!(v));
     }
 }
 
-fn put_list(map: &mut Map<String, Value>, key: &str, values: Vec<String>) {
+pub(super) fn put_list(map: &mut Map<String, Value>, key: &str, values: Vec<String>) {
     if !values.is_empty() {
         map.insert(key.into(), json!(values));
     }
-}
-
-pub fn person(session: &mut Session, cmd: PersonCommand) -> Result<()> {
-    match cmd {
-        PersonCommand::Add {
-            json,
-            role,
-            name,
-            aliases,
-            relationship,
-            description,
-            identifiers,
-        } => {
-            let mut flags = Map::new();
-            put(&mut flags, "role", role);
-            put(&mut flags, "name", name);
-            put(&mut flags, "relationship", relationship);
-            put(&mut flags, "description", description);
-            put_list(&mut flags, "aliases", aliases);
-            put_list(&mut flags, "identifiers", identifiers);
-            let person: Person = typed(from_json_and_flags(json, flags)?)?;
-            person.validate()?;
-            let mut diary = session.unlock()?;
-            let id = diary
-                .add_person(person)
-                .context("could not add the person")?;
-            say!("added person {id}");
-        }
-        PersonCommand::List { json } => {
-            let diary = session.unlock()?;
-            let persons = diary.state().persons();
-            if json {
-                return print_json(&persons.iter().map(entry_json).collect::<Vec<_>>());
-            }
-            if persons.is_empty() {
-                say!("No people recorded.");
-            }
-            for p in persons {
-                let aliases = if p.value.aliases.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (also {})", p.value.aliases.join(", "))
-                };
-                say!(
-                    "{}  {:<11}  {}{aliases}  {}",
-                    p.id,
-                    p.value.role.as_str(),
-                    p.value.name,
-                    p.value.relationship
-                );
-            }
-        }
-    }
-    Ok(())
-}
-
-pub fn order(session: &mut Session, cmd: OrderCommand) -> Result<()> {
-    match cmd {
-        OrderCommand::Add {
-            json,
-            kind,
-            reference,
-            court,
-            made_on,
-            expires,
-            conditions,
-        } => {
-            let mut flags = Map::new();
-            put(&mut flags, "type", kind);
-            put(&mut flags, "reference", reference);
-            put(&mut flags, "court", court);
-            if let Some(d) = made_on {
-                flags.insert("made_on".into(), json!(parse_date("made_on", &d)?));
-            }
-            if let Some(d) = expires {
-                flags.insert("expires".into(), json!(parse_date("expires", &d)?));
-            }
-            put_list(&mut flags, "conditions", conditions);
-            let order: Order = typed(from_json_and_flags(json, flags)?)?;
-            order.validate()?;
-            let mut diary = session.unlock()?;
-            let id = diary.add_order(order).context("could not add the order")?;
-            say!("added order {id}");
-        }
-        OrderCommand::List { json } => {
-            let diary = session.unlock()?;
-            let orders = diary.state().orders();
-            if json {
-                return print_json(&orders.iter().map(entry_json).collect::<Vec<_>>());
-            }
-            if orders.is_empty() {
-                say!("No orders recorded.");
-            }
-            for o in orders {
-                let dates = format!(
-                    "made {} expires {}",
-                    o.value.made_on.map(|d| d.to_string()).unwrap_or("?".into()),
-                    o.value.expires.map(|d| d.to_string()).unwrap_or("-".into())
-                );
-                say!(
-                    "{}  {}  {}  {dates}",
-                    o.id,
-                    o.value.kind.as_str(),
-                    o.value.reference
-                );
-                for c in &o.value.conditions {
-                    say!("    - {c}");
-                }
-            }
-        }
-    }
-    Ok(())
 }
 
 pub fn case(session: &mut Session, cmd: CaseCommand) -> Result<()> {

@@ -1,6 +1,6 @@
 //! Arguments of the case commands: `person`, `order`, `case`, `risk`.
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 
 /// `person` subcommands.
 #[derive(Debug, Subcommand)]
@@ -10,24 +10,21 @@ pub enum PersonCommand {
         /// Person as JSON (`-` = standard input).
         #[arg(long, value_name = "FILE")]
         json: Option<String>,
-        /// perpetrator, witness or other.
+        #[command(flatten)]
+        fields: PersonFlags,
+    },
+    /// Correct a person; the earlier version stays in their history.
+    Amend {
+        /// Person id (see `person list`).
+        person: String,
+        /// Changed fields as JSON, merged over the current version (`-` = stdin).
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+        /// Why it is corrected (kept in the history).
         #[arg(long)]
-        role: Option<String>,
-        /// Name.
-        #[arg(long)]
-        name: Option<String>,
-        /// Other name (repeatable).
-        #[arg(long = "alias")]
-        aliases: Vec<String>,
-        /// Relationship to you.
-        #[arg(long)]
-        relationship: Option<String>,
-        /// Description.
-        #[arg(long)]
-        description: Option<String>,
-        /// Phone number, account or vehicle (repeatable).
-        #[arg(long = "identifier")]
-        identifiers: Vec<String>,
+        reason: String,
+        #[command(flatten)]
+        fields: PersonFlags,
     },
     /// List people.
     List {
@@ -35,6 +32,29 @@ pub enum PersonCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// A person's fields as flags (over `--json`; a list given replaces the list).
+#[derive(Debug, Args)]
+pub struct PersonFlags {
+    /// perpetrator, witness or other.
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Other name (repeatable).
+    #[arg(long = "alias")]
+    pub aliases: Vec<String>,
+    /// Relationship to you.
+    #[arg(long)]
+    pub relationship: Option<String>,
+    /// Description.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Phone number, account or vehicle (repeatable).
+    #[arg(long = "identifier")]
+    pub identifiers: Vec<String>,
 }
 
 /// `order` subcommands.
@@ -45,24 +65,21 @@ pub enum OrderCommand {
         /// Order as JSON (`-` = standard input).
         #[arg(long, value_name = "FILE")]
         json: Option<String>,
-        /// Kind of order (see README).
-        #[arg(long = "type")]
-        kind: Option<String>,
-        /// Reference.
+        #[command(flatten)]
+        fields: OrderFlags,
+    },
+    /// Correct an order (e.g. varied conditions); the earlier version stays in its history.
+    Amend {
+        /// Order id (see `order list`).
+        order: String,
+        /// Changed fields as JSON, merged over the current version (`-` = stdin).
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+        /// Why it is corrected (kept in the history).
         #[arg(long)]
-        reference: Option<String>,
-        /// Court.
-        #[arg(long)]
-        court: Option<String>,
-        /// Date made (YYYY-MM-DD).
-        #[arg(long)]
-        made_on: Option<String>,
-        /// Date it ends (YYYY-MM-DD).
-        #[arg(long)]
-        expires: Option<String>,
-        /// Condition (repeatable).
-        #[arg(long = "condition")]
-        conditions: Vec<String>,
+        reason: String,
+        #[command(flatten)]
+        fields: OrderFlags,
     },
     /// List orders.
     List {
@@ -70,6 +87,29 @@ pub enum OrderCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// An order's fields as flags (over `--json`; conditions given replace the list).
+#[derive(Debug, Args)]
+pub struct OrderFlags {
+    /// Kind of order (see README).
+    #[arg(long = "type")]
+    pub kind: Option<String>,
+    /// Reference.
+    #[arg(long)]
+    pub reference: Option<String>,
+    /// Court.
+    #[arg(long)]
+    pub court: Option<String>,
+    /// Date made (YYYY-MM-DD).
+    #[arg(long)]
+    pub made_on: Option<String>,
+    /// Date it ends (YYYY-MM-DD).
+    #[arg(long)]
+    pub expires: Option<String>,
+    /// Condition (repeatable).
+    #[arg(long = "condition")]
+    pub conditions: Vec<String>,
 }
 
 /// `case` subcommands.

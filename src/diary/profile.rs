@@ -1,7 +1,7 @@
 //! The case around the incidents: people, orders, case details, risk checks.
 
 use super::Diary;
-use super::incidents::{FUTURE_TOLERANCE, new_id};
+use super::incidents::{FUTURE_TOLERANCE, new_id, require_reason};
 use crate::error::{Error, Result};
 use crate::model::{CaseProfile, Event, Id, Order, Person, RiskCheck};
 use crate::store::Durability;
@@ -13,6 +13,36 @@ impl Diary {
         let id = new_id();
         self.commit(vec![Event::PersonAdd { id, person }], Durability::Full)?;
         Ok(id)
+    }
+
+    /// Corrects a person: the full new version and why. The earlier
+    /// versions stay in the log and in [`Entry::amendments`](crate::state::Entry).
+    pub fn amend_person(&mut self, id: Id, person: Person, reason: &str) -> Result<()> {
+        require_reason(reason)?;
+        person.validate()?;
+        if self.state.person(id).is_some_and(|p| p.value == person) {
+            return Err(Error::invalid("person", "the amendment changes nothing"));
+        }
+        let reason = reason.to_string();
+        self.commit(
+            vec![Event::PersonAmend { id, person, reason }],
+            Durability::Full,
+        )
+    }
+
+    /// Corrects an order: the full new version and why.
+    pub fn amend_order(&mut self, id: Id, order: Order, reason: &str) -> Result<()> {
+        require_reason(reason)?;
+        order.validate()?;
+        let current = self.state.orders().iter().find(|o| o.id == id);
+        if current.is_some_and(|o| o.value == order) {
+            return Err(Error::invalid("order", "the amendment changes nothing"));
+        }
+        let reason = reason.to_string();
+        self.commit(
+            vec![Event::OrderAmend { id, order, reason }],
+            Durability::Full,
+        )
     }
 
     /// Adds an order; returns the new id.

@@ -261,6 +261,22 @@ pub struct ExportedPerson {
     pub id: Id,
     /// The person.
     pub person: Person,
+    /// Earlier versions, oldest first (left out when never amended).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amendments: Vec<ExportedAmendment<Person>>,
+}
+
+/// A correction of a person or order: when, why, and the version it
+/// replaced. Export discloses it so that an officer sees an order's
+/// conditions as they stood when an earlier breach was recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportedAmendment<T> {
+    /// When the device recorded the amendment.
+    pub recorded_at: DateTime<FixedOffset>,
+    /// Why.
+    pub reason: String,
+    /// The version it replaced.
+    pub replaced: T,
 }
 
 /// An order, with the id incidents refer to.
@@ -270,6 +286,9 @@ pub struct ExportedOrder {
     pub id: Id,
     /// The order.
     pub order: Order,
+    /// Earlier versions, oldest first (left out when never amended).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amendments: Vec<ExportedAmendment<Order>>,
 }
 
 /// `data/profile.json`: the case, people, orders and risk checks.

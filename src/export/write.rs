@@ -7,9 +7,9 @@ use std::path::Path;
 use chrono::{DateTime, FixedOffset};
 
 use super::bundle::{
-    self, ChainFile, ChainRow, Counts, DisclosedRecord, ExportedIncident, ExportedOrder,
-    ExportedPerson, ExportedVersion, ExportedWithdrawal, FORMAT, FileEntry, IncidentsFile,
-    Manifest, ManifestExhibit, ProfileFile,
+    self, ChainFile, ChainRow, Counts, DisclosedRecord, ExportedAmendment, ExportedIncident,
+    ExportedOrder, ExportedPerson, ExportedVersion, ExportedWithdrawal, FORMAT, FileEntry,
+    IncidentsFile, Manifest, ManifestExhibit, ProfileFile,
 };
 use super::exhibits::{thumbnails, write_exhibits};
 use super::select::{self, ExportOptions, Selection};
@@ -19,7 +19,7 @@ use crate::crypto::sshsig::{NAMESPACE, PRINCIPAL, Signer};
 use crate::diary::Disclosure;
 use crate::error::{Error, Result};
 use crate::log::Disclosed;
-use crate::state::{IncidentRecord, State};
+use crate::state::{Amendment, IncidentRecord, State};
 
 /// Writes the evidence bundle of what `source` discloses to `out` (a `.zip`
 /// or a new directory), calling `progress` as it goes.
@@ -217,6 +217,7 @@ fn write_data(
             .map(|p| ExportedPerson {
                 id: p.id,
                 person: p.value.clone(),
+                amendments: exported_amendments(&p.amendments),
             })
             .collect(),
         orders: state
@@ -225,6 +226,7 @@ fn write_data(
             .map(|o| ExportedOrder {
                 id: o.id,
                 order: o.value.clone(),
+                amendments: exported_amendments(&o.amendments),
             })
             .collect(),
         risk_checks: state
@@ -235,6 +237,17 @@ fn write_data(
     };
     sink.add_bytes(bundle::PROFILE, Packing::Deflated, &json_bytes(&profile))?;
     Ok(())
+}
+
+fn exported_amendments<T: Clone>(amendments: &[Amendment<T>]) -> Vec<ExportedAmendment<T>> {
+    amendments
+        .iter()
+        .map(|a| ExportedAmendment {
+            recorded_at: a.recorded_at,
+            reason: a.reason.clone(),
+            replaced: a.replaced.clone(),
+        })
+        .collect()
 }
 
 fn counts(state: &State, selection: &Selection<'_>) -> Counts {

@@ -70,6 +70,17 @@ pub enum Event {
         /// The person.
         person: Person,
     },
+    /// A correction to a person (format 2): the full new version and why.
+    /// The earlier versions stay in the log and in the person's history.
+    #[serde(rename = "person.amend")]
+    PersonAmend {
+        /// Person amended.
+        id: Id,
+        /// The new version.
+        person: Person,
+        /// Why it was amended.
+        reason: String,
+    },
     /// An order added.
     #[serde(rename = "order.add")]
     OrderAdd {
@@ -77,6 +88,16 @@ pub enum Event {
         id: Id,
         /// The order.
         order: Order,
+    },
+    /// A correction to an order (format 2): the full new version and why.
+    #[serde(rename = "order.amend")]
+    OrderAmend {
+        /// Order amended.
+        id: Id,
+        /// The new version.
+        order: Order,
+        /// Why it was amended.
+        reason: String,
     },
     /// A file attached to an incident as an exhibit.
     #[serde(rename = "exhibit.add")]

@@ -71,6 +71,14 @@ impl State {
                 self.check_refs(incident)
             }
             Event::IncidentWithdraw { id, .. } => self.live_incident(*id).map(|_| ()),
+            Event::PersonAmend { id, .. } => match self.person(*id) {
+                Some(_) => Ok(()),
+                None => Err(Rejection::UnknownPerson { field: "id".into() }),
+            },
+            Event::OrderAmend { id, .. } => match self.orders.iter().any(|o| o.id == *id) {
+                true => Ok(()),
+                false => Err(Rejection::UnknownOrder { field: "id".into() }),
+            },
             Event::PersonAdd { id, .. }
             | Event::OrderAdd { id, .. }
             | Event::RiskAdd { id, .. } => self.fresh(*id),
@@ -138,21 +146,19 @@ impl State {
                 recorded_at: at,
                 change: KeyEventKind::Rotation(rotation),
             }),
-            Event::PersonAdd { id, person } => self.persons.push(Entry {
-                id,
-                recorded_at: at,
-                value: person,
-            }),
-            Event::OrderAdd { id, order } => self.orders.push(Entry {
-                id,
-                recorded_at: at,
-                value: order,
-            }),
-            Event::RiskAdd { id, check } => self.risk_checks.push(Entry {
-                id,
-                recorded_at: at,
-                value: check,
-            }),
+            Event::PersonAdd { id, person } => self.persons.push(Entry::new(id, at, person)),
+            Event::OrderAdd { id, order } => self.orders.push(Entry::new(id, at, order)),
+            Event::RiskAdd { id, check } => self.risk_checks.push(Entry::new(id, at, check)),
+            Event::PersonAmend { id, person, reason } => {
+                if let Some(p) = self.persons.iter_mut().find(|p| p.id == id) {
+                    p.amend(seq, at, person, reason);
+                }
+            }
+            Event::OrderAmend { id, order, reason } => {
+                if let Some(o) = self.orders.iter_mut().find(|o| o.id == id) {
+                    o.amend(seq, at, order, reason);
+                }
+            }
             event @ (Event::ExhibitAdd(_)
             | Event::ExhibitAttach(_)
             | Event::ExhibitKey(_)

@@ -16,7 +16,7 @@ mod records;
 
 pub(crate) use records::FileKeys;
 pub use records::{
-    Entry, ExhibitRecord, IncidentRecord, KeyEvent, KeyEventKind, Version, Withdrawal,
+    Amendment, Entry, ExhibitRecord, IncidentRecord, KeyEvent, KeyEventKind, Version, Withdrawal,
 };
 
 /// Why an event cannot be applied.

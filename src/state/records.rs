@@ -73,10 +73,69 @@ impl IncidentRecord {
 pub struct Entry<T> {
     /// Random id.
     pub id: Id,
-    /// When it was recorded.
+    /// When it was first recorded (never editable).
     pub recorded_at: DateTime<FixedOffset>,
-    /// The object.
+    /// The object as it stands now.
     pub value: T,
+    /// Each correction, oldest first, with the version it replaced (people
+    /// and orders; risk checks are never amended).
+    pub amendments: Vec<Amendment<T>>,
+}
+
+/// One correction of an [`Entry`]: when, why, and what it replaced.
+#[derive(Debug, Clone)]
+pub struct Amendment<T> {
+    /// Log position of the amendment.
+    pub seq: u64,
+    /// When the device recorded it.
+    pub recorded_at: DateTime<FixedOffset>,
+    /// Why it was amended.
+    pub reason: String,
+    /// The version this amendment replaced.
+    pub replaced: T,
+}
+
+impl<T> Entry<T> {
+    pub(super) fn new(id: Id, recorded_at: DateTime<FixedOffset>, value: T) -> Self {
+        Entry {
+            id,
+            recorded_at,
+            value,
+            amendments: Vec::new(),
+        }
+    }
+
+    /// Makes `value` current, keeping the version it replaces.
+    pub(super) fn amend(
+        &mut self,
+        seq: u64,
+        recorded_at: DateTime<FixedOffset>,
+        value: T,
+        reason: String,
+    ) {
+        let replaced = std::mem::replace(&mut self.value, value);
+        self.amendments.push(Amendment {
+            seq,
+            recorded_at,
+            reason,
+            replaced,
+        });
+    }
+
+    /// Every version, oldest first: when it was recorded, why (`None` for
+    /// the original), and the value.
+    pub fn versions(&self) -> Vec<(DateTime<FixedOffset>, Option<&str>, &T)> {
+        let mut out = Vec::with_capacity(self.amendments.len() + 1);
+        let mut at = self.recorded_at;
+        let mut reason = None;
+        for a in &self.amendments {
+            out.push((at, reason, &a.replaced));
+            at = a.recorded_at;
+            reason = Some(a.reason.as_str());
+        }
+        out.push((at, reason, &self.value));
+        out
+    }
 }
 
 /// An exhibit with its id, when it was added and whether it was deleted.

@@ -19,7 +19,7 @@ use super::bundle::{Counts, KeyTransition, ManifestExhibit};
 use super::select::{ExportOptions, Selection};
 use crate::model::TimePrecision;
 use crate::state::{IncidentRecord, State};
-use words::{behaviour_labels, day, officer_label, recorded_later, size_text};
+use words::{behaviour_labels, corrections, day, officer_label, recorded_later, size_text};
 
 /// Everything needed besides the selection.
 pub(crate) struct ReportContext<'a> {
@@ -192,6 +192,7 @@ fn people(state: &State) -> Vec<Value> {
                 "relationship": p.value.relationship,
                 "description": p.value.description,
                 "identifiers": p.value.identifiers.join(", "),
+                "corrected": corrections(&p.amendments),
             })
         })
         .collect()

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 
-use super::words::{day, local_time};
+use super::words::{corrections, day, local_time};
 use crate::model::Behaviour;
 use crate::state::{IncidentRecord, State};
 
@@ -94,6 +94,7 @@ pub(super) fn orders(state: &State, incidents: &[&IncidentRecord], today: NaiveD
                 "in_force": o.value.in_force_on(today),
                 "conditions": o.value.conditions,
                 "breaches": breaches,
+                "corrected": corrections(&o.amendments),
             })
         })
         .collect()

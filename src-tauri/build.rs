@@ -27,6 +27,8 @@ fn incident_diary_app_commands() -> &'static [&'static str] {
         "set_case",
         "add_person",
         "add_order",
+        "amend_person",
+        "amend_order",
         "add_risk_check",
         "export_bundle",
         "change_passphrase",

@@ -4,7 +4,7 @@
 //! on the main thread, which would freeze the window while an export holds
 //! the diary.
 
-use incident_diary::model::{CaseProfile, Incident, Order, Person, RiskCheck};
+use incident_diary::model::{CaseProfile, Id, Incident, Order, Person, RiskCheck};
 use tauri::{AppHandle, State};
 
 use crate::disguise::{DISGUISES, Look};
@@ -138,6 +138,36 @@ pub async fn set_case(session: State<'_, Session>, case: CaseProfile) -> IpcResu
 #[tauri::command]
 pub async fn add_person(session: State<'_, Session>, person: Person) -> IpcResult<String> {
     session.with(|d| d.add_person(person).map(|id| id.to_hex()))
+}
+
+/// Corrects a person: the full new version and why (the earlier one stays
+/// in the history).
+#[tauri::command]
+pub async fn amend_person(
+    session: State<'_, Session>,
+    id: String,
+    person: Person,
+    reason: String,
+) -> IpcResult<()> {
+    let id = parse_id(&id)?;
+    session.with(|d| d.amend_person(id, person, &reason))
+}
+
+/// Corrects an order, as `amend_person`.
+#[tauri::command]
+pub async fn amend_order(
+    session: State<'_, Session>,
+    id: String,
+    order: Order,
+    reason: String,
+) -> IpcResult<()> {
+    let id = parse_id(&id)?;
+    session.with(|d| d.amend_order(id, order, &reason))
+}
+
+fn parse_id(id: &str) -> IpcResult<Id> {
+    id.parse()
+        .map_err(|_| IpcError::invalid("id", "id: not an id from this diary"))
 }
 
 #[tauri::command]

@@ -197,13 +197,23 @@ pub struct IncidentDto {
     pub exhibits: Vec<ExhibitDto>,
 }
 
-/// An object of the profile with its id.
+/// An object of the profile with its id, and each correction with the
+/// version it replaced (oldest first; people and orders only).
 #[derive(Debug, Serialize)]
 pub struct Stored<T> {
     pub id: String,
     pub recorded_at: DateTime<FixedOffset>,
     #[serde(flatten)]
     pub value: T,
+    pub history: Vec<CorrectionDto<T>>,
+}
+
+/// One correction of a person or order.
+#[derive(Debug, Serialize)]
+pub struct CorrectionDto<T> {
+    pub recorded_at: DateTime<FixedOffset>,
+    pub reason: String,
+    pub replaced: T,
 }
 
 /// Case, people, orders and risk checks.

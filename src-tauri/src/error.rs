@@ -36,6 +36,14 @@ impl IpcError {
         }
     }
 
+    pub fn invalid(field: &str, message: &str) -> Self {
+        IpcError {
+            code: "invalid",
+            message: message.into(),
+            field: Some(field.into()),
+        }
+    }
+
     pub fn other(message: impl Into<String>) -> Self {
         IpcError {
             code: "other",

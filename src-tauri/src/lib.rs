@@ -88,6 +88,8 @@ pub fn run() {
             commands::set_case,
             commands::add_person,
             commands::add_order,
+            commands::amend_person,
+            commands::amend_order,
             commands::add_risk_check,
             commands::export_bundle,
             commands::change_passphrase,

@@ -8,8 +8,8 @@ use incident_diary::query::Filter;
 use incident_diary::state::{Entry, ExhibitRecord, Withdrawal};
 
 use crate::dto::{
-    BehaviourCountDto, ExhibitDto, IncidentDto, IncidentLineDto, ProfileDto, RemovalDto, Stored,
-    TimelineDto, TimelineQuery, VersionDto, WeekDto,
+    BehaviourCountDto, CorrectionDto, ExhibitDto, IncidentDto, IncidentLineDto, ProfileDto,
+    RemovalDto, Stored, TimelineDto, TimelineQuery, VersionDto, WeekDto,
 };
 
 fn removal(w: &Withdrawal) -> RemovalDto {
@@ -24,6 +24,15 @@ fn stored<T: Clone>(e: &Entry<T>) -> Stored<T> {
         id: e.id.to_hex(),
         recorded_at: e.recorded_at,
         value: e.value.clone(),
+        history: e
+            .amendments
+            .iter()
+            .map(|a| CorrectionDto {
+                recorded_at: a.recorded_at,
+                reason: a.reason.clone(),
+                replaced: a.replaced.clone(),
+            })
+            .collect(),
     }
 }
 

@@ -1,5 +1,5 @@
-//! The app records what happened accurately: a person and an order with a
-//! condition added in Case & people, an entry with "about this time", an
+//! The app records what happened accurately: a person (then corrected) and
+//! an order with a condition added in Case & people, an entry with "about this time", an
 //! end time, who did it and the condition it breached, amended in its time
 //! and behaviours, then exported; the report (pdftotext) shows the breach
 //! on page 1, the person, that the entry was written days later, and where
@@ -42,18 +42,24 @@ fn create_diary(app: &Session) {
 fn add_person_and_order(app: &Session) {
     app.click_button("Case & people");
     app.click_button("Add a person");
-    app.type_into(
-        "#people-title ~ details form input[type=text]",
-        "Mark Example",
-    );
+    app.type_into("details.add form input[name=name]", "Mark Example");
     app.click_button("Add person");
     app.wait_until(
         "the person listed",
         "return document.body.textContent.includes('Mark Example');",
     );
+    // Corrected later, with a reason: the earlier version is kept.
+    app.click_button("Change Mark Example's details");
+    app.type_into("li form textarea[name=identifiers]", "AB12 CDE");
+    app.type_into("li form input[name=reason]", "Saw his car");
+    app.click_button("Save the change");
+    app.wait_until(
+        "the correction listed",
+        "return document.body.textContent.includes('Earlier versions (1)') && document.body.textContent.includes('AB12 CDE');",
+    );
     app.click_button("Add an order or bail conditions");
     app.type_into(
-        "details:last-of-type textarea",
+        "#orders-title ~ details.add textarea[name=conditions]",
         "No contact with the victim\nNot to go within 100 metres of her home",
     );
     app.click_button("Add order");
@@ -244,6 +250,8 @@ fn an_entry_with_every_detail_reaches_the_report() {
         "comes from the clock of the victim",
         "1 exhibit file(s) deleted by the victim",
         "with Jo, my IDVA",
+        "AB12 CDE",
+        "(Saw his car)",
     ] {
         assert!(all.contains(must), "the report lacks {must:?}");
     }

@@ -137,7 +137,15 @@ impl Session {
             }
             if Instant::now() > deadline {
                 let _ = self.screenshot(&format!("failed-{}", what.replace(' ', "-")));
-                panic!("timed out waiting for {what}");
+                // What the page said, to tell a wrong screen from a slow one.
+                let said = self
+                    .send(
+                        "POST",
+                        "/execute/sync",
+                        Some(json!({"script": "return document.querySelector('main')?.innerText || '';", "args": []})),
+                    )
+                    .unwrap_or_default();
+                panic!("timed out waiting for {what}; the page says: {said}");
             }
             std::thread::sleep(Duration::from_millis(50));
         }

@@ -181,6 +181,24 @@ const screens = [
     if (condition !== 'No contact') throw new Error(`the breached condition is not filled in: ${condition}`);
   } },
   { name: 'case-and-people', mode: 'open', ready: '#people-title', steps: clickButton('Case & people') },
+  { name: 'person-change-error', mode: 'open', ready: '.error-summary:not([hidden])', steps: async (page) => {
+    await clickButton('Case & people')(page);
+    await page.getByText('Earlier versions (1)').click();
+    await page.getByText("Change Mark Example's details").click();
+    const name = await page.locator('li form input[name=name]').first().inputValue();
+    if (name !== 'Mark Example') throw new Error(`the change form is not filled in: ${name}`);
+    await page.getByRole('button', { name: 'Save the change' }).first().click();
+    const described = await page.locator('li form input[name=reason]').first().getAttribute('aria-describedby');
+    if (!described || !described.includes('err-')) throw new Error('the reason is not tied to its error');
+  } },
+  { name: 'order-add', mode: 'open', ready: '.error-summary:not([hidden])', steps: async (page) => {
+    await clickButton('Case & people')(page);
+    await page.getByText('Add an order or bail conditions').click();
+    const form = page.locator('details.add form').last();
+    await form.locator('input[name=made_on]').fill('2026-03-01');
+    await form.locator('input[name=expires]').fill('2026-02-01');
+    await form.getByRole('button', { name: 'Add order' }).click();
+  } },
   { name: 'risk-check', mode: 'open', ready: '#risk-title', steps: async (page) => {
     await clickButton('Risk check')(page);
     if (await page.locator('#risk-title ~ section input[type=radio]:checked').count()) throw new Error('an answer is chosen for the victim');

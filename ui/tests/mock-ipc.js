@@ -84,8 +84,9 @@
     timeline: () => ({ weeks, behaviours: [{ behaviour: 'loitering', label: 'Waited or hung around near me', count: 9 }, { behaviour: 'contact_unwanted', label: 'Contacted me when I did not want it', count: 7 }], incidents: lines, total: 6, last_backup: null, log_entries: 31, last_saved: '2026-03-20T21:14:00+00:00', anchor_trouble: mode === 'warnings' ? 'could not write this device\'s record of the diary' : null, newer_copy_seen: mode === 'warnings' ? 52 : null }),
     profile: () => ({
       case: { victim_name: 'Jane Example', exhibit_prefix: 'JE', police_force: 'Example Police', officer: 'PC 1234 Example', crime_references: ['EX/1234/26'] },
-      people: [{ id: 'a'.repeat(32), recorded_at: at('2026-01-02'), role: 'perpetrator', name: 'Mark Example', aliases: [], relationship: 'Former partner', description: '', identifiers: [] }],
-      orders: [{ id: 'b'.repeat(32), recorded_at: at('2026-01-03'), type: 'non_molestation_order', reference: 'NMO/26/001', court: 'Example Family Court', made_on: '2026-02-01', expires: '2027-02-01', conditions: ['No contact'] }],
+      people: [{ id: 'a'.repeat(32), recorded_at: at('2026-01-02'), role: 'perpetrator', name: 'Mark Example', aliases: ['Marky'], relationship: 'Former partner', description: 'Tall, grey coat', identifiers: ['AB12 CDE'],
+        history: [{ recorded_at: at('2026-02-10'), reason: 'Found out his car', replaced: { role: 'perpetrator', name: 'Mark Example', aliases: [], relationship: 'Former partner', description: '', identifiers: [] } }] }],
+      orders: [{ id: 'b'.repeat(32), recorded_at: at('2026-01-03'), type: 'non_molestation_order', reference: 'NMO/26/001', court: 'Example Family Court', made_on: '2026-02-01', expires: '2027-02-01', conditions: ['No contact'], history: [] }],
       risk_checks: [{ id: 'c'.repeat(32), recorded_at: at('2026-03-01'), date: '2026-03-01', answers, completed_with: '' }],
     }),
     incident: () => ({
@@ -101,6 +102,8 @@
     exhibit_picture: () => 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
     add_incident: () => ({ number: 7 }),
     amend_incident: () => null,
+    amend_person: () => null,
+    amend_order: () => null,
     export_bundle: () => ({ path: '/home/jane/incident-diary-2026-03-06-1830.zip', fingerprint: 'SHA256:q0Vb8dP8mC9eQfYk7oP3z1m9zS5w8Yb0h2t4Lr6uXcE', incidents: 5, exhibits: 3, left_out: 1 }),
   };
   window.__TAURI__ = {

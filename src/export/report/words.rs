@@ -137,6 +137,24 @@ pub(super) fn yes_no(value: Option<bool>) -> &'static str {
     }
 }
 
+/// "Corrected on 5 Mar 2026 (new address)" for each amendment of a person
+/// or order, or "" when never corrected. The earlier versions themselves
+/// are in the bundle's `data/profile.json`.
+pub(super) fn corrections<T>(amendments: &[Amendment<T>]) -> String {
+    let each: Vec<String> = amendments
+        .iter()
+        .map(|a| format!("{} ({})", day(a.recorded_at.date_naive()), a.reason.trim()))
+        .collect();
+    if each.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "Corrected on {}; earlier versions in data/profile.json",
+            each.join(", ")
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,23 +231,5 @@ mod tests {
     fn sizes_are_readable_and_exact() {
         assert_eq!(size_text(999), "999 bytes");
         assert_eq!(size_text(1_234_567), "1.2 MB (1234567 bytes)");
-    }
-}
-
-/// "Corrected on 5 Mar 2026 (new address)" for each amendment of a person
-/// or order, or "" when never corrected. The earlier versions themselves
-/// are in the bundle's `data/profile.json`.
-pub(super) fn corrections<T>(amendments: &[Amendment<T>]) -> String {
-    let each: Vec<String> = amendments
-        .iter()
-        .map(|a| format!("{} ({})", day(a.recorded_at.date_naive()), a.reason.trim()))
-        .collect();
-    if each.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "Corrected on {}; earlier versions in data/profile.json",
-            each.join(", ")
-        )
     }
 }

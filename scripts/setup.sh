@@ -27,6 +27,7 @@ apt_packages=(
   x11-utils         # xwininfo: the end-to-end test reads the window's title
   python3           # scripts/mobile-disguises.py check: the phone configuration
   webkit2gtk-driver # WebKitWebDriver, behind tauri-driver
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good  # the player for audio and video exhibits
   chromium          # the UI's accessibility checks (axe-core) with the IPC mocked
 )
 

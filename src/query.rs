@@ -26,6 +26,19 @@ pub struct Filter {
 impl Filter {
     /// Incidents that pass, in chronological order of occurrence (ties by number).
     pub fn apply<'a>(&self, state: &'a State) -> Vec<&'a IncidentRecord> {
+        let matcher = self.matcher(state);
+        let mut hits: Vec<&IncidentRecord> = state
+            .incidents()
+            .iter()
+            .filter(|rec| matcher.matches(rec))
+            .collect();
+        hits.sort_by_key(|rec| (rec.current().occurred_at, rec.number));
+        hits
+    }
+
+    /// The filter ready to test one incident at a time (export's selection
+    /// uses it, so "export what the timeline shows" follows the same rules).
+    pub(crate) fn matcher<'a>(&'a self, state: &State) -> Matcher<'a> {
         let words: Vec<String> = self
             .text
             .as_deref()
@@ -52,29 +65,37 @@ impl Filter {
                     .collect()
             })
             .collect();
-        let mut hits: Vec<&IncidentRecord> = state
-            .incidents()
-            .iter()
-            .filter(|rec| {
-                let inc = rec.current();
-                let day = inc.occurred_at.date_naive();
-                (!self.exclude_withdrawn || rec.withdrawn.is_none())
-                    && self.from.is_none_or(|f| day >= f)
-                    && self.to.is_none_or(|t| day <= t)
-                    && (self.behaviours.is_empty()
-                        || inc.behaviours.iter().any(|b| self.behaviours.contains(b)))
-                    && self
-                        .person
-                        .is_none_or(|p| inc.perpetrators.contains(&p) || inc.witnesses.contains(&p))
-                    && words.iter().zip(&person_hits).all(|(w, people)| {
-                        rec.haystack.contains(w.as_str())
-                            || people
-                                .iter()
-                                .any(|p| inc.perpetrators.contains(p) || inc.witnesses.contains(p))
-                    })
-            })
-            .collect();
-        hits.sort_by_key(|rec| (rec.current().occurred_at, rec.number));
-        hits
+        Matcher {
+            filter: self,
+            words,
+            person_hits,
+        }
+    }
+}
+
+/// A [`Filter`] with its search words and the people they name worked out.
+pub(crate) struct Matcher<'a> {
+    filter: &'a Filter,
+    words: Vec<String>,
+    person_hits: Vec<Vec<Id>>,
+}
+
+impl Matcher<'_> {
+    /// Whether the incident passes every condition.
+    pub(crate) fn matches(&self, rec: &IncidentRecord) -> bool {
+        let f = self.filter;
+        let inc = rec.current();
+        let day = inc.occurred_at.date_naive();
+        let involves = |p: &Id| inc.perpetrators.contains(p) || inc.witnesses.contains(p);
+        (!f.exclude_withdrawn || rec.withdrawn.is_none())
+            && f.from.is_none_or(|from| day >= from)
+            && f.to.is_none_or(|to| day <= to)
+            && (f.behaviours.is_empty() || inc.behaviours.iter().any(|b| f.behaviours.contains(b)))
+            && f.person.as_ref().is_none_or(involves)
+            && self
+                .words
+                .iter()
+                .zip(&self.person_hits)
+                .all(|(w, people)| rec.haystack.contains(w.as_str()) || people.iter().any(involves))
     }
 }

@@ -14,6 +14,8 @@ mod crafted_bundles;
 mod exhibits;
 /// The evidence bundle: standard tools, `diary verify`, tampering.
 mod export;
+/// Export narrowed to what the timeline shows, the rest counted.
+mod export_only;
 /// SIGKILL during writes and a full disk: nothing acknowledged is lost.
 mod faults;
 /// What the fixture tests share: passphrases, and damaged cases run through the CLI.

@@ -125,6 +125,33 @@ pub async fn exhibit_picture(session: State<'_, Session>, number: u32) -> IpcRes
     session.picture(number)
 }
 
+/// An audio or video exhibit for the page's player: raw bytes (an
+/// ArrayBuffer in the page), decrypted and verified in memory only.
+#[tauri::command]
+pub async fn exhibit_media(
+    session: State<'_, Session>,
+    number: u32,
+) -> IpcResult<tauri::ipc::Response> {
+    session.media(number).map(tauri::ipc::Response::new)
+}
+
+/// Opens an exhibit in the device's own viewer, from the private folder
+/// wiped at lock (see [`crate::viewing`]).
+#[tauri::command]
+pub async fn open_exhibit(session: State<'_, Session>, number: u32) -> IpcResult<()> {
+    session.open_exhibit(number)
+}
+
+/// Opens the report of the last export in the device's viewer.
+#[tauri::command]
+pub async fn open_report(
+    session: State<'_, Session>,
+    last: State<'_, crate::exports::LastExport>,
+) -> IpcResult<()> {
+    let pdf = crate::exports::last_report(&last)?;
+    session.open_pdf(&pdf)
+}
+
 #[tauri::command]
 pub async fn profile(session: State<'_, Session>) -> IpcResult<ProfileDto> {
     session.profile()

@@ -275,6 +275,9 @@ pub struct ExportRequest {
     pub pack: Pack,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// Only what the timeline's filters show (the whole period when absent).
+    #[serde(default)]
+    pub only: Option<incident_diary::export::Only>,
     /// The file name the victim chose (offered in the save dialog); a
     /// neutral one when empty.
     #[serde(default)]

@@ -23,9 +23,23 @@ impl LastExport {
         *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(path);
     }
 
+    fn get(&self) -> Option<PathBuf> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
     fn take(&self) -> Option<PathBuf> {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
+}
+
+/// The report of the last export, read back from the bundle it wrote.
+pub fn last_report(last: &LastExport) -> IpcResult<Vec<u8>> {
+    const MAX_REPORT: u64 = 256 << 20;
+    let path = last
+        .get()
+        .ok_or_else(|| IpcError::other("no export was made since the app started"))?;
+    incident_diary::export::verify::report_pdf(&path, MAX_REPORT)
+        .map_err(|e| IpcError::other(format!("cannot read the report: {e}")))
 }
 
 /// Asks where to save, then exports on a blocking thread with progress.
@@ -42,6 +56,7 @@ pub async fn export_picked(app: AppHandle, request: ExportRequest) -> IpcResult<
             pack,
             from: request.from,
             to: request.to,
+            only: request.only.unwrap_or_default(),
         };
         session.with(|d| {
             let mut report = |p: Progress| {

@@ -15,6 +15,7 @@ mod idle;
 mod notes;
 mod picker;
 mod session;
+mod viewing;
 mod views;
 
 use std::path::PathBuf;
@@ -48,7 +49,16 @@ pub fn run() {
                 Diary::use_anchor_folder(config.join("anchors"));
             }
             let dir = vault_dir(app);
-            app.manage(session::Session::new(dir));
+            // Files opened in another app: in memory (the runtime folder)
+            // where the device has one.
+            let view_dir = app
+                .path()
+                .runtime_dir()
+                .ok()
+                .map(|d| d.join(&app.config().identifier))
+                .or_else(|| app.path().app_cache_dir().ok())
+                .map(|d| d.join("view"));
+            app.manage(session::Session::new(dir, viewing::Viewing::new(view_dir)));
             // The disguise applies from the first frame, before any unlock.
             let config = app.path().app_config_dir().ok();
             let look = disguise::Look::load(config.clone());
@@ -109,6 +119,9 @@ pub fn run() {
             commands::delete_export,
             commands::pick_files,
             commands::exhibit_picture,
+            commands::exhibit_media,
+            commands::open_exhibit,
+            commands::open_report,
             commands::backup_state,
             commands::backup_now,
             commands::restore_backup,

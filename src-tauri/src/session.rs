@@ -15,6 +15,7 @@ use crate::dto::{
 };
 use crate::error::{IpcError, IpcResult};
 use crate::idle::Idle;
+use crate::viewing::{Viewing, open_in_viewer};
 use crate::views;
 
 /// The app's one vault and, while unlocked, its diary.
@@ -22,6 +23,8 @@ pub struct Session {
     vault: PathBuf,
     diary: Mutex<Option<Diary>>,
     idle: Idle,
+    /// Files opened in another app: wiped at every lock.
+    viewing: Viewing,
 }
 
 fn secret(text: String) -> Passphrase {
@@ -29,11 +32,12 @@ fn secret(text: String) -> Passphrase {
 }
 
 impl Session {
-    pub fn new(vault: PathBuf) -> Self {
+    pub fn new(vault: PathBuf, viewing: Viewing) -> Self {
         Session {
             vault,
             diary: Mutex::new(None),
             idle: Idle::new(),
+            viewing,
         }
     }
 
@@ -143,6 +147,7 @@ impl Session {
     /// import to finish with it; the UI has already blanked itself.
     pub fn lock(&self) {
         self.slot().take();
+        self.viewing.wipe();
     }
 
     /// Locks the diary if it is open; whether it was. A running export or
@@ -153,6 +158,7 @@ impl Session {
         if !self.idle.expired() {
             return false;
         }
+        self.viewing.wipe();
         slot.take().is_some()
     }
 
@@ -198,6 +204,39 @@ impl Session {
             let bytes = d.exhibit_bytes(number, MAX_PICTURE)?;
             Ok(data_encoding::BASE64.encode(&bytes))
         })
+    }
+
+    /// An audio or video exhibit's bytes, verified, for the page's player
+    /// (in its memory only); a longer one is opened in another app.
+    pub fn media(&self, number: u32) -> IpcResult<Vec<u8>> {
+        const MAX_MEDIA: u64 = 64_000_000;
+        self.with(|d| {
+            let mut bytes = d.exhibit_bytes(number, MAX_MEDIA)?;
+            Ok(std::mem::take(&mut *bytes))
+        })
+    }
+
+    /// Decrypts an exhibit into the private folder (checked against its
+    /// SHA-256) and opens it in the device's viewer.
+    pub fn open_exhibit(&self, number: u32) -> IpcResult<()> {
+        let name = self.with(|d| {
+            Ok(d.state()
+                .exhibit(number)
+                .map(|e| e.exhibit.original_name.clone()))
+        })?;
+        let name = name.ok_or_else(|| IpcError::invalid("number", "no such exhibit"))?;
+        let path = self.viewing.path_for(&name)?;
+        self.with(|d| d.extract(number, &path, false))?;
+        open_in_viewer(&path)
+    }
+
+    /// Opens `pdf` (the report of the last export) in the device's viewer,
+    /// from the private folder.
+    pub fn open_pdf(&self, pdf: &[u8]) -> IpcResult<()> {
+        let path = self.viewing.path_for("report.pdf")?;
+        std::fs::write(&path, pdf)
+            .map_err(|e| IpcError::other(format!("cannot open the report: {e}")))?;
+        open_in_viewer(&path)
     }
 
     pub fn profile(&self) -> IpcResult<ProfileDto> {

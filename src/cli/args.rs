@@ -186,6 +186,8 @@ pub enum Command {
         /// Last day of the period, YYYY-MM-DD.
         #[arg(long, value_name = "DATE")]
         to: Option<String>,
+        #[command(flatten)]
+        only: ExportOnlyArgs,
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
@@ -304,6 +306,21 @@ pub struct FilterArgs {
     /// Leave out withdrawn incidents.
     #[arg(long)]
     pub exclude_withdrawn: bool,
+}
+
+/// Narrowing an export to what `list` would show with the same filters
+/// (what is left out is counted, and the report says what was chosen).
+#[derive(Debug, Args)]
+pub struct ExportOnlyArgs {
+    /// Only incidents with this behaviour (repeatable: any of them).
+    #[arg(long = "behaviour", value_name = "NAME", value_delimiter = ',')]
+    pub behaviours: Vec<String>,
+    /// Only incidents involving this person id.
+    #[arg(long, value_name = "ID")]
+    pub person: Option<String>,
+    /// Only incidents containing every one of these words (as `search`).
+    #[arg(long, value_name = "WORDS")]
+    pub search: Option<String>,
 }
 
 /// `exhibits` subcommands.

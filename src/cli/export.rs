@@ -6,9 +6,11 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use incident_diary::export::verify::{OpenError, verify_bundle};
-use incident_diary::export::{ExportOptions, Pack, Progress};
+use incident_diary::export::{ExportOptions, Only, Pack, Progress};
 use serde::Serialize;
 
+use super::args::ExportOnlyArgs;
+use super::input::{parse_behaviours, parse_person};
 use super::output::print_json;
 use super::{Session, usage};
 
@@ -61,12 +63,21 @@ struct ExportOut<'a> {
     chain_head: &'a str,
 }
 
+/// The `--behaviour`, `--person` and `--search` of an export.
+fn only(args: ExportOnlyArgs) -> Result<Only> {
+    Ok(Only {
+        behaviours: parse_behaviours(&args.behaviours)?,
+        person: parse_person(args.person.as_deref())?,
+        text: args.search.filter(|t| !t.trim().is_empty()),
+    })
+}
+
 pub fn export(
     session: &mut Session,
     out: &Path,
     pack: &str,
-    from: Option<&str>,
-    to: Option<&str>,
+    (from, to): (Option<&str>, Option<&str>),
+    only_args: ExportOnlyArgs,
     json: bool,
 ) -> Result<()> {
     let options = ExportOptions {
@@ -77,6 +88,7 @@ pub fn export(
         },
         from: day("from", from)?,
         to: day("to", to)?,
+        only: only(only_args)?,
     };
     let diary = session.unlock()?;
     let summary = diary

@@ -1,13 +1,15 @@
 //! `add`, `list`, `search`, `show`, `amend`, `withdraw`.
 
 use anyhow::{Context, Result};
-use incident_diary::model::{Behaviour, Incident};
+use incident_diary::model::Incident;
 use incident_diary::query::Filter;
 use incident_diary::{Clock, SystemClock};
 use serde_json::{Value, json};
 
 use super::args::{FilterArgs, IncidentFlags};
-use super::input::{incident_patch, merge, parse_date, read_json, typed};
+use super::input::{
+    incident_patch, merge, parse_behaviours, parse_date, parse_person, read_json, typed,
+};
 use super::output::{IncidentOut, print_json};
 use super::{Session, print, usage};
 
@@ -56,14 +58,7 @@ pub fn add(session: &mut Session, json_source: Option<String>, flags: IncidentFl
 }
 
 fn filter_from(args: FilterArgs, text: Option<String>) -> Result<Filter> {
-    let behaviours = args
-        .behaviours
-        .iter()
-        .map(|b| {
-            Behaviour::parse(b.trim())
-                .ok_or_else(|| usage(format!("behaviour: unknown behaviour `{b}`")))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let behaviours = parse_behaviours(&args.behaviours)?;
     Ok(Filter {
         from: args
             .from
@@ -76,14 +71,7 @@ fn filter_from(args: FilterArgs, text: Option<String>) -> Result<Filter> {
             .map(|d| parse_date("to", d))
             .transpose()?,
         behaviours,
-        person: args
-            .person
-            .as_deref()
-            .map(|p| {
-                p.parse()
-                    .map_err(|_| usage("person: an id is 32 hexadecimal digits"))
-            })
-            .transpose()?,
+        person: parse_person(args.person.as_deref())?,
         text,
         exclude_withdrawn: args.exclude_withdrawn,
     })

@@ -114,6 +114,27 @@ fn local(field: &str, naive: NaiveDateTime) -> Result<DateTime<FixedOffset>> {
 }
 
 /// Parses a calendar date.
+/// `--behaviour` values as behaviours, refusing an unknown name.
+pub fn parse_behaviours(names: &[String]) -> Result<Vec<incident_diary::model::Behaviour>> {
+    names
+        .iter()
+        .map(|b| {
+            incident_diary::model::Behaviour::parse(b.trim())
+                .ok_or_else(|| usage(format!("behaviour: unknown behaviour `{b}`")))
+        })
+        .collect()
+}
+
+/// A `--person` id.
+pub fn parse_person(text: Option<&str>) -> Result<Option<incident_diary::model::Id>> {
+    text.map(|p| {
+        p.trim()
+            .parse()
+            .map_err(|_| usage("person: an id is 32 hexadecimal digits"))
+    })
+    .transpose()
+}
+
 pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map_err(|_| usage(format!("{field}: not a date (use YYYY-MM-DD)")))

@@ -281,8 +281,16 @@ fn run_command(ctx: &mut Session, command: Command) -> Result<()> {
             pack,
             from,
             to,
+            only,
             json,
-        } => export::export(ctx, &out, &pack, from.as_deref(), to.as_deref(), json),
+        } => export::export(
+            ctx,
+            &out,
+            &pack,
+            (from.as_deref(), to.as_deref()),
+            only,
+            json,
+        ),
         Command::Verify { path } => export::verify(&path),
         Command::Backup {
             out,

@@ -83,6 +83,10 @@ pub struct Counts {
     pub incidents_in_diary: usize,
     /// Left out because they occurred outside the period.
     pub outside_period: usize,
+    /// Left out because they did not match the chosen filters (left out
+    /// when 0, so a bundle without filters is unchanged).
+    #[serde(default, skip_serializing_if = "nothing")]
+    pub not_matching: usize,
     /// Left out because they were withdrawn.
     pub withdrawn: usize,
     /// Left out at the victim's request.
@@ -93,10 +97,14 @@ pub struct Counts {
     pub deleted_exhibits: usize,
 }
 
+fn nothing(n: &usize) -> bool {
+    *n == 0
+}
+
 impl Counts {
     /// Incidents left out, all reasons together.
     pub fn left_out(&self) -> usize {
-        self.outside_period + self.withdrawn + self.excluded_by_victim
+        self.outside_period + self.not_matching + self.withdrawn + self.excluded_by_victim
     }
 }
 
@@ -118,6 +126,9 @@ pub struct Manifest {
     pub from: Option<NaiveDate>,
     /// Last day of the period, if limited.
     pub to: Option<NaiveDate>,
+    /// The timeline filters the export was narrowed to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only: Option<super::select::Only>,
     /// Entries in the diary's log when exported.
     pub chain_length: u64,
     /// Chain head after the last entry, hex.

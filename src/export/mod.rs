@@ -25,7 +25,7 @@ mod write;
 
 use std::path::PathBuf;
 
-pub use select::{ExportOptions, LeftOut, Pack};
+pub use select::{ExportOptions, LeftOut, Only, Pack};
 pub(crate) use write::write_bundle;
 
 use self::bundle::Counts;

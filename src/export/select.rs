@@ -6,6 +6,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::model::{Behaviour, Id};
+use crate::query::Filter;
 use crate::state::{ExhibitRecord, IncidentRecord, State};
 
 /// Which pack to export.
@@ -32,7 +34,7 @@ impl Pack {
 }
 
 /// What to export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportOptions {
     /// Which pack.
     pub pack: Pack,
@@ -40,6 +42,8 @@ pub struct ExportOptions {
     pub from: Option<NaiveDate>,
     /// Last day of the period (inclusive).
     pub to: Option<NaiveDate>,
+    /// Only the incidents a timeline filter shows (everything by default).
+    pub only: Only,
 }
 
 impl Default for ExportOptions {
@@ -48,6 +52,42 @@ impl Default for ExportOptions {
             pack: Pack::Officer,
             from: None,
             to: None,
+            only: Only::default(),
+        }
+    }
+}
+
+/// A narrower selection than the period: the incidents the timeline shows
+/// with these filters, by the timeline's own rules ([`Filter`]), so that a
+/// victim can hand over "what I am looking at". What it leaves out is
+/// counted, and the report and manifest say what the selection was.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Only {
+    /// At least one of these behaviours (empty = any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub behaviours: Vec<Behaviour>,
+    /// Involving this person as perpetrator or witness.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<Id>,
+    /// Every word appears in the entry or a linked person's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl Only {
+    /// Whether it narrows nothing.
+    pub fn is_everything(&self) -> bool {
+        self.behaviours.is_empty()
+            && self.person.is_none()
+            && self.text.as_deref().is_none_or(|t| t.trim().is_empty())
+    }
+
+    fn filter(&self) -> Filter {
+        Filter {
+            behaviours: self.behaviours.clone(),
+            person: self.person,
+            text: self.text.clone(),
+            ..Filter::default()
         }
     }
 }
@@ -58,6 +98,8 @@ impl Default for ExportOptions {
 pub struct LeftOut {
     /// Occurred outside the chosen period.
     pub outside_period: usize,
+    /// In the period but not matching the chosen filters ([`Only`]).
+    pub not_matching: usize,
     /// Withdrawn by the victim (officer pack only).
     pub withdrawn: usize,
     /// Marked "leave out of the officer pack" (officer pack only).
@@ -83,12 +125,16 @@ pub struct Selection<'a> {
 pub fn select<'a>(state: &'a State, options: &ExportOptions) -> Selection<'a> {
     let mut left_out = LeftOut::default();
     let mut incidents = Vec::new();
+    let only = options.only.filter();
+    let matcher = only.matcher(state);
     for record in state.incidents() {
         let day = record.current().occurred_at.date_naive();
         let in_period =
             options.from.is_none_or(|from| day >= from) && options.to.is_none_or(|to| day <= to);
         if !in_period {
             left_out.outside_period += 1;
+        } else if !matcher.matches(record) {
+            left_out.not_matching += 1;
         } else if options.pack == Pack::Officer && record.withdrawn.is_some() {
             left_out.withdrawn += 1;
         } else if options.pack == Pack::Officer && record.current().exclude_from_officer_pack {

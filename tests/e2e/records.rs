@@ -103,6 +103,53 @@ fn export_report_text(app: &Session, exports: &Path, tmp: &Path) -> (String, Str
     (text(&["-f", "1", "-l", "1"]), text(&[]))
 }
 
+/// A stand-in for the desktop's viewer (none runs under the test): it
+/// keeps a copy of what it was given and notes the path it was given.
+fn fake_viewer(tmp: &Path) -> PathBuf {
+    let seen = tmp.join("seen");
+    std::fs::create_dir(&seen).unwrap();
+    let script = tmp.join("viewer.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\ncp \"$1\" \"{0}/$(basename \"$1\")\"\necho \"$1\" >> \"{0}/paths\"\n",
+            seen.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+/// One second of silence as 8 kHz 8-bit mono WAV.
+fn silent_wav() -> Vec<u8> {
+    let rate: u32 = 8000;
+    let mut w = Vec::new();
+    w.extend_from_slice(b"RIFF");
+    w.extend_from_slice(&(36 + rate).to_le_bytes());
+    w.extend_from_slice(b"WAVEfmt ");
+    w.extend_from_slice(&16u32.to_le_bytes());
+    w.extend_from_slice(&1u16.to_le_bytes());
+    w.extend_from_slice(&1u16.to_le_bytes());
+    w.extend_from_slice(&rate.to_le_bytes());
+    w.extend_from_slice(&rate.to_le_bytes());
+    w.extend_from_slice(&1u16.to_le_bytes());
+    w.extend_from_slice(&8u16.to_le_bytes());
+    w.extend_from_slice(b"data");
+    w.extend_from_slice(&rate.to_le_bytes());
+    w.resize(44 + rate as usize, 128);
+    w
+}
+
+/// Waits for the fake viewer to have been given a file called `name`.
+fn viewed(app: &Session, tmp: &Path, name: &str) -> Vec<u8> {
+    let copy = tmp.join("seen").join(name);
+    app.wait_for(&format!("{name} opened in the viewer"), || {
+        std::fs::read(&copy).ok().filter(|b| !b.is_empty())
+    })
+}
+
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
@@ -124,13 +171,21 @@ fn an_entry_with_every_detail_reaches_the_report() {
     std::fs::create_dir(&exports).unwrap();
     let mistake = tmp.path().join("wrong-photo.txt");
     std::fs::write(&mistake, "attached by mistake").unwrap();
+    let voicemail = tmp.path().join("voicemail.wav");
+    std::fs::write(&voicemail, silent_wav()).unwrap();
+    let picked = format!("{}\n{}", mistake.display(), voicemail.display());
+    let viewer = fake_viewer(tmp.path());
+    let run = tmp.path().join("run");
+    std::fs::create_dir(&run).unwrap();
     let (_driver, app) = start_app(
         tmp.path(),
         &tmp.path().join("vault"),
         &[
             ("INCIDENT_DIARY_E2E_SAVE_DIR", exports.as_os_str()),
             ("INCIDENT_DIARY_E2E_EXPORT_SECONDS", "0".as_ref()),
-            ("INCIDENT_DIARY_E2E_FILES", mistake.as_os_str()),
+            ("INCIDENT_DIARY_E2E_FILES", picked.as_ref()),
+            ("INCIDENT_DIARY_E2E_OPENER", viewer.as_os_str()),
+            ("XDG_RUNTIME_DIR", run.as_os_str()),
         ],
     );
     create_diary(&app);
@@ -209,12 +264,25 @@ fn an_entry_with_every_detail_reaches_the_report() {
     app.click(".entry-line");
     app.find("#entry-title");
 
-    // A file attached by mistake is removed, with a reason; it is counted.
+    // A file attached by mistake is looked at in another app, then
+    // removed, with a reason; it is counted.
     app.click_button("Attach photos or files");
-    app.click_button("Attach it");
+    app.click_button("Attach these 2 files");
     app.wait_until(
-        "the file attached",
-        "return document.body.textContent.includes('wrong-photo.txt');",
+        "the files attached",
+        "return document.body.textContent.includes('wrong-photo.txt') && document.body.textContent.includes('voicemail.wav');",
+    );
+    // The recording plays in the page, from memory.
+    app.click_button("Play the recording");
+    app.wait_until(
+        "the recording loaded in the player",
+        "const a = document.querySelector('figure audio'); return a && a.src.startsWith('blob:') && a.readyState >= 1 && a.duration > 0.9;",
+    );
+    app.click_button("Close the recording");
+    app.click_button("Open in another app");
+    assert_eq!(
+        viewed(&app, tmp.path(), "file-1.txt"),
+        b"attached by mistake"
     );
     app.click_button("Remove this file");
     app.type_into(".exhibit input[name=reason]", "Wrong file");
@@ -225,6 +293,8 @@ fn an_entry_with_every_detail_reaches_the_report() {
     );
 
     let (page_one, all) = export_report_text(&app, &exports, tmp.path());
+    app.click_button("Open the report");
+    assert!(viewed(&app, tmp.path(), "file-2.pdf").starts_with(b"%PDF-"));
     // Handed over: the copy on the device goes, and only it.
     let bundle = PathBuf::from(app.text("#export-path"));
     app.click_button("Delete this copy");
@@ -261,5 +331,18 @@ fn an_entry_with_every_detail_reaches_the_report() {
             .any(|d| all.contains(&format!("recorded {d} days later"))),
         "the report does not say the entry was written later"
     );
+    // Quick exit wipes what was opened in other apps, in the runtime folder.
+    let given = std::fs::read_to_string(tmp.path().join("seen/paths")).unwrap();
+    assert!(
+        given.lines().all(|p| p.starts_with(run.to_str().unwrap())),
+        "{given}"
+    );
+    app.click("#quick-exit");
+    app.find("#neutral-title");
+    for path in given.lines() {
+        app.wait_for(&format!("{path} wiped"), || {
+            (!Path::new(path).exists()).then_some(())
+        });
+    }
     app.end();
 }

@@ -11,6 +11,7 @@ import * as welcome from './screens/welcome.js';
 import * as timeline from './screens/timeline.js';
 import * as quickAdd from './screens/quick_add.js';
 import * as entry from './screens/entry.js';
+import { releaseMedia } from './screens/entry_exhibits.js';
 import * as people from './screens/people.js';
 import * as risk from './screens/risk.js';
 import * as exporting from './screens/export.js';
@@ -77,6 +78,8 @@ export async function go(name, params = {}) {
   // A form that leaves the screen is no longer followed (what it kept stays).
   drafts.release();
   document.body.classList.toggle('neutral', locked);
+  if (locked) timeline.forget();
+  releaseMedia();
   const main = document.getElementById('screen');
   const holder = document.getElementById('view');
   renderNav(name, Boolean(params.back));

@@ -152,10 +152,17 @@ const screens = [
     await page.locator('.entry-line').first().click();
     await clickButton('View full size')(page);
   } },
+  { name: 'exhibit-play', mode: 'open', ready: '#media-2 audio', steps: async (page) => {
+    await page.locator('.entry-line').first().click();
+    await clickButton('Play the recording')(page);
+    await page.waitForFunction(() => document.querySelector('#media-2 audio')?.readyState >= 1);
+    await page.getByRole('button', { name: 'Open in another app' }).last().click();
+    await page.getByText('Its copy is deleted when your diary locks').waitFor();
+  } },
   { name: 'exhibit-remove', mode: 'open', ready: '.exhibit input[name=reason]', steps: async (page) => {
     await page.locator('.entry-line').first().click();
-    await page.getByText('Remove this file').click();
-    await page.getByText('Technical details').click();
+    await page.getByText('Remove this file').first().click();
+    await page.getByText('Technical details').first().click();
   } },
   { name: 'add-error', mode: 'open', ready: '.error-summary:not([hidden])', steps: async (page) => {
     await clickButton('Add an incident')(page);
@@ -208,9 +215,19 @@ const screens = [
     await page.locator('input[name=very_frightened][value=yes]').check();
   } },
   { name: 'export', mode: 'open', ready: '#export-title', steps: clickButton('Export') },
+  { name: 'export-shown', mode: 'open', ready: '#scope-shown:checked', steps: async (page) => {
+    await page.locator('input[type=search]').fill('bus stop');
+    await clickButton('Show')(page);
+    await clickButton('Export what is shown')(page);
+    const label = await page.locator('label[for=scope-shown]').innerText();
+    if (!label.includes('"bus stop"')) throw new Error(`the choice does not say what is shown: ${label}`);
+    if (await page.locator('input[type=date]').first().isVisible()) throw new Error('the period is asked for although the filters give it');
+  } },
   { name: 'exported', mode: 'open', ready: '#export-fingerprint', steps: async (page) => {
     await clickButton('Export')(page);
     await clickButton('Choose where to save, then export')(page);
+    await clickButton('Open the report')(page);
+    await page.getByText('The report opened in another app.').waitFor();
     await clickButton('Delete this copy')(page);
     await page.getByRole('button', { name: 'Yes, delete it' }).waitFor();
   } },

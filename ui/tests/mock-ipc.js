@@ -96,10 +96,26 @@
         { version: 2, recorded_at: at('2026-03-05'), reason: 'Remembered the queue', incident: current },
       ],
       withdrawn: null,
-      exhibits: [{ number: 1, label: 'JE/1', incident_number: 4, original_name: 'IMG_2041.jpg', size: 2480133, media_type: 'image/jpeg', sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', description: 'Him at the bus stop', added_at: at('2026-03-04'), captured_at: '2026-03-04 17:58:02', deleted: null, is_photo: true }],
+      exhibits: [{ number: 1, label: 'JE/1', incident_number: 4, original_name: 'IMG_2041.jpg', size: 2480133, media_type: 'image/jpeg', sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', description: 'Him at the bus stop', added_at: at('2026-03-04'), captured_at: '2026-03-04 17:58:02', deleted: null, is_photo: true },
+        { number: 2, label: 'JE/2', incident_number: 4, original_name: 'voicemail.wav', size: 88244, media_type: 'audio/wav', sha256: '5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef', description: 'His voicemail', added_at: at('2026-03-04'), captured_at: null, deleted: null, is_photo: false },
+        { number: 3, label: 'JE/3', incident_number: 4, original_name: 'letter.pdf', size: 120000, media_type: 'application/pdf', sha256: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae', description: 'Letter from his solicitor', added_at: at('2026-03-04'), captured_at: null, deleted: null, is_photo: false }],
     }),
     exhibit_thumbnail: () => null,
     exhibit_picture: () => 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    // A second of silence as WAV: the player needs real audio to load.
+    exhibit_media: () => {
+      const rate = 8000;
+      const buf = new ArrayBuffer(44 + rate);
+      const v = new DataView(buf);
+      const text = (o, t) => [...t].forEach((c, i) => v.setUint8(o + i, c.charCodeAt(0)));
+      text(0, 'RIFF'); v.setUint32(4, 36 + rate, true); text(8, 'WAVEfmt '); v.setUint32(16, 16, true);
+      v.setUint16(20, 1, true); v.setUint16(22, 1, true); v.setUint32(24, rate, true); v.setUint32(28, rate, true);
+      v.setUint16(32, 1, true); v.setUint16(34, 8, true); text(36, 'data'); v.setUint32(40, rate, true);
+      for (let i = 0; i < rate; i++) v.setUint8(44 + i, 128);
+      return buf;
+    },
+    open_exhibit: () => null,
+    open_report: () => null,
     add_incident: () => ({ number: 7 }),
     amend_incident: () => null,
     amend_person: () => null,

@@ -58,7 +58,7 @@ pub(crate) fn report_data(selection: &Selection, ctx: &ReportContext) -> Value {
         "exported": format!("{} · {}", local_time(ctx.now), utc_time(ctx.now)),
         "pack": ctx.options.pack.as_str(),
         "period": period(incidents),
-        "chosen_period": chosen_period(ctx.options),
+        "chosen_period": chosen_period(state, ctx.options),
         "counts": ctx.counts,
         "left_out": left_out(ctx.counts),
         "by_behaviour": by_behaviour.iter().map(|(b, n)| json!({
@@ -140,14 +140,34 @@ fn period(incidents: &[&IncidentRecord]) -> String {
     }
 }
 
-/// The period the victim asked for.
-fn chosen_period(options: &ExportOptions) -> String {
-    match (options.from, options.to) {
+/// The period the victim asked for, and the filters she narrowed it to:
+/// an officer must know a report is a selection, and of what.
+fn chosen_period(state: &State, options: &ExportOptions) -> String {
+    let period = match (options.from, options.to) {
         (None, None) => "the whole diary".to_string(),
         (Some(f), None) => format!("from {}", day(f)),
         (None, Some(t)) => format!("up to {}", day(t)),
         (Some(f), Some(t)) => format!("{} to {}", day(f), day(t)),
+    };
+    let only = &options.only;
+    if only.is_everything() {
+        return period;
     }
+    let mut narrowed = Vec::new();
+    if !only.behaviours.is_empty() {
+        let labels: Vec<&str> = only.behaviours.iter().map(|b| officer_label(*b)).collect();
+        narrowed.push(format!("recording any of: {}", labels.join(", ")));
+    }
+    if let Some(id) = only.person {
+        let name = state
+            .person(id)
+            .map_or_else(|| id.to_hex(), |p| p.value.name.clone());
+        narrowed.push(format!("involving {name}"));
+    }
+    if let Some(words) = only.text.as_deref().filter(|t| !t.trim().is_empty()) {
+        narrowed.push(format!("containing the words \"{}\"", words.trim()));
+    }
+    format!("{period}, only entries {}", narrowed.join("; "))
 }
 
 /// Every reason something is not in the pack, counted: never hidden.
@@ -155,6 +175,7 @@ fn left_out(c: &Counts) -> Vec<String> {
     let mut left_out = Vec::new();
     for (n, why) in [
         (c.outside_period, "outside the chosen period"),
+        (c.not_matching, "not matching the chosen selection"),
         (
             c.withdrawn,
             "withdrawn by the victim (the withdrawal is recorded in the diary)",

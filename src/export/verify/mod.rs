@@ -103,6 +103,16 @@ pub(super) fn summarise(problems: &[String]) -> String {
     text
 }
 
+/// The report of the bundle at `path` (a directory or a `.zip`), at most
+/// `max` bytes: for the app's "Open the report" after an export. Not a
+/// check: `verify_bundle` is.
+pub fn report_pdf(path: &Path, max: u64) -> Result<Vec<u8>, OpenError> {
+    let mut bundle = Bundle::open(path)?;
+    bundle
+        .read_at_most(bundle::REPORT, max)
+        .map_err(|e| OpenError::Unreadable(format!("{}: report.pdf {e}", path.display())))
+}
+
 /// Checks the bundle at `path` (a directory or a `.zip`).
 pub fn verify_bundle(path: &Path) -> Result<VerifyReport, OpenError> {
     let mut bundle = Bundle::open(path)?;

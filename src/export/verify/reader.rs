@@ -146,7 +146,11 @@ impl Bundle {
     /// A text or JSON file's bytes, refused past its cap (see [`cap`]):
     /// a crafted zip can expand a few megabytes into gigabytes.
     pub(super) fn read(&mut self, path: &str) -> io::Result<Vec<u8>> {
-        let cap = cap(path);
+        self.read_at_most(path, cap(path))
+    }
+
+    /// A file's bytes, refused past `cap`.
+    pub(super) fn read_at_most(&mut self, path: &str, cap: u64) -> io::Result<Vec<u8>> {
         self.with_reader(path, |r| {
             let mut out = Vec::new();
             r.take(cap + 1).read_to_end(&mut out)?;

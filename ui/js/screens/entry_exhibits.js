@@ -53,6 +53,75 @@ function viewer(exhibit) {
   return holder;
 }
 
+// Pages' object URLs of media being played: revoked when the screen
+// changes or locks, so the decrypted bytes can be freed.
+const playing = new Set();
+
+/** Frees every recording the page holds (app.js calls it on each screen change). */
+export function releaseMedia() {
+  for (const url of playing) URL.revokeObjectURL(url);
+  playing.clear();
+}
+
+const MAX_MEDIA = 64e6;
+const isMedia = (e) => /^(audio|video)\//.test(e.media_type) && e.size <= MAX_MEDIA;
+
+// A recording played inside the screen from the page's memory (decrypted
+// and checked in Rust; no copy on disk), so quick exit takes it away too.
+function player(exhibit) {
+  const error = errorBox();
+  const holder = h('div', { class: 'stack' });
+  const kind = exhibit.media_type.startsWith('video/') ? 'video' : 'audio';
+  const open = h('button', { type: 'button', onclick: async () => {
+    error.hidden = true;
+    try {
+      const bytes = await call('exhibit_media', { number: exhibit.number });
+      const url = URL.createObjectURL(new Blob([bytes], { type: exhibit.media_type }));
+      playing.add(url);
+      const close = h('button', { type: 'button', class: 'primary', onclick: () => {
+        shown.remove();
+        URL.revokeObjectURL(url);
+        playing.delete(url);
+        open.hidden = false;
+        open.focus();
+      } }, kind === 'video' ? 'Close the video' : 'Close the recording');
+      const media = h(kind, { controls: true, src: url, preload: 'metadata', class: 'media' });
+      const shown = h('figure', { class: 'full-picture', id: `media-${exhibit.number}` },
+        media, h('figcaption', {}, `${exhibit.label} ${exhibit.original_name}${exhibit.description ? `: ${exhibit.description}` : ''}`), close);
+      open.hidden = true;
+      holder.append(shown);
+      media.focus();
+    } catch (err) {
+      showError(error, err);
+    }
+  } }, kind === 'video' ? 'Play the video' : 'Play the recording');
+  holder.append(open, error);
+  return holder;
+}
+
+// Anything the page cannot show: opened in the device's own app from a
+// private folder that is wiped when the diary locks.
+function elsewhere(exhibit) {
+  const said = h('p', { class: 'hint', role: 'status' });
+  const open = h('button', { type: 'button', onclick: async () => {
+    try {
+      await call('open_exhibit', { number: exhibit.number });
+      said.textContent = 'Opened in another app. Its copy is deleted when your diary locks.';
+    } catch (err) {
+      said.textContent = err.message || String(err);
+    }
+  } }, 'Open in another app');
+  return h('div', { class: 'stack' }, open,
+    h('p', { class: 'hint' }, 'That app may list the file in its own recent files, which someone else using this device could see.'), said);
+}
+
+function viewAction(exhibit) {
+  if (exhibit.deleted) return null;
+  if (exhibit.is_photo) return viewer(exhibit);
+  if (isMedia(exhibit)) return h('div', { class: 'stack' }, player(exhibit), elsewhere(exhibit));
+  return elsewhere(exhibit);
+}
+
 function exhibitItem(ctx, entry, exhibit) {
   const removed = exhibit.deleted;
   const item = h('li', { class: 'exhibit' },
@@ -65,7 +134,7 @@ function exhibitItem(ctx, entry, exhibit) {
       h('details', {}, h('summary', {}, 'Technical details'),
         h('p', { class: 'hash' }, `SHA-256 ${exhibit.sha256}`),
         h('p', { class: 'hint' }, `Attached ${when(exhibit.added_at)}. The SHA-256 is the file's fingerprint: the export lists it, and the officer checks the file against it.`)),
-      exhibit.is_photo ? viewer(exhibit) : null,
+      viewAction(exhibit),
       removed || entry.withdrawn ? null : removeForm(ctx, entry, exhibit)));
   if (exhibit.is_photo) {
     call('exhibit_thumbnail', { number: exhibit.number }).then((b64) => {

@@ -4,6 +4,7 @@
 import { call } from '../ipc.js';
 import { h, field, errorBox, announce } from '../dom.js';
 import { withProgress } from '../progress.js';
+import { shownQuery } from './timeline.js';
 
 /** "SHA256:q0Vb8dP8..." as "SHA256: q0Vb 8dP8 ...": easier to read out and
  * compare by eye. The characters are case-sensitive. */
@@ -38,7 +39,23 @@ function handover(result) {
     h('p', { class: 'hash fingerprint', id: 'export-fingerprint', 'aria-label': `Key fingerprint ${result.fingerprint}` }, grouped(result.fingerprint)),
     h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => copy(result.fingerprint, said) }, 'Copy the fingerprint')),
     said,
+    openReport(),
     deleteCopy(result));
+}
+
+// The report as the officer will see it, in the device's PDF viewer (a
+// copy in a private folder, deleted when the diary locks).
+function openReport() {
+  const said = h('p', { class: 'hint', role: 'status' });
+  const open = h('button', { type: 'button', onclick: async () => {
+    try {
+      await call('open_report');
+      said.textContent = 'The report opened in another app.';
+    } catch (err) {
+      said.textContent = err.message || String(err);
+    }
+  } }, 'Open the report');
+  return h('div', { class: 'stack' }, h('div', { class: 'actions' }, open), said);
 }
 
 // Once it is handed over, the copy on this device can go: only the file
@@ -63,7 +80,37 @@ function deleteCopy(result) {
   return h('div', { class: 'stack' }, h('div', { class: 'actions' }, ask, sure), said);
 }
 
-export function render(ctx) {
+/** The timeline's filters in words: "Followed me; involving Mark; ...". */
+function describe(q, vocabulary, people) {
+  const parts = [];
+  if (q.behaviour) parts.push(vocabulary.behaviours.find((b) => b.name === q.behaviour)?.label || q.behaviour);
+  if (q.person) parts.push(`involving ${people.find((p) => p.id === q.person)?.name || 'the person chosen'}`);
+  if (q.text) parts.push(`with the words "${q.text}"`);
+  if (q.from || q.to) parts.push(q.from && q.to ? `${q.from} to ${q.to}` : q.from ? `from ${q.from}` : `up to ${q.to}`);
+  return parts.join('; ');
+}
+
+/** "What the diary shows now" or "The whole diary", when the timeline is
+ * filtered; what the choice leaves out is counted in the report. */
+function scopeChoice(q, describeIt, shown, period) {
+  const scope = h('fieldset', { class: 'choices' }, h('legend', {}, 'Which entries'),
+    h('div', { class: 'check' }, h('input', { type: 'radio', name: 'scope', value: 'shown', id: 'scope-shown', checked: shown }),
+      h('label', { for: 'scope-shown' }, `Only what your diary shows now: ${describeIt}`)),
+    h('div', { class: 'check' }, h('input', { type: 'radio', name: 'scope', value: 'all', id: 'scope-all', checked: !shown }),
+      h('label', { for: 'scope-all' }, 'The whole diary, or a period you choose')),
+    h('p', { class: 'hint' }, 'The report says which entries were chosen and counts the ones left out.'));
+  const sync = () => {
+    period.hidden = scope.querySelector('input:checked')?.value === 'shown';
+  };
+  scope.addEventListener('change', sync);
+  sync();
+  return scope;
+}
+
+export async function render(ctx, params = {}) {
+  const q = shownQuery();
+  const filtered = Boolean(q.text || q.from || q.to || q.behaviour || q.person);
+  const people = filtered ? (await call('profile')).people : [];
   const error = errorBox();
   const pack = h('fieldset', { class: 'choices' }, h('legend', {}, 'What to include'),
     h('div', { class: 'check' }, h('input', { type: 'radio', name: 'pack', value: 'officer', id: 'pack-officer', checked: true }),
@@ -75,20 +122,24 @@ export function render(ctx) {
     'Choose a name that means nothing to anyone else who sees this device. The file is not encrypted: anyone who has it can read it, so keep it somewhere safe and hand it over in person.');
   const from = field('From (optional)', h('input', { type: 'date' }));
   const to = field('To (optional)', h('input', { type: 'date' }));
+  const period = h('div', { class: 'grid' }, from.wrap, to.wrap);
+  const scope = filtered ? scopeChoice(q, describe(q, ctx.vocabulary, people), Boolean(params.shown), period) : null;
   const holder = h('div', { class: 'stack' });
   const button = h('button', { type: 'submit', class: 'primary' }, 'Choose where to save, then export');
   const form = h('form', { class: 'stack', onsubmit: async (event) => {
     event.preventDefault();
+    const shown = scope && scope.querySelector('input:checked')?.value === 'shown';
+    const request = shown
+      ? { from: q.from || null, to: q.to || null, only: { behaviours: q.behaviour ? [q.behaviour] : [], person: q.person || null, text: q.text || null } }
+      : { from: from.input.value || null, to: to.input.value || null };
     const result = await withProgress({ task: 'export', label: 'Exporting', holder, button, error },
       () => call('export_bundle', { request: {
-        pack: form.querySelector('input[name="pack"]:checked').value,
-        from: from.input.value || null, to: to.input.value || null,
-        file_name: name.input.value,
+        pack: form.querySelector('input[name="pack"]:checked').value, ...request, file_name: name.input.value,
       } }));
     if (!result) return;
     announce('Export finished.');
     holder.replaceChildren(handover(result));
-  } }, pack, h('div', { class: 'grid' }, from.wrap, to.wrap), name.wrap, error, button);
+  } }, scope, pack, period, name.wrap, error, button);
   return h('section', { class: 'stack', 'aria-labelledby': 'export-title' },
     h('h1', { id: 'export-title' }, 'Export for the police'),
     h('p', {}, 'Makes one .zip file: a PDF report that shows the pattern on its first page, the original exhibit files, and signed checksums anyone can verify.'),

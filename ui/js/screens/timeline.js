@@ -7,6 +7,16 @@ import { chart } from '../chart.js';
 
 let lastQuery = {};
 
+/** The filters the timeline shows now ({} when none), for "Export what is shown". */
+export const shownQuery = () => lastQuery;
+
+/** Forgets the filters (a lock: the page keeps nothing the diary said). */
+export function forget() {
+  lastQuery = {};
+}
+
+const filtered = (q) => Boolean(q.text || q.from || q.to || q.behaviour || q.person);
+
 export async function render(ctx, params = {}) {
   const query = params.query || lastQuery;
   lastQuery = query;
@@ -42,7 +52,10 @@ export async function render(ctx, params = {}) {
           data.behaviours.map((b) => h('li', {}, h('span', { class: 'count' }, b.count), ` ${b.label}`)))
         : null),
     filters,
-    h('p', { class: 'hint' }, shownText),
+    h('div', { class: 'row' }, h('p', { class: 'hint' }, shownText),
+      filtered(query) && data.incidents.length
+        ? h('button', { type: 'button', onclick: () => ctx.go('exporting', { shown: true }) }, 'Export what is shown')
+        : null),
     data.incidents.length ? list : h('p', {}, data.total ? 'Nothing matches these filters.' : 'Nothing recorded yet. "Add an incident" takes a minute.'));
 }
 

@@ -292,13 +292,13 @@ pub async fn save_draft(session: State<'_, Session>, draft: serde_json::Value) -
 
 /// The draft kept, offered back after unlock.
 #[tauri::command]
-pub async fn draft(session: State<'_, Session>) -> IpcResult<Option<serde_json::Value>> {
-    session.draft()
+pub async fn draft(session: State<'_, Session>) -> IpcResult<Vec<serde_json::Value>> {
+    session.drafts()
 }
 
 #[tauri::command]
-pub async fn discard_draft(session: State<'_, Session>) -> IpcResult<()> {
-    session.with(|d| d.discard_draft())
+pub async fn discard_draft(session: State<'_, Session>, which: serde_json::Value) -> IpcResult<()> {
+    session.discard_draft(&which)
 }
 
 /// Removes an exhibit's file (attached by mistake, or too intimate to keep)

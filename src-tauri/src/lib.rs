@@ -8,6 +8,7 @@ mod attach;
 mod backups;
 mod commands;
 mod disguise;
+mod drafts;
 mod dto;
 mod error;
 mod exports;

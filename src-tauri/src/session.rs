@@ -9,6 +9,7 @@ use incident_diary::Passphrase;
 use incident_diary::model::Incident;
 use incident_diary::{Diary, SystemClock};
 
+use crate::drafts;
 use crate::dto::{
     AddedDto, IncidentDto, ProfileDto, RecoveryDto, RotationDto, StatusDto, TimelineDto,
     TimelineQuery, UnlockedDto,
@@ -130,17 +131,33 @@ impl Session {
         Ok(dto)
     }
 
-    /// Keeps the form being typed (the page's JSON), sealed (see
-    /// `Diary::save_draft`).
+    /// Keeps the form being typed (the page's JSON) in its slot, sealed
+    /// (see [`crate::drafts`] and `Diary::save_draft`).
     pub fn save_draft(&self, draft: &serde_json::Value) -> IpcResult<()> {
-        let bytes = zeroize::Zeroizing::new(serde_json::to_vec(draft).unwrap_or_default());
-        self.with(|d| d.save_draft(&bytes))
+        self.with(|d| {
+            let kept = d.draft()?;
+            match drafts::saved(kept.as_deref().map(|b| b.as_slice()), draft) {
+                Some(bytes) => d.save_draft(&zeroize::Zeroizing::new(bytes)),
+                None => Ok(()),
+            }
+        })
     }
 
-    /// The draft kept, if any (one that is not JSON is no draft).
-    pub fn draft(&self) -> IpcResult<Option<serde_json::Value>> {
+    /// Every draft kept (one that is not JSON is no draft).
+    pub fn drafts(&self) -> IpcResult<Vec<serde_json::Value>> {
         let bytes = self.with(|d| d.draft())?;
-        Ok(bytes.and_then(|b| serde_json::from_slice(&b).ok()))
+        Ok(drafts::listed(bytes.as_deref().map(|b| b.as_slice())))
+    }
+
+    /// Drops the draft of the form `which` names (saved, or thrown away).
+    pub fn discard_draft(&self, which: &serde_json::Value) -> IpcResult<()> {
+        self.with(|d| {
+            let kept = d.draft()?;
+            match drafts::without(kept.as_deref().map(|b| b.as_slice()), which) {
+                Some(bytes) => d.save_draft(&zeroize::Zeroizing::new(bytes)),
+                None => d.discard_draft(),
+            }
+        })
     }
 
     /// Drops the diary, wiping its keys. Waits for a running export or

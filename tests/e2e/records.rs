@@ -65,7 +65,7 @@ fn add_person_and_order(app: &Session) {
     app.click_button("Add order");
     app.wait_until(
         "the order listed",
-        "return document.body.textContent.includes('Restraining order');",
+        "return document.body.textContent.includes('Change this restraining order');",
     );
 }
 
@@ -236,6 +236,26 @@ fn an_entry_with_every_detail_reaches_the_report() {
     app.wait_until(
         "the amendment in the history",
         "return document.body.textContent.includes('Amendment 1');",
+    );
+
+    // Half-way through a new entry she goes to amend this one: both are
+    // kept, neither overwrites the other, and both are offered back.
+    app.click_button("Add");
+    app.find("#add-title");
+    app.type_into("textarea[name=narrative]", "Half written: the car again");
+    app.click_button("Diary");
+    app.click(".entry-line");
+    app.click_button("Amend this entry");
+    app.type_into("details input[name=reason]", "Half a reason");
+    app.click("#quick-exit");
+    super::open_from_locked_page(&app, PASSPHRASE);
+    app.find("#draft-offer");
+    app.find("#draft-offer-1");
+    app.click_button("Throw it away");
+    app.click_button("Throw it away");
+    app.wait_until(
+        "both drafts thrown away",
+        "return document.querySelectorAll('.draft-offer').length === 0;",
     );
 
     // A risk check with a note and who helped; nothing is chosen for her.

@@ -95,8 +95,8 @@ export async function go(name, params = {}) {
       // this page and the shell, never on disk).
       safety.start(lock, autoLock ?? safety.autoLockMinutes());
       // An entry half-written when the diary locked is offered back.
-      const draft = await call('draft').catch(() => null);
-      await go(next, { unlocked, draft, ...extra });
+      const kept = await call('draft').catch(() => []);
+      await go(next, { unlocked, drafts: kept, ...extra });
     },
     lock,
   };

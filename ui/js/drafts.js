@@ -26,6 +26,7 @@ export function keep(form, take) {
  * keeping). Read before the page is blanked, saved after. */
 export function take() {
   clearTimeout(timer);
+  timer = null;
   try {
     return snapshot ? snapshot() : null;
   } catch {
@@ -48,14 +49,24 @@ export async function flush() {
   await save(take());
 }
 
-/** The form left the screen: stop following it (what was kept stays). */
+/** The form left the screen: keep what was typed since the last save,
+ * then stop following it. */
 export function release() {
+  if (timer !== null && snapshot) save(take());
   clearTimeout(timer);
+  timer = null;
   snapshot = null;
 }
 
-/** Saved as an entry, or thrown away: the draft goes. */
-export async function discard() {
+/** Saved as an entry, or thrown away: the draft of that form goes
+ * (`which`: {kind: 'add'} or {kind: 'amend', number}); others stay. */
+export async function discard(which) {
   release();
-  await call('discard_draft').catch(() => {});
+  await call('discard_draft', { which }).catch(() => {});
+}
+
+/** The kept draft of the form `which` names, if any. */
+export async function find(which) {
+  const all = await call('draft').catch(() => []);
+  return (all || []).find((d) => d.kind === which.kind && (which.kind !== 'amend' || d.number === which.number)) || null;
 }

@@ -110,10 +110,11 @@ const screens = [
     await page.locator('input[autocomplete=current-password]').fill('violet harbour lantern');
     await clickButton('Open')(page);
   } },
-  { name: 'draft-offered', mode: 'drafted', ready: '#draft-offer', steps: async (page) => {
+  { name: 'draft-offered', mode: 'drafted', ready: '#draft-offer-4', steps: async (page) => {
     await holdTitle(page);
     await page.locator('input[autocomplete=current-password]').fill('violet harbour lantern');
     await clickButton('Open')(page);
+    await page.locator('#draft-offer').waitFor();
   } },
   { name: 'draft-back', mode: 'drafted', ready: '#add-title', steps: async (page) => {
     await holdTitle(page);

@@ -33,7 +33,7 @@ function amendForm(ctx, profile, entry, draft) {
     save.disabled = true;
     try {
       await call('amend_incident', { number: entry.number, incident: incidentFrom(values, entry.current), reason: values.reason.trim() });
-      await drafts.discard();
+      await drafts.discard({ kind: 'amend', number: entry.number });
       announce('Amendment saved.');
       await ctx.go('entry', { number: entry.number });
     } catch (err) {
@@ -75,7 +75,7 @@ function withdrawForm(ctx, entry) {
 
 export async function render(ctx, params) {
   const [entry, profile, kept] = await Promise.all([call('incident', { number: params.number }), call('profile'),
-    params.draft ? params.draft : call('draft').catch(() => null)]);
+    params.draft ? params.draft : drafts.find({ kind: 'amend', number: params.number })]);
   // An amendment being written comes back whenever its entry opens.
   params = { ...params, draft: kept };
   return h('article', { class: 'stack', 'aria-labelledby': 'entry-title' },

@@ -11,7 +11,7 @@ import * as drafts from '../drafts.js';
 export async function render(ctx, params = {}) {
   // A draft kept earlier (the victim went to another screen to check
   // something) comes back whenever Add opens, not only after an unlock.
-  const [profile, kept] = await Promise.all([call('profile'), params.draft ? params.draft : call('draft').catch(() => null)]);
+  const [profile, kept] = await Promise.all([call('profile'), params.draft ? params.draft : drafts.find({ kind: 'add' })]);
   params = { ...params, draft: kept && kept.kind === 'add' ? kept : null };
   const fields = incidentFields(ctx.vocabulary, profile);
   const summary = errorSummary();
@@ -25,7 +25,7 @@ export async function render(ctx, params = {}) {
     save.disabled = true;
     try {
       const { number } = await call('add_incident', { incident: incidentFrom(values) });
-      await drafts.discard();
+      await drafts.discard({ kind: 'add' });
       announce(`Saved as incident ${number}.`);
       await ctx.go('entry', { number, saved: true });
     } catch (err) {

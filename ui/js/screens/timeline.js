@@ -39,7 +39,7 @@ export async function render(ctx, params = {}) {
     h('div', { class: 'title-row' },
       h('h1', { id: 'timeline-title' }, 'Your diary'),
       h('button', { type: 'button', class: 'primary', onclick: () => ctx.go('quickAdd') }, 'Add an incident')),
-    draftOffer(ctx, params.draft),
+    (params.drafts || []).map((d) => draftOffer(ctx, d)),
     wrongTries(params.unlocked),
     keyUnkept(ctx, params.unlocked),
     lastSaved(data),
@@ -62,7 +62,7 @@ export async function render(ctx, params = {}) {
 // An entry half-written when the diary locked (kept sealed by Rust).
 function draftOffer(ctx, draft) {
   if (!draft || !['add', 'amend'].includes(draft.kind)) return null;
-  const offer = h('div', { class: 'notice stack', role: 'status', id: 'draft-offer' },
+  const offer = h('div', { class: 'notice stack draft-offer', role: 'status', id: draft.kind === 'add' ? 'draft-offer' : `draft-offer-${draft.number}` },
     h('p', {}, draft.kind === 'add'
       ? 'You were writing an entry when the diary locked. It was kept.'
       : `You were changing incident ${draft.number} when the diary locked. It was kept.`),
@@ -71,7 +71,7 @@ function draftOffer(ctx, draft) {
         ? ctx.go('quickAdd', { draft })
         : ctx.go('entry', { number: draft.number, draft })) }, 'Carry on writing'),
       h('button', { type: 'button', onclick: async () => {
-        await call('discard_draft').catch(() => {});
+        await call('discard_draft', { which: { kind: draft.kind, number: draft.number } }).catch(() => {});
         offer.replaceWith(h('p', { class: 'hint', role: 'status' }, 'The draft was thrown away.'));
       } }, 'Throw it away')));
   return offer;

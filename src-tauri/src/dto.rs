@@ -117,6 +117,9 @@ pub struct BehaviourCountDto {
 pub struct IncidentLineDto {
     pub number: u32,
     pub occurred_at: DateTime<FixedOffset>,
+    /// The time as exactly as she knows it ("about", "the day only").
+    pub occurred_until: Option<DateTime<FixedOffset>>,
+    pub time_precision: incident_diary::model::TimePrecision,
     pub summary: String,
     pub behaviours: Vec<&'static str>,
     pub exhibits: usize,

@@ -80,6 +80,8 @@ pub fn timeline(diary: &Diary, query: &TimelineQuery) -> TimelineDto {
             .map(|r| IncidentLineDto {
                 number: r.number,
                 occurred_at: r.current().occurred_at,
+                occurred_until: r.current().occurred_until,
+                time_precision: r.current().time_precision,
                 summary: r.current().summary(120),
                 behaviours: r.current().behaviours.iter().map(|b| b.label()).collect(),
                 exhibits: exhibits_of.get(&r.id).copied().unwrap_or(0),

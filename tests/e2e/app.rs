@@ -257,6 +257,7 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
     // Quick add: "Add an incident", write, "Save".
     app.click_button("Add an incident");
     app.type_into("textarea", NARRATIVE);
+    app.click("input[name=precision][value=exact]");
     app.screenshot("phone-3-quick-add");
     app.click_button("Save");
     app.find("#entry-title");
@@ -412,6 +413,7 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
         serde_json::json!([]),
     );
     assert_eq!(back.as_str(), Some(DRAFT), "the draft came back");
+    app.click("input[name=precision][value=approximate]");
     app.click_button("Save");
     app.find("#entry-title");
     assert!(!draft_file.exists(), "a saved draft is removed");

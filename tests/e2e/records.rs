@@ -42,6 +42,7 @@ fn create_diary(app: &Session) {
 fn add_person_and_order(app: &Session) {
     app.click_button("Case & people");
     app.click_button("Add a person");
+    set_value(app, "details.add form select[name=role]", "'perpetrator'");
     app.type_into("details.add form input[name=name]", "Mark Example");
     app.click_button("Add person");
     app.wait_until(
@@ -58,9 +59,17 @@ fn add_person_and_order(app: &Session) {
         "return document.body.textContent.includes('Earlier versions (1)') && document.body.textContent.includes('AB12 CDE');",
     );
     app.click_button("Add an order or bail conditions");
-    app.type_into(
+    set_value(
+        app,
+        "#orders-title ~ details.add select[name=type]",
+        "'restraining_order'",
+    );
+    // Two conditions, one per line (typing Enter into a text area is not
+    // a new line under WebDriver, so the value is set as typing would).
+    set_value(
+        app,
         "#orders-title ~ details.add textarea[name=conditions]",
-        "No contact with the victim\nNot to go within 100 metres of her home",
+        "'No contact with the victim\\nNot to go within 100 metres of her home'",
     );
     app.click_button("Add order");
     app.wait_until(
@@ -195,6 +204,12 @@ fn an_entry_with_every_detail_reaches_the_report() {
     app.click_button("Add");
     app.find("#add-title");
     set_value(&app, "input[name=occurred]", &days_ago(10, "18:30"));
+    // No answer is chosen for her on how sure she is of the time.
+    let chosen = app.script(
+        "return document.querySelectorAll('input[name=precision]:checked').length;",
+        serde_json::json!([]),
+    );
+    assert_eq!(chosen.as_u64(), Some(0), "a time precision chosen for her");
     app.click("input[name=precision][value=approximate]");
     app.type_into(
         "textarea[name=narrative]",
@@ -214,6 +229,14 @@ fn an_entry_with_every_detail_reaches_the_report() {
         serde_json::json!([]),
     );
     assert!(order.as_str().is_some_and(|id| id.len() == 32), "{order}");
+    // The condition is hers to choose: none is picked for her.
+    app.click_button("Save");
+    app.find("select[name=breach_condition][aria-invalid=true]");
+    set_value(
+        &app,
+        "select[name=breach_condition]",
+        "'No contact with the victim'",
+    );
     app.click_button("Save");
     app.find("#entry-title");
     let shown = app.text("main");
@@ -243,6 +266,7 @@ fn an_entry_with_every_detail_reaches_the_report() {
     app.click_button("Add");
     app.find("#add-title");
     app.type_into("textarea[name=narrative]", "Half written: the car again");
+    app.click("input[name=precision][value=exact]");
     app.click_button("Diary");
     app.click(".entry-line");
     app.click_button("Amend this entry");

@@ -61,7 +61,11 @@ export function release() {
 /** Saved as an entry, or thrown away: the draft of that form goes
  * (`which`: {kind: 'add'} or {kind: 'amend', number}); others stay. */
 export async function discard(which) {
-  release();
+  // Not release(): what was typed is saved already, and must not be kept
+  // again after it is discarded.
+  clearTimeout(timer);
+  timer = null;
+  snapshot = null;
   await call('discard_draft', { which }).catch(() => {});
 }
 

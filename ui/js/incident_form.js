@@ -21,7 +21,9 @@ const area = (name, rows = 3) => h('textarea', { name, rows });
 function whenFields() {
   const at = field('When it happened', input('occurred', { type: 'datetime-local', value: localInputValue() }));
   const day = field('The day it happened', input('occurred_day', { type: 'date', value: localInputValue().slice(0, 10) }));
-  const precision = choices('How sure are you of the time?', 'precision', PRECISIONS, 'exact');
+  // Nothing chosen for her: an entry written later must not claim an exact
+  // time by default (a defence would attack it).
+  const precision = choices('How sure are you of the time?', 'precision', PRECISIONS);
   const sync = () => {
     const dateOnly = precision.querySelector('input:checked')?.value === 'date_only';
     at.wrap.hidden = dateOnly;
@@ -52,12 +54,14 @@ function breachFields(orders) {
     const chosen = orders.find((o) => o.id === order.input.value);
     if (order.input.value !== builtFor) {
       builtFor = order.input.value;
+      // Nothing chosen for her: the officer reads the condition as hers.
       condition.input.replaceChildren(
+        h('option', { value: '' }, 'Choose the condition'),
         ...(chosen ? chosen.conditions : []).map((c) => h('option', { value: c }, c)),
-        h('option', { value: '' }, 'Another condition, or not listed'));
+        h('option', { value: '*other' }, 'Another condition, or not listed'));
     }
     condition.wrap.hidden = !chosen;
-    other.wrap.hidden = !chosen || condition.input.value !== '';
+    other.wrap.hidden = !chosen || condition.input.value !== '*other';
   };
   order.input.addEventListener('change', sync);
   condition.input.addEventListener('change', sync);
@@ -122,8 +126,11 @@ export function incidentFields(vocabulary, profile) {
   return { element, more, sync: () => { when.sync(); breach.sync?.(); } };
 }
 
-/** What `incidentFields` shows for an incident (Amend). */
-export function valuesFrom(incident) {
+/** What `incidentFields` shows for an incident (Amend); `orders` tell a
+ * listed condition from one in her own words. */
+export function valuesFrom(incident, orders = []) {
+  const said = incident.breach?.condition || '';
+  const listed = orders.find((o) => o.id === incident.breach?.order)?.conditions.includes(said);
   const local = incident.occurred_at.slice(0, 16);
   const police = incident.police || {};
   const yesNo = (b) => (b === true ? 'yes' : b === false ? 'no' : '');
@@ -137,7 +144,7 @@ export function valuesFrom(incident) {
     children_present: yesNo(incident.children_present), fear_of_violence: yesNo(incident.fear_of_violence),
     severity: incident.severity === null || incident.severity === undefined ? '' : String(incident.severity),
     impact: incident.impact, response: incident.response, preserved: incident.preserved, other_reports: incident.other_reports,
-    breach_order: incident.breach?.order || '', breach_condition: incident.breach?.condition || '', breach_other: incident.breach?.condition || '',
+    breach_order: incident.breach?.order || '', breach_condition: listed ? said : said ? '*other' : '', breach_other: listed ? '' : said,
     police_reported: police.reported ? ['yes'] : [], police_reference: police.reference || '', police_force: police.force || '',
     police_officer: police.officer || '', police_date: police.date || '', police_outcome: police.outcome || '',
     tags: incident.tags.join(', '), keep_back: incident.exclude_from_officer_pack ? ['yes'] : [],
@@ -168,6 +175,7 @@ export function incidentFrom(values, before = null) {
   const v = complete(values);
   const unchanged = (text, iso) => iso && iso.slice(0, 16) === text;
   const precision = v.precision || 'exact';
+  const condition = v.breach_condition === '*other' ? v.breach_other : v.breach_condition;
   let occurred;
   if (precision === 'date_only') occurred = toRfc3339(`${v.occurred_day}T00:00`);
   else occurred = unchanged(v.occurred, before?.occurred_at) ? before.occurred_at : toRfc3339(v.occurred);
@@ -188,7 +196,7 @@ export function incidentFrom(values, before = null) {
     severity: v.severity === '' ? null : Number(v.severity),
     impact: v.impact.trim(), response: v.response.trim(), preserved: v.preserved.trim(), other_reports: v.other_reports.trim(),
     police: anyPolice ? police : null,
-    breach: v.breach_order ? { order: v.breach_order, condition: (v.breach_condition || v.breach_other).trim() } : null,
+    breach: v.breach_order ? { order: v.breach_order, condition: condition.trim() } : null,
     tags: v.tags.split(',').map((t) => t.trim()).filter(Boolean),
     exclude_from_officer_pack: v.keep_back.length > 0,
   };
@@ -209,11 +217,15 @@ export function problems(values) {
   if (v.precision === 'date_only' ? !v.occurred_day : !v.occurred) {
     found.push({ name: v.precision === 'date_only' ? 'occurred_day' : 'occurred', message: 'Enter when it happened.' });
   }
+  if (!v.precision) found.push({ name: 'precision', message: 'Select how sure you are of the time.' });
   if (!v.narrative.trim() && !v.title.trim() && !v.behaviours.length) {
     found.push({ name: 'narrative', message: 'Write what happened.' });
   }
   if (v.until && v.precision !== 'date_only' && v.occurred && v.until < v.occurred) {
     found.push({ name: 'until', message: 'The end must be after the start.' });
+  }
+  if (v.breach_order && !v.breach_condition) {
+    found.push({ name: 'breach_condition', message: 'Choose which condition it broke, or "Another condition".' });
   }
   return found;
 }

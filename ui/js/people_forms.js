@@ -19,7 +19,9 @@ export const orderTypeLabel = (t) => (ORDER_TYPES.find(([v]) => v === t) || [t, 
 
 const text = (name, attrs = {}) => h('input', { type: 'text', name, ...attrs });
 const area = (name, rows = 2) => h('textarea', { name, rows });
-const select = (name, options) => h('select', { name }, options.map(([v, l]) => h('option', { value: v }, l)));
+// A list starts on "Choose", never on an answer she did not give.
+const select = (name, options) => h('select', { name }, h('option', { value: '' }, 'Choose'),
+  options.map(([v, l]) => h('option', { value: v }, l)));
 
 /** The control a core error names: `aliases[2]` is the aliases box. */
 const fieldOf = (err) => (err.field || '').replace(/[[.].*$/, '');
@@ -84,7 +86,10 @@ const personFrom = (v) => ({
 export function personForm(ctx, person = null) {
   return savingForm(ctx, {
     existing: person, what: 'version', controls: personControls(), values: person ? personValues(person) : null,
-    check: (v) => (v.name.trim() ? [] : [{ name: 'name', message: 'Enter their name, or what you call them.' }]),
+    check: (v) => [
+      ...(v.role ? [] : [{ name: 'role', message: 'Choose who they are.' }]),
+      ...(v.name.trim() ? [] : [{ name: 'name', message: 'Enter their name, or what you call them.' }]),
+    ],
     save: (v) => (person
       ? call('amend_person', { id: person.id, person: personFrom(v), reason: v.reason.trim() })
       : call('add_person', { person: personFrom(v) })),
@@ -114,8 +119,11 @@ const orderFrom = (v) => ({
 });
 
 function orderProblems(v) {
-  return v.made_on && v.expires && v.expires < v.made_on
-    ? [{ name: 'expires', message: 'The end date must be after the date it was made.' }] : [];
+  return [
+    ...(v.type ? [] : [{ name: 'type', message: 'Choose the type of order.' }]),
+    ...(v.made_on && v.expires && v.expires < v.made_on
+      ? [{ name: 'expires', message: 'The end date must be after the date it was made.' }] : []),
+  ];
 }
 
 /** Adds an order, or corrects `order` (varied conditions, a new end date). */

@@ -365,9 +365,14 @@ async function tabTo(page, name, limit = 60) {
   await page.keyboard.press('Enter');
   await page.locator('.error-summary:not([hidden])').waitFor();
   if (await page.evaluate(() => document.activeElement.className) !== 'error-summary') fail('keyboard', 'phone', 'the error summary did not take the focus');
+  // The first link leads to "How sure are you of the time?" (nothing is
+  // chosen for her), Space answers it, and Tab goes on to the next field.
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
-  if (await page.evaluate(() => document.activeElement.name) !== 'narrative') fail('keyboard', 'phone', 'the error link did not lead to the field');
+  if (await page.evaluate(() => document.activeElement.name) !== 'precision') fail('keyboard', 'phone', 'the error link did not lead to the time question');
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Tab');
+  if (await page.evaluate(() => document.activeElement.name) !== 'narrative') fail('keyboard', 'phone', 'Tab did not lead on to "What happened"');
   await page.keyboard.type('Waited outside the gym for an hour.');
   await tabTo(page, 'Save');
   await page.keyboard.press('Enter');

@@ -1,7 +1,7 @@
 // One entry: its fields, its history, its exhibits; amend, withdraw, attach.
 
 import { call } from '../ipc.js';
-import { h, field, errorBox, showError, when, announce } from '../dom.js';
+import { h, field, when, announce } from '../dom.js';
 import { exhibits } from './entry_exhibits.js';
 import * as drafts from '../drafts.js';
 import { incidentFields, incidentFrom, valuesFrom, problems, hasMore, FIELD_OF } from '../incident_form.js';
@@ -42,7 +42,7 @@ function amendForm(ctx, profile, entry, draft) {
     }
   } }, summary, fields.element, reason.wrap, save);
   const kept = draft && draft.kind === 'amend' && draft.number === entry.number ? draft.values || {} : null;
-  const start = kept ? { ...valuesFrom(entry.current), ...kept } : valuesFrom(entry.current);
+  const start = kept ? { ...valuesFrom(entry.current, profile.orders), ...kept } : valuesFrom(entry.current, profile.orders);
   fill(form, start);
   fields.sync();
   fill(form, start);
@@ -58,18 +58,19 @@ function amendForm(ctx, profile, entry, draft) {
 }
 
 function withdrawForm(ctx, entry) {
-  const error = errorBox();
-  const reason = field('Why you are withdrawing it', h('input', { type: 'text', required: true }), 'It stays in the record, marked withdrawn, and is counted in exports.');
-  const form = h('form', { class: 'stack', onsubmit: async (event) => {
+  const summary = errorSummary();
+  const reason = field('Why you are withdrawing it', h('input', { type: 'text', name: 'reason' }), 'It stays in the record, marked withdrawn, and is counted in exports.');
+  const form = h('form', { class: 'stack', novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
-    if (!reason.input.value.trim()) return showError(error, { message: 'Give a reason.' });
+    if (!reason.input.value.trim()) return showProblems(form, summary, [{ name: 'reason', message: 'Say why you are withdrawing it.' }]);
+    clearProblems(form, summary);
     try {
       await call('withdraw_incident', { number: entry.number, reason: reason.input.value.trim() });
       await ctx.go('entry', { number: entry.number });
     } catch (err) {
-      showError(error, err);
+      showProblems(form, summary, [{ name: err.field, message: err.message || String(err) }]);
     }
-  } }, reason.wrap, error, h('button', { type: 'submit' }, 'Withdraw'));
+  } }, summary, reason.wrap, h('button', { type: 'submit' }, 'Withdraw'));
   return h('details', { class: 'card' }, h('summary', {}, 'Withdraw this entry'), form);
 }
 

@@ -6,22 +6,24 @@
 import { call } from '../ipc.js';
 import { h, field, errorBox, showError, announce, when } from '../dom.js';
 import { withProgress } from '../progress.js';
+import { errorSummary, showProblems, clearProblems } from '../form_parts.js';
 
 function removeForm(ctx, entry, exhibit) {
-  const error = errorBox();
+  const summary = errorSummary();
   const reason = field('Why you are removing it', h('input', { type: 'text', name: 'reason' }),
     'The file is deleted from your diary. A note that it was removed, and why, stays in the record and is counted in exports.');
   const form = h('form', { class: 'stack', novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
-    if (!reason.input.value.trim()) return showError(error, { message: 'Say why you are removing it.' });
+    if (!reason.input.value.trim()) return showProblems(form, summary, [{ name: 'reason', message: 'Say why you are removing it.' }]);
+    clearProblems(form, summary);
     try {
       await call('remove_exhibit', { number: exhibit.number, reason: reason.input.value.trim() });
       announce(`Exhibit ${exhibit.label} removed.`);
       await ctx.go('entry', { number: entry.number });
     } catch (err) {
-      showError(error, err);
+      showProblems(form, summary, [{ name: 'reason', message: err.message || String(err) }]);
     }
-  } }, reason.wrap, error, h('button', { type: 'submit' }, 'Remove it'));
+  } }, summary, reason.wrap, h('button', { type: 'submit' }, 'Remove it'));
   return h('details', {}, h('summary', {}, 'Remove this file'), form);
 }
 

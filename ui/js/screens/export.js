@@ -129,6 +129,14 @@ export async function render(ctx, params = {}) {
   const form = h('form', { class: 'stack', onsubmit: async (event) => {
     event.preventDefault();
     const shown = scope && scope.querySelector('input:checked')?.value === 'shown';
+    if (!shown && from.input.value && to.input.value && to.input.value < from.input.value) {
+      error.textContent = 'The "To" date must be the same as or after the "From" date.';
+      error.hidden = false;
+      to.input.setAttribute('aria-invalid', 'true');
+      to.input.focus();
+      return;
+    }
+    to.input.removeAttribute('aria-invalid');
     const request = shown
       ? { from: q.from || null, to: q.to || null, only: { behaviours: q.behaviour ? [q.behaviour] : [], person: q.person || null, text: q.text || null } }
       : { from: from.input.value || null, to: to.input.value || null };

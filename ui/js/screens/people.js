@@ -9,15 +9,18 @@ import { personForm, orderForm, caseForm, roleLabel, orderTypeLabel } from '../p
 
 const hint = (label, value) => (value ? h('p', { class: 'hint' }, `${label}: ${value}`) : null);
 
-function personLines(p) {
+// `whole`: an earlier version, where the name and role are not in a heading.
+function personLines(p, whole = false) {
   return [
+    whole ? hint('Name', p.name) : null, whole ? hint('Who they are', roleLabel(p.role)) : null,
     hint('Relationship', p.relationship), p.description ? h('p', { class: 'prewrap' }, p.description) : null,
     hint('Also known as', p.aliases.join('; ')), hint('Identifiers', p.identifiers.join('; ')),
   ];
 }
 
-function orderLines(o) {
+function orderLines(o, whole = false) {
   return [
+    whole ? hint('Type', orderTypeLabel(o.type)) : null, whole ? hint('Reference', o.reference) : null,
     hint('Court', o.court),
     h('p', { class: 'hint' }, `${o.made_on ? `Made ${o.made_on}` : 'Date made not given'}, ${o.expires ? `until ${o.expires}` : 'no end date given'}`),
     o.conditions.length ? h('ul', {}, o.conditions.map((c) => h('li', {}, c))) : h('p', { class: 'hint' }, 'No conditions recorded.'),
@@ -30,7 +33,7 @@ function earlier(item, describe) {
   return h('details', {}, h('summary', {}, `Earlier versions (${item.history.length})`),
     h('ol', { class: 'history' }, item.history.map((c) => h('li', {},
       h('p', {}, h('strong', {}, `Changed ${when(c.recorded_at)}: `), c.reason),
-      h('div', { class: 'hint' }, 'Before the change:', describe(c.replaced))))));
+      h('div', { class: 'hint' }, 'Before the change:', describe(c.replaced, true))))));
 }
 
 function personItem(ctx, p) {

@@ -40,9 +40,11 @@ export async function render(ctx, params = {}) {
     fields.sync();
     fields.more.open = hasMore(params.draft.values);
   }
+  // Anything typed or chosen is kept, not only the words.
+  const blank = params.draft ? null : JSON.stringify(valuesOf(form));
   drafts.keep(form, () => {
     const values = valuesOf(form);
-    if (!values.narrative.trim() && !(values.title || '').trim()) return null;
+    if (JSON.stringify(values) === blank) return null;
     return { kind: 'add', values };
   });
   return h('section', { class: 'card narrow', 'aria-labelledby': 'add-title' },

@@ -14,7 +14,8 @@ const ANSWERS = [['yes', 'Yes'], ['no', 'No'], ['unknown', 'Not sure']];
 function frightened() {
   return h('div', { class: 'notice stack', role: 'status', id: 'very-frightened' },
     h('p', {}, 'Being very frightened is one of the strongest signs of danger that police and support services look for. Your fear is enough to act on.'),
-    h('p', {}, 'If you are in danger now, call 999. Otherwise, tell the officer in your case and call the National Stalking Helpline on 0808 802 0300, or see Staying safe for other services.'));
+    h('p', {}, 'If you are in danger now, call 999. From a mobile, if you cannot speak, call 999 and then press 55 when asked: the police will know it is a real call.'),
+    h('p', {}, 'Otherwise, tell the officer in your case and call the National Stalking Helpline on 0808 802 0300, or see Staying safe in the menu for other services.'));
 }
 
 function question(q, i) {

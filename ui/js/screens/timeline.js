@@ -4,6 +4,7 @@
 import { call } from '../ipc.js';
 import { h, field, when, announce } from '../dom.js';
 import { chart } from '../chart.js';
+import { whenText } from '../incident_view.js';
 
 let lastQuery = {};
 
@@ -24,7 +25,7 @@ export async function render(ctx, params = {}) {
   const list = h('ol', { class: 'entries', 'aria-label': 'Incidents, newest first' },
     data.incidents.map((i) => h('li', {},
       h('button', { type: 'button', class: `entry-line${i.withdrawn ? ' withdrawn' : ''}`, onclick: () => ctx.go('entry', { number: i.number }) },
-        h('span', { class: 'entry-when' }, `No. ${i.number} · ${when(i.occurred_at)}`),
+        h('span', { class: 'entry-when' }, `No. ${i.number} · ${whenText(i)}`),
         h('span', { class: 'entry-summary' }, i.summary || '(no text)'),
         h('span', { class: 'entry-meta' }, [
           i.behaviours.join(', '),

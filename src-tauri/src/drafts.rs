@@ -1,5 +1,5 @@
-//! Drafts, one per form: the new entry being added, and each entry being
-//! amended. The page sends the form it is following (`{"kind": "add"}` or
+//! Drafts, one per form: the new entry being added, each entry being
+//! amended, and the risk check being answered. The page sends the form it is following (`{"kind": "add"}` or
 //! `{"kind": "amend", "number": N}` with its values); they are kept
 //! together, sealed, as one JSON object by slot, so starting to amend one
 //! entry never overwrites an entry half-added, or another amendment.
@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 fn slot(draft: &Value) -> Option<String> {
     match draft.get("kind")?.as_str()? {
         "add" => Some("add".into()),
+        "risk" => Some("risk".into()),
         "amend" => Some(format!("amend:{}", draft.get("number")?.as_u64()?)),
         _ => None,
     }
@@ -42,7 +43,7 @@ pub fn saved(kept: Option<&[u8]>, draft: &Value) -> Option<Vec<u8>> {
     Some(serde_json::to_vec(&all).unwrap_or_default())
 }
 
-/// Every draft kept, the new entry first, then the amendments.
+/// Every draft kept: the new entry, the amendments, the risk check.
 pub fn listed(kept: Option<&[u8]>) -> Vec<Value> {
     slots(kept).into_iter().map(|(_, v)| v).collect()
 }
@@ -90,5 +91,12 @@ mod tests {
         assert!(listed(Some(b"not json")).is_empty());
         assert!(listed(Some(br#"{"add": {"kind": "amend", "number": 1}}"#)).is_empty());
         assert_eq!(saved(None, &json!({"kind": "other"})), None);
+        let risk = json!({"kind": "risk", "values": {"very_frightened": "yes"}});
+        let kept = saved(Some(&old), &risk).unwrap();
+        assert_eq!(
+            listed(Some(&kept)).len(),
+            2,
+            "a risk check beside the entry"
+        );
     }
 }

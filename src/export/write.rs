@@ -41,7 +41,7 @@ pub(crate) fn write_bundle(
     let chain = source.chain(&disclosed_seqs(state, &selection))?;
     let signer = source.signer();
     let public = signer.public();
-    let mut sink = Sink::create(out, &folder_name(&prefix, now), now)?;
+    let mut sink = Sink::create(out, &folder_name(out, &prefix, now), now)?;
 
     let register = write_exhibits(&mut sink, source, &selection, &prefix, progress)?;
     let (thumb_paths, thumb_files) = thumbnails(source, &selection, &prefix)?;
@@ -146,14 +146,30 @@ fn disclosed_seqs(state: &State, selection: &Selection<'_>) -> HashSet<u64> {
         .collect()
 }
 
-/// `incident-diary-JS-2026-03-14-1830`: the folder inside a zip.
-fn folder_name(prefix: &str, now: DateTime<FixedOffset>) -> String {
+/// The folder inside a zip: the zip's own name (`export-2026-03-14.zip`
+/// unzips to `export-2026-03-14/`), which the victim chose to mean nothing
+/// to anyone else, rather than a name that gives the app away; where that
+/// name has nothing usable, `evidence-JS-2026-03-14-1830`.
+fn folder_name(out: &Path, prefix: &str, now: DateTime<FixedOffset>) -> String {
+    let stem: String = out
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .chars()
+        .map(|c| if c == ' ' { '-' } else { c })
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .take(64)
+        .collect();
+    let stem = stem.trim_matches('.');
+    if !stem.is_empty() {
+        return stem.to_string();
+    }
     let prefix = if prefix.is_empty() {
         String::new()
     } else {
         format!("{prefix}-")
     };
-    format!("incident-diary-{prefix}{}", now.format("%Y-%m-%d-%H%M"))
+    format!("evidence-{prefix}{}", now.format("%Y-%m-%d-%H%M"))
 }
 
 /// `data/incidents.json`, `data/chain.json` and `data/profile.json`.

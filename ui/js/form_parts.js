@@ -67,6 +67,7 @@ function controlOf(form, name) {
 
 /** Removes the errors shown by `showProblems`. */
 export function clearProblems(form, summary) {
+  document.title = document.title.replace(/^Error: /, '');
   summary.hidden = true;
   summary.replaceChildren();
   for (const el of form.querySelectorAll('.field-error')) el.remove();
@@ -106,6 +107,8 @@ export function showProblems(form, summary, found) {
   });
   summary.append(h('h2', { class: 'error-summary-title' }, 'There is a problem'), h('ul', {}, links));
   summary.hidden = false;
+  // As GOV.UK does: the page title says there is an error, so it is heard first.
+  if (!document.title.startsWith('Error: ')) document.title = `Error: ${document.title}`;
   summary.focus();
 }
 

@@ -7,7 +7,8 @@
 // name (valuesOf / fill), which is also what a draft keeps, so a draft
 // holds exactly what was on the screen.
 
-import { h, field, localInputValue, toRfc3339 } from './dom.js';
+import { h, field, localInputValue, toRfc3339, whenDay } from './dom.js';
+import { orderTypeLabel } from './people_forms.js';
 import { choices, checkboxes, lines } from './form_parts.js';
 
 const PRECISIONS = [['exact', 'At this time'], ['approximate', 'About this time'], ['date_only', 'I only know the day']];
@@ -70,8 +71,7 @@ function breachFields(orders) {
 }
 
 export function orderLabel(o) {
-  const kind = o.type.replaceAll('_', ' ');
-  return `${kind[0].toUpperCase()}${kind.slice(1)}${o.reference ? ` ${o.reference}` : ''}${o.expires ? `, until ${o.expires}` : ''}`;
+  return `${orderTypeLabel(o.type)}${o.reference ? ` ${o.reference}` : ''}${o.expires ? `, until ${whenDay(o.expires)}` : ''}`;
 }
 
 function policeFields() {

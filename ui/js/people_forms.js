@@ -51,7 +51,7 @@ function savingForm(ctx, { existing, what, controls, values, check, save, button
     try {
       await save(v);
       announce(done);
-      await ctx.go('people');
+      await ctx.go('people', { saved: done });
     } catch (err) {
       submit.disabled = false;
       showProblems(form, summary, [{ name: fieldOf(err), message: err.message || String(err) }]);
@@ -152,7 +152,7 @@ export function caseForm(ctx, c) {
         police_force: v.police_force.trim(), officer: v.officer.trim(), crime_references: lines(v.crime_references),
       } });
       announce('Case details saved.');
-      await ctx.go('people');
+      await ctx.go('people', { saved: 'Case details saved.' });
     } catch (err) {
       showProblems(form, summary, [{ name: fieldOf(err), message: err.message || String(err) }]);
     }

@@ -160,6 +160,17 @@ const screens = [
     await page.getByRole('button', { name: 'Open in another app' }).last().click();
     await page.getByText('Its copy is deleted when your diary locks').waitFor();
   } },
+  { name: 'withdraw-error', mode: 'open', ready: '.error-summary:not([hidden])', steps: async (page) => {
+    await page.locator('.entry-line').first().click();
+    await page.getByText('Withdraw this entry').click();
+    await clickButton('Withdraw')(page);
+    if (!(await page.title()).startsWith('Error: ')) throw new Error('the page title does not say there is an error');
+  } },
+  { name: 'exhibit-remove-error', mode: 'open', ready: '.exhibit .error-summary:not([hidden])', steps: async (page) => {
+    await page.locator('.entry-line').first().click();
+    await page.getByText('Remove this file').first().click();
+    await clickButton('Remove it')(page);
+  } },
   { name: 'exhibit-remove', mode: 'open', ready: '.exhibit input[name=reason]', steps: async (page) => {
     await page.locator('.entry-line').first().click();
     await page.getByText('Remove this file').first().click();

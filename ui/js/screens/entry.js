@@ -5,15 +5,25 @@ import { h, field, when, announce } from '../dom.js';
 import { exhibits } from './entry_exhibits.js';
 import * as drafts from '../drafts.js';
 import { incidentFields, incidentFrom, valuesFrom, problems, hasMore, FIELD_OF } from '../incident_form.js';
-import { details } from '../incident_view.js';
+import { details, rows } from '../incident_view.js';
 import { valuesOf, fill, errorSummary, showProblems, clearProblems } from '../form_parts.js';
+
+/** What an amendment changed, by the names the entry shows: "When, What they did". */
+function changed(vocabulary, profile, before, after) {
+  const a = new Map(rows(vocabulary, profile, before));
+  const b = new Map(rows(vocabulary, profile, after));
+  const labels = [...new Set([...a.keys(), ...b.keys()])];
+  return labels.filter((label) => a.get(label) !== b.get(label));
+}
 
 function history(ctx, profile, entry) {
   return h('section', { class: 'card', 'aria-labelledby': 'history-title' },
     h('h2', { id: 'history-title' }, 'History'),
-    h('ol', { class: 'history' }, entry.history.map((v) => h('li', {},
+    h('ol', { class: 'history' }, entry.history.map((v, i) => h('li', {},
       h('h3', {}, v.version === 1 ? `Original, recorded ${when(v.recorded_at)}` : `Amendment ${v.version - 1}, ${when(v.recorded_at)}`),
       v.reason ? h('p', {}, h('strong', {}, 'Reason: '), v.reason) : null,
+      i > 0 ? h('p', {}, h('strong', {}, 'Changed: '),
+        changed(ctx.vocabulary, profile, entry.history[i - 1].incident, v.incident).join(', ') || 'nothing shown here') : null,
       details(ctx.vocabulary, profile, v.incident)))),
     entry.withdrawn ? h('p', { class: 'notice' }, `Withdrawn ${when(entry.withdrawn.recorded_at)}: ${entry.withdrawn.reason}`) : null);
 }
@@ -35,7 +45,7 @@ function amendForm(ctx, profile, entry, draft) {
       await call('amend_incident', { number: entry.number, incident: incidentFrom(values, entry.current), reason: values.reason.trim() });
       await drafts.discard({ kind: 'amend', number: entry.number });
       announce('Amendment saved.');
-      await ctx.go('entry', { number: entry.number });
+      await ctx.go('entry', { number: entry.number, saved: 'The amendment was saved. The earlier version is in the history.' });
     } catch (err) {
       save.disabled = false;
       showProblems(form, summary, [{ name: FIELD_OF[err.field], message: err.message || String(err) }]);
@@ -82,7 +92,7 @@ export async function render(ctx, params) {
   return h('article', { class: 'stack', 'aria-labelledby': 'entry-title' },
     h('button', { type: 'button', class: 'quiet back', onclick: () => ctx.go('timeline') }, '← Back to the diary'),
     h('h1', { id: 'entry-title' }, `Incident ${entry.number}${entry.withdrawn ? ' (withdrawn)' : ''}`),
-    params.saved ? h('p', { class: 'notice', role: 'status' }, 'Saved.') : null,
+    params.saved ? h('p', { class: 'notice', role: 'status' }, typeof params.saved === 'string' ? params.saved : 'Saved.') : null,
     h('section', { class: 'card' }, details(ctx.vocabulary, profile, entry.current)),
     exhibits(ctx, entry),
     history(ctx, profile, entry),

@@ -66,6 +66,19 @@ export function releaseMedia() {
 }
 
 const MAX_MEDIA = 64e6;
+
+/** "Photo", "Recording", "PDF"...: what the file is, in plain words. */
+function kindOf(type) {
+  if (type.startsWith('image/')) return 'Picture';
+  if (type.startsWith('audio/')) return 'Recording';
+  if (type.startsWith('video/')) return 'Video';
+  if (type === 'application/pdf') return 'PDF document';
+  if (type.startsWith('text/')) return 'Text';
+  if (/word|document|rtf|opendocument/.test(type)) return 'Document';
+  if (/sheet|excel|csv/.test(type)) return 'Spreadsheet';
+  if (/zip|compressed|tar/.test(type)) return 'Archive';
+  return 'File';
+}
 const isMedia = (e) => /^(audio|video)\//.test(e.media_type) && e.size <= MAX_MEDIA;
 
 // A recording played inside the screen from the page's memory (decrypted
@@ -119,7 +132,8 @@ function elsewhere(exhibit) {
 
 function viewAction(exhibit) {
   if (exhibit.deleted) return null;
-  if (exhibit.is_photo) return viewer(exhibit);
+  // A photo up to 16 MB is shown in the page; a larger one opens elsewhere.
+  if (exhibit.is_photo && exhibit.size <= 16e6) return viewer(exhibit);
   if (isMedia(exhibit)) return h('div', { class: 'stack' }, player(exhibit), elsewhere(exhibit));
   return elsewhere(exhibit);
 }
@@ -130,7 +144,7 @@ function exhibitItem(ctx, entry, exhibit) {
     h('div', { class: 'thumb', 'aria-hidden': 'true' }),
     h('div', { class: 'stack' },
       h('p', {}, h('strong', {}, exhibit.label), ` ${exhibit.original_name}`),
-      h('p', { class: 'hint' }, `${exhibit.media_type}, ${(exhibit.size / 1e6).toFixed(2)} MB`, exhibit.captured_at ? `, taken ${exhibit.captured_at} (per the file)` : ''),
+      h('p', { class: 'hint' }, `${kindOf(exhibit.media_type)}, ${(exhibit.size / 1e6).toFixed(2)} MB`, exhibit.captured_at ? `, taken ${exhibit.captured_at} (per the file)` : ''),
       exhibit.description ? h('p', {}, exhibit.description) : null,
       removed ? h('p', { class: 'notice' }, `Removed ${when(removed.recorded_at)}: ${removed.reason}`) : null,
       h('details', {}, h('summary', {}, 'Technical details'),

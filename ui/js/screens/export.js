@@ -2,7 +2,7 @@
 // is and the key fingerprint to give the officer.
 
 import { call } from '../ipc.js';
-import { h, field, errorBox, announce } from '../dom.js';
+import { h, field, errorBox, announce, localInputValue } from '../dom.js';
 import { withProgress } from '../progress.js';
 import { shownQuery } from './timeline.js';
 
@@ -55,19 +55,22 @@ function openReport() {
       said.textContent = err.message || String(err);
     }
   } }, 'Open the report');
-  return h('div', { class: 'stack' }, h('div', { class: 'actions' }, open), said);
+  return h('div', { class: 'stack' }, h('div', { class: 'actions' }, open),
+    h('p', { class: 'hint' }, 'It opens in this device\'s PDF app, which may list it in its recent files. The copy it opens is deleted when your diary locks.'), said);
 }
 
 // Once it is handed over, the copy on this device can go: only the file
 // this export wrote, and only after a second press.
 function deleteCopy(result) {
-  const said = h('p', { class: 'hint', role: 'status' });
+  const said = h('p', { class: 'hint', role: 'status', tabindex: '-1' });
   const sure = h('button', { type: 'button', class: 'danger', hidden: true, onclick: async () => {
     try {
       await call('delete_export');
       said.textContent = 'The copy on this device was deleted. Your diary still has everything.';
       sure.hidden = true;
       ask.hidden = true;
+      // The button that had the focus is gone: the focus goes to what happened.
+      said.focus();
     } catch (err) {
       said.textContent = err.message || String(err);
     }
@@ -116,8 +119,8 @@ export async function render(ctx, params = {}) {
     h('div', { class: 'check' }, h('input', { type: 'radio', name: 'pack', value: 'officer', id: 'pack-officer', checked: true }),
       h('label', { for: 'pack-officer' }, 'For the police: leaves out withdrawn entries and those you chose to keep back (they are counted)')),
     h('div', { class: 'check' }, h('input', { type: 'radio', name: 'pack', value: 'full', id: 'pack-full' }),
-      h('label', { for: 'pack-full' }, 'Everything')));
-  const today = new Date().toISOString().slice(0, 10);
+      h('label', { for: 'pack-full' }, 'Everything, including withdrawn entries and those you kept back')));
+  const today = localInputValue().slice(0, 10);
   const name = field('File name', h('input', { type: 'text', id: 'export-name', value: `export-${today}`, autocomplete: 'off', spellcheck: 'false' }),
     'Choose a name that means nothing to anyone else who sees this device. The file is not encrypted: anyone who has it can read it, so keep it somewhere safe and hand it over in person.');
   const from = field('From (optional)', h('input', { type: 'date' }));

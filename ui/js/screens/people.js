@@ -50,10 +50,11 @@ function orderItem(ctx, o) {
     h('details', {}, h('summary', {}, `Change this ${orderTypeLabel(o.type).toLowerCase()}`), orderForm(ctx, o)));
 }
 
-export async function render(ctx) {
+export async function render(ctx, params = {}) {
   const profile = await call('profile');
   return h('section', { class: 'stack', 'aria-labelledby': 'people-title' },
     h('h1', { id: 'people-title' }, 'Case and people'),
+    params.saved ? h('p', { class: 'notice', role: 'status' }, params.saved) : null,
     caseForm(ctx, profile.case),
     h('section', { class: 'card stack', 'aria-labelledby': 'people-list-title' },
       h('h2', { id: 'people-list-title' }, 'People'),

@@ -5,8 +5,9 @@
 // for the professional who reads them, not a score.
 
 import { call } from '../ipc.js';
-import { h, field, announce } from '../dom.js';
-import { choices, valuesOf, errorSummary, showProblems, clearProblems } from '../form_parts.js';
+import { h, field, announce, localInputValue } from '../dom.js';
+import * as drafts from '../drafts.js';
+import { choices, valuesOf, fill, errorSummary, showProblems, clearProblems } from '../form_parts.js';
 
 const ANSWERS = [['yes', 'Yes'], ['no', 'No'], ['unknown', 'Not sure']];
 
@@ -34,13 +35,15 @@ function pastChecks(vocabulary, checks) {
     h('h3', {}, `Check of ${c.date}${c.completed_with ? `, with ${c.completed_with}` : ''}`),
     h('p', {}, h('strong', {}, 'Yes: '), said(c, 'yes').join('; ') || 'none'),
     h('p', {}, h('strong', {}, 'No: '), said(c, 'no').join('; ') || 'none'),
+    h('p', {}, h('strong', {}, 'Not sure or not answered: '), said(c, 'unknown').join('; ') || 'none'),
     Object.entries(c.answers).filter(([, a]) => a.note).map(([name, a]) => h('p', { class: 'prewrap' }, h('strong', {}, `${label(name)}: `), a.note)))));
 }
 
-export async function render(ctx) {
-  const profile = await call('profile');
+export async function render(ctx, params = {}) {
+  const [profile, kept] = await Promise.all([call('profile'), drafts.find({ kind: 'risk' })]);
   const summary = errorSummary();
-  const today = new Date().toISOString().slice(0, 10);
+  // Today where she is (toISOString would give yesterday after midnight in summer time).
+  const today = localInputValue().slice(0, 10);
   const date = field('Date', h('input', { type: 'date', name: 'date', value: today }));
   const helped = field('Completed with (optional)', h('input', { type: 'text', name: 'completed_with' }),
     'Who helped you answer, for example your IDVA or the officer in your case.');
@@ -59,19 +62,33 @@ export async function render(ctx) {
     clearProblems(form, summary);
     try {
       await call('add_risk_check', { check: { date: v.date, answers, completed_with: v.completed_with.trim() } });
+      await drafts.discard({ kind: 'risk' });
       announce('Risk check saved.');
-      await ctx.go('risk');
+      await ctx.go('risk', { saved: true });
     } catch (err) {
       showProblems(form, summary, [{ name: null, message: err.message || String(err) }]);
     }
   } }, summary, date.wrap, helped.wrap, questions[0], after, questions.slice(1),
   h('button', { type: 'submit', class: 'primary' }, 'Save the answers'));
-  form.addEventListener('change', () => {
+  const frightenedSaid = () => {
     const yes = form.querySelector('input[name="very_frightened"][value="yes"]')?.checked;
     after.replaceChildren(...(yes ? [frightened()] : []));
+  };
+  form.addEventListener('change', frightenedSaid);
+  // Answers half given come back (a lock, or quick exit to copy something).
+  const blank = JSON.stringify(valuesOf(form));
+  if (kept?.values) {
+    fill(form, kept.values);
+    frightenedSaid();
+  }
+  drafts.keep(form, () => {
+    const values = valuesOf(form);
+    return JSON.stringify(values) === blank ? null : { kind: 'risk', values };
   });
   return h('section', { class: 'stack', 'aria-labelledby': 'risk-title' },
     h('h1', { id: 'risk-title' }, 'Risk check'),
+    params.saved ? h('p', { class: 'notice', role: 'status' }, 'The risk check was saved. It is listed under Earlier checks.') : null,
+    kept ? h('p', { class: 'notice', role: 'status' }, 'The answers you had started are back. Carry on where you left off.') : null,
     h('p', {}, 'These are the screening questions police and support services use for stalking (S-DASH). They are not a score: each answer helps the person assessing the risk. Answer what you can; leave out what you do not want to answer. Each check is dated and kept, none is overwritten.'),
     h('section', { class: 'card' }, form),
     h('section', { class: 'card stack', 'aria-labelledby': 'past-title' },

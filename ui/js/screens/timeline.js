@@ -62,15 +62,17 @@ export async function render(ctx, params = {}) {
 
 // An entry half-written when the diary locked (kept sealed by Rust).
 function draftOffer(ctx, draft) {
-  if (!draft || !['add', 'amend'].includes(draft.kind)) return null;
-  const offer = h('div', { class: 'notice stack draft-offer', role: 'status', id: draft.kind === 'add' ? 'draft-offer' : `draft-offer-${draft.number}` },
-    h('p', {}, draft.kind === 'add'
-      ? 'You were writing an entry when the diary locked. It was kept.'
-      : `You were changing incident ${draft.number} when the diary locked. It was kept.`),
+  if (!draft || !['add', 'amend', 'risk'].includes(draft.kind)) return null;
+  const what = { add: 'You were writing an entry when the diary locked. It was kept.',
+    amend: `You were changing incident ${draft.number} when the diary locked. It was kept.`,
+    risk: 'You were answering a risk check when the diary locked. Your answers were kept.' }[draft.kind];
+  const back = { add: () => ctx.go('quickAdd', { draft }), amend: () => ctx.go('entry', { number: draft.number, draft }),
+    risk: () => ctx.go('risk') }[draft.kind];
+  const id = { add: 'draft-offer', amend: `draft-offer-${draft.number}`, risk: 'draft-offer-risk' }[draft.kind];
+  const offer = h('div', { class: 'notice stack draft-offer', role: 'status', id },
+    h('p', {}, what),
     h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'primary', onclick: () => (draft.kind === 'add'
-        ? ctx.go('quickAdd', { draft })
-        : ctx.go('entry', { number: draft.number, draft })) }, 'Carry on writing'),
+      h('button', { type: 'button', class: 'primary', onclick: back }, 'Carry on writing'),
       h('button', { type: 'button', onclick: async () => {
         await call('discard_draft', { which: { kind: draft.kind, number: draft.number } }).catch(() => {});
         offer.replaceWith(h('p', { class: 'hint', role: 'status' }, 'The draft was thrown away.'));

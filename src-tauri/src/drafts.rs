@@ -1,5 +1,6 @@
 //! Drafts, one per form: the new entry being added, each entry being
-//! amended, and the risk check being answered. The page sends the form it is following (`{"kind": "add"}` or
+//! amended, the risk check being answered, and each person or order being
+//! added or corrected. The page sends the form it is following (`{"kind": "add"}` or
 //! `{"kind": "amend", "number": N}` with its values); they are kept
 //! together, sealed, as one JSON object by slot, so starting to amend one
 //! entry never overwrites an entry half-added, or another amendment.
@@ -11,6 +12,11 @@ fn slot(draft: &Value) -> Option<String> {
     match draft.get("kind")?.as_str()? {
         "add" => Some("add".into()),
         "risk" => Some("risk".into()),
+        kind @ ("person" | "order") => {
+            let id = draft.get("id")?.as_str()?;
+            let fits = id == "new" || (id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()));
+            fits.then(|| format!("{kind}:{id}"))
+        }
         "amend" => Some(format!("amend:{}", draft.get("number")?.as_u64()?)),
         _ => None,
     }
@@ -98,5 +104,11 @@ mod tests {
             2,
             "a risk check beside the entry"
         );
+        let person = json!({"kind": "person", "id": "new", "values": {"name": "M"}});
+        let order = json!({"kind": "order", "id": "ab".repeat(16), "values": {}});
+        let kept = saved(Some(&kept), &person).unwrap();
+        let kept = saved(Some(&kept), &order).unwrap();
+        assert_eq!(listed(Some(&kept)).len(), 4);
+        assert_eq!(saved(None, &json!({"kind": "person", "id": "../x"})), None);
     }
 }

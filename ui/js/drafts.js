@@ -14,7 +14,9 @@ let timer = null;
  * while there is nothing worth keeping. */
 export function keep(form, take) {
   snapshot = take;
+  // A screen with several forms (Case & people) keeps the one being typed in.
   const later = () => {
+    snapshot = take;
     clearTimeout(timer);
     timer = setTimeout(flush, QUIET_MS);
   };
@@ -72,5 +74,11 @@ export async function discard(which) {
 /** The kept draft of the form `which` names, if any. */
 export async function find(which) {
   const all = await call('draft').catch(() => []);
-  return (all || []).find((d) => d.kind === which.kind && (which.kind !== 'amend' || d.number === which.number)) || null;
+  return pick(all || [], which);
+}
+
+/** The draft in `all` of the form `which` names, if any. */
+export function pick(all, which) {
+  return all.find((d) => d.kind === which.kind && (which.kind !== 'amend' || d.number === which.number)
+    && (which.id === undefined || d.id === which.id)) || null;
 }

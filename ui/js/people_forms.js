@@ -6,6 +6,7 @@
 import { call } from './ipc.js';
 import { h, field, announce } from './dom.js';
 import { lines, valuesOf, fill, errorSummary, showProblems, clearProblems } from './form_parts.js';
+import * as drafts from './drafts.js';
 
 export const ROLES = [['perpetrator', 'The person doing this'], ['witness', 'Witness'], ['other', 'Someone else']];
 export const ORDER_TYPES = [
@@ -34,9 +35,13 @@ function reasonField(what) {
 /**
  * A form that adds (`existing` null) or corrects an existing object.
  * `check(values)` lists problems found before sending; `save(values)`
- * sends; a core error naming a field is shown beside that field.
+ * sends; a core error naming a field is shown beside that field. What is
+ * typed is kept as a draft of `kind` (one for each person or order, and
+ * one for a new one) and comes back from `kept`; the form is marked
+ * `data-restored` then, so its section opens.
  */
-function savingForm(ctx, { existing, what, controls, values, check, save, button, done }) {
+function savingForm(ctx, { kind, kept, existing, what, controls, values, check, save, button, done }) {
+  const which = { kind, id: existing ? existing.id : 'new' };
   const summary = errorSummary();
   const reason = existing ? reasonField(what) : null;
   const submit = h('button', { type: 'submit', class: existing ? 'primary' : undefined }, button);
@@ -50,6 +55,7 @@ function savingForm(ctx, { existing, what, controls, values, check, save, button
     submit.disabled = true;
     try {
       await save(v);
+      await drafts.discard(which);
       announce(done);
       await ctx.go('people', { saved: done });
     } catch (err) {
@@ -58,6 +64,16 @@ function savingForm(ctx, { existing, what, controls, values, check, save, button
     }
   } }, summary, controls, reason?.wrap, submit);
   if (values) fill(form, values);
+  const blank = JSON.stringify(valuesOf(form));
+  const draft = drafts.pick(kept || [], which);
+  if (draft?.values) {
+    fill(form, draft.values);
+    form.dataset.restored = 'yes';
+  }
+  drafts.keep(form, () => {
+    const now = valuesOf(form);
+    return JSON.stringify(now) === blank ? null : { ...which, values: now };
+  });
   return form;
 }
 
@@ -83,9 +99,9 @@ const personFrom = (v) => ({
 });
 
 /** Adds a person, or corrects `person` (with a reason). */
-export function personForm(ctx, person = null) {
+export function personForm(ctx, person = null, kept = []) {
   return savingForm(ctx, {
-    existing: person, what: 'version', controls: personControls(), values: person ? personValues(person) : null,
+    kind: 'person', kept, existing: person, what: 'version', controls: personControls(), values: person ? personValues(person) : null,
     check: (v) => [
       ...(v.role ? [] : [{ name: 'role', message: 'Choose who they are.' }]),
       ...(v.name.trim() ? [] : [{ name: 'name', message: 'Enter their name, or what you call them.' }]),
@@ -127,9 +143,9 @@ function orderProblems(v) {
 }
 
 /** Adds an order, or corrects `order` (varied conditions, a new end date). */
-export function orderForm(ctx, order = null) {
+export function orderForm(ctx, order = null, kept = []) {
   return savingForm(ctx, {
-    existing: order, what: 'version', controls: orderControls(), values: order ? orderValues(order) : null,
+    kind: 'order', kept, existing: order, what: 'version', controls: orderControls(), values: order ? orderValues(order) : null,
     check: orderProblems,
     save: (v) => (order
       ? call('amend_order', { id: order.id, order: orderFrom(v), reason: v.reason.trim() })

@@ -116,6 +116,15 @@ const screens = [
     await clickButton('Open')(page);
     await page.locator('#draft-offer').waitFor();
   } },
+  { name: 'people-draft-back', mode: 'drafted', ready: 'details[open] input[name=reason]', steps: async (page) => {
+    await holdTitle(page);
+    await page.locator('input[autocomplete=current-password]').fill('violet harbour lantern');
+    await clickButton('Open')(page);
+    await page.locator('#draft-offer-person-' + 'a'.repeat(32)).waitFor();
+    await clickButton('Case & people')(page);
+    const reason = await page.locator('details[open] input[name=reason]').inputValue();
+    if (reason !== 'Saw a second car') throw new Error(`the correction did not come back: ${reason}`);
+  } },
   { name: 'draft-back', mode: 'drafted', ready: '#add-title', steps: async (page) => {
     await holdTitle(page);
     await page.locator('input[autocomplete=current-password]').fill('violet harbour lantern');

@@ -74,7 +74,8 @@
     attach_files: () => [],
     // "drafted": an entry was half-written when the diary locked.
     draft: () => (mode === 'drafted' ? [{ kind: 'add', values: { narrative: 'He was outside again at 7am, by the', behaviours: ['loitering'] } },
-      { kind: 'amend', number: 4, values: { narrative: 'He followed me from the office to the bus stop and stood behind me', reason: 'Remembered more' } }] : []),
+      { kind: 'amend', number: 4, values: { narrative: 'He followed me from the office to the bus stop and stood behind me', reason: 'Remembered more' } },
+      { kind: 'person', id: 'a'.repeat(32), values: { identifiers: 'AB12 CDE\nXY70 ZZZ', reason: 'Saw a second car' } }] : []),
     lock: () => { unlocked = false; return null; },
     change_passphrase: () => null,
     recover: () => { unlocked = true; return { recovery_key: 'H3KQ-7WPA-MD4K-29RT-LW8E-NC5V-BJ3Y-UP6G-KS7D-EF4H-2MWA-R9TC-XN8B-VL5Q', fingerprint: 'SHA256:teY6r4EslJvxhrTR694Q+weD610UcIrNFHdWkoToUHc' }; },

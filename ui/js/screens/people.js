@@ -36,22 +36,27 @@ function earlier(item, describe) {
       h('div', { class: 'hint' }, 'Before the change:', describe(c.replaced, true))))));
 }
 
-function personItem(ctx, p) {
+/** A form in a folded section, unfolded when a draft came back into it. */
+function folded(label, form, attrs = {}) {
+  return h('details', { ...attrs, open: form.dataset.restored ? true : undefined }, h('summary', {}, label), form);
+}
+
+function personItem(ctx, p, kept) {
   return h('li', { class: 'stack' },
     h('h3', {}, p.name, h('span', { class: 'hint' }, ` (${roleLabel(p.role)})`)),
     personLines(p), earlier(p, personLines),
-    h('details', {}, h('summary', {}, `Change ${p.name}'s details`), personForm(ctx, p)));
+    folded(`Change ${p.name}'s details`, personForm(ctx, p, kept)));
 }
 
-function orderItem(ctx, o) {
+function orderItem(ctx, o, kept) {
   const title = `${orderTypeLabel(o.type)}${o.reference ? ` ${o.reference}` : ''}`;
   return h('li', { class: 'stack' },
     h('h3', {}, title), orderLines(o), earlier(o, orderLines),
-    h('details', {}, h('summary', {}, `Change this ${orderTypeLabel(o.type).toLowerCase()}`), orderForm(ctx, o)));
+    folded(`Change this ${orderTypeLabel(o.type).toLowerCase()}`, orderForm(ctx, o, kept)));
 }
 
 export async function render(ctx, params = {}) {
-  const profile = await call('profile');
+  const [profile, kept] = await Promise.all([call('profile'), call('draft').catch(() => [])]);
   return h('section', { class: 'stack', 'aria-labelledby': 'people-title' },
     h('h1', { id: 'people-title' }, 'Case and people'),
     params.saved ? h('p', { class: 'notice', role: 'status' }, params.saved) : null,
@@ -59,13 +64,13 @@ export async function render(ctx, params = {}) {
     h('section', { class: 'card stack', 'aria-labelledby': 'people-list-title' },
       h('h2', { id: 'people-list-title' }, 'People'),
       profile.people.length
-        ? h('ul', { class: 'plain items' }, profile.people.map((p) => personItem(ctx, p)))
+        ? h('ul', { class: 'plain items' }, profile.people.map((p) => personItem(ctx, p, kept)))
         : h('p', {}, 'No one added yet.'),
-      h('details', { class: 'add' }, h('summary', {}, 'Add a person'), personForm(ctx))),
+      folded('Add a person', personForm(ctx, null, kept), { class: 'add' })),
     h('section', { class: 'card stack', 'aria-labelledby': 'orders-title' },
       h('h2', { id: 'orders-title' }, 'Orders and bail conditions'),
       profile.orders.length
-        ? h('ul', { class: 'plain items' }, profile.orders.map((o) => orderItem(ctx, o)))
+        ? h('ul', { class: 'plain items' }, profile.orders.map((o) => orderItem(ctx, o, kept)))
         : h('p', {}, 'No orders recorded.'),
-      h('details', { class: 'add' }, h('summary', {}, 'Add an order or bail conditions'), orderForm(ctx))));
+      folded('Add an order or bail conditions', orderForm(ctx, null, kept), { class: 'add' })));
 }

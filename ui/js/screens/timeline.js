@@ -62,19 +62,22 @@ export async function render(ctx, params = {}) {
 
 // An entry half-written when the diary locked (kept sealed by Rust).
 function draftOffer(ctx, draft) {
-  if (!draft || !['add', 'amend', 'risk'].includes(draft.kind)) return null;
+  if (!draft || !['add', 'amend', 'risk', 'person', 'order'].includes(draft.kind)) return null;
   const what = { add: 'You were writing an entry when the diary locked. It was kept.',
     amend: `You were changing incident ${draft.number} when the diary locked. It was kept.`,
-    risk: 'You were answering a risk check when the diary locked. Your answers were kept.' }[draft.kind];
+    risk: 'You were answering a risk check when the diary locked. Your answers were kept.',
+    person: 'You were adding or changing someone in Case & people when the diary locked. It was kept.',
+    order: 'You were adding or changing an order in Case & people when the diary locked. It was kept.' }[draft.kind];
   const back = { add: () => ctx.go('quickAdd', { draft }), amend: () => ctx.go('entry', { number: draft.number, draft }),
-    risk: () => ctx.go('risk') }[draft.kind];
-  const id = { add: 'draft-offer', amend: `draft-offer-${draft.number}`, risk: 'draft-offer-risk' }[draft.kind];
+    risk: () => ctx.go('risk'), person: () => ctx.go('people'), order: () => ctx.go('people') }[draft.kind];
+  const id = { add: 'draft-offer', amend: `draft-offer-${draft.number}`, risk: 'draft-offer-risk',
+    person: `draft-offer-person-${draft.id}`, order: `draft-offer-order-${draft.id}` }[draft.kind];
   const offer = h('div', { class: 'notice stack draft-offer', role: 'status', id },
     h('p', {}, what),
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'primary', onclick: back }, 'Carry on writing'),
       h('button', { type: 'button', onclick: async () => {
-        await call('discard_draft', { which: { kind: draft.kind, number: draft.number } }).catch(() => {});
+        await call('discard_draft', { which: { kind: draft.kind, number: draft.number, id: draft.id } }).catch(() => {});
         offer.replaceWith(h('p', { class: 'hint', role: 'status' }, 'The draft was thrown away.'));
       } }, 'Throw it away')));
   return offer;

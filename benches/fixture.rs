@@ -37,9 +37,21 @@ pub fn incident(i: usize) -> Incident {
 }
 
 /// Appends incidents `0..n` in bulk imports of 10,000.
+#[allow(dead_code)] // not every includer uses both
 pub fn import(diary: &mut Diary, n: usize) {
+    import_earlier(diary, n, Duration::zero());
+}
+
+/// [`import`] with every incident `earlier` than the fixture's times.
+pub fn import_earlier(diary: &mut Diary, n: usize, earlier: Duration) {
     for first in (0..n).step_by(10_000) {
-        let batch = (first..(first + 10_000).min(n)).map(incident).collect();
+        let batch = (first..(first + 10_000).min(n))
+            .map(|i| {
+                let mut inc = incident(i);
+                inc.occurred_at -= earlier;
+                inc
+            })
+            .collect();
         diary
             .import_incidents(batch, Durability::Normal)
             .expect("bulk import");

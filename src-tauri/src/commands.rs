@@ -72,8 +72,12 @@ pub async fn add_incident(session: State<'_, Session>, incident: Incident) -> Ip
 }
 
 #[tauri::command]
-pub async fn incident(session: State<'_, Session>, number: u32) -> IpcResult<IncidentDto> {
-    session.incident(number)
+pub async fn incident(
+    session: State<'_, Session>,
+    number: u32,
+    exhibits_from: Option<usize>,
+) -> IpcResult<IncidentDto> {
+    session.incident(number, exhibits_from.unwrap_or(0))
 }
 
 #[tauri::command]

@@ -95,7 +95,22 @@ pub struct TimelineQuery {
     pub person: Option<String>,
     /// Words to find.
     pub text: Option<String>,
+    /// Lines to skip, newest first (paging).
+    pub offset: usize,
+    /// Lines wanted; 0 means [`PAGE`], and never more than [`MAX_PAGE`].
+    pub limit: usize,
+    /// Only the next page of lines: the pattern is already on screen.
+    pub lines_only: bool,
 }
+
+/// Timeline lines per page by default.
+pub const PAGE: usize = 50;
+/// The most lines one reply holds, whatever is asked: every reply stays
+/// small (about 300 bytes a line) however many entries the diary has.
+pub const MAX_PAGE: usize = 200;
+/// Weeks in the chart's numbers at most (five years): older incidents are
+/// counted in `weeks_before`, so the reply stays bounded.
+pub const MAX_WEEKS: usize = 260;
 
 /// Incidents in a week, for the chart.
 #[derive(Debug, Serialize)]
@@ -130,9 +145,17 @@ pub struct IncidentLineDto {
 /// The timeline: the pattern, then the entries newest first.
 #[derive(Debug, Serialize)]
 pub struct TimelineDto {
+    /// Incidents per week, the last [`MAX_WEEKS`] weeks at most.
     pub weeks: Vec<WeekDto>,
+    /// Incidents in weeks before those in `weeks`.
+    pub weeks_before: usize,
     pub behaviours: Vec<BehaviourCountDto>,
+    /// One page of the lines that match, newest first.
     pub incidents: Vec<IncidentLineDto>,
+    /// Where the page starts among the lines that match.
+    pub offset: usize,
+    /// Lines that match the filters (withdrawn ones included).
+    pub matching: usize,
     /// Incidents in the diary, before filtering.
     pub total: usize,
     /// When the last backup was made.
@@ -195,10 +218,24 @@ pub struct IncidentDto {
     pub number: u32,
     pub id: String,
     pub current: Incident,
+    /// The original and the latest versions, [`MAX_VERSIONS`] at most.
     pub history: Vec<VersionDto>,
+    /// Versions in all (original included).
+    pub versions: usize,
     pub withdrawn: Option<RemovalDto>,
+    /// One page of its exhibits ([`EXHIBIT_PAGE`] at most), from `exhibits_from`.
     pub exhibits: Vec<ExhibitDto>,
+    pub exhibits_from: usize,
+    pub exhibits_total: usize,
 }
+
+/// Versions of one incident shown at most: the original and the latest.
+pub const MAX_VERSIONS: usize = 20;
+/// Exhibits of one incident per reply.
+pub const EXHIBIT_PAGE: usize = 100;
+/// People, orders or risk checks per reply at most (far more than a case
+/// holds; the bound keeps every reply small whatever the diary holds).
+pub const MAX_LISTED: usize = 500;
 
 /// An object of the profile with its id, and each correction with the
 /// version it replaced (oldest first; people and orders only).
@@ -223,9 +260,14 @@ pub struct CorrectionDto<T> {
 #[derive(Debug, Serialize)]
 pub struct ProfileDto {
     pub case: CaseProfile,
+    /// The first [`MAX_LISTED`] of each; the totals say if there are more.
     pub people: Vec<Stored<Person>>,
     pub orders: Vec<Stored<Order>>,
+    /// The latest [`MAX_LISTED`].
     pub risk_checks: Vec<Stored<RiskCheck>>,
+    pub people_total: usize,
+    pub orders_total: usize,
+    pub risk_checks_total: usize,
 }
 
 /// A choice with its machine name and plain-language label.

@@ -188,8 +188,8 @@ impl Session {
             .map(|r| AddedDto { number: r.number })
     }
 
-    pub fn incident(&self, number: u32) -> IpcResult<IncidentDto> {
-        self.with(|d| views::incident(d, number))
+    pub fn incident(&self, number: u32, exhibits_from: usize) -> IpcResult<IncidentDto> {
+        self.with(|d| views::incident(d, number, exhibits_from))
     }
 
     pub fn amend(&self, number: u32, incident: Incident, reason: &str) -> IpcResult<()> {

@@ -5,11 +5,12 @@ use std::collections::HashMap;
 use incident_diary::Diary;
 use incident_diary::model::Id;
 use incident_diary::query::Filter;
-use incident_diary::state::{Entry, ExhibitRecord, Withdrawal};
+use incident_diary::state::{Entry, ExhibitRecord, IncidentRecord, Withdrawal};
 
 use crate::dto::{
-    BehaviourCountDto, CorrectionDto, ExhibitDto, IncidentDto, IncidentLineDto, ProfileDto,
-    RemovalDto, Stored, TimelineDto, TimelineQuery, VersionDto, WeekDto,
+    BehaviourCountDto, CorrectionDto, EXHIBIT_PAGE, ExhibitDto, IncidentDto, IncidentLineDto,
+    MAX_LISTED, MAX_PAGE, MAX_VERSIONS, MAX_WEEKS, PAGE, ProfileDto, RemovalDto, Stored,
+    TimelineDto, TimelineQuery, VersionDto, WeekDto,
 };
 
 fn removal(w: &Withdrawal) -> RemovalDto {
@@ -58,25 +59,37 @@ pub fn timeline(diary: &Diary, query: &TimelineQuery) -> TimelineDto {
     for e in state.exhibits().iter().filter(|e| e.deleted.is_none()) {
         *exhibits_of.entry(e.exhibit.incident).or_default() += 1;
     }
+    let (weeks, weeks_before) = if query.lines_only {
+        (Vec::new(), 0)
+    } else {
+        weeks(&live)
+    };
+    let limit = match query.limit {
+        0 => PAGE,
+        n => n.min(MAX_PAGE),
+    };
     TimelineDto {
-        weeks: incident_diary::pattern::weekly(&live)
-            .into_iter()
-            .map(|w| WeekDto {
-                start: w.start,
-                count: w.count,
-            })
-            .collect(),
-        behaviours: incident_diary::pattern::by_behaviour(&live)
-            .into_iter()
-            .map(|(b, count)| BehaviourCountDto {
-                behaviour: b,
-                label: b.label(),
-                count,
-            })
-            .collect(),
+        weeks,
+        weeks_before,
+        behaviours: if query.lines_only {
+            Vec::new()
+        } else {
+            incident_diary::pattern::by_behaviour(&live)
+                .into_iter()
+                .map(|(b, count)| BehaviourCountDto {
+                    behaviour: b,
+                    label: b.label(),
+                    count,
+                })
+                .collect()
+        },
+        offset: query.offset,
+        matching: hits.len(),
         incidents: hits
             .iter()
             .rev()
+            .skip(query.offset)
+            .take(limit)
             .map(|r| IncidentLineDto {
                 number: r.number,
                 occurred_at: r.current().occurred_at,
@@ -96,6 +109,22 @@ pub fn timeline(diary: &Diary, query: &TimelineQuery) -> TimelineDto {
         total: state.incidents().len(),
         last_backup: state.last_backup(),
     }
+}
+
+/// The chart's weeks, the last [`MAX_WEEKS`] at most, and how many
+/// incidents fall in the weeks before them.
+fn weeks(live: &[&IncidentRecord]) -> (Vec<WeekDto>, usize) {
+    let all = incident_diary::pattern::weekly(live);
+    let cut = all.len().saturating_sub(MAX_WEEKS);
+    let before = all[..cut].iter().map(|w| w.count).sum();
+    let kept = all[cut..]
+        .iter()
+        .map(|w| WeekDto {
+            start: w.start,
+            count: w.count,
+        })
+        .collect();
+    (kept, before)
 }
 
 /// An exhibit for the screen, without its file key.
@@ -118,42 +147,69 @@ pub fn exhibit(diary: &Diary, e: &ExhibitRecord) -> ExhibitDto {
 }
 
 /// One incident with its history and exhibits.
-pub fn incident(diary: &Diary, number: u32) -> incident_diary::Result<IncidentDto> {
+pub fn incident(
+    diary: &Diary,
+    number: u32,
+    exhibits_from: usize,
+) -> incident_diary::Result<IncidentDto> {
     let r = diary.incident_by_number(number)?;
+    let n = r.versions.len();
+    // The original, then the latest: what was first written and what it says now.
+    let shown = (0..n).filter(|&i| i == 0 || i + MAX_VERSIONS > n);
+    let exhibits: Vec<&ExhibitRecord> = diary
+        .state()
+        .exhibits()
+        .iter()
+        .filter(|e| e.exhibit.incident == r.id)
+        .collect();
     Ok(IncidentDto {
         number: r.number,
         id: r.id.to_hex(),
         current: r.current().clone(),
-        history: r
-            .versions
-            .iter()
-            .enumerate()
-            .map(|(i, v)| VersionDto {
-                version: i + 1,
-                recorded_at: v.recorded_at,
-                reason: v.reason.clone(),
-                incident: v.incident.clone(),
+        history: shown
+            .map(|i| {
+                let v = &r.versions[i];
+                VersionDto {
+                    version: i + 1,
+                    recorded_at: v.recorded_at,
+                    reason: v.reason.clone(),
+                    incident: v.incident.clone(),
+                }
             })
             .collect(),
+        versions: n,
         withdrawn: r.withdrawn.as_ref().map(removal),
-        exhibits: diary
-            .state()
-            .exhibits()
+        exhibits: exhibits
             .iter()
-            .filter(|e| e.exhibit.incident == r.id)
+            .skip(exhibits_from)
+            .take(EXHIBIT_PAGE)
             .map(|e| exhibit(diary, e))
             .collect(),
+        exhibits_from,
+        exhibits_total: exhibits.len(),
     })
 }
 
-/// Case, people, orders and risk checks.
+/// Case, people, orders and risk checks (bounded: see [`MAX_LISTED`]).
 pub fn profile(diary: &Diary) -> ProfileDto {
     let state = diary.state();
+    let checks = state.risk_checks();
     ProfileDto {
         case: state.case().clone(),
-        people: state.persons().iter().map(stored).collect(),
-        orders: state.orders().iter().map(stored).collect(),
-        risk_checks: state.risk_checks().iter().map(stored).collect(),
+        people: state
+            .persons()
+            .iter()
+            .take(MAX_LISTED)
+            .map(stored)
+            .collect(),
+        orders: state.orders().iter().take(MAX_LISTED).map(stored).collect(),
+        risk_checks: checks[checks.len().saturating_sub(MAX_LISTED)..]
+            .iter()
+            .map(stored)
+            .collect(),
+        people_total: state.persons().len(),
+        orders_total: state.orders().len(),
+        risk_checks_total: checks.len(),
     }
 }
 
@@ -190,7 +246,7 @@ mod tests {
         std::fs::write(&file, "I know where you live").unwrap();
         diary.attach(id, &file, "the letter").unwrap();
         let sha = data_encoding::HEXLOWER.encode(&diary.state().exhibits()[0].exhibit.sha256);
-        let json = serde_json::to_string(&incident(&diary, 1).unwrap()).unwrap();
+        let json = serde_json::to_string(&incident(&diary, 1, 0).unwrap()).unwrap();
         assert!(json.contains("letter.txt"), "the exhibit is there: {json}");
         let long_hex: Vec<&str> = json
             .split(|c: char| !c.is_ascii_hexdigit())
@@ -198,5 +254,101 @@ mod tests {
             .collect();
         assert_eq!(long_hex, [sha.as_str()], "only the SHA-256 crosses IPC");
         assert!(!json.contains("file_key"));
+    }
+
+    fn diary_in(tmp: &std::path::Path) -> Diary {
+        Diary::create(
+            &tmp.join("v"),
+            &Passphrase::new("pw".into()),
+            KdfParams::cheapest(),
+            Box::new(SystemClock),
+        )
+        .unwrap()
+        .0
+    }
+
+    /// However many entries, one reply holds one page: the newest first,
+    /// with the counts to say how many are shown of how many.
+    #[test]
+    fn the_timeline_comes_a_page_at_a_time() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut diary = diary_in(tmp.path());
+        let start = chrono::DateTime::parse_from_rfc3339("2020-01-01T10:00:00Z").unwrap();
+        let batch = (0..1_000)
+            .map(|i| {
+                let at = start + chrono::Duration::days(i);
+                Incident::new(at, format!("waited at the gate, day {i}"))
+            })
+            .collect();
+        diary
+            .import_incidents(batch, incident_diary::Durability::Normal)
+            .unwrap();
+        let first = timeline(&diary, &TimelineQuery::default());
+        assert_eq!(first.incidents.len(), PAGE);
+        assert_eq!(first.incidents[0].number, 1_000, "newest first");
+        assert_eq!((first.matching, first.total), (1_000, 1_000));
+        assert!(first.weeks.len() <= MAX_WEEKS);
+        let in_weeks: usize = first.weeks.iter().map(|w| w.count).sum();
+        assert_eq!(
+            in_weeks + first.weeks_before,
+            1_000,
+            "every incident counted"
+        );
+        let next = timeline(
+            &diary,
+            &TimelineQuery {
+                offset: 950,
+                limit: 10_000,
+                lines_only: true,
+                ..TimelineQuery::default()
+            },
+        );
+        assert_eq!(next.incidents.len(), 50, "the last page");
+        assert_eq!(next.incidents[0].number, 50);
+        assert!(next.weeks.is_empty() && next.behaviours.is_empty());
+        let asked_too_much = timeline(
+            &diary,
+            &TimelineQuery {
+                limit: 10_000,
+                ..TimelineQuery::default()
+            },
+        );
+        assert_eq!(asked_too_much.incidents.len(), MAX_PAGE);
+        let bytes = serde_json::to_vec(&asked_too_much).unwrap().len();
+        assert!(bytes < 256 << 10, "{bytes} bytes");
+    }
+
+    /// An entry amended many times, with many files: the original and the
+    /// latest versions, and a page of files, with the totals.
+    #[test]
+    fn an_incident_reply_is_bounded() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut diary = diary_in(tmp.path());
+        let at = chrono::DateTime::parse_from_rfc3339("2026-03-01T10:00:00Z").unwrap();
+        let id = diary.add_incident(Incident::new(at, "v1")).unwrap().id;
+        for v in 2..=30 {
+            let reason = format!("version {v}");
+            diary
+                .amend_incident(id, Incident::new(at, format!("v{v}")), &reason)
+                .unwrap();
+        }
+        let file = tmp.path().join("f.txt");
+        std::fs::write(&file, "x").unwrap();
+        for _ in 0..(EXHIBIT_PAGE + 5) {
+            diary.attach(id, &file, "").unwrap();
+        }
+        let dto = incident(&diary, 1, 0).unwrap();
+        assert_eq!(dto.versions, 30);
+        assert_eq!(dto.history.len(), MAX_VERSIONS);
+        assert_eq!(dto.history[0].version, 1, "the original is always shown");
+        assert_eq!(dto.history[1].version, 12);
+        assert_eq!(dto.history.last().unwrap().version, 30);
+        assert_eq!(
+            (dto.exhibits.len(), dto.exhibits_total),
+            (EXHIBIT_PAGE, EXHIBIT_PAGE + 5)
+        );
+        let rest = incident(&diary, 1, EXHIBIT_PAGE).unwrap();
+        assert_eq!(rest.exhibits.len(), 5);
+        assert_eq!(rest.exhibits[0].number as usize, EXHIBIT_PAGE + 1);
     }
 }

@@ -8,6 +8,8 @@
 //! --test e2e` (scripts/test.sh does). Needs `tauri-driver` on PATH or in
 //! ~/.cargo/bin, and WebKitWebDriver (Debian's webkit2gtk-driver).
 
+mod bench;
+mod paging;
 mod records;
 mod webdriver;
 
@@ -46,6 +48,17 @@ fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// The `diary` CLI built beside the test.
+fn diary_cli() -> PathBuf {
+    std::env::current_exe()
+        .unwrap()
+        .parent()
+        .and_then(Path::parent)
+        .map(|target| target.join("diary"))
+        .filter(|bin| bin.exists())
+        .expect("the diary CLI beside the test (scripts/test.sh builds it first)")
 }
 
 fn tauri_driver() -> PathBuf {
@@ -334,14 +347,7 @@ fn from_nothing_to_an_exported_bundle_and_a_quick_exit() {
     let bundle = PathBuf::from(app.text("#export-path"));
     assert!(bundle.starts_with(&exports), "{}", bundle.display());
     app.screenshot("phone-6-exported");
-    let diary = std::env::current_exe()
-        .unwrap()
-        .parent()
-        .and_then(Path::parent)
-        .map(|target| target.join("diary"))
-        .filter(|bin| bin.exists())
-        .expect("the diary CLI beside the test (scripts/test.sh builds it first)");
-    let verify = Command::new(diary)
+    let verify = Command::new(diary_cli())
         .arg("verify")
         .arg(&bundle)
         .output()

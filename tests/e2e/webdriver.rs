@@ -183,6 +183,17 @@ impl Session {
         .unwrap_or(Value::Null)
     }
 
+    /// Runs `body` as an asynchronous script: it ends by calling the last
+    /// of `arguments` with its result (for timings taken inside the page).
+    pub fn script_async(&self, body: &str, args: Value) -> Value {
+        self.send(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": body, "args": args})),
+        )
+        .unwrap_or(Value::Null)
+    }
+
     /// Waits until `script` returns true.
     pub fn wait_until(&self, what: &str, script: &str) {
         self.wait_for(what, || {

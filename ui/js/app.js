@@ -120,6 +120,9 @@ export async function go(name, params = {}) {
     main.removeAttribute('aria-labelledby');
   }
   main.focus({ preventScroll: true });
+  // A screen that puts the victim back where she was (the timeline, back
+  // from an entry) does so once it is shown.
+  if (holder.firstChild && typeof holder.firstChild.afterShow === 'function') holder.firstChild.afterShow();
   // Each screen its own title, its heading (the window's own title is the
   // disguise, set by Rust; this one is what assistive technology reads).
   if (!locked && heading) document.title = heading.textContent;

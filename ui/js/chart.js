@@ -28,7 +28,12 @@ export function summary(weeks) {
     + `Last four weeks: ${recent}.`;
 }
 
-export function chart(weeks) {
+/** `before`: incidents in weeks older than those given (Rust sends five
+ * years of weeks at most). */
+export function chart(weeks, before = 0) {
+  const older = before
+    ? h('p', { class: 'hint' }, `${before} earlier incident${before === 1 ? ' is' : 's are'} not in these numbers, which cover the last five years of the diary.`)
+    : null;
   const id = `chart-${Math.random().toString(36).slice(2)}`;
   const text = h('p', { id, class: 'chart-summary' }, summary(weeks));
   if (!weeks.length) return h('div', { class: 'chart' }, text);
@@ -64,5 +69,5 @@ export function chart(weeks) {
     h('table', {},
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Week of'), h('th', { scope: 'col' }, 'Incidents'))),
       h('tbody', {}, weeks.map((w) => h('tr', {}, h('td', {}, dayLabel(w.start)), h('td', {}, w.count))))));
-  return h('div', { class: 'chart' }, text, picture, shown.length < weeks.length ? h('p', { class: 'hint' }, 'The chart shows the last 26 weeks.') : null, table);
+  return h('div', { class: 'chart' }, text, picture, shown.length < weeks.length ? h('p', { class: 'hint' }, 'The chart shows the last 26 weeks.') : null, older, table);
 }

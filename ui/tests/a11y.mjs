@@ -10,41 +10,17 @@
 // to a saved entry and a quick exit, checking that focus is always visible.
 // Screenshots go to target/ui-screens/. Exit code 1 on any failure.
 
-import { createServer } from 'node:http';
-import { readFile, mkdir } from 'node:fs/promises';
-import { extname, join, normalize, dirname } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { serveUi, launch, mock } from './serve.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = normalize(join(here, '..'));
 const shots = join(here, '..', '..', 'target', 'ui-screens');
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const mock = await readFile(join(here, 'mock-ipc.js'), 'utf8');
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png' };
-
-const server = createServer(async (req, res) => {
-  const path = normalize(join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
-  if (!path.startsWith(root) || path.includes('/tests/')) { res.writeHead(404); return res.end(); }
-  try {
-    const file = path.endsWith('/') ? join(path, 'index.html') : path;
-    const body = await readFile(file);
-    res.writeHead(200, { 'Content-Type': types[extname(file)] || 'application/octet-stream' });
-    res.end(body);
-  } catch {
-    res.writeHead(404);
-    res.end();
-  }
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-const url = `http://127.0.0.1:${server.address().port}/`;
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const { url, server } = await serveUi();
+const browser = await launch();
 
 // A section in the menu is behind "Menu" on a phone: open it first.
 const clickButton = (text) => async (page) => {
@@ -234,6 +210,32 @@ const screens = [
   { name: 'risk-frightened', mode: 'open', ready: '#very-frightened', steps: async (page) => {
     await clickButton('Risk check')(page);
     await page.locator('input[name=very_frightened][value=yes]').check();
+  } },
+  { name: 'timeline-paged', mode: 'long', ready: '#show-more', steps: async (page) => {
+    await page.locator('#timeline-title').waitFor();
+    const lines = async () => page.locator('.entries > li').count();
+    if (await lines() !== 50) throw new Error(`the first page has ${await lines()} lines, not 50`);
+    await clickButton('Show 50 more')(page);
+    await page.waitForFunction(() => document.querySelectorAll('.entries > li').length === 100);
+    const focused = await page.evaluate(() => document.activeElement.dataset.number);
+    if (focused !== '70') throw new Error(`after "Show more" the focus is on ${focused}, not the first line loaded (70)`);
+    const said = await page.locator('#timeline-shown').innerText();
+    if (!said.includes('Showing 100 of 120')) throw new Error(`the list does not say how many are shown: ${said}`);
+    // Open one from the second page and come back: the same place, the same entry.
+    await page.locator('.entry-line[data-number="60"]').click();
+    await page.locator('#entry-title').waitFor();
+    await clickButton('← Back to the diary')(page);
+    await page.waitForFunction(() => document.activeElement?.dataset?.number === '60');
+    if (await lines() !== 100) throw new Error(`back from the entry, ${await lines()} lines are loaded, not 100`);
+    const y = await page.evaluate(() => window.scrollY);
+    if (y < 500) throw new Error(`back from the entry, the page is scrolled to ${y}, not where it was`);
+  } },
+  { name: 'timeline-search', mode: 'long', ready: '#timeline-shown', steps: async (page) => {
+    await page.locator('#timeline-title').waitFor();
+    const box = page.locator('input[type=search]');
+    await box.fill('bus stop');
+    await page.waitForFunction(() => document.getElementById('timeline-shown').textContent.includes('of 20 matching'));
+    if (!(await box.evaluate((el) => el === document.activeElement))) throw new Error('the search box lost the focus as results came');
   } },
   { name: 'export', mode: 'open', ready: '#export-title', steps: clickButton('Export') },
   { name: 'export-shown', mode: 'open', ready: '#scope-shown:checked', steps: async (page) => {

@@ -9,7 +9,7 @@
 // the app's own.
 (() => {
   const mode = (window.__MOCK__ && window.__MOCK__.mode) || 'open';
-  let unlocked = mode === 'open' || mode === 'warnings';
+  let unlocked = mode === 'open' || mode === 'warnings' || mode === 'long';
   const at = (d) => `${d}T18:30:00+01:00`;
   const disguises = [{ key: 'notes', name: 'Notes' }, { key: 'shopping', name: 'Shopping list' }, { key: 'todo', name: 'To do' }, { key: 'recipes', name: 'Recipes' }];
   let look = 0;
@@ -38,9 +38,13 @@
       .map((name, i) => ({ name, label: i === 0 ? 'Are you very frightened?' : `Screening question ${i + 1}?` })),
   };
   const weeks = Array.from({ length: 14 }, (_, i) => ({ start: `2026-0${1 + Math.floor(i / 4)}-0${1 + (i % 4) * 2}`, count: [1, 0, 2, 1, 3, 2, 0, 4, 3, 5, 2, 4, 6, 5][i] }));
-  const lines = Array.from({ length: 6 }, (_, i) => ({
-    number: 6 - i, occurred_at: at(`2026-03-0${6 - i}`),
-    summary: ['Waited outside work again', 'Sixteen calls overnight', 'Followed me to the bus stop', 'Message: "you can\'t hide"', 'Flowers left on the car', 'Seen at the school gate'][i],
+  // "long": a diary of many entries (window.__MOCK__.entries, 120 by
+  // default), so the paged list can be checked; otherwise six.
+  const count = mode === 'long' ? (window.__MOCK__.entries || 120) : 6;
+  const words = ['Waited outside work again', 'Sixteen calls overnight', 'Followed me to the bus stop', 'Message: "you can\'t hide"', 'Flowers left on the car', 'Seen at the school gate'];
+  const lines = Array.from({ length: count }, (_, i) => ({
+    number: count - i, occurred_at: new Date(Date.UTC(2026, 2, 6) - i * 3600e3 * 9).toISOString().replace('.000Z', '+00:00'),
+    summary: words[i % 6], time_precision: 'exact', occurred_until: null,
     behaviours: ['Waited or hung around near me'], exhibits: i % 2, amendments: i === 2 ? 1 : 0, withdrawn: i === 5,
   }));
   const current = incident(4, 'He followed me from the office to the bus stop and stood behind me in the queue.', ['following']);
@@ -83,7 +87,16 @@
     still_here: () => null,
     set_auto_lock: () => null,
     vocabulary: () => vocabulary,
-    timeline: () => ({ weeks, behaviours: [{ behaviour: 'loitering', label: 'Waited or hung around near me', count: 9 }, { behaviour: 'contact_unwanted', label: 'Contacted me when I did not want it', count: 7 }], incidents: lines, total: 6, last_backup: null, log_entries: 31, last_saved: '2026-03-20T21:14:00+00:00', anchor_trouble: mode === 'warnings' ? 'could not write this device\'s record of the diary' : null, newer_copy_seen: mode === 'warnings' ? 52 : null }),
+    // Paged as Rust pages it: `limit` lines (50 by default, 200 at most) from `offset`.
+    timeline: (args) => {
+      const q = (args && args.query) || {};
+      const found = q.text ? lines.filter((l) => l.summary.toLowerCase().includes(q.text.toLowerCase())) : lines;
+      const limit = Math.min(q.limit || 50, 200);
+      return {
+        weeks: q.lines_only ? [] : weeks, weeks_before: 0,
+        behaviours: q.lines_only ? [] : [{ behaviour: 'loitering', label: 'Waited or hung around near me', count: 9 }, { behaviour: 'contact_unwanted', label: 'Contacted me when I did not want it', count: 7 }],
+        incidents: found.slice(q.offset || 0, (q.offset || 0) + limit), offset: q.offset || 0, matching: found.length, total: lines.length, last_backup: null, log_entries: 31, last_saved: '2026-03-20T21:14:00+00:00', anchor_trouble: mode === 'warnings' ? 'could not write this device\'s record of the diary' : null, newer_copy_seen: mode === 'warnings' ? 52 : null  };
+    },
     profile: () => ({
       case: { victim_name: 'Jane Example', exhibit_prefix: 'JE', police_force: 'Example Police', officer: 'PC 1234 Example', crime_references: ['EX/1234/26'] },
       people: [{ id: 'a'.repeat(32), recorded_at: at('2026-01-02'), role: 'perpetrator', name: 'Mark Example', aliases: ['Marky'], relationship: 'Former partner', description: 'Tall, grey coat', identifiers: ['AB12 CDE'],
@@ -97,7 +110,7 @@
         { version: 1, recorded_at: at('2026-03-04'), reason: null, incident: incident(4, 'He followed me from the office to the bus stop.', ['following']) },
         { version: 2, recorded_at: at('2026-03-05'), reason: 'Remembered the queue', incident: current },
       ],
-      withdrawn: null,
+      withdrawn: null, versions: 2, exhibits_from: 0, exhibits_total: 3,
       exhibits: [{ number: 1, label: 'JE/1', incident_number: 4, original_name: 'IMG_2041.jpg', size: 2480133, media_type: 'image/jpeg', sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', description: 'Him at the bus stop', added_at: at('2026-03-04'), captured_at: '2026-03-04 17:58:02', deleted: null, is_photo: true },
         { number: 2, label: 'JE/2', incident_number: 4, original_name: 'voicemail.wav', size: 88244, media_type: 'audio/wav', sha256: '5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef', description: 'His voicemail', added_at: at('2026-03-04'), captured_at: null, deleted: null, is_photo: false },
         { number: 3, label: 'JE/3', incident_number: 4, original_name: 'letter.pdf', size: 120000, media_type: 'application/pdf', sha256: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae', description: 'Letter from his solicitor', added_at: at('2026-03-04'), captured_at: null, deleted: null, is_photo: false }],

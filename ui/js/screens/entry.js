@@ -19,6 +19,9 @@ function changed(vocabulary, profile, before, after) {
 function history(ctx, profile, entry) {
   return h('section', { class: 'card', 'aria-labelledby': 'history-title' },
     h('h2', { id: 'history-title' }, 'History'),
+    entry.versions > entry.history.length
+      ? h('p', { class: 'hint' }, `Shown: the original and the latest ${entry.history.length - 1} amendments. The ${entry.versions - entry.history.length} in between are kept in the diary and in every export.`)
+      : null,
     h('ol', { class: 'history' }, entry.history.map((v, i) => h('li', {},
       h('h3', {}, v.version === 1 ? `Original, recorded ${when(v.recorded_at)}` : `Amendment ${v.version - 1}, ${when(v.recorded_at)}`),
       v.reason ? h('p', {}, h('strong', {}, 'Reason: '), v.reason) : null,

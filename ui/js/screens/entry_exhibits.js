@@ -199,8 +199,19 @@ export function exhibits(ctx, entry) {
       if (err.code !== 'cancelled') showError(error, err);
     }
   } }, 'Attach photos or files');
+  const list = h('ul', { class: 'exhibits' }, entry.exhibits.map((e) => exhibitItem(ctx, entry, e)));
+  // Rust sends a hundred files at a time; more come on request.
+  const more = h('button', { type: 'button', hidden: entry.exhibits.length >= entry.exhibits_total, onclick: async () => {
+    const from = list.children.length;
+    const next = await call('incident', { number: entry.number, exhibitsFrom: from });
+    list.append(...next.exhibits.map((e) => exhibitItem(ctx, entry, e)));
+    more.hidden = list.children.length >= next.exhibits_total;
+    list.children[from]?.querySelector('button, summary')?.focus();
+  } }, 'Show more files');
   return h('section', { class: 'card', 'aria-labelledby': 'exhibits-title' },
     h('h2', { id: 'exhibits-title' }, 'Exhibits'),
-    entry.exhibits.length ? h('ul', { class: 'exhibits' }, entry.exhibits.map((e) => exhibitItem(ctx, entry, e))) : h('p', {}, 'No files attached.'),
+    entry.exhibits.length ? list : h('p', {}, 'No files attached.'),
+    entry.exhibits_total > entry.exhibits.length ? h('p', { class: 'hint' }, `${entry.exhibits_total} files in all.`) : null,
+    more,
     entry.withdrawn ? null : h('div', { class: 'stack' }, choose, step, holder, error));
 }

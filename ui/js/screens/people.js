@@ -66,11 +66,13 @@ export async function render(ctx, params = {}) {
       profile.people.length
         ? h('ul', { class: 'plain items' }, profile.people.map((p) => personItem(ctx, p, kept)))
         : h('p', {}, 'No one added yet.'),
+      profile.people_total > profile.people.length ? h('p', { class: 'hint' }, `The first ${profile.people.length} of ${profile.people_total} people are shown.`) : null,
       folded('Add a person', personForm(ctx, null, kept), { class: 'add' })),
     h('section', { class: 'card stack', 'aria-labelledby': 'orders-title' },
       h('h2', { id: 'orders-title' }, 'Orders and bail conditions'),
       profile.orders.length
         ? h('ul', { class: 'plain items' }, profile.orders.map((o) => orderItem(ctx, o, kept)))
         : h('p', {}, 'No orders recorded.'),
+      profile.orders_total > profile.orders.length ? h('p', { class: 'hint' }, `The first ${profile.orders.length} of ${profile.orders_total} orders are shown.`) : null,
       folded('Add an order or bail conditions', orderForm(ctx, null, kept), { class: 'add' })));
 }

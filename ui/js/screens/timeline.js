@@ -7,57 +7,151 @@ import { chart } from '../chart.js';
 import { whenText } from '../incident_view.js';
 
 let lastQuery = {};
+// Where the victim was when she opened an entry: the lines loaded, the
+// scroll position and the entry, so coming back puts her there again.
+let returnTo = null;
+
+const PAGE = 50;
+const MAX_PAGE = 200;
 
 /** The filters the timeline shows now ({} when none), for "Export what is shown". */
 export const shownQuery = () => lastQuery;
 
-/** Forgets the filters (a lock: the page keeps nothing the diary said). */
+/** Forgets the filters and the place in the list (a lock: the page keeps
+ * nothing the diary said). */
 export function forget() {
   lastQuery = {};
+  returnTo = null;
 }
 
 const filtered = (q) => Boolean(q.text || q.from || q.to || q.behaviour || q.person);
 
+/** Lines `offset` to `offset + count` of what `query` matches, newest first,
+ * in pages Rust bounds; the pattern comes with the first page unless
+ * `linesOnly`. */
+async function fetchLines(query, offset, count, linesOnly) {
+  let data = null;
+  const lines = [];
+  while (lines.length < count) {
+    const page = await call('timeline', { query: { ...query, offset: offset + lines.length, limit: Math.min(MAX_PAGE, count - lines.length), lines_only: linesOnly || data !== null } });
+    data = data || page;
+    lines.push(...page.incidents);
+    if (!page.incidents.length || offset + lines.length >= page.matching) break;
+  }
+  return { ...data, incidents: lines };
+}
+
+function lineOf(ctx, i, list) {
+  return h('li', {},
+    h('button', { type: 'button', class: `entry-line${i.withdrawn ? ' withdrawn' : ''}`, dataset: { number: i.number }, onclick: () => {
+      returnTo = { number: i.number, scrollY: window.scrollY, loaded: list.children.length };
+      ctx.go('entry', { number: i.number });
+    } },
+      h('span', { class: 'entry-when' }, `No. ${i.number} · ${whenText(i)}`),
+      h('span', { class: 'entry-summary' }, i.summary || '(no text)'),
+      h('span', { class: 'entry-meta' }, [
+        i.behaviours.join(', '),
+        i.exhibits ? `${i.exhibits} exhibit${i.exhibits === 1 ? '' : 's'}` : '',
+        i.amendments ? `amended ${i.amendments}×` : '',
+        i.withdrawn ? 'Withdrawn' : '',
+      ].filter(Boolean).join(' · '))));
+}
+
+function pattern(data) {
+  return [
+    chart(data.weeks, data.weeks_before),
+    data.behaviours.length
+      ? h('ul', { class: 'counts', 'aria-label': 'Incidents by behaviour' },
+        data.behaviours.map((b) => h('li', {}, h('span', { class: 'count' }, b.count), ` ${b.label}`)))
+      : null,
+  ];
+}
+
+const shownText = (shown, data) => (filtered(lastQuery)
+  ? `Showing ${shown} of ${data.matching} matching incident${data.matching === 1 ? '' : 's'} (${data.total} in all)`
+  : `Showing ${shown} of ${data.total} incident${data.total === 1 ? '' : 's'}`);
+
+/**
+ * The list and what goes with it, redrawn in place when the search changes
+ * (the search box keeps the focus) and extended by "Show more".
+ */
+function results(ctx, first) {
+  const list = h('ol', { class: 'entries', 'aria-label': 'Incidents, newest first' });
+  const status = h('p', { class: 'hint', id: 'timeline-shown' });
+  const more = h('button', { type: 'button', id: 'show-more' }, `Show ${PAGE} more`);
+  const exportShown = h('button', { type: 'button', onclick: () => ctx.go('exporting', { shown: true }) }, 'Export what is shown');
+  const empty = h('p', {});
+  const patternBox = h('div', { class: 'stack' });
+  let data = first;
+  const update = () => {
+    const shown = list.children.length;
+    status.textContent = shownText(shown, data);
+    more.hidden = shown >= data.matching;
+    exportShown.hidden = !(filtered(lastQuery) && shown);
+    empty.hidden = shown > 0;
+    empty.textContent = data.total ? 'Nothing matches these filters.' : 'Nothing recorded yet. "Add an incident" takes a minute.';
+  };
+  const show = (next) => {
+    data = next;
+    patternBox.replaceChildren(...pattern(data).filter(Boolean));
+    list.replaceChildren(...data.incidents.map((i) => lineOf(ctx, i, list)));
+    update();
+  };
+  more.addEventListener('click', async () => {
+    const from = list.children.length;
+    more.disabled = true;
+    try {
+      const page = await fetchLines(lastQuery, from, PAGE, true);
+      list.append(...page.incidents.map((i) => lineOf(ctx, i, list)));
+      update();
+      announce(status.textContent);
+      // As GOV.UK's "show more": the focus goes to the first line loaded.
+      list.children[from]?.querySelector('button')?.focus();
+    } finally {
+      more.disabled = false;
+    }
+  });
+  show(first);
+  return { patternBox, list, status, more, exportShown, empty, show };
+}
+
 export async function render(ctx, params = {}) {
   const query = params.query || lastQuery;
   lastQuery = query;
-  const [data, profile] = await Promise.all([call('timeline', { query }), call('profile')]);
-  const list = h('ol', { class: 'entries', 'aria-label': 'Incidents, newest first' },
-    data.incidents.map((i) => h('li', {},
-      h('button', { type: 'button', class: `entry-line${i.withdrawn ? ' withdrawn' : ''}`, onclick: () => ctx.go('entry', { number: i.number }) },
-        h('span', { class: 'entry-when' }, `No. ${i.number} · ${whenText(i)}`),
-        h('span', { class: 'entry-summary' }, i.summary || '(no text)'),
-        h('span', { class: 'entry-meta' }, [
-          i.behaviours.join(', '),
-          i.exhibits ? `${i.exhibits} exhibit${i.exhibits === 1 ? '' : 's'}` : '',
-          i.amendments ? `amended ${i.amendments}×` : '',
-          i.withdrawn ? 'Withdrawn' : '',
-        ].filter(Boolean).join(' · '))))));
-  const filters = filterForm(ctx, query, profile);
-  const shownText = `${data.incidents.length} of ${data.total} incident${data.total === 1 ? '' : 's'}`;
-  announce(shownText);
-  return h('section', { 'aria-labelledby': 'timeline-title', class: 'stack' },
+  const back = returnTo;
+  returnTo = null;
+  const [first, profile] = await Promise.all([fetchLines(query, 0, back ? Math.max(back.loaded, PAGE) : PAGE, false), call('profile')]);
+  const parts = results(ctx, first);
+  const filters = filterForm(ctx, query, profile, async (text) => {
+    lastQuery = { ...lastQuery, text: text || undefined };
+    if (!text) delete lastQuery.text;
+    const data = await fetchLines(lastQuery, 0, PAGE, false);
+    parts.show(data);
+    announce(parts.status.textContent);
+  });
+  announce(parts.status.textContent);
+  const view = h('section', { 'aria-labelledby': 'timeline-title', class: 'stack' },
     h('div', { class: 'title-row' },
       h('h1', { id: 'timeline-title' }, 'Your diary'),
       h('button', { type: 'button', class: 'primary', onclick: () => ctx.go('quickAdd') }, 'Add an incident')),
     (params.drafts || []).map((d) => draftOffer(ctx, d)),
     wrongTries(params.unlocked),
     keyUnkept(ctx, params.unlocked),
-    lastSaved(data),
-    backupNote(ctx, data.last_backup),
+    lastSaved(first),
+    backupNote(ctx, first.last_backup),
     h('section', { class: 'card', 'aria-labelledby': 'pattern-title' },
-      h('h2', { id: 'pattern-title' }, 'The pattern'),
-      chart(data.weeks),
-      data.behaviours.length
-        ? h('ul', { class: 'counts', 'aria-label': 'Incidents by behaviour' },
-          data.behaviours.map((b) => h('li', {}, h('span', { class: 'count' }, b.count), ` ${b.label}`)))
-        : null),
+      h('h2', { id: 'pattern-title' }, 'The pattern'), parts.patternBox),
     filters,
-    h('div', { class: 'row' }, h('p', { class: 'hint' }, shownText),
-      filtered(query) && data.incidents.length
-        ? h('button', { type: 'button', onclick: () => ctx.go('exporting', { shown: true }) }, 'Export what is shown')
-        : null),
-    data.incidents.length ? list : h('p', {}, data.total ? 'Nothing matches these filters.' : 'Nothing recorded yet. "Add an incident" takes a minute.'));
+    h('div', { class: 'row' }, parts.status, parts.exportShown),
+    parts.list, parts.empty, parts.more);
+  // Back from an entry: the same place in the list, the focus on that entry.
+  if (back) {
+    view.afterShow = () => {
+      window.scrollTo(0, back.scrollY);
+      parts.list.querySelector(`button[data-number="${back.number}"]`)?.focus({ preventScroll: true });
+    };
+  }
+  return view;
 }
 
 // An entry half-written when the diary locked (kept sealed by Rust).
@@ -129,8 +223,14 @@ function backupNote(ctx, last) {
     h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => ctx.go('backup') }, 'Back up now')));
 }
 
-function filterForm(ctx, query, profile) {
-  const text = field('Search', h('input', { type: 'search', value: query.text || '' }));
+function filterForm(ctx, query, profile, search) {
+  const text = field('Search', h('input', { type: 'search', value: query.text || '' }), 'Results follow as you type.');
+  // The list follows the words as they are typed, once typing pauses.
+  let pause = null;
+  text.input.addEventListener('input', () => {
+    clearTimeout(pause);
+    pause = setTimeout(() => search(text.input.value.trim()), 300);
+  });
   const from = field('From', h('input', { type: 'date', value: query.from || '' }));
   const to = field('To', h('input', { type: 'date', value: query.to || '' }));
   const behaviour = field('Behaviour', h('select', {},

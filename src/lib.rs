@@ -19,6 +19,7 @@
 
 pub mod backup;
 pub mod export;
+pub mod messages;
 pub mod model;
 pub mod pattern;
 pub mod query;

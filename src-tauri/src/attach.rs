@@ -15,6 +15,9 @@ use crate::error::{IpcError, IpcResult, blocking};
 use crate::session::Session;
 use crate::{picker, views};
 
+/// Files attached in one go at most.
+const MAX_PICKED: usize = 200;
+
 /// The files picked and not yet attached.
 #[derive(Default)]
 pub struct Picked(Mutex<Vec<PathBuf>>);
@@ -48,6 +51,13 @@ pub async fn pick(app: AppHandle) -> IpcResult<Vec<PickedDto>> {
     let paths = blocking(move || picker::files(&picker_app)).await?;
     if paths.is_empty() {
         return Err(IpcError::cancelled());
+    }
+    // A description is asked for each, and every reply stays bounded.
+    if paths.len() > MAX_PICKED {
+        return Err(IpcError::invalid(
+            "files",
+            &format!("choose at most {MAX_PICKED} files at a time"),
+        ));
     }
     let shown = paths
         .iter()

@@ -242,6 +242,12 @@ impl Session {
                 .map(|e| e.exhibit.original_name.clone()))
         })?;
         let name = name.ok_or_else(|| IpcError::invalid("number", "no such exhibit"))?;
+        if !crate::viewing::passive(&name) {
+            return Err(IpcError::invalid(
+                "number",
+                "this kind of file could run as a program, so it is not opened here: save a copy with `diary extract` and check it first",
+            ));
+        }
         let path = self.viewing.path_for(&name)?;
         self.with(|d| d.extract(number, &path, false))?;
         open_in_viewer(&path)
@@ -251,7 +257,7 @@ impl Session {
     /// from the private folder.
     pub fn open_pdf(&self, pdf: &[u8]) -> IpcResult<()> {
         let path = self.viewing.path_for("report.pdf")?;
-        std::fs::write(&path, pdf)
+        crate::viewing::write_new(&path, pdf)
             .map_err(|e| IpcError::other(format!("cannot open the report: {e}")))?;
         open_in_viewer(&path)
     }

@@ -35,6 +35,11 @@ impl Viewing {
         let dir = self.dir.as_ref().ok_or_else(|| {
             IpcError::other("this device has no private folder to open files from")
         })?;
+        if linked_above(dir) {
+            return Err(IpcError::other(
+                "the private folder is not private (a link above it)",
+            ));
+        }
         create_private(dir)
             .map_err(|e| IpcError::other(format!("cannot prepare the file: {e}")))?;
         let mut n = self.opened.lock().unwrap_or_else(|p| p.into_inner());
@@ -46,6 +51,16 @@ impl Viewing {
     /// where the folder is on disk).
     pub fn wipe(&self) {
         let Some(dir) = &self.dir else { return };
+        // Never through a link: someone could put one here to a folder of
+        // theirs, or to the vault, to have it emptied. Only the link goes.
+        match std::fs::symlink_metadata(dir) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let _ = std::fs::remove_file(dir);
+                return;
+            }
+            Ok(m) if m.is_dir() && !linked_above(dir) => {}
+            _ => return,
+        }
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
@@ -55,7 +70,37 @@ impl Viewing {
             let _ = std::fs::remove_file(&path);
         }
         let _ = std::fs::remove_dir(dir);
+        // A link left in its place (not ours: we make a folder) goes too.
+        if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+            let _ = std::fs::remove_file(dir);
+        }
     }
+}
+
+/// Whether a folder above `dir` (up to the runtime or cache folder the
+/// app was given) is a link: then nothing is written or wiped there.
+fn linked_above(dir: &Path) -> bool {
+    dir.ancestors()
+        .skip(1)
+        .take(2)
+        .any(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink()))
+}
+
+/// Files that only show something when opened: anything else (a script, a
+/// program, a shortcut someone handed over as "evidence") is never handed
+/// to the system to open.
+const PASSIVE: &[&str] = &[
+    "pdf", "txt", "rtf", "doc", "docx", "odt", "xls", "xlsx", "ods", "csv", "ppt", "pptx", "jpg",
+    "jpeg", "png", "gif", "webp", "heic", "heif", "bmp", "tif", "tiff", "mp3", "m4a", "aac", "wav",
+    "ogg", "opus", "amr", "flac", "mp4", "m4v", "mov", "3gp", "webm", "mkv", "avi", "eml",
+];
+
+/// Whether a file called `name` may be opened in another app.
+pub fn passive(name: &str) -> bool {
+    Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| PASSIVE.contains(&e.to_ascii_lowercase().as_str()))
 }
 
 /// `.pdf`, `.mp4`...: letters and digits only, at most 8, else none.
@@ -70,22 +115,47 @@ fn extension(name: &str) -> String {
     }
 }
 
+/// Creates the folder, or accepts it only as a real folder (not a link
+/// someone put there to send the plaintext elsewhere) of this user that
+/// no one else can open.
 fn create_private(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::DirBuilderExt;
-        match std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-        {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-            Err(e) => Err(e),
+        use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+        if let Some(parent) = dir.parent() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(parent)?;
         }
+        match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+        let meta = std::fs::symlink_metadata(dir)?;
+        let mine = meta.uid() == rustix::process::getuid().as_raw();
+        if !meta.is_dir() || !mine || meta.permissions().mode() & 0o077 != 0 {
+            return Err(std::io::Error::other(
+                "the private folder is not private (a link, another owner, or open to others)",
+            ));
+        }
+        Ok(())
     }
     #[cfg(not(unix))]
     std::fs::create_dir_all(dir)
+}
+
+/// Writes `bytes` as a new file at `path`: never through a link or over a
+/// file someone put there first.
+pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
 }
 
 /// Zeros over a file's bytes before it is unlinked: on a disk (no tmpfs)
@@ -95,6 +165,12 @@ fn overwrite(path: &Path) {
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         return;
     };
+    // Only a file of ours: a hard link someone made to another file would
+    // have that file zeroed.
+    #[cfg(unix)]
+    if std::os::unix::fs::MetadataExt::nlink(&meta) != 1 {
+        return;
+    }
     if !meta.is_file() {
         return;
     }
@@ -177,5 +253,53 @@ mod tests {
         std::fs::write(dir.join("file-9.mp4"), b"left").unwrap();
         Viewing::new(Some(dir.clone()));
         assert!(!dir.exists());
+    }
+
+    /// Someone with the device puts a link where the folder goes, to a
+    /// folder that syncs: nothing is written through it, and it is removed.
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_place_of_the_folder_is_refused_and_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let elsewhere = tmp.path().join("synced");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("vault.db"), b"the diary").unwrap();
+        let dir = tmp.path().join("view");
+        std::os::unix::fs::symlink(&elsewhere, &dir).unwrap();
+        let viewing = Viewing {
+            dir: Some(dir.clone()),
+            opened: Mutex::new(0),
+        };
+        assert!(
+            viewing.path_for("a.pdf").is_err(),
+            "a link is not our folder"
+        );
+        viewing.wipe();
+        assert!(std::fs::symlink_metadata(&dir).is_err(), "the link is gone");
+        assert_eq!(
+            std::fs::read(elsewhere.join("vault.db")).unwrap(),
+            b"the diary",
+            "what it pointed to is left alone"
+        );
+        // A folder others can open is refused too.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+        assert!(viewing.path_for("a.pdf").is_err());
+        // A file put where the report goes is not written over.
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let path = viewing.path_for("report.pdf").unwrap();
+        std::fs::write(&path, b"planted").unwrap();
+        assert!(write_new(&path, b"%PDF").is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"planted");
+        // A hard link to another file is unlinked, never zeroed.
+        std::fs::hard_link(elsewhere.join("vault.db"), dir.join("file-9")).unwrap();
+        viewing.wipe();
+        assert_eq!(
+            std::fs::read(elsewhere.join("vault.db")).unwrap(),
+            b"the diary"
+        );
+        assert!(!dir.join("file-9").exists());
+        assert!(passive("letter.PDF") && !passive("evidence.hta") && !passive("x.desktop"));
     }
 }

@@ -416,6 +416,17 @@ async function tabTo(page, name, limit = 60) {
   await page.keyboard.up('Enter');
   await page.locator('#unlock-form').waitFor();
   await context.close();
+}
+{
+  // A long diary by keyboard: Tab to "Show 50 more", Enter, and the focus
+  // is on the first line loaded; Enter on it opens that entry.
+  const { context, page } = await open({ name: 'keyboard-long', mode: 'long', ready: '#show-more' }, { width: 390, height: 844 });
+  await tabTo(page, 'Show 50 more', 200);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.dataset?.number === '70');
+  await page.keyboard.press('Enter');
+  await page.locator('#entry-title').waitFor();
+  await context.close();
   console.log('checked keyboard-only use');
 }
 

@@ -1,0 +1,109 @@
+//! Chats exported from messaging apps, read into messages with the line
+//! each came from. Every input line is either part of a message or
+//! flagged with the reason: nothing is dropped silently. Readers are
+//! bounded and refuse what they cannot read, naming the line, rather than
+//! guess (THREATS.md: every reader of a file we did not write).
+//!
+//! Only the readers so far: storing messages in the diary, the CLI and the
+//! report come with the rest of the message-import work.
+
+pub mod text;
+pub mod whatsapp;
+
+use chrono::NaiveDateTime;
+
+/// Which of day and month comes first in a chat's dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateOrder {
+    /// 31/12/2026 (most of the world).
+    Dmy,
+    /// 12/31/2026 (the United States).
+    Mdy,
+}
+
+/// What a message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Words someone sent.
+    Text,
+    /// A line of the app's own ("Messages are end-to-end encrypted").
+    System,
+    /// "This message was deleted".
+    Deleted,
+    /// A photo, video or file left out of the export.
+    MediaOmitted,
+}
+
+/// One message as the export shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// The first line of the message in the file, from 1.
+    pub line: usize,
+    /// The time as written, in the phone's own zone (the zone is assumed
+    /// later, and said).
+    pub sent_at: NaiveDateTime,
+    /// Who sent it; `None` for the app's own lines.
+    pub sender: Option<String>,
+    /// The text, lines joined with `\n`, invisible marks removed.
+    pub text: String,
+    /// The file named as attached, if any.
+    pub attachment: Option<String>,
+    /// What it is.
+    pub kind: Kind,
+}
+
+/// A line that is not part of any message, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flagged {
+    /// Line number, from 1.
+    pub line: usize,
+    /// Why it was not read as a message.
+    pub reason: String,
+}
+
+/// A chat read from an export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chat {
+    /// The variant recognised (`whatsapp-android`, `whatsapp-ios`).
+    pub variant: &'static str,
+    /// The date order used.
+    pub date_order: DateOrder,
+    /// Whether it was worked out from the file (else it was given).
+    pub date_order_inferred: bool,
+    /// Messages in file order.
+    pub messages: Vec<Message>,
+    /// Lines that are not part of any message.
+    pub flagged: Vec<Flagged>,
+    /// Lines in the file.
+    pub lines: usize,
+}
+
+/// Why a chat cannot be read. Nothing is half-read: an error means no
+/// message at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChatError {
+    /// Not text this program can read.
+    #[error("line {line}: {why}")]
+    Unreadable {
+        /// Line of the fault, from 1.
+        line: usize,
+        /// What is wrong.
+        why: String,
+    },
+    /// No line of the file starts a message in any known format.
+    #[error("not a chat export this program can read (no line starts a message)")]
+    NotAChat,
+    /// Every date in the file would read as day/month and as month/day.
+    #[error(
+        "every date in this chat could be day/month or month/day: say which (--date-order dmy or mdy)"
+    )]
+    AmbiguousDateOrder,
+    /// Dates that only fit day/month and others that only fit month/day.
+    #[error("line {dmy} has a date only day/month fits, line {mdy} one only month/day fits")]
+    MixedDateOrder {
+        /// A line whose date only reads as day/month.
+        dmy: usize,
+        /// A line whose date only reads as month/day.
+        mdy: usize,
+    },
+}

@@ -42,7 +42,7 @@ fn utf8(bytes: &[u8]) -> Result<String, ChatError> {
 }
 
 fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, ChatError> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(ChatError::Unreadable {
             line: 1,
             why: "UTF-16 text cut in the middle of a character".into(),

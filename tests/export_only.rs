@@ -4,20 +4,7 @@
 
 use std::fs;
 
-use crate::util::Vault;
-
-fn pdf_text(pdf: &std::path::Path) -> String {
-    let run = std::process::Command::new("pdftotext")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (scripts/setup.sh)");
-    assert!(run.status.success());
-    String::from_utf8_lossy(&run.stdout)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+use crate::util::{Vault, pdf_words};
 
 #[test]
 fn an_export_holds_only_what_the_filters_show_and_counts_the_rest() {
@@ -76,7 +63,7 @@ fn an_export_holds_only_what_the_filters_show_and_counts_the_rest() {
         serde_json::from_slice(&fs::read(out.join("data/incidents.json")).unwrap()).unwrap();
     assert_eq!(incidents["incidents"].as_array().unwrap().len(), 1);
     v.run(&["verify", out.to_str().unwrap()]).ok();
-    let text = pdf_text(&out.join("report.pdf"));
+    let text = pdf_words(&out.join("report.pdf"));
     assert!(
         text.contains("only entries recording any of: Following; involving Mark; containing the words \"GATE\""),
         "{text}"

@@ -244,11 +244,7 @@ fn people_and_orders_are_corrected_with_their_history() {
         "varied at court on 3 March"
     );
     v.run(&["verify", out.to_str().unwrap()]).ok();
-    let pdf = std::process::Command::new("pdftotext")
-        .args([out.join("report.pdf").to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (scripts/setup.sh)");
-    let text = String::from_utf8_lossy(&pdf.stdout).replace('\n', " ");
+    let text = crate::util::pdf_words(&out.join("report.pdf"));
     assert!(text.contains("Mark A. Doe"), "{text}");
     assert!(text.contains("(learnt his full name)"), "{text}");
     assert!(text.contains("(varied at court on 3 March)"), "{text}");

@@ -344,3 +344,18 @@ pub fn anchors_in_target() {
         Path::new(env!("CARGO_TARGET_TMPDIR")).join("library-anchors"),
     );
 }
+
+/// The words of a PDF (pdftotext), one space between each: for finding a
+/// phrase whatever line breaks the layout put in it.
+pub fn pdf_words(pdf: &Path) -> String {
+    let run = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (scripts/setup.sh)");
+    assert!(run.status.success(), "pdftotext failed");
+    String::from_utf8_lossy(&run.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

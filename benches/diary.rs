@@ -139,6 +139,75 @@ fn load_and_search(c: &mut Criterion) {
     }
 }
 
+/// The message-import target: listing or searching the 40,000 messages
+/// of a WhatsApp export (its most) after unlock in under 50 ms.
+fn messages(c: &mut Criterion) {
+    use incident_diary::messages::query::MessageFilter;
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut diary, _) =
+        Diary::create(&tmp.path().join("v"), &pass(), fast_kdf(), clock()).unwrap();
+    let chat = tmp.path().join("chat.txt");
+    let mut text =
+        String::from("01/01/2023, 08:00 - Messages and calls are end-to-end encrypted.\n");
+    let words = [
+        "I", "know", "where", "you", "are", "tonight", "school", "again", "car", "outside",
+    ];
+    let mut at = chrono::NaiveDate::from_ymd_opt(2023, 1, 1)
+        .unwrap()
+        .and_hms_opt(8, 0, 0)
+        .unwrap();
+    for i in 0..39_999usize {
+        at += chrono::Duration::minutes(37);
+        let said: Vec<&str> = (0..4 + i % 12)
+            .map(|k| words[(i * 7 + k) % words.len()])
+            .collect();
+        text.push_str(&format!(
+            "{} - Mark Example: {} {i}\n",
+            at.format("%d/%m/%Y, %H:%M"),
+            said.join(" ")
+        ));
+    }
+    std::fs::write(&chat, text).unwrap();
+    let options = incident_diary::ImportOptions {
+        zone: Some("Europe/London".into()),
+        ..Default::default()
+    };
+    let mut group = c.benchmark_group("messages_40000");
+    group.sample_size(10);
+    group.bench_function("import_in_process", |b| {
+        b.iter_with_large_drop(|| {
+            let tmp = tempfile::tempdir().unwrap();
+            let (mut d, _) =
+                Diary::create(&tmp.path().join("v"), &pass(), fast_kdf(), clock()).unwrap();
+            d.import_chat(&chat, &options).unwrap();
+            (d, tmp)
+        })
+    });
+    diary.import_chat(&chat, &options).unwrap();
+    let search = MessageFilter {
+        text: Some("school again".into()),
+        ..MessageFilter::default()
+    };
+    group.bench_function("search_two_words", |b| {
+        b.iter(|| black_box(search.apply(diary.state()).len()))
+    });
+    let whole = MessageFilter {
+        chat: Some(1),
+        ..MessageFilter::default()
+    };
+    group.bench_function("list_conversation", |b| {
+        b.iter(|| black_box(whole.apply(diary.state()).len()))
+    });
+    let sender = MessageFilter {
+        sender: Some("mark example".into()),
+        ..MessageFilter::default()
+    };
+    group.bench_function("filter_sender", |b| {
+        b.iter(|| black_box(sender.apply(diary.state()).len()))
+    });
+    group.finish();
+}
+
 /// Issue 4's target: 500 incidents with 50 phone photos exported in under
 /// 3 s (folder, officer pack), PDF typesetting and thumbnails included.
 fn export(c: &mut Criterion) {
@@ -174,6 +243,7 @@ criterion_group!(
     kdf_and_unlock,
     durable_add,
     load_and_search,
+    messages,
     export
 );
 criterion_main!(benches);

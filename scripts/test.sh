@@ -18,6 +18,9 @@ cargo clippy "${workspace[@]}" --all-targets -- -D warnings
 # The UI in headless Chromium with the IPC mocked: axe-core on every screen,
 # touch targets, reflow at 320 px and 200% text, nothing stored.
 (cd ui/tests && node a11y.mjs)
+# The WhatsApp fixtures of message import read alike by an independent
+# parser (whatsapp-chat-parser) and by the expectations Rust is held to.
+(cd ui/tests && node chat-crosscheck.mjs)
 # The disguises in the phone configuration (launcher aliases, alternate
 # icons) match the desktop's, and the manifest patch works and is idempotent.
 python3 scripts/mobile-disguises.py check

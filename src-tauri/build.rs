@@ -54,5 +54,12 @@ fn incident_diary_app_commands() -> &'static [&'static str] {
         "backup_state",
         "backup_now",
         "restore_backup",
+        "pick_chat",
+        "import_chat",
+        "device_zone",
+        "conversations",
+        "conversation",
+        "incident_from_messages",
+        "link_sender",
     ]
 }

@@ -44,7 +44,10 @@ mod thumbnail;
 pub use clock::{Clock, ManualClock, SteppingClock, SystemClock};
 pub use crypto::Passphrase;
 pub use crypto::kdf::{KdfError, KdfParams};
-pub use diary::{CheckReport, Diary, ExhibitFault, ExhibitRef, IncidentRef, KDF_TARGET, LastEntry};
+pub use diary::{
+    CheckReport, Diary, ExhibitFault, ExhibitRef, ImportOptions, Imported, IncidentRef, KDF_TARGET,
+    LastEntry,
+};
 pub use durable::replace_file;
 pub use error::{Error, ErrorCode, Result};
 pub use process::keep_memory_private;

@@ -50,6 +50,28 @@ pub fn text(text: &str) -> Cow<'_, str> {
     Cow::Owned(escaped(text, true, usize::MAX))
 }
 
+/// JSON text (as `serde_json` writes it) with every acting character
+/// inside its strings written as a JSON escape (`\u200d`), so the output
+/// stays valid JSON, reads back to the same strings, and cannot act on a
+/// terminal. Its own new lines (pretty printing) are kept.
+pub fn json(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| acts(c) && c != '\n') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if acts(c) && c != '\n' {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// A name (of a file, an object) as it is when it is plain and short;
 /// otherwise with every acting character escaped, new lines included, cut
 /// to 80 characters and quoted in backticks, so it reads as one name.
@@ -98,5 +120,16 @@ mod tests {
         assert!(has_acting("evil\u{7}") && !has_acting("JS_1.jpg"));
         assert!(has_acting("a\u{200b}b") && has_acting("x\u{2028}") && has_acting("\u{e0041}"));
         assert_eq!(line("a\nPASS"), "a\\u{a}PASS");
+    }
+
+    #[test]
+    fn json_keeps_its_strings_and_cannot_act() {
+        let value = serde_json::json!({"text": "👩\u{200d}👩 \u{202e}exe.jpg \u{e0041}"});
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
+        let shown = json(&pretty);
+        assert!(!shown.chars().any(|c| acts(c) && c != '\n'), "{shown}");
+        let back: serde_json::Value = serde_json::from_str(&shown).unwrap();
+        assert_eq!(back, value);
+        assert_eq!(json("[1]"), "[1]");
     }
 }

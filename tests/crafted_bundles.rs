@@ -298,3 +298,33 @@ fn a_linked_folder_inside_the_bundle_is_not_followed() {
         run.stdout
     );
 }
+
+/// A manifest that says the diary holds more (or fewer) incidents than the
+/// export and its reasons for leaving some out add up to: the officer is
+/// told the numbers do not add up, beside the broken signature.
+#[test]
+fn counts_that_do_not_add_up_fail_the_contents_layer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = bundle_copy(tmp.path());
+    let intact = verify(&bundle).ok();
+    let line = intact
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("PASS contents"))
+        .unwrap_or_else(|| panic!("{}", intact.stdout))
+        .to_owned();
+    assert!(line.contains(" incidents in the diary"), "{line}");
+    let path = bundle.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    let counts = &mut manifest["counts"];
+    counts["incidents_in_diary"] = (counts["incidents_in_diary"].as_u64().unwrap() + 5).into();
+    fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+    let run = verify(&bundle).fails_with(4);
+    let failed = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("FAIL contents"))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(failed.contains("do not make the"), "{failed}");
+}

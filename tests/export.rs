@@ -193,6 +193,18 @@ fn officer_bundle_passes_every_standard_tool() {
         "{}",
         info.stdout
     );
+    // The viewer's title bar and recent-files list show the title: it
+    // does not say what the report is about or what made it.
+    assert!(
+        info.stdout.contains("Title:           Report\n"),
+        "{}",
+        info.stdout
+    );
+    assert!(
+        !info.stdout.to_lowercase().contains("diary"),
+        "{}",
+        info.stdout
+    );
     let pages: u32 = info
         .stdout
         .lines()

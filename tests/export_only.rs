@@ -62,10 +62,24 @@ fn an_export_holds_only_what_the_filters_show_and_counts_the_rest() {
     let incidents: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("data/incidents.json")).unwrap()).unwrap();
     assert_eq!(incidents["incidents"].as_array().unwrap().len(), 1);
-    v.run(&["verify", out.to_str().unwrap()]).ok();
+    // The officer's check says what the bundle holds, of how many, and why
+    // the rest are not there.
+    let checked = v.run(&["verify", out.to_str().unwrap()]).ok().stdout;
+    let contents = checked
+        .lines()
+        .find(|l| l.starts_with("PASS contents"))
+        .unwrap_or_else(|| panic!("{checked}"));
+    for said in [
+        "1 of 4 incidents in the diary (officer pack)",
+        "period the start to 2026-03-10",
+        "only behaviour following, involving Mark, containing the words \"GATE\"",
+        "left out: 1 outside the period, 2 not matching",
+    ] {
+        assert!(contents.contains(said), "{said:?} not in {contents}");
+    }
     let text = pdf_words(&out.join("report.pdf"));
     assert!(
-        text.contains("only entries recording any of: Following; involving Mark; containing the words \"GATE\""),
+        text.contains("only entries recording any of: Following; involving Mark; containing the words \"GATE\" (in the entry or the name of a person in it)"),
         "{text}"
     );
     assert!(

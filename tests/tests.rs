@@ -30,6 +30,8 @@ mod incidents;
 mod key_transitions;
 /// The rollback anchor's copy in a real desktop keyring (Secret Service).
 mod keystore;
+/// Chats imported from messaging apps, listed, searched and quoted.
+mod messages;
 /// No plaintext of any diary value in any file of the vault.
 mod plaintext;
 /// Triggers, views, indexes and tables planted in the vault file.

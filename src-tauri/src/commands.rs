@@ -339,3 +339,74 @@ pub async fn backup_now(app: AppHandle, passphrase: String) -> IpcResult<BackupD
 pub async fn restore_backup(app: AppHandle, passphrase: String) -> IpcResult<RestoreDto> {
     Session::restore_picked(app, passphrase).await
 }
+
+/// The device's file dialog for a chat export; the page gets its name.
+#[tauri::command]
+pub async fn pick_chat(app: AppHandle) -> IpcResult<crate::chats::PickedChatDto> {
+    crate::chats::pick(app).await
+}
+
+/// Imports the chat export picked last (see [`crate::chats`]).
+#[tauri::command]
+pub async fn import_chat(
+    app: AppHandle,
+    request: crate::chats::ImportRequest,
+) -> IpcResult<crate::chats::ConversationDto> {
+    crate::chats::import(app, request).await
+}
+
+/// This device's time zone, the import form's first answer.
+#[tauri::command]
+pub async fn device_zone() -> IpcResult<String> {
+    Ok(crate::chats::device_zone())
+}
+
+#[tauri::command]
+pub async fn conversations(
+    session: State<'_, Session>,
+) -> IpcResult<Vec<crate::chats::ConversationDto>> {
+    session.with(|d| Ok(crate::chats::conversations(d)))
+}
+
+#[tauri::command]
+pub async fn conversation(
+    session: State<'_, Session>,
+    number: u32,
+    query: crate::chats::MessagesQuery,
+) -> IpcResult<crate::chats::MessagesDto> {
+    session.holding(|d| crate::chats::messages(d, number, &query))
+}
+
+/// A new incident quoting messages, with what she adds; its number.
+#[tauri::command]
+pub async fn incident_from_messages(
+    session: State<'_, Session>,
+    number: u32,
+    messages: Vec<u32>,
+    narrative: String,
+    behaviours: Vec<incident_diary::model::Behaviour>,
+) -> IpcResult<AddedDto> {
+    session
+        .with(|d| {
+            crate::chats::incident_from_messages(d, number, &messages, &narrative, behaviours)
+        })
+        .map(|number| AddedDto { number })
+}
+
+/// Says a sender of conversation `number` is person `person` (or no one).
+#[tauri::command]
+pub async fn link_sender(
+    session: State<'_, Session>,
+    number: u32,
+    sender: String,
+    person: Option<String>,
+) -> IpcResult<()> {
+    let person = person
+        .map(|p| p.parse::<Id>())
+        .transpose()
+        .map_err(|_| IpcError::invalid("person", "not a person of the diary"))?;
+    session.with(|d| {
+        let chat = d.chat(&number.to_string())?.id();
+        d.link_sender(chat, &sender, person)
+    })
+}

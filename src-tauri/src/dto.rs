@@ -227,6 +227,9 @@ pub struct IncidentDto {
     pub exhibits: Vec<ExhibitDto>,
     pub exhibits_from: usize,
     pub exhibits_total: usize,
+    /// Imported messages it quotes (the first [`crate::chats::MAX_QUOTED_SHOWN`]).
+    pub quoted: Vec<crate::chats::QuotedDto>,
+    pub quoted_total: usize,
 }
 
 /// Versions of one incident shown at most: the original and the latest.
@@ -237,14 +240,19 @@ pub const EXHIBIT_PAGE: usize = 100;
 /// holds; the bound keeps every reply small whatever the diary holds).
 pub const MAX_LISTED: usize = 500;
 
-/// An object of the profile with its id, and each correction with the
-/// version it replaced (oldest first; people and orders only).
+/// Corrections of one person or order per reply at most: the latest.
+pub const MAX_CORRECTIONS: usize = 10;
+
+/// An object of the profile with its id, and its latest corrections with
+/// the version each replaced (oldest first; people and orders only).
 #[derive(Debug, Serialize)]
 pub struct Stored<T> {
     pub id: String,
     pub recorded_at: DateTime<FixedOffset>,
     #[serde(flatten)]
     pub value: T,
+    /// Every correction made, of which `history` holds the latest.
+    pub corrections: usize,
     pub history: Vec<CorrectionDto<T>>,
 }
 

@@ -6,6 +6,7 @@
 
 mod attach;
 mod backups;
+mod chats;
 mod commands;
 mod disguise;
 mod drafts;
@@ -22,7 +23,7 @@ mod views;
 use std::path::PathBuf;
 
 use incident_diary::Diary;
-use tauri::{Emitter, Manager, WindowEvent};
+use tauri::{Emitter, Manager, RunEvent, WindowEvent};
 
 /// The vault folder: `DIARY_VAULT` as for the CLI, else the same platform
 /// data folder the CLI uses, else (on phones) the app's own data folder.
@@ -51,14 +52,14 @@ pub fn run() {
             }
             let dir = vault_dir(app);
             // Files opened in another app: in memory (the runtime folder)
-            // where the device has one.
+            // where the device has one, in a folder whose name does not
+            // name the app (a viewer's recent-files list shows the path).
             let view_dir = app
                 .path()
                 .runtime_dir()
                 .ok()
-                .map(|d| d.join(&app.config().identifier))
-                .or_else(|| app.path().app_cache_dir().ok())
-                .map(|d| d.join("view"));
+                .map(|d| d.join(viewing::NEUTRAL_FOLDER))
+                .or_else(|| app.path().app_cache_dir().ok().map(|d| d.join("view")));
             app.manage(session::Session::new(dir, viewing::Viewing::new(view_dir)));
             // The disguise applies from the first frame, before any unlock.
             let config = app.path().app_config_dir().ok();
@@ -67,19 +68,24 @@ pub fn run() {
             app.manage(look);
             app.manage(exports::LastExport::default());
             app.manage(attach::Picked::default());
+            app.manage(chats::PickedChat::default());
             app.manage(notes::Notes::new(config));
             idle::watch(app.handle().clone());
             Ok(())
         })
-        .on_window_event(|window, event| {
+        .on_window_event(|window, event| match event {
             // Minimised: lock in Rust at once, whatever the page is doing,
             // then tell the page to blank itself.
-            if let WindowEvent::Resized(_) = event
-                && window.is_minimized().unwrap_or(false)
-            {
+            WindowEvent::Resized(_) if window.is_minimized().unwrap_or(false) => {
                 window.state::<session::Session>().lock();
                 let _ = window.emit("locked", ());
             }
+            // Closed: lock, and wipe what was opened in other apps, now
+            // rather than at the next start.
+            WindowEvent::CloseRequested { .. } | WindowEvent::Destroyed => {
+                window.state::<session::Session>().lock();
+            }
+            _ => {}
         })
         .invoke_handler(tauri::generate_handler![
             commands::status,
@@ -126,7 +132,21 @@ pub fn run() {
             commands::backup_state,
             commands::backup_now,
             commands::restore_backup,
+            commands::pick_chat,
+            commands::import_chat,
+            commands::device_zone,
+            commands::conversations,
+            commands::conversation,
+            commands::incident_from_messages,
+            commands::link_sender,
         ])
-        .run(tauri::generate_context!())
-        .expect("the app could not start");
+        .build(tauri::generate_context!())
+        .expect("the app could not start")
+        .run(|app, event| {
+            // However the app ends (last window closed, quit from the
+            // system), the files opened in other apps go with it.
+            if let RunEvent::Exit = event {
+                app.state::<session::Session>().lock();
+            }
+        });
 }

@@ -38,6 +38,22 @@ pub fn files(app: &AppHandle) -> Vec<PathBuf> {
         .collect()
 }
 
+/// A chat exported from a messaging app, to import; `None` when closed.
+pub fn chat_export(app: &AppHandle) -> Option<PathBuf> {
+    if let Some(paths) = test_answer("INCIDENT_DIARY_E2E_CHAT") {
+        return paths.into_iter().next();
+    }
+    app.dialog()
+        .file()
+        .set_title("Choose the exported chat")
+        .add_filter(
+            "Chat exports",
+            &["txt", "zip", "json", "xml", "eml", "mbox"],
+        )
+        .blocking_pick_file()
+        .and_then(|p| p.into_path().ok())
+}
+
 /// Where to save a backup (a new `.age` file); `None` when closed.
 pub fn backup_destination(app: &AppHandle, suggested: &str) -> Option<PathBuf> {
     if let Some(dirs) = test_answer("INCIDENT_DIARY_E2E_SAVE_DIR") {

@@ -59,12 +59,19 @@ impl Session {
     /// Runs `f` on the open diary. Each use restarts the idle clock, at
     /// the start and at the end (an export may run for minutes).
     pub fn with<T>(&self, f: impl FnOnce(&mut Diary) -> incident_diary::Result<T>) -> IpcResult<T> {
+        self.holding(|d| Ok(f(d)?))
+    }
+
+    /// [`Session::with`] for work that fails with the app's own errors.
+    /// The diary stays held until `f` returns, so a lock waits for it and
+    /// then wipes what it wrote; after a lock, `f` does not run at all.
+    pub(crate) fn holding<T>(&self, f: impl FnOnce(&mut Diary) -> IpcResult<T>) -> IpcResult<T> {
         let mut slot = self.slot();
         let diary = slot.as_mut().ok_or_else(IpcError::locked)?;
         self.idle.touch();
         let result = f(diary);
         self.idle.touch();
-        Ok(result?)
+        result
     }
 
     pub fn status(&self) -> StatusDto {
@@ -134,11 +141,15 @@ impl Session {
     /// Keeps the form being typed (the page's JSON) in its slot, sealed
     /// (see [`crate::drafts`] and `Diary::save_draft`).
     pub fn save_draft(&self, draft: &serde_json::Value) -> IpcResult<()> {
-        self.with(|d| {
+        self.holding(|d| {
             let kept = d.draft()?;
             match drafts::saved(kept.as_deref().map(|b| b.as_slice()), draft) {
-                Some(bytes) => d.save_draft(&zeroize::Zeroizing::new(bytes)),
-                None => Ok(()),
+                Ok(Some(bytes)) => Ok(d.save_draft(&zeroize::Zeroizing::new(bytes))?),
+                Ok(None) => Ok(()),
+                Err(drafts::TooLong) => Err(IpcError::invalid(
+                    "draft",
+                    "it is too long to keep as a draft: save it as an entry now",
+                )),
             }
         })
     }
@@ -234,32 +245,37 @@ impl Session {
     }
 
     /// Decrypts an exhibit into the private folder (checked against its
-    /// SHA-256) and opens it in the device's viewer.
+    /// SHA-256) and opens it in the device's viewer. All of it holds the
+    /// diary: a lock racing it waits, then wipes the file.
     pub fn open_exhibit(&self, number: u32) -> IpcResult<()> {
-        let name = self.with(|d| {
-            Ok(d.state()
+        self.holding(|d| {
+            let name = d
+                .state()
                 .exhibit(number)
-                .map(|e| e.exhibit.original_name.clone()))
-        })?;
-        let name = name.ok_or_else(|| IpcError::invalid("number", "no such exhibit"))?;
-        if !crate::viewing::passive(&name) {
-            return Err(IpcError::invalid(
-                "number",
-                "this kind of file could run as a program, so it is not opened here: save a copy with `diary extract` and check it first",
-            ));
-        }
-        let path = self.viewing.path_for(&name)?;
-        self.with(|d| d.extract(number, &path, false))?;
-        open_in_viewer(&path)
+                .map(|e| e.exhibit.original_name.clone())
+                .ok_or_else(|| IpcError::invalid("number", "no such exhibit"))?;
+            if !crate::viewing::passive(&name) {
+                return Err(IpcError::invalid(
+                    "number",
+                    "this kind of file could run as a program, so it is not opened here: save a copy with `diary extract` and check it first",
+                ));
+            }
+            let path = self.viewing.path_for(&name)?;
+            d.extract(number, &path, false)?;
+            open_in_viewer(&path)
+        })
     }
 
     /// Opens `pdf` (the report of the last export) in the device's viewer,
-    /// from the private folder.
+    /// from the private folder; refused once locked, and a lock racing it
+    /// waits for it and then wipes the file.
     pub fn open_pdf(&self, pdf: &[u8]) -> IpcResult<()> {
-        let path = self.viewing.path_for("report.pdf")?;
-        crate::viewing::write_new(&path, pdf)
-            .map_err(|e| IpcError::other(format!("cannot open the report: {e}")))?;
-        open_in_viewer(&path)
+        self.holding(|_| {
+            let path = self.viewing.path_for("report.pdf")?;
+            crate::viewing::write_new(&path, pdf)
+                .map_err(|e| IpcError::other(format!("cannot open the report: {e}")))?;
+            open_in_viewer(&path)
+        })
     }
 
     pub fn profile(&self) -> IpcResult<ProfileDto> {

@@ -11,6 +11,10 @@ use std::sync::Mutex;
 
 use crate::error::{IpcError, IpcResult};
 
+/// The folder's name in the shared runtime folder: neutral, yet unlikely
+/// to be another program's (everything in it is wiped).
+pub const NEUTRAL_FOLDER: &str = "view-7c41e9";
+
 /// The private folder of files opened in another app.
 pub struct Viewing {
     dir: Option<PathBuf>,

@@ -9,8 +9,8 @@ use incident_diary::state::{Entry, ExhibitRecord, IncidentRecord, Withdrawal};
 
 use crate::dto::{
     BehaviourCountDto, CorrectionDto, EXHIBIT_PAGE, ExhibitDto, IncidentDto, IncidentLineDto,
-    MAX_LISTED, MAX_PAGE, MAX_VERSIONS, MAX_WEEKS, PAGE, ProfileDto, RemovalDto, Stored,
-    TimelineDto, TimelineQuery, VersionDto, WeekDto,
+    MAX_CORRECTIONS, MAX_LISTED, MAX_PAGE, MAX_VERSIONS, MAX_WEEKS, PAGE, ProfileDto, RemovalDto,
+    Stored, TimelineDto, TimelineQuery, VersionDto, WeekDto,
 };
 
 fn removal(w: &Withdrawal) -> RemovalDto {
@@ -20,13 +20,16 @@ fn removal(w: &Withdrawal) -> RemovalDto {
     }
 }
 
+/// A person or order with its latest [`MAX_CORRECTIONS`] corrections (all
+/// of them go to the police with an export; the count says how many).
 fn stored<T: Clone>(e: &Entry<T>) -> Stored<T> {
+    let skipped = e.amendments.len().saturating_sub(MAX_CORRECTIONS);
     Stored {
         id: e.id.to_hex(),
         recorded_at: e.recorded_at,
         value: e.value.clone(),
-        history: e
-            .amendments
+        corrections: e.amendments.len(),
+        history: e.amendments[skipped..]
             .iter()
             .map(|a| CorrectionDto {
                 recorded_at: a.recorded_at,
@@ -153,6 +156,7 @@ pub fn incident(
     exhibits_from: usize,
 ) -> incident_diary::Result<IncidentDto> {
     let r = diary.incident_by_number(number)?;
+    let (quoted, quoted_total) = crate::chats::quoted(diary, r.current());
     let n = r.versions.len();
     // The original, then the latest: what was first written and what it says now.
     let shown = (0..n).filter(|&i| i == 0 || i + MAX_VERSIONS > n);
@@ -187,6 +191,8 @@ pub fn incident(
             .collect(),
         exhibits_from,
         exhibits_total: exhibits.len(),
+        quoted,
+        quoted_total,
     })
 }
 
@@ -350,5 +356,32 @@ mod tests {
         let rest = incident(&diary, 1, EXHIBIT_PAGE).unwrap();
         assert_eq!(rest.exhibits.len(), 5);
         assert_eq!(rest.exhibits[0].number as usize, EXHIBIT_PAGE + 1);
+    }
+    /// A person corrected again and again: the latest corrections, and how
+    /// many there are in all.
+    #[test]
+    fn a_profile_reply_holds_the_latest_corrections() {
+        use incident_diary::model::{Person, Role};
+        let tmp = tempfile::tempdir().unwrap();
+        let mut diary = diary_in(tmp.path());
+        let person = |n: u32| Person {
+            role: Role::Perpetrator,
+            name: format!("Name {n}"),
+            aliases: vec![],
+            relationship: String::new(),
+            description: String::new(),
+            identifiers: vec![],
+        };
+        let id = diary.add_person(person(0)).unwrap();
+        for n in 1..=25 {
+            diary.amend_person(id, person(n), "spelling").unwrap();
+        }
+        let dto = profile(&diary);
+        let mark = &dto.people[0];
+        assert_eq!(mark.corrections, 25);
+        assert_eq!(mark.history.len(), MAX_CORRECTIONS);
+        assert_eq!(mark.history[0].replaced.name, "Name 15");
+        assert_eq!(mark.history.last().unwrap().replaced.name, "Name 24");
+        assert_eq!(mark.value.name, "Name 25");
     }
 }

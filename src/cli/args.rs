@@ -197,6 +197,49 @@ pub enum Command {
         /// The bundle.
         path: PathBuf,
     },
+    /// Import messages exported from a messaging app as a conversation:
+    /// WhatsApp's "Export chat" (.txt, or .zip with media), Telegram
+    /// Desktop's result.json, an SMS Backup & Restore XML file, an email
+    /// (.eml) or a mailbox (.mbox). The original file is kept as an exhibit,
+    /// byte for byte, and the files it carries as exhibits of their own;
+    /// every line becomes part of a message or is flagged.
+    Import {
+        /// The export.
+        file: PathBuf,
+        /// The format, if it is not told from the file: whatsapp, telegram, sms or email.
+        #[arg(long, value_name = "NAME")]
+        format: Option<String>,
+        /// The time zone of the phone that exported it (e.g. Europe/London);
+        /// else this device's. The times are read in it, and it is recorded.
+        #[arg(long, value_name = "ZONE")]
+        timezone: Option<String>,
+        /// dmy or mdy: whether the chat's dates give the day or the month
+        /// first, when they cannot tell (the import asks).
+        #[arg(long, value_name = "ORDER", value_parser = ["dmy", "mdy"])]
+        date_order: Option<String>,
+        /// Your own name in the chat, as the export gives it.
+        #[arg(long, value_name = "NAME")]
+        me: Option<String>,
+        /// Where it came from: the phone, the app, how it was exported (kept
+        /// with it as its provenance).
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        source: String,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List imported messages (all, or of one conversation, one sender, a
+    /// period, or with some words), or make incidents from them.
+    #[command(args_conflicts_with_subcommands = true)]
+    Messages {
+        #[command(flatten)]
+        filter: MessageFilterArgs,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(subcommand)]
+        action: Option<MessagesAction>,
+    },
     /// Write an encrypted backup of the whole diary, exhibits included, to a new file.
     ///
     /// The backup file has its own passphrase: read from --backup-passphrase-file,
@@ -334,5 +377,76 @@ pub enum ExhibitsAction {
         /// Why it is deleted (kept in the record).
         #[arg(long)]
         reason: String,
+    },
+}
+
+/// Which messages `messages` lists.
+#[derive(Debug, Args, Default)]
+pub struct MessageFilterArgs {
+    /// Conversation number (see `messages conversations`).
+    #[arg(long, value_name = "N")]
+    pub conversation: Option<u32>,
+    /// Sent by NAME, as the export gives it.
+    #[arg(long, value_name = "NAME")]
+    pub sender: Option<String>,
+    /// First day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only messages holding every one of these words (any case).
+    #[arg(long, value_name = "WORDS")]
+    pub search: Option<String>,
+}
+
+/// `messages` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum MessagesAction {
+    /// List the imported conversations with where each came from.
+    Conversations {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a new incident quoting messages of one conversation (its time,
+    /// channel and perpetrators are taken from them).
+    Incident {
+        /// Conversation number.
+        #[arg(long, value_name = "N")]
+        conversation: u32,
+        /// Message numbers: `3`, `3-7`, `3-7,9` (see `messages --conversation N`).
+        #[arg(long, value_name = "LIST")]
+        messages: String,
+        #[command(flatten)]
+        fields: Box<IncidentFlags>,
+    },
+    /// Add messages to those an incident quotes (an amendment, with a reason).
+    Link {
+        /// Conversation number.
+        #[arg(long, value_name = "N")]
+        conversation: u32,
+        /// Message numbers: `3`, `3-7`, `3-7,9`.
+        #[arg(long, value_name = "LIST")]
+        messages: String,
+        /// Incident number or id.
+        #[arg(long, value_name = "INCIDENT")]
+        incident: String,
+        /// Why (kept in the incident's history).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Say that a sender in a conversation is a person in People (`--person
+    /// none` undoes it).
+    Sender {
+        /// Conversation number.
+        #[arg(long, value_name = "N")]
+        conversation: u32,
+        /// The sender, as the export gives the name.
+        #[arg(long, value_name = "NAME")]
+        sender: String,
+        /// Person id, or `none`.
+        #[arg(long, value_name = "ID")]
+        person: String,
     },
 }

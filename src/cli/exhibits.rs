@@ -51,6 +51,10 @@ struct ExhibitOut<'a> {
     id: Id,
     incident: Id,
     incident_number: Option<u32>,
+    /// The conversation, for the original of an imported chat and its media
+    /// (left out otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    conversation: Option<u32>,
     original_name: &'a str,
     size: u64,
     media_type: &'a str,
@@ -75,6 +79,7 @@ fn out<'a>(diary: &Diary, rec: &'a ExhibitRecord) -> ExhibitOut<'a> {
         id: rec.id,
         incident: e.incident,
         incident_number: diary.state().incident(e.incident).map(|i| i.number),
+        conversation: diary.state().chat(e.incident).map(|c| c.number),
         original_name: &e.original_name,
         size: e.size,
         media_type: &e.media_type,
@@ -105,10 +110,11 @@ pub fn list(session: &mut Session, json: bool) -> Result<()> {
         return Ok(());
     }
     for r in &rows {
-        let incident = r
-            .incident_number
-            .map(|n| format!("incident {n}"))
-            .unwrap_or_default();
+        let incident = match (r.incident_number, r.conversation) {
+            (Some(n), _) => format!("incident {n}"),
+            (None, Some(c)) => format!("chat {c}"),
+            _ => String::new(),
+        };
         let captured = match (&r.claims.captured_at, &r.claims.captured_offset) {
             (Some(t), Some(o)) => format!("  captured {t} {o} (per the file)"),
             (Some(t), None) => format!("  captured {t} (per the file)"),

@@ -14,7 +14,11 @@ use super::output::{IncidentOut, print_json};
 use super::{Session, print, usage};
 
 /// Builds the incident from `--json` and flags over `base`.
-fn build(base: Value, json_source: Option<String>, flags: IncidentFlags) -> Result<Incident> {
+pub(super) fn build(
+    base: Value,
+    json_source: Option<String>,
+    flags: IncidentFlags,
+) -> Result<Incident> {
     let mut value = base;
     if let Some(source) = json_source {
         let patch = read_json(&source)?;

@@ -23,6 +23,7 @@ mod export;
 mod incidents;
 mod input;
 mod keys;
+mod messages;
 mod output;
 mod people;
 mod print;
@@ -292,6 +293,35 @@ fn run_command(ctx: &mut Session, command: Command) -> Result<()> {
             json,
         ),
         Command::Verify { path } => export::verify(&path),
+        Command::Import {
+            file,
+            format,
+            timezone,
+            date_order,
+            me,
+            source,
+            json,
+        } => messages::import(
+            ctx,
+            &file,
+            messages::ImportArgs {
+                format,
+                timezone,
+                date_order,
+                me,
+                source,
+            },
+            json,
+        ),
+        Command::Messages {
+            filter,
+            json,
+            action: None,
+        } => messages::list(ctx, filter, json),
+        Command::Messages {
+            action: Some(action),
+            ..
+        } => messages::act(ctx, action),
         Command::Backup {
             out,
             backup_passphrase_file,

@@ -107,6 +107,9 @@ pub fn risk_json(entry: &Entry<incident_diary::model::RiskCheck>) -> Value {
 
 /// Prints a value as pretty JSON on standard output.
 pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    say!("{}", serde_json::to_string_pretty(value)?);
+    // Escaped as JSON, not as `say!` escapes: still valid JSON, and an
+    // emoji's zero-width joiner reads back as itself.
+    let text = serde_json::to_string_pretty(value)?;
+    println!("{}", incident_diary::visible::json(&text));
     Ok(())
 }

@@ -20,6 +20,21 @@ use crate::model::{Event, ExhibitAttached, ExhibitKey, Id};
 use crate::state::ExhibitRecord;
 use crate::store::{AttFile, Durability};
 
+/// A file about to become an exhibit.
+pub(super) struct Source {
+    /// The incident, or the conversation, it belongs to.
+    pub owner: Id,
+    /// Its number.
+    pub number: u32,
+    /// Its name on the device.
+    pub original_name: String,
+    /// Its size, as the file system (or the archive) says: any other size
+    /// read refuses it.
+    pub size: u64,
+    /// What the victim says it is.
+    pub description: String,
+}
+
 /// The id and number given to a new exhibit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExhibitRef {
@@ -108,14 +123,43 @@ impl Diary {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let source = Source {
+            owner: incident,
+            number: self.state.exhibits().len() as u32 + 1,
+            original_name,
+            size: meta.len(),
+            description: description.to_string(),
+        };
+        let (attached, file_key) = self.seal_file(source, head, &mut file, progress)?;
+        let (id, number) = (attached.id, attached.exhibit.number);
+        if let Err(err) = self.commit_exhibit(attached, file_key) {
+            let _ = self.store.remove_attachment(&id.0);
+            return Err(err);
+        }
+        Ok(ExhibitRef { id, number })
+    }
+
+    /// Encrypts `size` bytes (`head`, already read, then the rest from
+    /// `rest`) into the vault as the file of a new exhibit, and makes its
+    /// record, not yet committed: the caller commits it, or removes the file
+    /// with `store.remove_attachment` when it cannot. The bytes are read
+    /// once: type and EXIF claims come from `head`, the SHA-256 from the
+    /// same pass that encrypts them.
+    pub(super) fn seal_file(
+        &self,
+        source: Source,
+        head: Vec<u8>,
+        rest: &mut dyn Read,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(ExhibitAttached, FileKey)> {
         let id = new_id();
         let key = SecretKey::random();
         let media_type = file_claims::media_type(&head);
-        let wants_thumb = wants_thumbnail(&media_type, meta.len());
+        let wants_thumb = wants_thumbnail(&media_type, source.size);
         // The original passes through memory once; a photo's copy is kept
         // for its thumbnail (wiped on drop), so the file is read only once.
         let mut copy = Zeroizing::new(Vec::with_capacity(if wants_thumb {
-            meta.len() as usize
+            source.size as usize
         } else {
             0
         }));
@@ -123,7 +167,7 @@ impl Diary {
         let digest = store.put_attachment(&id.0, AttFile::Original, |out| {
             let mut input = CopyingReader::new(
                 Observed {
-                    inner: io::Cursor::new(&head).chain(&mut file),
+                    inner: io::Cursor::new(&head).chain(rest.take(source.size + 1)),
                     read: 0,
                     reported: 0,
                     progress: &mut *progress,
@@ -131,7 +175,7 @@ impl Diary {
                 wants_thumb.then_some(&mut copy),
             );
             let digest = stream::seal(&key, &id.0, &mut input, out).map_err(stream_error)?;
-            if digest.size != meta.len() {
+            if digest.size != source.size {
                 return Err(Error::invalid(
                     "file",
                     "the file changed size while it was being read; nothing was saved",
@@ -147,27 +191,22 @@ impl Diary {
         };
         drop(copy);
         let exhibit = Exhibit {
-            incident,
-            number: self.state.exhibits().len() as u32 + 1,
-            original_name,
+            incident: source.owner,
+            number: source.number,
+            original_name: source.original_name,
             size: digest.size,
             sha256: digest.sha256,
             media_type,
-            description: description.to_string(),
+            description: source.description,
             claims: file_claims::claims(&head),
         };
-        let number = exhibit.number;
         let attached = ExhibitAttached {
             id,
             key_commitment: key_commitment(&id, &file_key),
             exhibit,
             thumbnail_sha256,
         };
-        if let Err(err) = self.commit_exhibit(attached, file_key) {
-            let _ = self.store.remove_attachment(&id.0);
-            return Err(err);
-        }
-        Ok(ExhibitRef { id, number })
+        Ok((attached, file_key))
     }
 
     /// Commits an exhibit whose file is in place: its record, which

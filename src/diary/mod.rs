@@ -8,6 +8,7 @@
 //! rows, exhibit readers and a [`Signer`](crate::crypto::sshsig::Signer),
 //! never the key or the store).
 
+mod chats;
 mod disclosure;
 mod exhibit_view;
 mod exhibits;
@@ -21,6 +22,7 @@ mod thumbnails;
 
 use std::path::{Path, PathBuf};
 
+pub use chats::{ImportOptions, Imported};
 pub(crate) use disclosure::Disclosure;
 pub use exhibits::{ExhibitFault, ExhibitRef};
 pub use incidents::IncidentRef;
@@ -261,17 +263,7 @@ impl Diary {
     /// Seals `events` after the current tip and commits them in one
     /// transaction; only then is the in-memory state updated.
     fn commit(&mut self, events: Vec<Event>, durability: Durability) -> Result<()> {
-        for (i, event) in events.iter().enumerate() {
-            // A key follows its exhibit's record in the same batch, and is
-            // admitted (against its commitment) when that record is applied.
-            let follows_its_exhibit = matches!(
-                (event, i.checked_sub(1).map(|j| &events[j])),
-                (Event::ExhibitKey(k), Some(Event::ExhibitAttach(a))) if a.id == k.id
-            );
-            if !follows_its_exhibit {
-                self.state.admit(event).map_err(rejection_error)?;
-            }
-        }
+        self.state.admit_batch(&events).map_err(rejection_error)?;
         let records: Vec<LogRecord> = events
             .into_iter()
             .map(|event| LogRecord {
@@ -343,6 +335,18 @@ fn rejection_error(rejection: Rejection) -> Error {
         Rejection::ExhibitKey => {
             Error::Damaged("an exhibit's key must follow its record, and match it".into())
         }
+        Rejection::UnknownChat(id) => Error::NotFound {
+            what: "conversation",
+            key: id.to_hex(),
+        },
+        Rejection::MessageOutOfRange => Error::invalid(
+            "messages",
+            "no message with this number in the conversation",
+        ),
+        Rejection::ChatExhibit => Error::invalid(
+            "source.original",
+            "the original must be the next exhibit, in the same commit",
+        ),
     }
 }
 

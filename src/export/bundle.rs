@@ -49,8 +49,13 @@ pub struct ManifestExhibit {
     pub label: String,
     /// The file in the bundle (`exhibits/JS_1.jpg`), absent when deleted.
     pub file: Option<String>,
-    /// Number of the incident it belongs to.
+    /// Number of the incident it belongs to (0 for a conversation's).
     pub incident: u32,
+    /// The conversation it belongs to (id, hex): the original export of an
+    /// imported chat, or a file sent in it (bundle format 2; left out
+    /// otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<String>,
     /// What the victim said it is.
     pub description: String,
     /// File name when attached.

@@ -99,6 +99,7 @@ fn manifest_exhibit(
         label: exhibit::label(prefix, e.number),
         file,
         incident,
+        conversation: state.chat(e.incident).map(|c| c.id().to_hex()),
         description: e.description.clone(),
         original_name: e.original_name.clone(),
         media_type: e.media_type.clone(),

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Behaviour, Id};
 use crate::query::Filter;
-use crate::state::{ExhibitRecord, IncidentRecord, State};
+use crate::state::{ChatRecord, ExhibitRecord, IncidentRecord, State};
 
 /// Which pack to export.
 /// Deserialising refuses any other name: an unknown pack is an error at the
@@ -117,6 +117,10 @@ pub struct Selection<'a> {
     pub exhibits: Vec<&'a ExhibitRecord>,
     /// Exhibits of exported incidents that were deleted, by number.
     pub deleted_exhibits: Vec<&'a ExhibitRecord>,
+    /// Conversations the exported incidents quote, in order of import:
+    /// their records are disclosed, their original exports (and the files
+    /// of the quoted messages) are exhibits of the bundle.
+    pub chats: Vec<&'a ChatRecord>,
     /// What was left out.
     pub left_out: LeftOut,
 }
@@ -145,16 +149,40 @@ pub fn select<'a>(state: &'a State, options: &ExportOptions) -> Selection<'a> {
     }
     incidents.sort_by_key(|r| (r.current().occurred_at, r.number));
     let chosen: std::collections::HashSet<_> = incidents.iter().map(|r| r.id).collect();
+    // Conversations quoted, and the exhibits they bring: the original
+    // export and the files of the messages quoted.
+    let mut quoted: std::collections::BTreeMap<u32, std::collections::BTreeSet<u32>> =
+        std::collections::BTreeMap::new();
+    for r in &incidents {
+        for q in &r.current().messages {
+            if let Some(chat) = state.chat(q.chat) {
+                let files = quoted.entry(chat.number).or_default();
+                files.insert(chat.import.source.original);
+                files.extend(q.messages.iter().filter_map(|&n| {
+                    chat.import
+                        .messages
+                        .get((n as usize).checked_sub(1)?)?
+                        .exhibit
+                }));
+            }
+        }
+    }
+    let chats: Vec<&ChatRecord> = quoted
+        .keys()
+        .filter_map(|&n| state.chat_by_number(n))
+        .collect();
+    let brought: std::collections::HashSet<u32> = quoted.into_values().flatten().collect();
     let (deleted_exhibits, exhibits): (Vec<_>, Vec<_>) = state
         .exhibits()
         .iter()
-        .filter(|e| chosen.contains(&e.exhibit.incident))
+        .filter(|e| chosen.contains(&e.exhibit.incident) || brought.contains(&e.exhibit.number))
         .partition(|e| e.deleted.is_some());
     left_out.deleted_exhibits = deleted_exhibits.len();
     Selection {
         incidents,
         exhibits,
         deleted_exhibits,
+        chats,
         left_out,
     }
 }

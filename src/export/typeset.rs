@@ -54,6 +54,54 @@ fn fonts() -> &'static (LazyHash<FontBook>, Vec<Font>) {
     })
 }
 
+/// Whether some bundled font draws `c`.
+fn drawable(c: char) -> bool {
+    fonts()
+        .1
+        .iter()
+        .any(|f| f.info().coverage.contains(c as u32))
+}
+
+/// Every string of the report data with the characters no bundled font
+/// draws (an emoji, a script the fonts do not hold) written as `[U+1F4F8]`,
+/// and invisible joiners and variation selectors left out: typst refuses a
+/// PDF/A with text it cannot show, and one emoji in a narrative must not
+/// stop an export. The bundle's data files keep the text exactly.
+fn printable(value: &mut serde_json::Value, known: &mut HashMap<char, bool>) {
+    match value {
+        serde_json::Value::String(text) => {
+            let mut drawn = |c: char| *known.entry(c).or_insert_with(|| drawable(c));
+            if text.chars().all(|c| c.is_whitespace() || drawn(c)) {
+                return;
+            }
+            let mut out = String::with_capacity(text.len() + 16);
+            for c in text.chars() {
+                if c.is_whitespace() || drawn(c) {
+                    out.push(c);
+                } else if matches!(c, '\u{200c}' | '\u{200d}' | '\u{fe00}'..='\u{fe0f}' | '\u{e0020}'..='\u{e007f}')
+                {
+                    // Invisible: joiners, emoji presentation, tag letters.
+                } else {
+                    out.push_str(&format!("[U+{:04X}]", c as u32));
+                }
+            }
+            *text = out;
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| printable(v, known)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| printable(v, known)),
+        _ => {}
+    }
+}
+
+/// The report data with only text the fonts can draw (see [`printable`]).
+fn printable_data(data: Vec<u8>) -> Vec<u8> {
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&data) else {
+        return data;
+    };
+    printable(&mut value, &mut HashMap::new());
+    serde_json::to_vec(&value).unwrap_or(data)
+}
+
 /// What the report is made from.
 pub struct ReportInput {
     /// The report data (see `report.rs`), as JSON.
@@ -130,7 +178,10 @@ fn typst_error(diagnostics: &[SourceDiagnostic]) -> Error {
 /// Typesets the report into a tagged PDF/A-3u with the manifest attached.
 pub fn render(input: ReportInput) -> Result<Vec<u8>> {
     let mut files = HashMap::new();
-    files.insert(file_id("/data.json"), Bytes::new(input.data));
+    files.insert(
+        file_id("/data.json"),
+        Bytes::new(printable_data(input.data)),
+    );
     files.insert(file_id("/manifest.json"), Bytes::new(input.manifest));
     for (path, bytes) in input.thumbnails {
         files.insert(file_id(&path), Bytes::new(bytes));
@@ -164,4 +215,20 @@ pub fn render(input: ReportInput) -> Result<Vec<u8>> {
     drop(document);
     typst::comemo::evict(0);
     pdf
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_no_font_draws_is_written_as_its_code_point() {
+        let data = serde_json::json!({"a": ["Look 📸\u{fe0f} here", "你好", "café ع"]});
+        let out: serde_json::Value =
+            serde_json::from_slice(&printable_data(serde_json::to_vec(&data).unwrap())).unwrap();
+        assert_eq!(
+            out,
+            serde_json::json!({"a": ["Look [U+1F4F8] here", "[U+4F60][U+597D]", "café ع"]})
+        );
+    }
 }

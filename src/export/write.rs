@@ -123,8 +123,9 @@ fn write_report(
 
 /// The log positions whose plaintext the bundle discloses: every version
 /// and withdrawal of the exported incidents, every key rotation (which
-/// holds public keys only), and the record of every exported exhibit that
-/// commits to its key instead of holding it.
+/// holds public keys only), the record of every exported exhibit that
+/// commits to its key instead of holding it, and the import record of
+/// every conversation an exported incident quotes.
 fn disclosed_seqs(state: &State, selection: &Selection<'_>) -> HashSet<u64> {
     selection
         .incidents
@@ -136,6 +137,7 @@ fn disclosed_seqs(state: &State, selection: &Selection<'_>) -> HashSet<u64> {
                 .chain(r.withdrawn.as_ref().map(|w| w.seq))
         })
         .chain(state.rotations().map(|(event, _)| event.seq))
+        .chain(selection.chats.iter().map(|c| c.seq))
         .chain(
             selection
                 .exhibits

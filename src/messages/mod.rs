@@ -4,13 +4,25 @@
 //! bounded and refuse what they cannot read, naming the line, rather than
 //! guess (THREATS.md: every reader of a file we did not write).
 //!
-//! Only the readers so far: storing messages in the diary, the CLI and the
-//! report come with the rest of the message-import work.
+//! [`read`] tells the format and reads a file (a `.zip` with media too);
+//! the diary stores the result as one `chat.import` record with the
+//! original kept as an exhibit (`Diary::import_chat`).
 
+pub mod archive;
+pub mod email;
+#[cfg(test)]
+mod fixture_tests;
+pub mod query;
+mod read;
+pub mod sms;
+pub mod telegram;
 pub mod text;
 pub mod whatsapp;
+pub mod zone;
 
-use chrono::NaiveDateTime;
+pub use read::{Carried, Format, Read, read};
+
+use chrono::{DateTime, NaiveDateTime, Utc};
 
 /// Which of day and month comes first in a chat's dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,14 +46,24 @@ pub enum Kind {
     MediaOmitted,
 }
 
+/// When a message was sent, as the export says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SentAt {
+    /// A time on the phone's clock, in a zone the export does not say
+    /// (WhatsApp): the zone is assumed on import, and said.
+    Local(NaiveDateTime),
+    /// An instant (SMS, email, Telegram's Unix times).
+    Exact(DateTime<Utc>),
+}
+
 /// One message as the export shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
-    /// The first line of the message in the file, from 1.
+    /// The first line of the message in the file, from 1 (0 where the
+    /// format has no lines to speak of: JSON).
     pub line: usize,
-    /// The time as written, in the phone's own zone (the zone is assumed
-    /// later, and said).
-    pub sent_at: NaiveDateTime,
+    /// When it was sent.
+    pub sent_at: SentAt,
     /// Who sent it; `None` for the app's own lines.
     pub sender: Option<String>,
     /// The text, lines joined with `\n`, invisible marks removed.
@@ -50,6 +72,21 @@ pub struct Message {
     pub attachment: Option<String>,
     /// What it is.
     pub kind: Kind,
+    /// The export's own id of the message (Telegram's, an email's
+    /// Message-ID).
+    pub source_id: Option<String>,
+    /// An email's subject.
+    pub subject: Option<String>,
+}
+
+/// A file carried inside the export itself (an MMS picture, an email's
+/// attachment), kept as an exhibit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inline {
+    /// Its name as the export gives it.
+    pub name: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
 }
 
 /// A line that is not part of any message, and why.
@@ -64,10 +101,14 @@ pub struct Flagged {
 /// A chat read from an export.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chat {
+    /// `whatsapp`, `telegram`, `sms` or `email`.
+    pub format: &'static str,
     /// The variant recognised (`whatsapp-android`, `whatsapp-ios`).
     pub variant: &'static str,
-    /// The date order used.
-    pub date_order: DateOrder,
+    /// The conversation's name where the export gives one.
+    pub title: Option<String>,
+    /// The date order used, for formats whose dates need one.
+    pub date_order: Option<DateOrder>,
     /// Whether it was worked out from the file (else it was given).
     pub date_order_inferred: bool,
     /// Messages in file order.
@@ -90,6 +131,12 @@ pub enum ChatError {
         /// What is wrong.
         why: String,
     },
+    /// The file cannot be read at all.
+    #[error("cannot be read: {0}")]
+    Io(String),
+    /// A `.zip` export that cannot be read, or is not what a chat export is.
+    #[error("the zip: {0}")]
+    Archive(String),
     /// No line of the file starts a message in any known format.
     #[error("not a chat export this program can read (no line starts a message)")]
     NotAChat,

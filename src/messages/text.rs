@@ -65,7 +65,7 @@ fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, ChatError> {
 }
 
 /// The line without the marks WhatsApp adds (left-to-right and
-/// right-to-left marks, a byte order mark) and with its narrow and
+/// right-to-left marks, embeddings and isolates, a byte order mark) and with its narrow and
 /// non-breaking spaces as plain spaces.
 pub fn clean(line: &str) -> String {
     line.trim_end_matches('\r')
@@ -73,7 +73,11 @@ pub fn clean(line: &str) -> String {
         .filter(|c| {
             !matches!(
                 c,
-                '\u{200E}' | '\u{200F}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}'
+                '\u{200E}'
+                    | '\u{200F}'
+                    | '\u{FEFF}'
+                    | '\u{202A}'..='\u{202E}'
+                    | '\u{2066}'..='\u{2069}'
             )
         })
         .map(|c| {

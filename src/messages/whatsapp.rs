@@ -19,7 +19,7 @@
 use chrono::NaiveDate;
 
 use super::text::{clean, decode};
-use super::{Chat, ChatError, DateOrder, Flagged, Kind, Message};
+use super::{Chat, ChatError, DateOrder, Flagged, Kind, Message, SentAt};
 
 /// The start of a message: its date parts as written, its time, and the
 /// rest of the line.
@@ -229,8 +229,14 @@ const ATTACHED: &[&str] = &[
 ];
 const ENCRYPTED: &str = "Messages and calls are end-to-end encrypted";
 
-/// What the message is, and the file it names as attached.
-fn classify(sender: &Option<String>, text: &mut String) -> (Kind, Option<String>) {
+/// What the message is, and the file it names as attached. `marked`: the
+/// text began with U+200E, as an iPhone writes the app's own lines (and
+/// media lines) under the chat's name.
+fn classify(
+    sender: &mut Option<String>,
+    text: &mut String,
+    marked: bool,
+) -> (Kind, Option<String>) {
     if let Some(start) = text.find("<attached: ")
         && let Some(len) = text[start..].find('>')
     {
@@ -247,13 +253,16 @@ fn classify(sender: &Option<String>, text: &mut String) -> (Kind, Option<String>
             return (Kind::Text, Some(name));
         }
     }
-    let said = text.trim();
-    if sender.is_none() || said.starts_with(ENCRYPTED) {
-        (Kind::System, None)
-    } else if DELETED.contains(&said) {
+    *text = text.trim().to_string();
+    let said = text.trim_end_matches('.');
+    if DELETED.iter().any(|d| d.trim_end_matches('.') == said) {
         (Kind::Deleted, None)
     } else if OMITTED.contains(&said) {
         (Kind::MediaOmitted, None)
+    } else if sender.is_none() || marked || said.starts_with(ENCRYPTED) {
+        // Not written by the person the line names: WhatsApp's own words.
+        *sender = None;
+        (Kind::System, None)
     } else {
         (Kind::Text, None)
     }
@@ -301,6 +310,8 @@ pub fn parse(bytes: &[u8], given: Option<DateOrder>) -> Result<Chat, ChatError> 
     let (order, inferred) = date_order(&dated, given)?;
     let iphone = heads.iter().flatten().filter(|h| h.iphone).count() * 2 > dated.len();
     let mut messages: Vec<Message> = Vec::new();
+    // Whether each message's text began with U+200E (see `classify`).
+    let mut marks: Vec<bool> = Vec::new();
     let mut flagged = Vec::new();
     // Whether the lines now continue a message (false after a bad date).
     let mut open = false;
@@ -342,28 +353,33 @@ pub fn parse(bytes: &[u8], given: Option<DateOrder>) -> Result<Chat, ChatError> 
             continue;
         };
         let (sender, mut text) = sender_and_text(h.rest);
+        marks.push(h.iphone && sender.is_some() && lines[i].contains(": \u{200E}"));
         messages.push(Message {
             line: n,
-            sent_at,
+            sent_at: SentAt::Local(sent_at),
             sender,
             text: std::mem::take(&mut text),
             attachment: None,
             kind: Kind::Text,
+            source_id: None,
+            subject: None,
         });
         open = true;
     }
-    for m in &mut messages {
-        let (kind, attachment) = classify(&m.sender, &mut m.text);
+    for (m, marked) in messages.iter_mut().zip(marks) {
+        let (kind, attachment) = classify(&mut m.sender, &mut m.text, marked);
         m.kind = kind;
         m.attachment = attachment;
     }
     Ok(Chat {
+        format: "whatsapp",
         variant: if iphone {
             "whatsapp-ios"
         } else {
             "whatsapp-android"
         },
-        date_order: order,
+        title: None,
+        date_order: Some(order),
         date_order_inferred: inferred,
         messages,
         flagged,

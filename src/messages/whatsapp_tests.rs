@@ -4,9 +4,10 @@
 use chrono::NaiveDateTime;
 
 use super::*;
+use crate::messages::SentAt;
 
-fn at(text: &str) -> NaiveDateTime {
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap()
+fn at(text: &str) -> SentAt {
+    SentAt::Local(NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap())
 }
 
 /// One short chat in each format: the same three messages, a system line
@@ -71,11 +72,11 @@ fn every_variant_reads_as_the_same_conversation() {
         assert_eq!(chat.variant, *variant, "{name}");
         assert_eq!(
             chat.date_order,
-            if name.contains("en-US") {
+            Some(if name.contains("en-US") {
                 DateOrder::Mdy
             } else {
                 DateOrder::Dmy
-            },
+            }),
             "{name}"
         );
         assert!(chat.date_order_inferred, "{name}");

@@ -13,6 +13,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use super::case::CaseProfile;
+use super::chat::ChatImport;
 use super::exhibit_added::ExhibitAdded;
 use super::exhibit_key::{ExhibitAttached, ExhibitKey};
 use super::id::Id;
@@ -142,6 +143,22 @@ pub enum Event {
     /// A new vault key: the first record of its epoch.
     #[serde(rename = "keys.rotate")]
     KeysRotate(KeyRotation),
+    /// A conversation imported from a messaging app's export (format 2);
+    /// its original file and media follow as exhibits in the same commit.
+    #[serde(rename = "chat.import")]
+    ChatImport(Box<ChatImport>),
+    /// A sender of a conversation said to be a person of the diary (or no
+    /// longer, with no person).
+    #[serde(rename = "chat.sender")]
+    ChatSender {
+        /// The conversation.
+        chat: Id,
+        /// The sender as the export names them.
+        sender: String,
+        /// The person.
+        #[serde(default)]
+        person: Option<Id>,
+    },
 }
 
 impl Event {

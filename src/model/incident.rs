@@ -3,6 +3,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::chat::MessageRef;
 use super::id::Id;
 use super::validation::{ValidationError, max_len};
 use super::vocabulary::{Behaviour, Channel};
@@ -54,6 +55,9 @@ pub struct Breach {
     /// Which condition was broken.
     pub condition: String,
 }
+
+/// Messages one incident may quote: a whole evening's messages, with room.
+pub const MAX_QUOTED: usize = 5_000;
 
 /// Every field the victim can record about one incident (DESIGN section 4).
 /// The system's own fields (id, number, recorded time, history) live in the
@@ -129,6 +133,10 @@ pub struct Incident {
     /// Leave out of the officer pack (still counted there).
     #[serde(default)]
     pub exclude_from_officer_pack: bool,
+    /// Imported messages this incident quotes (format 2; left out of the
+    /// JSON when none, so incidents without any read as before).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<MessageRef>,
 }
 
 impl Incident {
@@ -175,6 +183,7 @@ impl Incident {
             breach: None,
             tags: Vec::new(),
             exclude_from_officer_pack: false,
+            messages: Vec::new(),
         }
     }
 
@@ -205,6 +214,23 @@ impl Incident {
         }
         max_len("title", &self.title, 1_000)?;
         max_len("narrative", &self.narrative, MAX_NARRATIVE)?;
+        let mut quoted = 0usize;
+        for r in &self.messages {
+            let ascending = r.messages.windows(2).all(|w| w[0] < w[1]);
+            if r.messages.first().is_none_or(|&n| n == 0) || !ascending {
+                return Err(ValidationError::new(
+                    "messages",
+                    "message numbers start at 1, ascending, at least one per conversation",
+                ));
+            }
+            quoted += r.messages.len();
+        }
+        if quoted > MAX_QUOTED {
+            return Err(ValidationError::new(
+                "messages",
+                format!("at most {MAX_QUOTED} messages per incident"),
+            ));
+        }
         for (field, value) in [
             ("location", &self.location),
             ("impact", &self.impact),

@@ -2,6 +2,7 @@
 //! No I/O, no clock, no crypto.
 
 pub mod case;
+pub mod chat;
 pub mod event;
 pub mod exhibit;
 mod exhibit_added;
@@ -17,6 +18,7 @@ pub mod validation;
 pub mod vocabulary;
 
 pub use case::CaseProfile;
+pub use chat::{ChatImport, ChatSource, FlaggedLine, MessageKind, MessageRef, StoredMessage};
 pub use event::{Event, LogRecord};
 pub use exhibit::{Exhibit, FileClaims, FileKey};
 pub use exhibit_added::ExhibitAdded;

@@ -4,8 +4,8 @@
 use chrono::{DateTime, FixedOffset};
 
 use super::{
-    Entry, ExhibitRecord, FileKeys, IncidentRecord, KeyEvent, KeyEventKind, Rejection, State,
-    Version, Withdrawal,
+    ChatRecord, Entry, ExhibitRecord, FileKeys, IncidentRecord, KeyEvent, KeyEventKind, Rejection,
+    State, Version, Withdrawal,
 };
 use crate::model::exhibit_key::key_commitment;
 use crate::model::search_text::search_text;
@@ -16,6 +16,13 @@ impl State {
         for (field, id) in incident.person_refs() {
             if self.person(id).is_none() {
                 return Err(Rejection::UnknownPerson { field });
+            }
+        }
+        for r in &incident.messages {
+            let chat = self.chat(r.chat).ok_or(Rejection::UnknownChat(r.chat))?;
+            let last = r.messages.last().copied().unwrap_or(0) as usize;
+            if last > chat.import.messages.len() {
+                return Err(Rejection::MessageOutOfRange);
             }
         }
         if let Some(order) = incident.breach.as_ref().and_then(|b| b.order)
@@ -41,12 +48,52 @@ impl State {
             || self.persons.iter().any(|p| p.id == id)
             || self.orders.iter().any(|o| o.id == id)
             || self.risk_checks.iter().any(|r| r.id == id)
-            || self.exhibits.iter().any(|e| e.id == id);
+            || self.exhibits.iter().any(|e| e.id == id)
+            || self.chat(id).is_some();
         if taken {
             Err(Rejection::DuplicateId)
         } else {
             Ok(())
         }
+    }
+
+    /// Whether `events`, committed together, may be applied one after the
+    /// other. Each is checked against the state as the ones before it in
+    /// the batch leave it: an exhibit's key after its record, and a
+    /// conversation's original and media after its import record.
+    pub(crate) fn admit_batch(&self, events: &[Event]) -> Result<(), Rejection> {
+        if self.awaiting_key.is_some() {
+            return Err(Rejection::ExhibitKey);
+        }
+        let mut chat: Option<Id> = None;
+        let mut exhibits = 0usize;
+        for (i, event) in events.iter().enumerate() {
+            let before = i.checked_sub(1).map(|j| &events[j]);
+            match (event, before) {
+                (Event::ExhibitKey(k), Some(Event::ExhibitAttach(a))) if a.id == k.id => {
+                    if key_commitment(&k.id, &k.file_key) != a.key_commitment {
+                        return Err(Rejection::ExhibitKey);
+                    }
+                }
+                (Event::ExhibitAttach(a), _) => {
+                    self.fresh(a.id)?;
+                    if chat != Some(a.exhibit.incident) {
+                        self.live_incident(a.exhibit.incident)?;
+                    }
+                    if a.exhibit.number as usize != self.exhibits.len() + 1 + exhibits {
+                        return Err(Rejection::ExhibitNumber);
+                    }
+                    exhibits += 1;
+                }
+                (Event::ChatImport(import), _) if i == 0 => {
+                    self.admit(event)?;
+                    chat = Some(import.id);
+                }
+                (Event::ChatImport(_), _) => return Err(Rejection::ChatExhibit),
+                _ => self.admit(event)?,
+            }
+        }
+        Ok(())
     }
 
     /// Whether `event` may be applied now.
@@ -92,13 +139,32 @@ impl State {
             Event::ExhibitAdd(ExhibitAdded { id, exhibit, .. })
             | Event::ExhibitAttach(ExhibitAttached { id, exhibit, .. }) => {
                 self.fresh(*id)?;
-                self.live_incident(exhibit.incident)?;
+                // An incident's, or the original or media of a conversation.
+                if self.chat(exhibit.incident).is_none() {
+                    self.live_incident(exhibit.incident)?;
+                }
                 if exhibit.number as usize != self.exhibits.len() + 1 {
                     return Err(Rejection::ExhibitNumber);
                 }
                 Ok(())
             }
             Event::ExhibitKey(_) => Err(Rejection::ExhibitKey),
+            Event::ChatImport(import) => {
+                self.fresh(import.id)?;
+                if import.source.original as usize != self.exhibits.len() + 1 {
+                    return Err(Rejection::ChatExhibit);
+                }
+                Ok(())
+            }
+            Event::ChatSender { chat, person, .. } => {
+                self.chat(*chat).ok_or(Rejection::UnknownChat(*chat))?;
+                match person {
+                    Some(p) if self.person(*p).is_none() => Err(Rejection::UnknownPerson {
+                        field: "person".into(),
+                    }),
+                    _ => Ok(()),
+                }
+            }
             Event::ExhibitDelete { id, .. } => match self.exhibits.iter().find(|e| e.id == *id) {
                 None => Err(Rejection::UnknownExhibit(*id)),
                 Some(e) if e.deleted.is_some() => Err(Rejection::ExhibitDeleted(*id)),
@@ -163,6 +229,33 @@ impl State {
             | Event::ExhibitAttach(_)
             | Event::ExhibitKey(_)
             | Event::ExhibitDelete { .. }) => self.apply_exhibit(seq, at, event, keys),
+            Event::ChatImport(import) => {
+                let haystacks = import
+                    .messages
+                    .iter()
+                    .map(|m| message_haystack(m.sender.as_deref(), &m.text))
+                    .collect();
+                self.chats.push(ChatRecord {
+                    number: self.chats.len() as u32 + 1,
+                    seq,
+                    recorded_at: at,
+                    import,
+                    senders: Vec::new(),
+                    haystacks,
+                });
+            }
+            Event::ChatSender {
+                chat,
+                sender,
+                person,
+            } => {
+                if let Some(c) = self.chats.iter_mut().find(|c| c.id() == chat) {
+                    c.senders.retain(|(s, _)| *s != sender);
+                    if let Some(p) = person {
+                        c.senders.push((sender, p));
+                    }
+                }
+            }
         }
         Ok(())
     }
@@ -269,4 +362,15 @@ impl State {
             _ => {}
         }
     }
+}
+
+/// What a message's search looks in: its sender and text, lower-cased.
+pub(crate) fn message_haystack(sender: Option<&str>, text: &str) -> String {
+    let mut hay = String::with_capacity(text.len() + 32);
+    if let Some(s) = sender {
+        hay.push_str(&s.to_lowercase());
+        hay.push('\n');
+    }
+    hay.push_str(&text.to_lowercase());
+    hay
 }

@@ -16,7 +16,8 @@ mod records;
 
 pub(crate) use records::FileKeys;
 pub use records::{
-    Amendment, Entry, ExhibitRecord, IncidentRecord, KeyEvent, KeyEventKind, Version, Withdrawal,
+    Amendment, ChatRecord, Entry, ExhibitRecord, IncidentRecord, KeyEvent, KeyEventKind, Version,
+    Withdrawal,
 };
 
 /// Why an event cannot be applied.
@@ -32,6 +33,9 @@ pub(crate) enum Rejection {
     ExhibitNumber,
     KeyEpoch,
     ExhibitKey,
+    UnknownChat(Id),
+    MessageOutOfRange,
+    ChatExhibit,
 }
 
 /// Everything the log says, replayed.
@@ -47,6 +51,7 @@ pub struct State {
     last_backup: Option<DateTime<FixedOffset>>,
     last_recorded: Option<DateTime<FixedOffset>>,
     key_events: Vec<KeyEvent>,
+    chats: Vec<ChatRecord>,
     /// An exhibit attached in the row before, whose key must come next,
     /// with the commitment the key must match.
     awaiting_key: Option<(Id, [u8; 32])>,
@@ -96,6 +101,21 @@ impl State {
     /// One exhibit by number.
     pub fn exhibit(&self, number: u32) -> Option<&ExhibitRecord> {
         self.exhibits.get((number as usize).checked_sub(1)?)
+    }
+
+    /// Imported conversations, in order of importing.
+    pub fn chats(&self) -> &[ChatRecord] {
+        &self.chats
+    }
+
+    /// One conversation by id.
+    pub fn chat(&self, id: Id) -> Option<&ChatRecord> {
+        self.chats.iter().find(|c| c.id() == id)
+    }
+
+    /// One conversation by number (from 1).
+    pub fn chat_by_number(&self, number: u32) -> Option<&ChatRecord> {
+        self.chats.get((number as usize).checked_sub(1)?)
     }
 
     /// The case profile (empty until set).

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::model::{Exhibit, FileKey, Id, Incident, KeyChange, KeyRotation};
+use crate::model::{ChatImport, Exhibit, FileKey, Id, Incident, KeyChange, KeyRotation};
 
 /// One version of an incident: the original or an amendment.
 #[derive(Debug, Clone)]
@@ -190,4 +190,36 @@ pub enum KeyEventKind {
     Secrets(KeyChange),
     /// The vault key (a new epoch).
     Rotation(KeyRotation),
+}
+
+/// An imported conversation, with the senders linked to people.
+#[derive(Debug, Clone)]
+pub struct ChatRecord {
+    /// 1, 2, 3... in order of importing.
+    pub number: u32,
+    /// Log position of the import.
+    pub seq: u64,
+    /// When it was imported.
+    pub recorded_at: DateTime<FixedOffset>,
+    /// The import: provenance, messages, flagged lines.
+    pub import: Box<ChatImport>,
+    /// Senders said to be people of the diary, in order of saying.
+    pub senders: Vec<(String, Id)>,
+    /// Each message's text and sender, lower-cased, for search.
+    pub(crate) haystacks: Vec<String>,
+}
+
+impl ChatRecord {
+    /// The conversation's id.
+    pub fn id(&self) -> Id {
+        self.import.id
+    }
+
+    /// The person a sender is linked to, if any.
+    pub fn person_of(&self, sender: &str) -> Option<Id> {
+        self.senders
+            .iter()
+            .find(|(s, _)| s == sender)
+            .map(|(_, p)| *p)
+    }
 }

@@ -1,10 +1,7 @@
 //! A timeline longer than one page: the first page, "Show more", an entry
 //! opened from the second page and back to the same place, the focus on
 //! that entry. The diary is made with the real CLI.
-
-use std::process::Command;
-
-use super::{PASSPHRASE, diary_cli, one_app_at_a_time, open_from_locked_page, start_app};
+use super::{PASSPHRASE, one_app_at_a_time, open_from_locked_page, start_app};
 
 const ENTRIES: u32 = 60;
 
@@ -15,25 +12,7 @@ fn a_long_timeline_pages_and_comes_back_to_the_same_place() {
     let vault = tmp.path().join("vault");
     let pass = tmp.path().join("pass");
     std::fs::write(&pass, PASSPHRASE).unwrap();
-    let cli = |args: &[&str]| {
-        let out = Command::new(diary_cli())
-            .env("HOME", tmp.path())
-            .env_remove("XDG_CONFIG_HOME")
-            .env_remove("DIARY_ANCHOR_DIR")
-            .env("DIARY_KEYSTORE", "off")
-            .arg("--vault")
-            .arg(&vault)
-            .arg("--passphrase-file")
-            .arg(&pass)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let cli = |args: &[&str]| super::run_cli(tmp.path(), &vault, &pass, args);
     // The cheapest key derivation: sixty unlocks by the CLI take seconds.
     cli(&["init", "--kdf-memory", "19", "--kdf-time", "2"]);
     for i in 1..=ENTRIES {

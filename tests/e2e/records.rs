@@ -12,7 +12,7 @@ use super::{PASSPHRASE, new_passphrase, one_app_at_a_time, start_app};
 use crate::webdriver::Session;
 
 /// Sets a form control's value as typing would (an `input` event).
-fn set_value(app: &Session, css: &str, script_value: &str) {
+pub(super) fn set_value(app: &Session, css: &str, script_value: &str) {
     app.script(
         &format!(
             "const el = document.querySelector(arguments[0]); el.value = {script_value}; el.dispatchEvent(new Event('input', {{bubbles: true}})); el.dispatchEvent(new Event('change', {{bubbles: true}}));"
@@ -78,7 +78,7 @@ fn add_person_and_order(app: &Session) {
     );
 }
 
-fn export_report_text(app: &Session, exports: &Path, tmp: &Path) -> (String, String) {
+pub(super) fn export_report_text(app: &Session, exports: &Path, tmp: &Path) -> (String, String) {
     app.click_button("Export");
     app.click_button("Choose where to save, then export");
     app.find("#export-fingerprint");
@@ -354,7 +354,7 @@ fn an_entry_with_every_detail_reaches_the_report() {
         "page 1: {page_one}"
     );
     assert!(
-        page_one.contains("Breaches recorded: No. 1"),
+        page_one.contains("Breaches recorded in this report: No. 1"),
         "page 1: {page_one}"
     );
     for must in [
@@ -388,5 +388,14 @@ fn an_entry_with_every_detail_reaches_the_report() {
             (!Path::new(path).exists()).then_some(())
         });
     }
+    // Closing the window wipes the folder too, not only the next start: a
+    // file left there (as by a viewer still writing) goes when it closes.
+    let folder = Path::new(given.lines().next().unwrap()).parent().unwrap();
+    std::fs::create_dir(folder).unwrap();
+    std::fs::write(folder.join("file-99.pdf"), b"%PDF left open").unwrap();
+    super::close_like_the_window_manager();
+    app.wait_for("the folder wiped when the window closed", || {
+        (!folder.exists()).then_some(())
+    });
     app.end();
 }

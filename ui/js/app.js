@@ -21,12 +21,16 @@ import * as backup from './screens/backup.js';
 import * as restored from './screens/restore.js';
 import * as stayingSafe from './screens/staying_safe.js';
 import * as recoveryKey from './screens/recovery_key.js';
+import * as messages from './screens/messages.js';
+import * as importChat from './screens/import_chat.js';
+import * as conversation from './screens/conversation.js';
 
 // Every locked path ends on the one neutral page ("unlock" is its old name).
-const screens = { neutral, unlock: neutral, welcome, timeline, quickAdd, entry, people, risk, exporting, settings, practice, backup, restored, stayingSafe, recoveryKey };
+const screens = { neutral, unlock: neutral, welcome, timeline, quickAdd, entry, people, risk, exporting, settings, practice, backup, restored, stayingSafe, recoveryKey, messages, importChat, conversation };
 const sections = [
   ['timeline', 'Diary'],
   ['quickAdd', 'Add'],
+  ['messages', 'Messages'],
   ['people', 'Case & people'],
   ['risk', 'Risk check'],
   ['exporting', 'Export'],

@@ -36,14 +36,35 @@ export function take() {
   }
 }
 
-/** Keeps `draft` sealed in Rust. Never throws. */
+/** Keeps `draft` sealed in Rust. Never throws: a draft that cannot be kept
+ * (the disk is full, the form is too long) is said on screen, so she knows
+ * to save the entry itself; after a lock there is nothing to say. */
 export async function save(draft) {
   if (!draft) return;
   try {
     await call('save_draft', { draft });
-  } catch {
-    // Locked already, or the disk refused: the page is being wiped anyway.
+    problem(null);
+  } catch (err) {
+    if (!err || err.code !== 'locked') problem(err);
   }
+}
+
+/** Shows (or, with null, takes away) the note that the draft was not kept. */
+function problem(err) {
+  const view = document.getElementById('view');
+  const shown = document.getElementById('draft-problem');
+  if (!err) {
+    shown?.remove();
+    return;
+  }
+  if (!view || document.body.classList.contains('neutral')) return;
+  const note = document.createElement('p');
+  note.id = 'draft-problem';
+  note.className = 'notice';
+  note.setAttribute('role', 'alert');
+  note.textContent = `What you are typing could not be kept as a draft (${err.message || err}). Save it, or it may be lost if the diary locks.`;
+  if (shown) shown.replaceWith(note);
+  else view.prepend(note);
 }
 
 /** Saves the form now. Never throws. */

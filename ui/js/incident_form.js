@@ -199,6 +199,8 @@ export function incidentFrom(values, before = null) {
     breach: v.breach_order ? { order: v.breach_order, condition: condition.trim() } : null,
     tags: v.tags.split(',').map((t) => t.trim()).filter(Boolean),
     exclude_from_officer_pack: v.keep_back.length > 0,
+    // The messages it quotes are not on the form: an amendment keeps them.
+    messages: before?.messages || [],
   };
 }
 

@@ -9,6 +9,7 @@
 import { call } from './ipc.js';
 import { h, announce } from './dom.js';
 import * as drafts from './drafts.js';
+import { releaseMedia } from './media.js';
 
 const SHIFT_PRESSES = 3;
 const SHIFT_WINDOW_MS = 5000;
@@ -60,6 +61,7 @@ export function blank() {
   if (box) box.hidden = true;
   document.title = 'Notes';
   document.body.classList.add('neutral');
+  releaseMedia();
 }
 
 /**

@@ -170,6 +170,11 @@ const screens = [
     const described = await page.locator('textarea[name=narrative]').getAttribute('aria-describedby');
     if (!described || !described.includes('err-')) throw new Error('the field is not tied to its error');
   } },
+  { name: 'draft-refused', mode: 'open', ready: '#draft-problem[role=alert]', steps: async (page) => {
+    await clickButton('Add an incident')(page);
+    await page.evaluate(() => { window.__MOCK__.refuseDrafts = true; });
+    await page.locator('textarea[name=narrative]').fill('He was at the gate again');
+  } },
   { name: 'add-everything', mode: 'open', ready: '#add-title', steps: async (page) => {
     await clickButton('Add an incident')(page);
     await page.locator('details.more summary').click();
@@ -236,6 +241,38 @@ const screens = [
     await box.fill('bus stop');
     await page.waitForFunction(() => document.getElementById('timeline-shown').textContent.includes('of 20 matching'));
     if (!(await box.evaluate((el) => el === document.activeElement))) throw new Error('the search box lost the focus as results came');
+  } },
+  { name: 'messages', mode: 'open', ready: '#messages-title', steps: clickButton('Messages') },
+  { name: 'import-chat', mode: 'open', ready: '#picked-chat', steps: async (page) => {
+    await clickButton('Messages')(page);
+    await clickButton('Import a chat')(page);
+    await clickButton('Choose the exported file')(page);
+    await page.getByText('Chosen: WhatsApp Chat with Mark Example.zip').waitFor();
+  } },
+  { name: 'import-date-order', mode: 'open', ready: '#date-order:not([hidden])', steps: async (page) => {
+    await page.evaluate(() => { window.__MOCK__.askOrder = true; });
+    await clickButton('Messages')(page);
+    await clickButton('Import a chat')(page);
+    await clickButton('Choose the exported file')(page);
+    await page.getByText('Chosen: WhatsApp Chat with Mark Example.zip').waitFor();
+    await clickButton('Import')(page);
+    await page.locator('.error-summary:not([hidden])').waitFor();
+  } },
+  { name: 'conversation', mode: 'open', ready: '#messages-shown', steps: async (page) => {
+    await clickButton('Messages')(page);
+    await clickButton('Open WhatsApp chat with Mark Example')(page);
+    await page.locator('.message input[type=checkbox]').nth(1).check();
+    await page.locator('.message input[type=checkbox]').nth(2).check();
+    const said = await page.locator('#picked-count').textContent();
+    if (said !== '2 messages picked.') throw new Error(`picked count says ${said}`);
+    await page.locator('#more-messages').click();
+    const shown = await page.locator('.message').count();
+    if (shown !== 100) throw new Error(`${shown} messages after Show more`);
+    await page.getByLabel('Search these messages').fill('front door');
+    await page.locator('#messages-shown', { hasText: 'Showing 21 of 21 messages that match' }).waitFor();
+  } },
+  { name: 'entry-quoting', mode: 'open', ready: '#quoted-title', steps: async (page) => {
+    await page.locator('.entry-line').first().click();
   } },
   { name: 'export', mode: 'open', ready: '#export-title', steps: clickButton('Export') },
   { name: 'export-shown', mode: 'open', ready: '#scope-shown:checked', steps: async (page) => {

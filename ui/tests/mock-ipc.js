@@ -49,6 +49,21 @@
   }));
   const current = incident(4, 'He followed me from the office to the bus stop and stood behind me in the queue.', ['following']);
   Object.assign(current, { perpetrators: ['a'.repeat(32)], time_precision: 'approximate', breach: { order: 'b'.repeat(32), condition: 'No contact' } });
+  const said = ['I know where you are tonight', 'Answer me', 'Your front door', 'You can\'t hide from me', 'Why did you block me?'];
+  const chatMessages = Array.from({ length: 120 }, (_, i) => ({
+    number: i + 1, sender: i % 7 === 3 ? 'Jo' : (i === 0 ? null : 'Mark Example'),
+    sent_at: new Date(Date.UTC(2026, 2, 1, 21, 40) + i * 1800e3).toISOString().replace('.000Z', '+00:00'),
+    text: i === 0 ? 'Messages and calls are end-to-end encrypted.' : (i % 7 === 3 ? 'Please stop contacting me' : said[i % 5]),
+    cut: false, attachment_name: i === 2 ? 'IMG-20260301-WA0003.jpg' : null, attachment: i === 2 ? 'JE/5' : null, exhibit: i === 2 ? 5 : null,
+    kind: i === 0 ? 'system' : (i === 9 ? 'deleted' : 'text'), line: i + 1,
+  }));
+  const conversation = {
+    number: 1, title: 'WhatsApp chat with Mark Example', imported_at: at('2026-03-20'), messages: 120, flagged: 1,
+    first: chatMessages[0].sent_at, last: chatMessages[119].sent_at, original: 'JE/4',
+    source: { parser: 'incident-diary 0.1.0', format: 'whatsapp', variant: 'whatsapp-android', original: 4, zone: 'Europe/London', zone_given: true,
+      date_order: 'dmy', date_order_given: false, lines: 121, me: 'Jo', note: 'My phone, WhatsApp, Export chat with media', looks_cut: null },
+    senders: [{ name: 'Mark Example', messages: 102, person: 'a'.repeat(32) }, { name: 'Jo', messages: 17, person: null }], senders_total: 2,
+  };
   const answers = Object.fromEntries(vocabulary.risk_questions.map((q, i) => [q.name, { answer: i % 3 ? 'no' : 'yes', note: '' }]));
   const replies = {
     status: () => ({ vault_exists: mode !== 'welcome', unlocked, wait_seconds: null }),
@@ -66,7 +81,11 @@
     set_disguise: (args) => { look = disguises.findIndex((d) => d.key === args.key); return { current: disguises[look], choices: disguises }; },
     notes: () => 'Milk, bread, call the dentist',
     save_notes: () => null,
-    save_draft: () => null,
+    // `refuseDrafts`: the disk is full, or the form is too long to keep.
+    save_draft: () => {
+      if (window.__MOCK__ && window.__MOCK__.refuseDrafts) throw { code: 'invalid', field: 'draft', message: 'it is too long to keep as a draft: save it as an entry now' };
+      return null;
+    },
     backup_state: () => ({ last: null, place: null }),
     backup_now: () => ({ path: '/media/usb/backup-2026-03-06.age', created_at: '2026-03-06T18:30:00+00:00', log_entries: 31, exhibits: 3, bytes: 5242880 }),
     restore_backup: () => ({ created_at: '2026-03-06T18:30:00+00:00', log_entries: 31, exhibits: 3 }),
@@ -100,8 +119,8 @@
     profile: () => ({
       case: { victim_name: 'Jane Example', exhibit_prefix: 'JE', police_force: 'Example Police', officer: 'PC 1234 Example', crime_references: ['EX/1234/26'] },
       people: [{ id: 'a'.repeat(32), recorded_at: at('2026-01-02'), role: 'perpetrator', name: 'Mark Example', aliases: ['Marky'], relationship: 'Former partner', description: 'Tall, grey coat', identifiers: ['AB12 CDE'],
-        history: [{ recorded_at: at('2026-02-10'), reason: 'Found out his car', replaced: { role: 'perpetrator', name: 'Mark Example', aliases: [], relationship: 'Former partner', description: '', identifiers: [] } }] }],
-      orders: [{ id: 'b'.repeat(32), recorded_at: at('2026-01-03'), type: 'non_molestation_order', reference: 'NMO/26/001', court: 'Example Family Court', made_on: '2026-02-01', expires: '2027-02-01', conditions: ['No contact'], history: [] }],
+        corrections: 1, history: [{ recorded_at: at('2026-02-10'), reason: 'Found out his car', replaced: { role: 'perpetrator', name: 'Mark Example', aliases: [], relationship: 'Former partner', description: '', identifiers: [] } }] }],
+      orders: [{ id: 'b'.repeat(32), recorded_at: at('2026-01-03'), type: 'non_molestation_order', reference: 'NMO/26/001', court: 'Example Family Court', made_on: '2026-02-01', expires: '2027-02-01', conditions: ['No contact'], corrections: 0, history: [] }],
       risk_checks: [{ id: 'c'.repeat(32), recorded_at: at('2026-03-01'), date: '2026-03-01', answers, completed_with: '' }],
     }),
     incident: () => ({
@@ -111,6 +130,7 @@
         { version: 2, recorded_at: at('2026-03-05'), reason: 'Remembered the queue', incident: current },
       ],
       withdrawn: null, versions: 2, exhibits_from: 0, exhibits_total: 3,
+      quoted: chatMessages.slice(1, 3).map((m) => ({ conversation: 1, title: conversation.title, ...m })), quoted_total: 2,
       exhibits: [{ number: 1, label: 'JE/1', incident_number: 4, original_name: 'IMG_2041.jpg', size: 2480133, media_type: 'image/jpeg', sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', description: 'Him at the bus stop', added_at: at('2026-03-04'), captured_at: '2026-03-04 17:58:02', deleted: null, is_photo: true },
         { number: 2, label: 'JE/2', incident_number: 4, original_name: 'voicemail.wav', size: 88244, media_type: 'audio/wav', sha256: '5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef', description: 'His voicemail', added_at: at('2026-03-04'), captured_at: null, deleted: null, is_photo: false },
         { number: 3, label: 'JE/3', incident_number: 4, original_name: 'letter.pdf', size: 120000, media_type: 'application/pdf', sha256: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae', description: 'Letter from his solicitor', added_at: at('2026-03-04'), captured_at: null, deleted: null, is_photo: false }],
@@ -135,6 +155,25 @@
     amend_incident: () => null,
     amend_person: () => null,
     amend_order: () => null,
+    // Message import: one WhatsApp conversation of 120 messages.
+    device_zone: () => 'Europe/London',
+    pick_chat: () => ({ name: 'WhatsApp Chat with Mark Example.zip', size: 2480133 }),
+    import_chat: (args) => {
+      // `askOrder`: the dates could be either way, until she says which.
+      if (window.__MOCK__.askOrder && !args.request.date_order) {
+        throw { code: 'invalid', field: 'date_order', message: 'every date in this chat could be day/month or month/day: say which (--date-order dmy or mdy)' };
+      }
+      return conversation;
+    },
+    conversations: () => [conversation],
+    conversation: (args) => {
+      const q = args.query || {};
+      const text = (q.text || '').toLowerCase();
+      const found = chatMessages.filter((m) => !text || m.text.toLowerCase().includes(text));
+      return { conversation, messages: found.slice(q.offset || 0, (q.offset || 0) + (q.limit || 50)), offset: q.offset || 0, matching: found.length };
+    },
+    incident_from_messages: () => ({ number: 7 }),
+    link_sender: () => null,
     export_bundle: () => ({ path: '/home/jane/incident-diary-2026-03-06-1830.zip', fingerprint: 'SHA256:q0Vb8dP8mC9eQfYk7oP3z1m9zS5w8Yb0h2t4Lr6uXcE', incidents: 5, exhibits: 3, left_out: 1 }),
   };
   window.__TAURI__ = {

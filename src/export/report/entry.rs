@@ -163,6 +163,7 @@ pub(super) fn entry(state: &State, r: &IncidentRecord, exhibits: &[String]) -> V
         "when_utc": when_utc,
         "late": recorded_later(r).unwrap_or_default(),
         "details": details,
+        "messages": super::transcript::quoted(state, i),
         "versions": versions,
         "withdrawn": r.withdrawn.as_ref().map(|w| json!({
             "recorded": local_time(w.recorded_at),

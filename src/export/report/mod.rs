@@ -6,6 +6,7 @@
 
 mod entry;
 mod page_one;
+mod transcript;
 mod words;
 
 use std::collections::BTreeMap;
@@ -53,6 +54,9 @@ pub(crate) fn report_data(selection: &Selection, ctx: &ReportContext) -> Value {
     let incidents = &selection.incidents;
     let labels = |r: &IncidentRecord| exhibit_labels(ctx, r);
     let by_behaviour = crate::pattern::by_behaviour(incidents);
+    let weekly = crate::pattern::weekly(incidents);
+    let week_starts = transcript::week_starts(&weekly);
+    let message_weeks = transcript::perpetrator_weeks(state, &week_starts);
     json!({
         "case": case_header(state),
         "exported": format!("{} · {}", local_time(ctx.now), utc_time(ctx.now)),
@@ -64,9 +68,10 @@ pub(crate) fn report_data(selection: &Selection, ctx: &ReportContext) -> Value {
         "by_behaviour": by_behaviour.iter().map(|(b, n)| json!({
             "label": officer_label(*b), "count": n
         })).collect::<Vec<_>>(),
-        "weeks": crate::pattern::weekly(incidents).iter().map(|w| json!({
+        "weeks": weekly.iter().map(|w| json!({
             "start": day(w.start), "count": w.count
         })).collect::<Vec<_>>(),
+        "message_weeks": transcript::messages_line(&week_starts, &message_weeks),
         "markers": page_one::markers(incidents),
         "orders": page_one::orders(state, incidents, ctx.now.date_naive()),
         "people": people(state),
@@ -165,7 +170,10 @@ fn chosen_period(state: &State, options: &ExportOptions) -> String {
         narrowed.push(format!("involving {name}"));
     }
     if let Some(words) = only.text.as_deref().filter(|t| !t.trim().is_empty()) {
-        narrowed.push(format!("containing the words \"{}\"", words.trim()));
+        narrowed.push(format!(
+            "containing the words \"{}\" (in the entry or the name of a person in it)",
+            words.trim()
+        ));
     }
     format!("{period}, only entries {}", narrowed.join("; "))
 }
@@ -245,9 +253,27 @@ fn register(ctx: &ReportContext) -> Vec<Value> {
     ctx.exhibits
         .iter()
         .map(|e| {
+            // A conversation's: its original export (with how it was read)
+            // or a file sent in it.
+            let chat = e
+                .conversation
+                .as_deref()
+                .and_then(|id| id.parse().ok())
+                .and_then(|id| ctx.state.chat(id));
+            let from_chat = match chat {
+                Some(c)
+                    if crate::model::exhibit::parse_label(&e.label)
+                        == Some(c.import.source.original) =>
+                {
+                    transcript::provenance(c)
+                }
+                Some(c) => format!("Sent in \"{}\".", c.import.title),
+                None => String::new(),
+            };
             json!({
                 "label": e.label,
                 "incident": e.incident,
+                "conversation": from_chat,
                 "description": e.description,
                 "name": e.original_name,
                 "type": e.media_type,

@@ -39,11 +39,23 @@ pub(super) fn matches_record(
         .iter()
         .find(|i| i.id == e.incident)
         .map(|i| i.number);
+    // An incident's exhibit names its incident; a conversation's, the
+    // conversation (whose id its record gives as its owner).
+    let owner = match &exhibit.conversation {
+        None => incident == Some(exhibit.incident),
+        Some(chat) => {
+            exhibit.incident == 0
+                && *chat == e.incident.to_hex()
+                && records
+                    .values()
+                    .any(|r| matches!(&r.event, Event::ChatImport(c) if c.id == e.incident))
+        }
+    };
     Some(
         *recorded_at == exhibit.attached_at
             && recorded_at.offset() == exhibit.attached_at.offset()
             && number == Some(e.number)
-            && incident == Some(exhibit.incident)
+            && owner
             && hex::encode(e.sha256) == exhibit.sha256
             && e.size == exhibit.size
             && e.original_name == exhibit.original_name

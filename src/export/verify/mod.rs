@@ -10,12 +10,15 @@
 //!    version and withdrawal is exactly what its record says;
 //! 5. exhibits: every exhibit file has the SHA-256 and size recorded for it,
 //!    and every exhibit whose record is disclosed matches it (format 2);
-//! 6. keys (only when the diary's key was ever replaced): each change is
+//! 6. contents: what the export holds and left out adds up to what the
+//!    manifest says the diary holds (the selection is printed);
+//! 7. keys (only when the diary's key was ever replaced): each change is
 //!    signed by the key before and the key after, and is in the chain.
 //!
 //! Each layer is checked even when an earlier one fails, so the report says
 //! everything that is wrong.
 
+mod contents;
 mod exhibit_records;
 #[cfg(test)]
 mod forged_tests;
@@ -26,13 +29,13 @@ mod zip_layout;
 
 use std::path::{Path, PathBuf};
 
-use super::bundle::{self, ChainFile, IncidentsFile, Manifest};
+use super::bundle::{self, ChainFile, IncidentsFile, Manifest, ProfileFile};
 use reader::Bundle;
 
 /// The outcome of one layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layer {
-    /// `signature`, `sums`, `chain`, `entries`, `exhibits` or `keys`.
+    /// `signature`, `sums`, `chain`, `entries`, `exhibits`, `contents` or `keys`.
     pub name: &'static str,
     /// Whether it passed.
     pub ok: bool,
@@ -141,6 +144,8 @@ pub fn verify_bundle(path: &Path) -> Result<VerifyReport, OpenError> {
         &records,
         &incidents,
     ));
+    let profile: Result<ProfileFile, String> = parse_json(&mut bundle, bundle::PROFILE);
+    layers.push(contents::check_contents(&manifest, &incidents, &profile));
     layers.extend(keys::check_keys(
         &mut bundle,
         &files,

@@ -87,6 +87,20 @@ function withdrawForm(ctx, entry) {
   return h('details', { class: 'card' }, h('summary', {}, 'Withdraw this entry'), form);
 }
 
+/** The imported messages this entry quotes, with a way to their conversation. */
+function quotedMessages(ctx, entry) {
+  if (!entry.quoted_total) return null;
+  const chats = [...new Map(entry.quoted.map((q) => [q.conversation, q.title])).entries()];
+  return h('section', { class: 'card stack', 'aria-labelledby': 'quoted-title' },
+    h('h2', { id: 'quoted-title' }, `Messages (${entry.quoted_total})`),
+    entry.quoted_total > entry.quoted.length ? h('p', { class: 'hint' }, `The first ${entry.quoted.length} are shown; all of them are in the report.`) : null,
+    h('ol', { class: 'quoted', 'aria-label': 'Messages this entry quotes' }, entry.quoted.map((q) => h('li', {},
+      h('span', { class: 'entry-when' }, `${q.sender || 'The app'} · ${when(q.sent_at)}`), '\n', q.text,
+      q.attachment ? h('span', { class: 'hint' }, ` (file: exhibit ${q.attachment})`) : null))),
+    h('div', { class: 'actions' }, chats.map(([number, title]) =>
+      h('button', { type: 'button', onclick: () => ctx.go('conversation', { number }) }, `Open ${title}`))));
+}
+
 export async function render(ctx, params) {
   const [entry, profile, kept] = await Promise.all([call('incident', { number: params.number }), call('profile'),
     params.draft ? params.draft : drafts.find({ kind: 'amend', number: params.number })]);
@@ -97,6 +111,7 @@ export async function render(ctx, params) {
     h('h1', { id: 'entry-title' }, `Incident ${entry.number}${entry.withdrawn ? ' (withdrawn)' : ''}`),
     params.saved ? h('p', { class: 'notice', role: 'status' }, typeof params.saved === 'string' ? params.saved : 'Saved.') : null,
     h('section', { class: 'card' }, details(ctx.vocabulary, profile, entry.current)),
+    quotedMessages(ctx, entry),
     exhibits(ctx, entry),
     history(ctx, profile, entry),
     entry.withdrawn ? null : amendForm(ctx, profile, entry, params.draft),

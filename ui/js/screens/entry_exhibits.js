@@ -7,6 +7,9 @@ import { call } from '../ipc.js';
 import { h, field, errorBox, showError, announce, when } from '../dom.js';
 import { withProgress } from '../progress.js';
 import { errorSummary, showProblems, clearProblems } from '../form_parts.js';
+import { ticket, stillWanted, hold, drop } from '../media.js';
+
+export { releaseMedia } from '../media.js';
 
 function removeForm(ctx, entry, exhibit) {
   const summary = errorSummary();
@@ -35,7 +38,9 @@ function viewer(exhibit) {
   const open = h('button', { type: 'button', onclick: async () => {
     error.hidden = true;
     try {
+      const token = ticket();
       const b64 = await call('exhibit_picture', { number: exhibit.number });
+      if (!stillWanted(token)) return;
       const close = h('button', { type: 'button', class: 'primary', onclick: () => {
         shown.remove();
         open.hidden = false;
@@ -53,16 +58,6 @@ function viewer(exhibit) {
   } }, 'View full size');
   holder.append(open, error);
   return holder;
-}
-
-// Pages' object URLs of media being played: revoked when the screen
-// changes or locks, so the decrypted bytes can be freed.
-const playing = new Set();
-
-/** Frees every recording the page holds (app.js calls it on each screen change). */
-export function releaseMedia() {
-  for (const url of playing) URL.revokeObjectURL(url);
-  playing.clear();
 }
 
 const MAX_MEDIA = 64e6;
@@ -90,13 +85,15 @@ function player(exhibit) {
   const open = h('button', { type: 'button', onclick: async () => {
     error.hidden = true;
     try {
+      const token = ticket();
       const bytes = await call('exhibit_media', { number: exhibit.number });
+      // Locked or left while the bytes came: they are not played.
+      if (!stillWanted(token)) return;
       const url = URL.createObjectURL(new Blob([bytes], { type: exhibit.media_type }));
-      playing.add(url);
+      hold(url);
       const close = h('button', { type: 'button', class: 'primary', onclick: () => {
         shown.remove();
-        URL.revokeObjectURL(url);
-        playing.delete(url);
+        drop(url);
         open.hidden = false;
         open.focus();
       } }, kind === 'video' ? 'Close the video' : 'Close the recording');

@@ -30,7 +30,9 @@ function orderLines(o, whole = false) {
 /** "Earlier versions": each correction, why, and what it replaced. */
 function earlier(item, describe) {
   if (!item.history.length) return null;
-  return h('details', {}, h('summary', {}, `Earlier versions (${item.history.length})`),
+  const older = item.corrections - item.history.length;
+  return h('details', {}, h('summary', {}, `Earlier versions (${item.corrections})`),
+    older > 0 ? h('p', { class: 'hint' }, `The latest ${item.history.length} changes are shown here; all ${item.corrections} go to the police with an export.`) : null,
     h('ol', { class: 'history' }, item.history.map((c) => h('li', {},
       h('p', {}, h('strong', {}, `Changed ${when(c.recorded_at)}: `), c.reason),
       h('div', { class: 'hint' }, 'Before the change:', describe(c.replaced, true))))));

@@ -10,6 +10,9 @@ let lastQuery = {};
 // Where the victim was when she opened an entry: the lines loaded, the
 // scroll position and the entry, so coming back puts her there again.
 let returnTo = null;
+// The search waiting for typing to pause: cancelled by a lock, so no
+// answer arrives after it.
+let pause = null;
 
 const PAGE = 50;
 const MAX_PAGE = 200;
@@ -22,6 +25,8 @@ export const shownQuery = () => lastQuery;
 export function forget() {
   lastQuery = {};
   returnTo = null;
+  clearTimeout(pause);
+  pause = null;
 }
 
 const filtered = (q) => Boolean(q.text || q.from || q.to || q.behaviour || q.person);
@@ -226,7 +231,6 @@ function backupNote(ctx, last) {
 function filterForm(ctx, query, profile, search) {
   const text = field('Search', h('input', { type: 'search', value: query.text || '' }), 'Results follow as you type.');
   // The list follows the words as they are typed, once typing pauses.
-  let pause = null;
   text.input.addEventListener('input', () => {
     clearTimeout(pause);
     pause = setTimeout(() => search(text.input.value.trim()), 300);

@@ -1,0 +1,72 @@
+//! Listing and searching imported messages, in memory only (as incidents
+//! are: no index is ever written, it would be plaintext on disk).
+
+use chrono::NaiveDate;
+
+use crate::model::StoredMessage;
+use crate::state::{ChatRecord, State};
+
+/// Which messages to list. Every condition given must hold.
+#[derive(Debug, Clone, Default)]
+pub struct MessageFilter {
+    /// One conversation (its number), else all.
+    pub chat: Option<u32>,
+    /// Sent by this sender (as the export names them, any case).
+    pub sender: Option<String>,
+    /// First day included (the message's own local date).
+    pub from: Option<NaiveDate>,
+    /// Last day included.
+    pub to: Option<NaiveDate>,
+    /// Every word must appear (case-insensitive) in the text or the sender.
+    pub text: Option<String>,
+}
+
+/// A message found: its conversation, its number there (from 1) and the
+/// message.
+#[derive(Debug, Clone, Copy)]
+pub struct Found<'a> {
+    /// The conversation.
+    pub chat: &'a ChatRecord,
+    /// The message's number in it.
+    pub number: u32,
+    /// The message.
+    pub message: &'a StoredMessage,
+}
+
+impl MessageFilter {
+    /// Messages that pass, conversation by conversation, each in the order
+    /// of its original.
+    pub fn apply<'a>(&self, state: &'a State) -> Vec<Found<'a>> {
+        let words: Vec<String> = self
+            .text
+            .as_deref()
+            .unwrap_or("")
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
+        let sender = self.sender.as_deref().map(str::to_lowercase);
+        let mut out = Vec::new();
+        for chat in state.chats() {
+            if self.chat.is_some_and(|n| n != chat.number) {
+                continue;
+            }
+            for (i, (m, hay)) in chat.import.messages.iter().zip(&chat.haystacks).enumerate() {
+                let day = m.sent_at.date_naive();
+                let pass = self.from.is_none_or(|f| day >= f)
+                    && self.to.is_none_or(|t| day <= t)
+                    && sender
+                        .as_deref()
+                        .is_none_or(|s| m.sender.as_deref().is_some_and(|x| x.to_lowercase() == s))
+                    && words.iter().all(|w| hay.contains(w.as_str()));
+                if pass {
+                    out.push(Found {
+                        chat,
+                        number: i as u32 + 1,
+                        message: m,
+                    });
+                }
+            }
+        }
+        out
+    }
+}

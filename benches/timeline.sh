@@ -27,6 +27,6 @@ INCIDENT_DIARY_BENCH_VAULT="$(realpath "$vault_dir/vault")" \
 INCIDENT_DIARY_BENCH_PASSPHRASE="benchmark passphrase" \
   xvfb-run -a -s "-screen 0 1400x1000x24" \
   cargo test -q --release -p incident-diary-app --features e2e --test e2e \
-    bench::timeline_with_years_of_entries -- --ignored --nocapture 2>&1 | grep -E '^\| |timeline bench'
+    bench::timeline_with_years_of_entries -- --ignored --nocapture
 echo "== headless Chromium, IPC mocked, $n incidents"
 (cd ui/tests && node timeline-bench.mjs "$n")

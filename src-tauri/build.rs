@@ -60,6 +60,7 @@ fn incident_diary_app_commands() -> &'static [&'static str] {
         "conversations",
         "conversation",
         "incident_from_messages",
+        "quote_messages",
         "link_sender",
     ]
 }

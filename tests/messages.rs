@@ -498,3 +498,65 @@ fn every_fixture_imports_through_the_cli() {
     }
     v.run(&["check"]).ok();
 }
+
+/// A Telegram export put in a home folder names files its owner never
+/// sent: a private key, a hard link to one, a file through `..`. Only
+/// Telegram's own files come in; and a message with a NUL and a direction
+/// override still exports.
+#[test]
+fn files_planted_beside_an_export_stay_out_and_hostile_text_exports() {
+    let v = Vault::new();
+    let home = v.tmp.path().join("home");
+    fs::create_dir_all(home.join(".ssh")).unwrap();
+    fs::create_dir_all(home.join("photos")).unwrap();
+    fs::write(home.join(".ssh/id_rsa"), "PRIVATE KEY").unwrap();
+    fs::write(home.join("secret.txt"), "PRIVATE").unwrap();
+    fs::hard_link(home.join("secret.txt"), home.join("photos/hard.jpg")).unwrap();
+    fs::write(home.join("photos/real.jpg"), b"\xff\xd8\xff a photo").unwrap();
+    let message = |id: u32, file: &str, text: &str| {
+        serde_json::json!({"id": id, "type": "message", "date": "2026-03-01T21:41:05",
+            "date_unixtime": (1772401265 + id).to_string(), "from": "Mark\u{202e}", "text": text, "photo": file})
+    };
+    let export = serde_json::json!({"name": "Mark", "type": "personal_chat", "id": 1, "messages": [
+        message(1, ".ssh/id_rsa", "a"),
+        message(2, "photos/hard.jpg", "b"),
+        message(3, "photos/../secret.txt", "c"),
+        message(4, "/etc/passwd", "d"),
+        message(5, "photos/real.jpg", "NUL\u{0} and W".repeat(3000).as_str()),
+    ]});
+    let path = home.join("result.json");
+    fs::write(&path, serde_json::to_vec(&export).unwrap()).unwrap();
+    let done = import(&v, &path, &["--timezone", "Europe/London", "--json"])
+        .ok()
+        .json();
+    assert_eq!(
+        done["media"],
+        serde_json::json!(["2"]),
+        "only photos/real.jpg"
+    );
+    for exhibit in v
+        .run(&["exhibits", "--json"])
+        .ok()
+        .json()
+        .as_array()
+        .unwrap()
+    {
+        assert!(
+            exhibit["original_name"] == "result.json"
+                || exhibit["original_name"] == "photos/real.jpg",
+            "{exhibit}"
+        );
+    }
+    v.run(&[
+        "messages",
+        "incident",
+        "--conversation",
+        "1",
+        "--messages",
+        "1-5",
+    ])
+    .ok();
+    let out = v.tmp.path().join("bundle");
+    v.run(&["export", "--out", out.to_str().unwrap()]).ok();
+    v.run(&["verify", out.to_str().unwrap()]).ok();
+}

@@ -393,6 +393,23 @@ pub async fn incident_from_messages(
         .map(|number| AddedDto { number })
 }
 
+/// Adds messages of conversation `number` to those incident `incident`
+/// quotes, as an amendment with `reason`.
+#[tauri::command]
+pub async fn quote_messages(
+    session: State<'_, Session>,
+    number: u32,
+    messages: Vec<u32>,
+    incident: u32,
+    reason: String,
+) -> IpcResult<()> {
+    session.with(|d| {
+        let chat = d.chat(&number.to_string())?.id();
+        let id = d.incident_by_number(incident)?.id;
+        d.quote_messages(id, chat, &messages, &reason)
+    })
+}
+
 /// Says a sender of conversation `number` is person `person` (or no one).
 #[tauri::command]
 pub async fn link_sender(

@@ -74,11 +74,14 @@ pub fn run() {
             Ok(())
         })
         .on_window_event(|window, event| match event {
-            // Minimised: lock in Rust at once, whatever the page is doing,
-            // then tell the page to blank itself.
+            // Minimised: the page blanks itself at once, and the diary is
+            // locked off this thread: a long import or export holds the
+            // diary, and waiting for it here would freeze the window with
+            // everything still on it.
             WindowEvent::Resized(_) if window.is_minimized().unwrap_or(false) => {
-                window.state::<session::Session>().lock();
                 let _ = window.emit("locked", ());
+                let app = window.app_handle().clone();
+                std::thread::spawn(move || app.state::<session::Session>().lock());
             }
             // Closed: lock, and wipe what was opened in other apps, now
             // rather than at the next start.
@@ -138,6 +141,7 @@ pub fn run() {
             commands::conversations,
             commands::conversation,
             commands::incident_from_messages,
+            commands::quote_messages,
             commands::link_sender,
         ])
         .build(tauri::generate_context!())

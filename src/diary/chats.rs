@@ -4,6 +4,8 @@
 //! listed, searched, and quoted by incidents.
 
 use std::io::Read;
+
+use chrono::Datelike;
 use std::path::Path;
 
 use super::Diary;
@@ -154,10 +156,30 @@ impl Diary {
             owner.then(|| "me".to_string())
         });
         let original = self.state.exhibits().len() as u32 + 1;
+        // A date no phone writes (year 1 or 300,000) is flagged, not
+        // stored: no time zone reads it, no chart spans it.
+        let mut flagged: Vec<FlaggedLine> = Vec::new();
+        let dated = |m: &messages::Message| {
+            let year = match m.sent_at {
+                messages::SentAt::Local(t) => t.year(),
+                messages::SentAt::Exact(t) => t.year(),
+            };
+            (1970..=2100).contains(&year)
+        };
         let stored: Vec<StoredMessage> = chat
             .messages
             .iter()
             .zip(&file_of)
+            .filter(|(m, _)| {
+                let ok = dated(m);
+                if !ok {
+                    flagged.push(FlaggedLine {
+                        line: u32::try_from(m.line).unwrap_or(u32::MAX),
+                        reason: "a date out of range".into(),
+                    });
+                }
+                ok
+            })
             .map(|(m, file)| StoredMessage {
                 sent_at: zone.resolve(m.sent_at),
                 sender: m.sender.clone(),
@@ -170,6 +192,12 @@ impl Diary {
                 subject: m.subject.clone(),
             })
             .collect();
+        if stored.is_empty() {
+            return Err(Error::invalid(
+                "file",
+                "no message in it has a date this program can read",
+            ));
+        }
         let cap = if archive.is_some() {
             WHATSAPP_CAP_MEDIA
         } else {
@@ -213,11 +241,27 @@ impl Diary {
                     line: u32::try_from(f.line).unwrap_or(u32::MAX),
                     reason: f.reason.clone(),
                 })
+                .chain(flagged)
                 .collect(),
             media: files.len() as u32,
         };
         import.validate()?;
         let id = import.id;
+        // Names checked before anything is sealed.
+        for name in std::iter::once(
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        )
+        .chain(files.iter().map(|f| f.name().to_string()))
+        {
+            if name.len() > 1_000 {
+                return Err(Error::invalid(
+                    "file",
+                    "it names a file with a name longer than 1,000 bytes",
+                ));
+            }
+        }
         // The files first, each sealed into the vault; the records of all
         // of them in one commit after. Any failure removes what was sealed.
         let mut sealed: Vec<(crate::model::ExhibitAttached, crate::model::FileKey)> = Vec::new();
@@ -257,7 +301,8 @@ impl Diary {
                         self.seal_file(source(bytes.len() as u64), head, &mut rest, &mut |_| {})?
                     }
                     Carried::Beside(at, _) => {
-                        let mut f = std::fs::File::open(at)?;
+                        let mut f = messages::open_beside(at)
+                            .map_err(|e| Error::invalid("file", format!("{}: {e}", file.name())))?;
                         let size = f.metadata()?.len();
                         let mut head = Vec::with_capacity(PEEK_LEN);
                         (&mut f).take(PEEK_LEN as u64).read_to_end(&mut head)?;
@@ -295,9 +340,16 @@ impl Diary {
             import.messages.len(),
             import.flagged.len(),
         );
+        if let Some(Err(err)) = sealed
+            .iter()
+            .map(|(a, _)| a.exhibit.validate())
+            .find(Result::is_err)
+        {
+            undo(self);
+            return Err(err.into());
+        }
         let mut events = vec![Event::ChatImport(Box::new(import))];
         for (attached, file_key) in sealed {
-            attached.exhibit.validate()?;
             let key = ExhibitKey {
                 id: attached.id,
                 file_key,

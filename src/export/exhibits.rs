@@ -65,13 +65,23 @@ pub(super) fn thumbnails(
     Ok((paths, files))
 }
 
+/// Extensions a bundle file may carry: files that only show something.
+/// Any other (`.hta`, `.lnk`, `.exe`, `.js`: a file a stalker sent, named to
+/// run when an officer double-clicks it) becomes `.bin`.
+const PASSIVE: &[&str] = &[
+    "jpg", "jpeg", "png", "gif", "webp", "heic", "heif", "bmp", "tif", "tiff", "mp3", "m4a", "aac",
+    "wav", "ogg", "opus", "amr", "flac", "mp4", "m4v", "mov", "3gp", "webm", "mkv", "avi", "pdf",
+    "txt", "rtf", "doc", "docx", "odt", "xls", "xlsx", "ods", "csv", "ppt", "pptx", "eml", "mbox",
+    "json", "xml", "zip", "gz", "vcf",
+];
+
 /// `JS_3.jpg`: the exhibit's file label and a safe ASCII extension.
 pub(super) fn exhibit_file_name(prefix: &str, rec: &ExhibitRecord) -> String {
     let from_name = Path::new(&rec.exhibit.original_name)
         .extension()
         .and_then(|e| e.to_str())
-        .filter(|e| !e.is_empty() && e.len() <= 8 && e.chars().all(|c| c.is_ascii_alphanumeric()))
-        .map(str::to_ascii_lowercase);
+        .map(str::to_ascii_lowercase)
+        .filter(|e| PASSIVE.contains(&e.as_str()));
     let ext = from_name.unwrap_or_else(|| {
         match rec.exhibit.media_type.as_str() {
             "image/jpeg" => "jpg",

@@ -205,7 +205,13 @@ mod tests {
         let mut d = diary(&tmp.path().join("v"));
         let at = DateTime::parse_from_rfc3339("2026-04-01T10:00:00Z").unwrap();
         let id = d.add_incident(Incident::new(at, "one")).unwrap().id;
-        for name in ["zdjęcie.JPEG", "صورة", "notes.tar.gz", "odd.ext?"] {
+        for name in [
+            "zdjęcie.JPEG",
+            "صورة",
+            "notes.tar.gz",
+            "odd.ext?",
+            "photo.hta",
+        ] {
             let file = tmp.path().join(name);
             std::fs::write(&file, b"data").unwrap();
             d.attach(id, &file, "").unwrap();
@@ -216,6 +222,10 @@ mod tests {
             .iter()
             .map(|rec| exhibit_file_name("JS", rec))
             .collect();
-        assert_eq!(names, ["JS_1.jpeg", "JS_2.bin", "JS_3.gz", "JS_4.bin"]);
+        // A file named to run when double-clicked never carries that name.
+        assert_eq!(
+            names,
+            ["JS_1.jpeg", "JS_2.bin", "JS_3.gz", "JS_4.bin", "JS_5.bin"]
+        );
     }
 }

@@ -62,30 +62,59 @@ fn drawable(c: char) -> bool {
         .any(|f| f.info().coverage.contains(c as u32))
 }
 
-/// Every string of the report data with the characters no bundled font
-/// draws (an emoji, a script the fonts do not hold) written as `[U+1F4F8]`,
-/// and invisible joiners and variation selectors left out: typst refuses a
-/// PDF/A with text it cannot show, and one emoji in a narrative must not
-/// stop an export. The bundle's data files keep the text exactly.
+/// Longest run of characters without a space the report prints: a page
+/// line holds about a hundred, and PDF strings are limited (32,767 bytes).
+const MAX_RUN: usize = 200;
+
+/// Every string of the report data made printable: characters no bundled
+/// font draws (an emoji, a script the fonts do not hold) and control
+/// characters written as `[U+1F4F8]`; invisible joiners and variation
+/// selectors left out; direction overrides and isolates left out, so a name
+/// holding U+202E cannot turn the report's own words around it backwards;
+/// and a space put into a run of more than [`MAX_RUN`] characters, so a
+/// long word cannot run off the page or past what a PDF string holds. typst
+/// refuses a PDF/A with text it cannot show, and one message must not stop
+/// an export. The bundle's data files keep the text exactly.
 fn printable(value: &mut serde_json::Value, known: &mut HashMap<char, bool>) {
     match value {
         serde_json::Value::String(text) => {
             let mut drawn = |c: char| *known.entry(c).or_insert_with(|| drawable(c));
-            if text.chars().all(|c| c.is_whitespace() || drawn(c)) {
-                return;
-            }
             let mut out = String::with_capacity(text.len() + 16);
+            let mut run = 0usize;
             for c in text.chars() {
-                if c.is_whitespace() || drawn(c) {
+                if c == '\n' || c == '\t' || (c.is_whitespace() && !c.is_control()) {
                     out.push(c);
-                } else if matches!(c, '\u{200c}' | '\u{200d}' | '\u{fe00}'..='\u{fe0f}' | '\u{e0020}'..='\u{e007f}')
-                {
-                    // Invisible: joiners, emoji presentation, tag letters.
+                    run = 0;
+                    continue;
+                }
+                if matches!(
+                    c,
+                    '\u{200c}'
+                        | '\u{200d}'
+                        | '\u{200e}'
+                        | '\u{200f}'
+                        | '\u{061c}'
+                        | '\u{202a}'..='\u{202e}'
+                        | '\u{2066}'..='\u{2069}'
+                        | '\u{fe00}'..='\u{fe0f}'
+                        | '\u{e0020}'..='\u{e007f}'
+                ) {
+                    continue;
+                }
+                if run >= MAX_RUN {
+                    out.push(' ');
+                    run = 0;
+                }
+                if !c.is_control() && drawn(c) {
+                    out.push(c);
                 } else {
                     out.push_str(&format!("[U+{:04X}]", c as u32));
                 }
+                run += 1;
             }
-            *text = out;
+            if out != *text {
+                *text = out;
+            }
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(|v| printable(v, known)),
         serde_json::Value::Object(map) => map.values_mut().for_each(|v| printable(v, known)),
@@ -229,6 +258,17 @@ mod tests {
         assert_eq!(
             out,
             serde_json::json!({"a": ["Look [U+1F4F8] here", "[U+4F60][U+597D]", "café ع"]})
+        );
+        // A NUL, an override that would reverse the words around it, and a
+        // word longer than any line.
+        let hostile = serde_json::json!(["Mark\u{0}\u{202e} 21:41", "W".repeat(450)]);
+        let out: serde_json::Value =
+            serde_json::from_slice(&printable_data(serde_json::to_vec(&hostile).unwrap())).unwrap();
+        assert_eq!(out[0], "Mark[U+0000] 21:41");
+        let long = out[1].as_str().unwrap();
+        assert_eq!(
+            long.split(' ').map(str::len).collect::<Vec<_>>(),
+            [200, 200, 50]
         );
     }
 }

@@ -41,7 +41,8 @@ pub struct ChatArchive {
     pub text_name: String,
     /// Every other file, in the archive's order.
     pub media: Vec<Media>,
-    /// Files of the system that zipped it (`__MACOSX/`, `.DS_Store`), left out.
+    /// Files left out: those of the system that zipped it (`__MACOSX/`,
+    /// `.DS_Store`), and (once read) those no message names.
     pub left_out: usize,
 }
 

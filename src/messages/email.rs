@@ -47,40 +47,36 @@ pub fn looks_like_email(head: &[u8]) -> bool {
 
 /// The emails of an mbox (split at `From ` lines that follow a blank
 /// line), each with the line its headers start on; or the one email of an
-/// `.eml`.
-fn split(text: &str) -> Vec<(usize, String)> {
-    let lines: Vec<&str> = text.split('\n').collect();
-    if !lines.first().is_some_and(|l| l.starts_with("From ")) {
-        return vec![(1, text.to_string())];
+/// `.eml`. Bytes throughout: an 8-bit attachment or a Latin-1 body is
+/// handed to the MIME parser exactly as it is in the file.
+fn split(bytes: &[u8]) -> Vec<(usize, Vec<u8>)> {
+    if !bytes.starts_with(b"From ") {
+        return vec![(1, bytes.to_vec())];
     }
-    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut out: Vec<(usize, Vec<u8>)> = Vec::new();
     let mut previous_blank = true;
-    for (i, line) in lines.iter().enumerate() {
-        if line.starts_with("From ") && previous_blank {
-            out.push((i + 2, String::new()));
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        if line.starts_with(b"From ") && previous_blank {
+            out.push((i + 2, Vec::new()));
         } else if let Some((_, body)) = out.last_mut() {
             // mboxrd: one `>` was added before `From ` (and before `>From `).
-            let stripped = line.trim_start_matches('>');
-            let unquoted = if line.starts_with('>') && stripped.starts_with("From ") {
+            let quotes = line.iter().take_while(|&&b| b == b'>').count();
+            let unquoted = if quotes > 0 && line[quotes..].starts_with(b"From ") {
                 &line[1..]
             } else {
                 line
             };
-            body.push_str(unquoted);
-            body.push('\n');
+            body.extend_from_slice(unquoted);
+            body.push(b'\n');
         }
-        previous_blank = line.trim_end_matches('\r').is_empty();
+        previous_blank = line.strip_suffix(b"\r").unwrap_or(line).is_empty();
     }
     out
 }
 
 /// Reads an `.eml` or an `.mbox`.
 pub fn parse(bytes: &[u8]) -> Result<Mail, ChatError> {
-    // Email is 7-bit or declares its charsets: bytes that are not UTF-8
-    // are read by mail-parser per part, so decode leniently here only to
-    // find the boundaries.
-    let text = String::from_utf8_lossy(bytes);
-    let parts = split(&text);
+    let parts = split(bytes);
     if parts.len() > MAX_EMAILS {
         return Err(ChatError::Io(format!(
             "{} emails, more than {MAX_EMAILS}",
@@ -94,7 +90,7 @@ pub fn parse(bytes: &[u8]) -> Result<Mail, ChatError> {
     let mut flagged = Vec::new();
     let mut attached = 0usize;
     for (line, raw) in &parts {
-        let Some(mail) = parser.parse(raw.as_bytes()) else {
+        let Some(mail) = parser.parse(raw.as_slice()) else {
             flagged.push(Flagged {
                 line: *line,
                 reason: "an email that cannot be read".into(),
@@ -163,7 +159,7 @@ pub fn parse(bytes: &[u8]) -> Result<Mail, ChatError> {
     Ok(Mail {
         chat: Chat {
             format: "email",
-            variant: if parts.len() > 1 || text.starts_with("From ") {
+            variant: if parts.len() > 1 || bytes.starts_with(b"From ") {
                 "mboxrd"
             } else {
                 "eml"
@@ -173,7 +169,7 @@ pub fn parse(bytes: &[u8]) -> Result<Mail, ChatError> {
             date_order_inferred: false,
             messages,
             flagged,
-            lines: text.lines().count(),
+            lines: bytes.split(|&b| b == b'\n').count() - usize::from(bytes.ends_with(b"\n")),
         },
         media,
         media_of,

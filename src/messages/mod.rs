@@ -20,9 +20,16 @@ pub mod text;
 pub mod whatsapp;
 pub mod zone;
 
-pub use read::{Carried, Format, Read, read};
+pub use read::{Carried, Format, Read, open_beside, read};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+
+/// Lines of a text export read at most (WhatsApp's 40,000 messages take
+/// some 60,000), checked before any line is kept.
+pub const MAX_LINES: usize = 1_000_000;
+/// Lines (or JSON entries) that are not part of any message, at most: a
+/// file with more is not a chat export, and each would be kept forever.
+pub const MAX_FLAGGED: usize = 10_000;
 
 /// Which of day and month comes first in a chat's dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

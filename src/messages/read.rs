@@ -113,9 +113,24 @@ fn by_index(chat: Chat, inline: Vec<Inline>, of: Vec<Option<usize>>) -> Read {
     }
 }
 
+/// The folders Telegram Desktop writes an export's files into.
+const TELEGRAM_FOLDERS: &[&str] = &[
+    "photos",
+    "files",
+    "video_files",
+    "voice_messages",
+    "round_video_messages",
+    "stickers",
+    "animations",
+    "contacts",
+];
+
 /// Files a Telegram export names (`photos/photo_1@....jpg`), found in its
-/// folder: only plain files under it, never through a link or `..`, at
-/// most [`MAX_BESIDE`] of them. One not there (not downloaded) stays named only.
+/// folder: only a plain file, named as Telegram names its own (one of its
+/// folders, then a name not starting with a dot), never through a link or
+/// a second name (a hard link), at most [`MAX_BESIDE`] of them. Anything
+/// else stays named only: an export saved in a home folder must not be able
+/// to name `.ssh/id_rsa` into the diary and the police bundle.
 fn beside(chat: Chat, folder: &Path) -> Read {
     let mut files: Vec<Carried> = Vec::new();
     let file_of = chat
@@ -126,26 +141,16 @@ fn beside(chat: Chat, folder: &Path) -> Read {
             if let Some(i) = files.iter().position(|f| f.name() == name) {
                 return Some(i);
             }
-            let relative = Path::new(name);
-            let plain = relative
-                .components()
-                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            let (dir, file) = name.split_once('/')?;
+            let plain = TELEGRAM_FOLDERS.contains(&dir)
+                && !file.is_empty()
+                && !file.starts_with('.')
+                && !file.contains(['/', '\\', '\0']);
             if !plain || files.len() >= MAX_BESIDE {
                 return None;
             }
-            // Each step a real folder, the last a real file: no link.
-            let mut at = folder.to_path_buf();
-            for part in relative.components() {
-                at.push(part);
-                let meta = std::fs::symlink_metadata(&at).ok()?;
-                if meta.file_type().is_symlink() {
-                    return None;
-                }
-            }
-            std::fs::symlink_metadata(&at)
-                .ok()?
-                .is_file()
-                .then_some(())?;
+            let at = folder.join(dir).join(file);
+            open_beside(&at).ok()?;
             files.push(Carried::Beside(at, name.to_string()));
             Some(files.len() - 1)
         })
@@ -158,12 +163,62 @@ fn beside(chat: Chat, folder: &Path) -> Read {
     }
 }
 
+/// Opens a file beside an export only if it is a plain file with one name,
+/// reached through no link, and the file opened is the one looked at.
+pub fn open_beside(path: &Path) -> std::io::Result<std::fs::File> {
+    let refuse = || std::io::Error::other("not a plain file of the export");
+    for step in path.ancestors().take(2) {
+        if std::fs::symlink_metadata(step)?.file_type().is_symlink() {
+            return Err(refuse());
+        }
+    }
+    let seen = std::fs::symlink_metadata(path)?;
+    let file = std::fs::File::open(path)?;
+    let opened = file.metadata()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if opened.nlink() != 1 || (seen.dev(), seen.ino()) != (opened.dev(), opened.ino()) {
+            return Err(refuse());
+        }
+    }
+    if !seen.is_file() || !opened.is_file() {
+        return Err(refuse());
+    }
+    Ok(file)
+}
+
 /// Files beside an export that one import takes at most.
 const MAX_BESIDE: usize = 20_000;
 
+/// Reads the export at `path` (see [`read_unchecked`]), refusing one with
+/// more lines that are not messages than [`super::MAX_FLAGGED`].
+pub fn read(
+    path: &Path,
+    format: Option<Format>,
+    date_order: Option<DateOrder>,
+) -> Result<Read, ChatError> {
+    let read = read_unchecked(path, format, date_order)?;
+    if read.chat.flagged.len() > super::MAX_FLAGGED {
+        return Err(ChatError::Io(format!(
+            "{} lines or entries are not part of any message, more than the {} a chat export has",
+            read.chat.flagged.len(),
+            super::MAX_FLAGGED
+        )));
+    }
+    if read.chat.messages.len() > crate::model::chat::MAX_MESSAGES {
+        return Err(ChatError::Io(format!(
+            "{} messages, more than the {} one import holds",
+            read.chat.messages.len(),
+            crate::model::chat::MAX_MESSAGES
+        )));
+    }
+    Ok(read)
+}
+
 /// Reads the export at `path`. `format`: the one the owner named, else
 /// told from the bytes; `date_order`: the one she gave, else worked out.
-pub fn read(
+fn read_unchecked(
     path: &Path,
     format: Option<Format>,
     date_order: Option<DateOrder>,
@@ -187,15 +242,40 @@ pub fn read(
         let mut archive = ChatArchive::open(path)?;
         let text = archive.text()?;
         let chat = whatsapp::parse(&text, date_order)?;
-        let files: Vec<Carried> = archive.media.iter().cloned().map(Carried::Zipped).collect();
+        // Only the files messages name become exhibits (the original keeps
+        // the rest): a zip of a thousand files no message names must not
+        // fill the disk. What they come to is bounded by the zip's size,
+        // since photos, videos and voice notes hardly compress.
+        let mut files: Vec<Carried> = Vec::new();
         let file_of = chat
             .messages
             .iter()
             .map(|m| {
                 let name = m.attachment.as_deref()?;
-                files.iter().position(|f| f.name() == name)
+                if let Some(i) = files.iter().position(|f| f.name() == name) {
+                    return Some(i);
+                }
+                let media = archive.media.iter().find(|f| f.name == name)?;
+                files.push(Carried::Zipped(media.clone()));
+                Some(files.len() - 1)
             })
             .collect();
+        archive.left_out += archive.media.len() - files.len();
+        let packed = std::fs::metadata(path).map_err(io)?.len();
+        let unpacked: u64 = files
+            .iter()
+            .map(|f| match f {
+                Carried::Zipped(m) => m.size,
+                _ => 0,
+            })
+            .sum();
+        if unpacked > packed.saturating_mul(8).saturating_add(64 << 20) {
+            return Err(ChatError::Archive(format!(
+                "its files would come to {} MiB from {} MiB: a zip bomb, not a chat export",
+                unpacked >> 20,
+                packed >> 20
+            )));
+        }
         return Ok(Read {
             chat,
             files,

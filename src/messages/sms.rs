@@ -122,8 +122,14 @@ fn header(attrs: &[(String, String)], box_attr: &str) -> Result<(SentAt, Option<
         .and_then(|d| d.parse().ok())
         .ok_or("no date")?;
     let at = DateTime::from_timestamp_millis(ms).ok_or("a date out of range")?;
-    // 2 = sent by the phone's owner (sms type, mms msg_box); else received.
-    let mine = get(attrs, box_attr) == Some("2");
+    // 1 received; 2 sent, 4 outbox, 5 failed, 6 queued: written by the
+    // phone's owner; 3 a draft, never sent (flagged, not a message).
+    let mine = match get(attrs, box_attr).unwrap_or("1") {
+        "1" => false,
+        "2" | "4" | "5" | "6" => true,
+        "3" => return Err("a draft, never sent".into()),
+        _ => return Err("a message of a kind this program does not know".into()),
+    };
     let sender = if mine {
         "me".to_string()
     } else {
@@ -148,10 +154,11 @@ struct Mms {
 
 /// Reads an SMS Backup & Restore XML file.
 pub fn parse(bytes: &[u8]) -> Result<Backup, ChatError> {
-    let text = super::text::decode(bytes)?;
-    if text.contains("<!ENTITY") || text.contains("<!DOCTYPE") {
+    let text = super::text::decode_lines(bytes, None)?;
+    let upper = text.to_ascii_uppercase();
+    if upper.contains("<!ENTITY") || upper.contains("<!DOCTYPE") {
         return Err(ChatError::Unreadable {
-            line: line_at(&text, text.find("<!").unwrap_or(0)),
+            line: line_at(&text, upper.find("<!").unwrap_or(0)),
             why: "a document type or entity declaration, which no SMS backup has".into(),
         });
     }
@@ -163,13 +170,17 @@ pub fn parse(bytes: &[u8]) -> Result<Backup, ChatError> {
     let mut inline_bytes = 0usize;
     let mut mms: Option<Mms> = None;
     let mut seen_root = false;
+    // Lines counted as the reader goes, never from the start again (the
+    // file may hold a million elements).
+    let mut counted = Counted { at: 0, line: 1 };
     loop {
         let at = reader.buffer_position() as usize;
         let event = reader.read_event().map_err(|e| ChatError::Unreadable {
             line: line_at(&text, reader.error_position() as usize),
             why: format!("not XML this program can read ({e})"),
         })?;
-        let line = line_at(&text, at + leading_space(&text[at.min(text.len())..]));
+        let start = (at + leading_space(&text[at.min(text.len())..])).min(text.len());
+        let line = counted.line_of(&text, start);
         match event {
             Event::Eof => break,
             Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"smses" => {
@@ -313,6 +324,26 @@ pub fn parse(bytes: &[u8]) -> Result<Backup, ChatError> {
         media,
         media_of,
     })
+}
+
+/// Lines before a byte of the text, counted from the last byte asked for.
+struct Counted {
+    at: usize,
+    line: usize,
+}
+
+impl Counted {
+    /// The line of byte `at` (never before one asked for already).
+    fn line_of(&mut self, text: &str, at: usize) -> usize {
+        if at > self.at {
+            self.line += text.as_bytes()[self.at..at]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            self.at = at;
+        }
+        self.line
+    }
 }
 
 fn leading_space(s: &str) -> usize {

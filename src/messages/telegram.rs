@@ -125,6 +125,13 @@ pub fn parse(bytes: &[u8]) -> Result<Chat, ChatError> {
     let Some(list) = root.get("messages").and_then(Value::as_array) else {
         return Err(ChatError::NotAChat);
     };
+    let most = crate::model::chat::MAX_MESSAGES + super::MAX_FLAGGED;
+    if list.len() > most {
+        return Err(ChatError::Io(format!(
+            "{} entries, more than the {most} one import reads",
+            list.len()
+        )));
+    }
     let mut messages = Vec::with_capacity(list.len());
     let mut flagged = Vec::new();
     for (i, m) in list.iter().enumerate() {

@@ -10,22 +10,27 @@ use super::ChatError;
 pub const MAX_LINE: usize = 512 << 10;
 
 /// The text of `bytes`, refusing what is not UTF-8 or UTF-16 with a byte
-/// order mark, naming the line of the fault.
+/// order mark, naming the line of the fault, and a line longer than
+/// [`MAX_LINE`] (a chat's text).
 pub fn decode(bytes: &[u8]) -> Result<String, ChatError> {
+    decode_lines(bytes, Some(MAX_LINE))
+}
+
+/// [`decode`], with lines up to `max_line` bytes (none: any; an SMS backup
+/// holds a picture's base64 on one line).
+pub fn decode_lines(bytes: &[u8], max_line: Option<usize>) -> Result<String, ChatError> {
     let text = match bytes {
         [0xEF, 0xBB, 0xBF, rest @ ..] => utf8(rest)?,
         [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes)?,
         [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes)?,
         _ => utf8(bytes)?,
     };
-    if let Some(line) = text
-        .split('\n')
-        .position(|l| l.len() > MAX_LINE)
-        .map(|i| i + 1)
+    if let Some(max) = max_line
+        && let Some(line) = text.split('\n').position(|l| l.len() > max).map(|i| i + 1)
     {
         return Err(ChatError::Unreadable {
             line,
-            why: format!("longer than {} KiB, which no message is", MAX_LINE >> 10),
+            why: format!("longer than {} KiB, which no message is", max >> 10),
         });
     }
     Ok(text)

@@ -229,6 +229,17 @@ const ATTACHED: &[&str] = &[
 ];
 const ENCRYPTED: &str = "Messages and calls are end-to-end encrypted";
 
+/// Whether `name` reads as a file's name: an extension of one to five
+/// letters or digits, and no more than 255 bytes.
+fn file_name(name: &str) -> bool {
+    name.len() <= 255
+        && name.rsplit_once('.').is_some_and(|(stem, ext)| {
+            !stem.is_empty()
+                && (1..=5).contains(&ext.len())
+                && ext.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+}
+
 /// What the message is, and the file it names as attached. `marked`: the
 /// text began with U+200E, as an iPhone writes the app's own lines (and
 /// media lines) under the chat's name.
@@ -237,7 +248,11 @@ fn classify(
     text: &mut String,
     marked: bool,
 ) -> (Kind, Option<String>) {
-    if let Some(start) = text.find("<attached: ")
+    // iPhone: the text begins with the token (after the marks cleaned
+    // away); words someone typed elsewhere in a message are words.
+    if let Some(start) = text
+        .find("<attached: ")
+        .filter(|&s| text[..s].trim().is_empty())
         && let Some(len) = text[start..].find('>')
     {
         let name = text[start + 11..start + len].trim().to_string();
@@ -247,7 +262,9 @@ fn classify(
     }
     let first = text.lines().next().unwrap_or("");
     for mark in ATTACHED {
-        if let Some(name) = first.strip_suffix(mark) {
+        // A file's name (`IMG-20260301-WA0003.jpg`, `Letter.pdf`), not a
+        // sentence that ends in the same words.
+        if let Some(name) = first.strip_suffix(mark).filter(|n| file_name(n.trim())) {
             let name = name.trim().to_string();
             *text = text.lines().skip(1).collect::<Vec<_>>().join("\n");
             return (Kind::Text, Some(name));
@@ -292,6 +309,13 @@ fn date_order(
 /// said it (else it is worked out from the dates).
 pub fn parse(bytes: &[u8], given: Option<DateOrder>) -> Result<Chat, ChatError> {
     let text = decode(bytes)?;
+    let count = text.bytes().filter(|&b| b == b'\n').count();
+    if count > super::MAX_LINES {
+        return Err(ChatError::Io(format!(
+            "{count} lines, more than the {} a chat export has",
+            super::MAX_LINES
+        )));
+    }
     let mut lines: Vec<&str> = text.split('\n').collect();
     if lines.last() == Some(&"") {
         lines.pop();

@@ -184,3 +184,17 @@ fn what_is_not_a_chat_is_refused() {
         Err(ChatError::NotAChat)
     );
 }
+
+/// Words that end like an attachment line are words: a typed threat must
+/// not turn into a file name that hides it from search.
+#[test]
+fn a_sentence_is_not_taken_for_a_file() {
+    let text = "31/12/2025, 21:41 - Mark: I will kill you tonight (file attached)\n31/12/2025, 21:42 - Mark: see <attached: fake.jpg> here\n";
+    let chat = parse(text.as_bytes(), None).unwrap();
+    assert_eq!(chat.messages[0].attachment, None);
+    assert_eq!(
+        chat.messages[0].text,
+        "I will kill you tonight (file attached)"
+    );
+    assert_eq!(chat.messages[1].attachment, None);
+}

@@ -1,6 +1,6 @@
 //! An incident: one act in the pattern, in the victim's own words.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::chat::MessageRef;
@@ -190,6 +190,21 @@ impl Incident {
     /// Checks the rules that need no other state (references to persons and
     /// orders are checked by the diary, which knows them).
     pub fn validate(&self) -> Result<(), ValidationError> {
+        // A year no diary entry can have: it would also make the weekly
+        // pattern span millennia.
+        for (field, at) in [
+            ("occurred_at", Some(self.occurred_at)),
+            ("occurred_until", self.occurred_until),
+        ] {
+            if let Some(at) = at
+                && !(1900..=2200).contains(&at.year())
+            {
+                return Err(ValidationError::new(
+                    field,
+                    "is not a year between 1900 and 2200",
+                ));
+            }
+        }
         if let Some(until) = self.occurred_until
             && until < self.occurred_at
         {

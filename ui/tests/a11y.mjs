@@ -271,6 +271,13 @@ const screens = [
     await page.getByLabel('Search these messages').fill('front door');
     await page.locator('#messages-shown', { hasText: 'Showing 21 of 21 messages that match' }).waitFor();
   } },
+  { name: 'conversation-add-to', mode: 'open', ready: '.error-summary:not([hidden])', steps: async (page) => {
+    await clickButton('Messages')(page);
+    await clickButton('Open WhatsApp chat with Mark Example')(page);
+    await page.locator('.message input[type=checkbox]').nth(4).check();
+    await page.getByText('Or add them to an incident already in your diary').click();
+    await clickButton('Add them to this incident')(page);
+  } },
   { name: 'entry-quoting', mode: 'open', ready: '#quoted-title', steps: async (page) => {
     await page.locator('.entry-line').first().click();
   } },

@@ -173,6 +173,7 @@
       return { conversation, messages: found.slice(q.offset || 0, (q.offset || 0) + (q.limit || 50)), offset: q.offset || 0, matching: found.length };
     },
     incident_from_messages: () => ({ number: 7 }),
+    quote_messages: () => null,
     link_sender: () => null,
     export_bundle: () => ({ path: '/home/jane/incident-diary-2026-03-06-1830.zip', fingerprint: 'SHA256:q0Vb8dP8mC9eQfYk7oP3z1m9zS5w8Yb0h2t4Lr6uXcE', incidents: 5, exhibits: 3, left_out: 1 }),
   };

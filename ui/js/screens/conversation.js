@@ -81,7 +81,35 @@ function makeIncident(ctx, c, picked, count) {
     }
   } }, summary, narrative.wrap, behaviours, save);
   return h('section', { class: 'card stack', id: 'make-incident', 'aria-labelledby': 'make-title' },
-    h('h2', { id: 'make-title' }, 'Make an incident from the picked messages'), count, form);
+    h('h2', { id: 'make-title' }, 'Make an incident from the picked messages'), count, form,
+    addToIncident(ctx, c, picked));
+}
+
+// The picked messages quoted by an incident already in the diary: an
+// amendment, with its reason, as every change is.
+function addToIncident(ctx, c, picked) {
+  const summary = errorSummary();
+  const number = field('Incident number', h('input', { type: 'text', name: 'incident', inputmode: 'numeric', autocomplete: 'off' }),
+    'The number the diary shows beside it, such as 12.');
+  const reason = field('Why you are adding them', h('input', { type: 'text', name: 'reason' }),
+    'Kept with the change: the entry as it was stays in its history.');
+  const form = h('form', { class: 'stack', novalidate: true, onsubmit: async (event) => {
+    event.preventDefault();
+    const n = Number(number.input.value.trim());
+    const found = [];
+    if (!picked.size) found.push({ name: 'incident', message: 'Pick at least one message first.' });
+    else if (!Number.isInteger(n) || n < 1) found.push({ name: 'incident', message: 'Give the incident\'s number, such as 12.' });
+    if (!reason.input.value.trim()) found.push({ name: 'reason', message: 'Say why you are adding them.' });
+    if (found.length) return showProblems(form, summary, found);
+    clearProblems(form, summary);
+    try {
+      await call('quote_messages', { number: c.number, messages: [...picked].sort((a, b) => a - b), incident: n, reason: reason.input.value.trim() });
+      await ctx.go('entry', { number: n, saved: `Incident ${n} now quotes the ${picked.size} picked message${picked.size === 1 ? '' : 's'}. The entry as it was is in its history.` });
+    } catch (err) {
+      showProblems(form, summary, [{ name: err.field === 'reason' ? 'reason' : 'incident', message: err.message || String(err) }]);
+    }
+  } }, summary, number.wrap, reason.wrap, h('button', { type: 'submit' }, 'Add them to this incident'));
+  return h('details', {}, h('summary', {}, 'Or add them to an incident already in your diary'), form);
 }
 
 export async function render(ctx, params) {
@@ -91,14 +119,14 @@ export async function render(ctx, params) {
   const c = first.conversation;
   const picked = new Set();
   const count = h('p', { id: 'picked-count', 'aria-live': 'polite' });
-  // Once messages are picked, the way to the form stays in reach at the
-  // bottom of the screen, however long the conversation.
+  // Once messages are picked, a way to the form from the top of the list
+  // (the form itself is under the whole list).
   const jump = h('button', { type: 'button', class: 'primary', id: 'to-make-incident', onclick: () => {
     const form = document.getElementById('make-incident');
     form?.scrollIntoView({ block: 'start' });
     form?.querySelector('textarea')?.focus({ preventScroll: true });
   } });
-  const bar = h('div', { class: 'sticky-action', hidden: true }, jump);
+  const bar = h('div', { class: 'actions', hidden: true }, jump);
   const showCount = () => {
     const n = `${picked.size} message${picked.size === 1 ? '' : 's'}`;
     count.textContent = `${n} picked.`;
@@ -161,7 +189,7 @@ export async function render(ctx, params) {
     senders(c, profile),
     search.wrap,
     h('div', { class: 'row' }, status),
+    bar,
     list, error, more,
-    makeIncident(ctx, c, picked, count),
-    bar);
+    makeIncident(ctx, c, picked, count));
 }

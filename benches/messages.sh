@@ -42,7 +42,8 @@ measure() { # label command...
   printf '%-34s %6.2f s %8d KiB peak\n' "$1" "$secs" "$kib"
 }
 echo "== $n messages, $(du -h "$work/chat.txt" | cut -f1) of text, $(nproc) cores"
-measure "import (end to end)" diary import "$work/chat.txt" --timezone Europe/London
-measure "messages --search (end to end)" diary messages --search "school again"
-measure "messages --conversation 1 --json" diary messages --conversation 1 --json
-measure "list (unlock alone, for scale)" diary list
+run=("$bin" --vault "$work/vault" --passphrase-file "$work/pass")
+measure "import (end to end)" "${run[@]}" import "$work/chat.txt" --timezone Europe/London
+measure "messages --search (end to end)" "${run[@]}" messages --search "school again"
+measure "messages --conversation 1 --json" "${run[@]}" messages --conversation 1 --json
+measure "list (unlock alone, for scale)" "${run[@]}" list

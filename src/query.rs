@@ -39,13 +39,7 @@ impl Filter {
     /// The filter ready to test one incident at a time (export's selection
     /// uses it, so "export what the timeline shows" follows the same rules).
     pub(crate) fn matcher<'a>(&'a self, state: &State) -> Matcher<'a> {
-        let words: Vec<String> = self
-            .text
-            .as_deref()
-            .unwrap_or("")
-            .split_whitespace()
-            .map(str::to_lowercase)
-            .collect();
+        let words = search_words(self.text.as_deref());
         // Persons whose names match a word, per word, so that searching for a
         // name finds the incidents linked to that person.
         let person_hits: Vec<Vec<Id>> = words
@@ -98,4 +92,13 @@ impl Matcher<'_> {
                 .zip(&self.person_hits)
                 .all(|(w, people)| rec.haystack.contains(w.as_str()) || people.iter().any(involves))
     }
+}
+
+/// The words of a search, lower-cased: what incidents and messages match
+/// alike (every word, in any case).
+pub(crate) fn search_words(text: Option<&str>) -> Vec<String> {
+    text.unwrap_or("")
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect()
 }

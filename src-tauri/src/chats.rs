@@ -181,21 +181,15 @@ pub fn device_zone() -> String {
 
 pub fn conversation(diary: &Diary, chat: &ChatRecord) -> ConversationDto {
     let messages = &chat.import.messages;
-    let mut senders: Vec<SenderDto> = Vec::new();
-    for m in messages {
-        let Some(name) = m.sender.as_deref() else {
-            continue;
-        };
-        match senders.iter_mut().find(|s| s.name == name) {
-            Some(s) => s.messages += 1,
-            None => senders.push(SenderDto {
-                name: name.to_string(),
-                messages: 1,
-                person: chat.person_of(name).map(|p| p.to_hex()),
-            }),
-        }
-    }
-    senders.sort_by_key(|s| std::cmp::Reverse(s.messages));
+    let mut senders: Vec<SenderDto> = chat
+        .senders()
+        .into_iter()
+        .map(|(name, messages)| SenderDto {
+            name: name.to_string(),
+            messages,
+            person: chat.person_of(name).map(|p| p.to_hex()),
+        })
+        .collect();
     let senders_total = senders.len();
     senders.truncate(MAX_SENDERS);
     ConversationDto {

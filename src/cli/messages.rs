@@ -247,20 +247,15 @@ struct SenderOut<'a> {
 
 fn conversation_out<'a>(diary: &Diary, chat: &'a ChatRecord) -> ConversationOut<'a> {
     let messages = &chat.import.messages;
-    let mut senders: Vec<SenderOut> = Vec::new();
-    for m in messages {
-        let Some(name) = m.sender.as_deref() else {
-            continue;
-        };
-        match senders.iter_mut().find(|s| s.name == name) {
-            Some(s) => s.messages += 1,
-            None => senders.push(SenderOut {
-                name,
-                messages: 1,
-                person: chat.person_of(name),
-            }),
-        }
-    }
+    let senders = chat
+        .senders()
+        .into_iter()
+        .map(|(name, messages)| SenderOut {
+            name,
+            messages,
+            person: chat.person_of(name),
+        })
+        .collect();
     ConversationOut {
         number: chat.number,
         id: chat.id(),

@@ -37,13 +37,7 @@ impl MessageFilter {
     /// Messages that pass, conversation by conversation, each in the order
     /// of its original.
     pub fn apply<'a>(&self, state: &'a State) -> Vec<Found<'a>> {
-        let words: Vec<String> = self
-            .text
-            .as_deref()
-            .unwrap_or("")
-            .split_whitespace()
-            .map(str::to_lowercase)
-            .collect();
+        let words = crate::query::search_words(self.text.as_deref());
         let sender = self.sender.as_deref().map(str::to_lowercase);
         let mut out = Vec::new();
         for chat in state.chats() {

@@ -113,6 +113,28 @@ fn by_index(chat: Chat, inline: Vec<Inline>, of: Vec<Option<usize>>) -> Read {
     }
 }
 
+/// Each message's file, by its place in the files carried: a file named
+/// twice is carried once; `find` says whether (and how) a name is carried.
+fn link_files(
+    chat: &Chat,
+    mut find: impl FnMut(&str, usize) -> Option<Carried>,
+) -> (Vec<Carried>, Vec<Option<usize>>) {
+    let mut files: Vec<Carried> = Vec::new();
+    let file_of = chat
+        .messages
+        .iter()
+        .map(|m| {
+            let name = m.attachment.as_deref()?;
+            if let Some(i) = files.iter().position(|f| f.name() == name) {
+                return Some(i);
+            }
+            files.push(find(name, files.len())?);
+            Some(files.len() - 1)
+        })
+        .collect();
+    (files, file_of)
+}
+
 /// The folders Telegram Desktop writes an export's files into.
 const TELEGRAM_FOLDERS: &[&str] = &[
     "photos",
@@ -132,29 +154,19 @@ const TELEGRAM_FOLDERS: &[&str] = &[
 /// else stays named only: an export saved in a home folder must not be able
 /// to name `.ssh/id_rsa` into the diary and the police bundle.
 fn beside(chat: Chat, folder: &Path) -> Read {
-    let mut files: Vec<Carried> = Vec::new();
-    let file_of = chat
-        .messages
-        .iter()
-        .map(|m| {
-            let name = m.attachment.as_deref()?;
-            if let Some(i) = files.iter().position(|f| f.name() == name) {
-                return Some(i);
-            }
-            let (dir, file) = name.split_once('/')?;
-            let plain = TELEGRAM_FOLDERS.contains(&dir)
-                && !file.is_empty()
-                && !file.starts_with('.')
-                && !file.contains(['/', '\\', '\0']);
-            if !plain || files.len() >= MAX_BESIDE {
-                return None;
-            }
-            let at = folder.join(dir).join(file);
-            open_beside(&at).ok()?;
-            files.push(Carried::Beside(at, name.to_string()));
-            Some(files.len() - 1)
-        })
-        .collect();
+    let (files, file_of) = link_files(&chat, |name, carried| {
+        let (dir, file) = name.split_once('/')?;
+        let plain = TELEGRAM_FOLDERS.contains(&dir)
+            && !file.is_empty()
+            && !file.starts_with('.')
+            && !file.contains(['/', '\\', '\0']);
+        if !plain || carried >= MAX_BESIDE {
+            return None;
+        }
+        let at = folder.join(dir).join(file);
+        open_beside(&at).ok()?;
+        Some(Carried::Beside(at, name.to_string()))
+    });
     Read {
         chat,
         files,
@@ -246,20 +258,10 @@ fn read_unchecked(
         // the rest): a zip of a thousand files no message names must not
         // fill the disk. What they come to is bounded by the zip's size,
         // since photos, videos and voice notes hardly compress.
-        let mut files: Vec<Carried> = Vec::new();
-        let file_of = chat
-            .messages
-            .iter()
-            .map(|m| {
-                let name = m.attachment.as_deref()?;
-                if let Some(i) = files.iter().position(|f| f.name() == name) {
-                    return Some(i);
-                }
-                let media = archive.media.iter().find(|f| f.name == name)?;
-                files.push(Carried::Zipped(media.clone()));
-                Some(files.len() - 1)
-            })
-            .collect();
+        let (files, file_of) = link_files(&chat, |name, _| {
+            let media = archive.media.iter().find(|f| f.name == name)?;
+            Some(Carried::Zipped(media.clone()))
+        });
         archive.left_out += archive.media.len() - files.len();
         let packed = std::fs::metadata(path).map_err(io)?.len();
         let unpacked: u64 = files

@@ -215,6 +215,29 @@ impl ChatRecord {
         self.import.id
     }
 
+    /// Each sender and how many messages they sent, most first (ties in
+    /// the order they first wrote).
+    pub fn senders(&self) -> Vec<(&str, usize)> {
+        let mut counts: Vec<(&str, usize)> = Vec::new();
+        let mut at: HashMap<&str, usize> = HashMap::new();
+        for name in self
+            .import
+            .messages
+            .iter()
+            .filter_map(|m| m.sender.as_deref())
+        {
+            match at.get(name) {
+                Some(&i) => counts[i].1 += 1,
+                None => {
+                    at.insert(name, counts.len());
+                    counts.push((name, 1));
+                }
+            }
+        }
+        counts.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+        counts
+    }
+
     /// The person a sender is linked to, if any.
     pub fn person_of(&self, sender: &str) -> Option<Id> {
         self.senders

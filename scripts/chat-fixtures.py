@@ -665,16 +665,17 @@ def gen_telegram() -> None:
             reason = m.get("discard_reason")
             text = TG_SERVICE_TEXT.get(reason) or (
                 f"Call ({m['duration_seconds']} s)" if "duration_seconds" in m else "Call")
-            sender, kind = m["actor"], "system"
+            sender, sender_id, kind = m["actor"], m.get("actor_id"), "system"
         else:
             parts = m["text"] if isinstance(m["text"], list) else [m["text"]]
-            text, sender, kind = tg_plain(parts), m["from"], "text"
+            text, sender, sender_id, kind = tg_plain(parts), m["from"], m.get("from_id"), "text"
         messages.append({
             "line": None,
             "source_id": m["id"],
             "sent_at": m["date"],
             "sent_at_utc": utc_z(utc),
             "sender": sender,
+            "sender_id": sender_id,
             "text": text,
             "attachment": m.get("photo") or m.get("file"),
             "kind": kind,
@@ -691,6 +692,7 @@ def gen_telegram() -> None:
             "Service messages (type 'service', action 'phone_call') have kind 'system', sender ="
             " 'actor', and text: 'Missed call' (discard_reason missed), 'Declined call' (busy),"
             " else 'Call (N s)' from duration_seconds.",
+            "sender_id: 'from_id' (service messages: 'actor_id'), Telegram's id of the sender.",
             "attachment: 'photo', else 'file', as written (relative to result.json).",
             "Also in the file but not in the expectations: reply_to_message_id (105 -> 102),"
             " edited/edited_unixtime (106), forwarded_from (107: 'Łukasz Wójcik').",
@@ -847,6 +849,7 @@ def gen_sms() -> None:
             "sent_at": iso(local),
             "sent_at_utc": utc_z(m.utc, millis=True),
             "sender": "me" if m.sent else MARK,
+            "sender_id": None if m.sent else MARK_PHONE,
             "text": m.body,
             "attachment": m.photo,
             "kind": "text",
@@ -863,6 +866,8 @@ def gen_sms() -> None:
             " sent_at is readable_date, the phone's local time (UK: BST from 29 March).",
             "sender: contact_name for received (sms type 1, mms msg_box 1), 'me' for sent by the"
             " phone's owner (type 2 / msg_box 2).",
+            "sender_id: 'address' (the phone number) for received; none for sent, whose address"
+            " is the recipient's.",
             "Emoji outside the BMP are written as two numeric references to UTF-16 surrogates"
             " (&#55357;&#56832;), which strict XML parsers reject; text has them decoded.",
             "MMS: one message each; text = its text/plain parts joined with \\n (the SMIL part is"
@@ -976,6 +981,7 @@ def mail_expected(m: Mail, line: int) -> dict:
         "sent_at": iso(m.local.replace(tzinfo=None)),
         "sent_at_utc": utc_z(m.local),
         "sender": MARK,
+        "sender_id": "mark@example.com",
         "subject": m.subject,
         "message_id": f"<{m.msgid}>",
         "text": m.body.rstrip(),

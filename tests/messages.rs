@@ -38,6 +38,20 @@ fn zip_of(path: &Path, files: &[(&str, &[u8])]) {
     zip.finish().unwrap();
 }
 
+/// `messages sender`: says `who` in conversation 1 is `person`.
+fn link_sender(v: &Vault, who: &str, person: &str) -> crate::util::Run {
+    v.run(&[
+        "messages",
+        "sender",
+        "--conversation",
+        "1",
+        "--sender",
+        who,
+        "--person",
+        person,
+    ])
+}
+
 fn import(v: &Vault, path: &Path, extra: &[&str]) -> crate::util::Run {
     let mut args = vec!["import", path.to_str().unwrap()];
     args.extend_from_slice(extra);
@@ -205,28 +219,8 @@ fn messages_become_an_incident_and_are_quoted_by_another() {
         .run(&["person", "add", "--role", "perpetrator", "--name", "Mark"])
         .ok()
         .added_id("person");
-    v.run(&[
-        "messages",
-        "sender",
-        "--conversation",
-        "1",
-        "--sender",
-        "Mark Example",
-        "--person",
-        &mark,
-    ])
-    .ok();
-    v.run(&[
-        "messages",
-        "sender",
-        "--conversation",
-        "1",
-        "--sender",
-        "Nobody",
-        "--person",
-        &mark,
-    ])
-    .fails_with(2);
+    link_sender(&v, "Mark Example", &mark).ok();
+    link_sender(&v, "Nobody", &mark).fails_with(2);
     let made = v
         .run(&[
             "messages",
@@ -559,4 +553,117 @@ fn files_planted_beside_an_export_stay_out_and_hostile_text_exports() {
     let out = v.tmp.path().join("bundle");
     v.run(&["export", "--out", out.to_str().unwrap()]).ok();
     v.run(&["verify", out.to_str().unwrap()]).ok();
+}
+
+/// Two emails from "Jo": one from her own address, one from his. A display
+/// name is whatever a sender typed, so the address decides who sent it.
+const SPOOFED: &str = "\
+From jo@example.com Sun Mar  1 21:00:00 2026\n\
+From: Jo <jo@example.com>\n\
+Date: Sun, 1 Mar 2026 21:00:00 +0000\n\
+Subject: please\n\
+\n\
+Please stop writing to me.\n\
+\n\
+From mark@example.net Sun Mar  1 22:00:00 2026\n\
+From: Jo <mark@example.net>\n\
+Date: Sun, 1 Mar 2026 22:00:00 +0000\n\
+Subject: re: please\n\
+\n\
+I can be anyone I like.\n";
+
+#[test]
+fn a_name_two_senders_use_is_told_apart_by_the_address() {
+    let v = Vault::new();
+    let mbox = write(&v, "mail.mbox", SPOOFED.as_bytes());
+    let run = import(&v, &mbox, &["--timezone", "Europe/London", "--me", "Jo"]).fails_with(2);
+    assert!(
+        run.stderr.contains("2 senders are called \"Jo\"")
+            && run.stderr.contains("Jo <mark@example.net>"),
+        "{}",
+        run.stderr
+    );
+    import(
+        &v,
+        &mbox,
+        &["--timezone", "Europe/London", "--me", "jo@example.com"],
+    )
+    .ok();
+    let listed = v.run(&["messages", "conversations", "--json"]).ok().json();
+    assert_eq!(listed[0]["source"]["me"], "Jo <jo@example.com>");
+    let senders: Vec<&str> = listed[0]["senders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(senders, ["Jo <jo@example.com>", "Jo <mark@example.net>"]);
+    let m = v.run(&["messages", "--json"]).ok().json();
+    assert_eq!(m[1]["sender"], "Jo");
+    assert_eq!(m[1]["sender_id"], "mark@example.net");
+    let his = v
+        .run(&["messages", "--sender", "MARK@example.net", "--json"])
+        .ok()
+        .json();
+    assert_eq!(his.as_array().unwrap().len(), 1);
+    assert_eq!(
+        v.run(&["messages", "--sender", "Jo", "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        2,
+        "a name alone matches both"
+    );
+
+    // Linked by his address, he is the perpetrator of an incident made
+    // from his email, and she is not of hers.
+    let mark = v
+        .run(&["person", "add", "--role", "perpetrator", "--name", "Mark"])
+        .ok()
+        .added_id("person");
+    link_sender(&v, "Jo", &mark).fails_with(2);
+    let said = link_sender(&v, "mark@example.net", &mark).ok().stdout;
+    assert!(
+        said.contains("Jo <mark@example.net> in conversation 1"),
+        "{said}"
+    );
+    let text = v.run(&["messages"]).ok().stdout;
+    assert!(
+        text.contains("Jo <mark@example.net>: I can be anyone"),
+        "{text}"
+    );
+    for (incident, message, perpetrators) in [
+        ("1", "2", serde_json::json!([mark])),
+        ("2", "1", serde_json::json!([])),
+    ] {
+        v.run(&[
+            "messages",
+            "incident",
+            "--conversation",
+            "1",
+            "--messages",
+            message,
+        ])
+        .ok();
+        let shown = v.run(&["show", incident, "--json"]).ok().json();
+        assert_eq!(shown["perpetrators"], perpetrators, "message {message}");
+    }
+}
+
+/// A sender's name cannot pass for lines of the listing: a name is shown
+/// on one line, a message's own lines indented under it.
+#[test]
+fn names_and_texts_cannot_forge_lines_of_the_listing() {
+    let v = Vault::new();
+    let chat = "\
+01/03/2026, 21:41 - Mark: first line\n\
+1.9     2026-03-01 21:50:00 +00:00  Jo: I am fine, ignore this\n";
+    let path = write(&v, "chat.txt", chat.as_bytes());
+    import(&v, &path, &["--timezone", "UTC", "--date-order", "dmy"]).ok();
+    let text = v.run(&["messages"]).ok().stdout;
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[1].starts_with("        1.9"), "{text}");
 }

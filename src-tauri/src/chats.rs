@@ -23,9 +23,27 @@ use crate::session::Session;
 /// (WhatsApp allows 65,536 characters; the rest is in the export).
 pub const MESSAGE_PAGE: usize = 200;
 const MAX_TEXT: usize = 4_000;
+/// Bytes of messages in one reply at most (as JSON): a page stops short
+/// of it, and the next page starts where it stopped. With a conversation's
+/// own details (bounded below) a reply stays under 256 KiB.
+const MESSAGE_BYTES: usize = 160 << 10;
+/// Bytes of quoted messages in an incident's reply at most.
+const QUOTED_BYTES: usize = 64 << 10;
 /// Conversations listed, and senders per conversation, at most.
-const MAX_CONVERSATIONS: usize = 500;
+const MAX_CONVERSATIONS: usize = 200;
 const MAX_SENDERS: usize = 50;
+/// Characters of a name (a sender, a file, a title) in a reply at most;
+/// of the owner's note on the source.
+const MAX_NAME: usize = 200;
+const MAX_NOTE: usize = 2_000;
+
+/// `text` cut to `max` characters, marked with `…` when cut.
+fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
 
 /// The export picked and not yet imported.
 #[derive(Default)]
@@ -54,10 +72,36 @@ pub struct ImportRequest {
 
 #[derive(Debug, Serialize)]
 pub struct SenderDto {
+    /// Its place in the list (from 1), which [`link_sender`] takes: the
+    /// name shown may be cut.
+    pub number: usize,
+    /// As listed: the name, with the address where the export gives one.
     pub name: String,
     pub messages: usize,
     /// The person in People it is linked to (id).
     pub person: Option<String>,
+}
+
+/// A conversation as the Messages screen lists it.
+#[derive(Debug, Serialize)]
+pub struct ConversationLineDto {
+    pub number: u32,
+    pub title: String,
+    pub messages: usize,
+    pub flagged: usize,
+    pub first: Option<DateTime<FixedOffset>>,
+    pub last: Option<DateTime<FixedOffset>>,
+    pub original: String,
+    pub format: String,
+    pub zone: String,
+}
+
+/// The conversations, the first [`MAX_CONVERSATIONS`] of them, and how many
+/// there are.
+#[derive(Debug, Serialize)]
+pub struct ConversationsDto {
+    pub conversations: Vec<ConversationLineDto>,
+    pub total: usize,
 }
 
 /// A conversation and where it came from.
@@ -181,41 +225,93 @@ pub fn device_zone() -> String {
 
 pub fn conversation(diary: &Diary, chat: &ChatRecord) -> ConversationDto {
     let messages = &chat.import.messages;
-    let mut senders: Vec<SenderDto> = chat
-        .senders()
-        .into_iter()
-        .map(|(name, messages)| SenderDto {
-            name: name.to_string(),
-            messages,
+    let all = chat.senders();
+    let senders = all
+        .iter()
+        .take(MAX_SENDERS)
+        .enumerate()
+        .map(|(i, (name, messages))| SenderDto {
+            number: i + 1,
+            name: clip(name, MAX_NAME),
+            messages: *messages,
             person: chat.person_of(name).map(|p| p.to_hex()),
         })
         .collect();
-    let senders_total = senders.len();
-    senders.truncate(MAX_SENDERS);
+    let mut source = chat.import.source.clone();
+    source.note = clip(&source.note, MAX_NOTE);
+    source.me = source.me.as_deref().map(|m| clip(m, MAX_NAME));
     ConversationDto {
         number: chat.number,
-        title: chat.import.title.clone(),
+        title: clip(&chat.import.title, MAX_NAME),
         imported_at: chat.recorded_at,
         messages: messages.len(),
         flagged: chat.import.flagged.len(),
         first: messages.iter().map(|m| m.sent_at).min(),
         last: messages.iter().map(|m| m.sent_at).max(),
         original: diary.exhibit_label(chat.import.source.original),
-        source: chat.import.source.clone(),
+        source,
         senders,
-        senders_total,
+        senders_total: all.len(),
     }
 }
 
-/// Every conversation (the first [`MAX_CONVERSATIONS`]).
-pub fn conversations(diary: &Diary) -> Vec<ConversationDto> {
-    diary
-        .state()
-        .chats()
-        .iter()
-        .take(MAX_CONVERSATIONS)
-        .map(|c| conversation(diary, c))
-        .collect()
+/// The first [`MAX_CONVERSATIONS`] conversations, in the order imported.
+pub fn conversations(diary: &Diary) -> ConversationsDto {
+    let all = diary.state().chats();
+    ConversationsDto {
+        conversations: all
+            .iter()
+            .take(MAX_CONVERSATIONS)
+            .map(|c| {
+                let messages = &c.import.messages;
+                ConversationLineDto {
+                    number: c.number,
+                    title: clip(&c.import.title, MAX_NAME),
+                    messages: messages.len(),
+                    flagged: c.import.flagged.len(),
+                    first: messages.iter().map(|m| m.sent_at).min(),
+                    last: messages.iter().map(|m| m.sent_at).max(),
+                    original: diary.exhibit_label(c.import.source.original),
+                    format: c.import.source.format.clone(),
+                    zone: c.import.source.zone.clone(),
+                }
+            })
+            .collect(),
+        total: all.len(),
+    }
+}
+
+/// Says sender `sender` (its number in [`ConversationDto::senders`]) of
+/// conversation `number` is `person`, or no one.
+pub fn link_sender(
+    diary: &mut Diary,
+    number: u32,
+    sender: usize,
+    person: Option<incident_diary::model::Id>,
+) -> IpcResult<()> {
+    let chat = diary.chat(&number.to_string())?;
+    let id = chat.id();
+    let name = sender
+        .checked_sub(1)
+        .and_then(|i| chat.senders().into_iter().nth(i))
+        .map(|(name, _)| name.into_owned())
+        .ok_or_else(|| IpcError::invalid("sender", "not a sender of this conversation"))?;
+    diary.link_sender(id, &name, person)?;
+    Ok(())
+}
+
+/// Adds `dto`s while they fit in `budget` bytes of JSON (the first always).
+fn within<T: Serialize>(dtos: impl Iterator<Item = T>, budget: usize) -> Vec<T> {
+    let mut used = 0;
+    let mut out = Vec::new();
+    for dto in dtos {
+        used += serde_json::to_vec(&dto).map_or(budget, |j| j.len() + 1);
+        if used > budget && !out.is_empty() {
+            break;
+        }
+        out.push(dto);
+    }
+    out
 }
 
 fn message(diary: &Diary, found: &Found<'_>) -> MessageDto {
@@ -223,7 +319,7 @@ fn message(diary: &Diary, found: &Found<'_>) -> MessageDto {
     let cut = m.text.chars().count() > MAX_TEXT;
     MessageDto {
         number: found.number,
-        sender: m.sender.clone(),
+        sender: m.who().map(|w| clip(&w, MAX_NAME)),
         sent_at: m.sent_at,
         text: if cut {
             m.text.chars().take(MAX_TEXT).collect()
@@ -231,7 +327,7 @@ fn message(diary: &Diary, found: &Found<'_>) -> MessageDto {
             m.text.clone()
         },
         cut,
-        attachment_name: m.attachment.clone(),
+        attachment_name: m.attachment.as_deref().map(|a| clip(a, MAX_NAME)),
         attachment: m.exhibit.map(|n| diary.exhibit_label(n)),
         exhibit: m.exhibit,
         kind: m.kind,
@@ -256,12 +352,14 @@ pub fn messages(diary: &Diary, number: u32, query: &MessagesQuery) -> IpcResult<
     };
     Ok(MessagesDto {
         conversation: conversation(diary, chat),
-        messages: found
-            .iter()
-            .skip(query.offset)
-            .take(limit)
-            .map(|f| message(diary, f))
-            .collect(),
+        messages: within(
+            found
+                .iter()
+                .skip(query.offset)
+                .take(limit)
+                .map(|f| message(diary, f)),
+            MESSAGE_BYTES,
+        ),
         offset: query.offset,
         matching: found.len(),
     })
@@ -296,36 +394,135 @@ pub struct QuotedDto {
 /// the conversation screen have all of them).
 pub const MAX_QUOTED_SHOWN: usize = 100;
 
-/// The first [`MAX_QUOTED_SHOWN`] messages `incident` quotes, and how many
+/// The first [`MAX_QUOTED_SHOWN`] messages `incident` quotes (fewer when
+/// they would pass [`QUOTED_BYTES`]), and how many
 /// it quotes in all.
 pub fn quoted(
     diary: &Diary,
     incident: &incident_diary::model::Incident,
 ) -> (Vec<QuotedDto>, usize) {
     let total = incident.messages.iter().map(|r| r.messages.len()).sum();
-    let mut out = Vec::new();
-    'all: for r in &incident.messages {
-        let Some(chat) = diary.state().chat(r.chat) else {
-            continue;
-        };
-        for &n in &r.messages {
-            if out.len() == MAX_QUOTED_SHOWN {
-                break 'all;
-            }
-            let Some(m) = chat.import.messages.get((n as usize).wrapping_sub(1)) else {
-                continue;
-            };
-            let found = Found {
-                chat,
-                number: n,
-                message: m,
-            };
-            out.push(QuotedDto {
+    let state = diary.state();
+    let all = incident.messages.iter().flat_map(|r| {
+        let chat = state.chat(r.chat);
+        r.messages.iter().filter_map(move |&n| {
+            let chat = chat?;
+            let m = chat.import.messages.get((n as usize).wrapping_sub(1))?;
+            Some(QuotedDto {
                 conversation: chat.number,
-                title: chat.import.title.clone(),
-                message: message(diary, &found),
-            });
-        }
-    }
+                title: clip(&chat.import.title, MAX_NAME),
+                message: message(
+                    diary,
+                    &Found {
+                        chat,
+                        number: n,
+                        message: m,
+                    },
+                ),
+            })
+        })
+    });
+    let out = within(all.take(MAX_QUOTED_SHOWN), QUOTED_BYTES);
     (out, total)
+}
+
+#[cfg(test)]
+mod tests {
+    use incident_diary::model::Incident;
+    use incident_diary::{KdfParams, Passphrase, SystemClock};
+
+    use super::*;
+
+    /// A chat of 300 long messages (4,001 four-byte characters each) from
+    /// senders with 1,000-character names: every reply stays under 256
+    /// KiB, names are cut, and paging by what came back reaches every
+    /// message once.
+    #[test]
+    fn conversation_replies_are_bounded_however_long_the_messages() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut diary = Diary::create(
+            &tmp.path().join("v"),
+            &Passphrase::new("pw".into()),
+            KdfParams::cheapest(),
+            Box::new(SystemClock),
+        )
+        .unwrap()
+        .0;
+        // A Telegram export: its names are as long as the sender made them.
+        let long = "😀".repeat(MAX_TEXT + 1);
+        let sent: Vec<serde_json::Value> = (0..300)
+            .map(|i| {
+                serde_json::json!({
+                    "id": i, "type": "message", "date": "2026-03-01T21:00:00",
+                    "date_unixtime": (1_772_398_800 + i).to_string(),
+                    "from": format!("{}{}", "M".repeat(1_000), i % 60),
+                    "from_id": format!("user{}", i % 60), "text": long,
+                })
+            })
+            .collect();
+        let chat =
+            serde_json::json!({"name": "M", "type": "personal_chat", "id": 1, "messages": sent});
+        let path = tmp.path().join("result.json");
+        std::fs::write(&path, serde_json::to_string_pretty(&chat).unwrap()).unwrap();
+        let options = ImportOptions {
+            zone: Some("UTC".into()),
+            ..ImportOptions::default()
+        };
+        diary.import_chat(&path, &options).unwrap();
+        let mut seen = 0;
+        let mut pages = 0;
+        while seen < 300 {
+            let page = messages(
+                &diary,
+                1,
+                &MessagesQuery {
+                    offset: seen,
+                    limit: MESSAGE_PAGE,
+                    ..MessagesQuery::default()
+                },
+            )
+            .unwrap();
+            assert!(size(&page) < 256 << 10, "{} bytes", size(&page));
+            assert_eq!(page.messages[0].number as usize, seen + 1);
+            assert!(page.messages.iter().all(|m| m.cut));
+            assert!(
+                page.conversation
+                    .senders
+                    .iter()
+                    .all(|s| s.name.chars().count() <= MAX_NAME + 1)
+            );
+            assert_eq!(page.conversation.senders_total, 60);
+            assert_eq!(page.conversation.senders.len(), MAX_SENDERS);
+            seen += page.messages.len();
+            pages += 1;
+        }
+        assert_eq!(seen, 300);
+        assert!(pages > 2, "a page stops short of its byte budget");
+
+        // Linking by number reaches the sender whose name was cut.
+        let mark: incident_diary::model::Person =
+            serde_json::from_value(serde_json::json!({"role": "perpetrator", "name": "Mark"}))
+                .unwrap();
+        let person = diary.add_person(mark).unwrap();
+        link_sender(&mut diary, 1, 2, Some(person)).unwrap();
+        let after = conversation(&diary, diary.chat("1").unwrap());
+        assert_eq!(after.senders[1].person, Some(person.to_hex()));
+        assert!(link_sender(&mut diary, 1, 61, Some(person)).is_err());
+
+        // An incident quoting all 300 shows as many as fit, and says how many.
+        let chat_id = diary.chat("1").unwrap().id();
+        let all: Vec<u32> = (1..=300).collect();
+        let incident: Incident = diary.incident_from_messages(chat_id, &all).unwrap();
+        let (shown, total) = quoted(&diary, &incident);
+        assert_eq!(total, 300);
+        assert!(!shown.is_empty() && shown.len() < MAX_QUOTED_SHOWN);
+        let listed = conversations(&diary);
+        assert_eq!(listed.total, 1);
+        assert!(listed.conversations[0].title.chars().count() <= MAX_NAME + 1);
+    }
+
+    /// The size of a reply as it crosses IPC.
+    fn size<T: Serialize>(reply: &T) -> usize {
+        serde_json::to_vec(reply).unwrap().len()
+    }
 }

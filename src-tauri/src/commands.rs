@@ -364,7 +364,7 @@ pub async fn device_zone() -> IpcResult<String> {
 #[tauri::command]
 pub async fn conversations(
     session: State<'_, Session>,
-) -> IpcResult<Vec<crate::chats::ConversationDto>> {
+) -> IpcResult<crate::chats::ConversationsDto> {
     session.with(|d| Ok(crate::chats::conversations(d)))
 }
 
@@ -415,15 +415,12 @@ pub async fn quote_messages(
 pub async fn link_sender(
     session: State<'_, Session>,
     number: u32,
-    sender: String,
+    sender: usize,
     person: Option<String>,
 ) -> IpcResult<()> {
     let person = person
         .map(|p| p.parse::<Id>())
         .transpose()
         .map_err(|_| IpcError::invalid("person", "not a person of the diary"))?;
-    session.with(|d| {
-        let chat = d.chat(&number.to_string())?.id();
-        d.link_sender(chat, &sender, person)
-    })
+    session.holding(|d| crate::chats::link_sender(d, number, sender, person))
 }

@@ -1,6 +1,7 @@
 //! `import` and `messages`: chats from messaging apps, kept with their
 //! provenance, listed and searched, and quoted by incidents.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -10,7 +11,7 @@ use incident_diary::messages::query::{Found, MessageFilter};
 use incident_diary::messages::{DateOrder, Format};
 use incident_diary::model::{ChatSource, Id, MessageKind};
 use incident_diary::state::ChatRecord;
-use incident_diary::{ImportOptions, Imported};
+use incident_diary::{ImportOptions, Imported, visible};
 use serde::Serialize;
 
 use super::args::{MessageFilterArgs, MessagesAction};
@@ -90,7 +91,7 @@ pub fn import(session: &mut Session, file: &Path, args: ImportArgs, json: bool) 
     say!(
         "imported conversation {}: {} ({} messages, {} lines flagged)",
         done.number,
-        done.title,
+        visible::name(&done.title),
         done.messages,
         done.flagged
     );
@@ -133,12 +134,19 @@ pub fn import(session: &mut Session, file: &Path, args: ImportArgs, json: bool) 
     Ok(())
 }
 
+/// Senders listed under each conversation by `messages conversations`.
+const SENDERS_SHOWN: usize = 10;
+
 /// A message in `messages --json`.
 #[derive(Serialize)]
 struct MessageOut<'a> {
     conversation: u32,
     number: u32,
+    /// The name the export gives.
     sender: Option<&'a str>,
+    /// The address beside it (email address, phone number, Telegram id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sender_id: Option<&'a str>,
     /// The person in People the sender is linked to.
     person: Option<Id>,
     sent_at: DateTime<FixedOffset>,
@@ -159,7 +167,8 @@ fn message_out<'a>(diary: &Diary, found: &Found<'a>) -> MessageOut<'a> {
         conversation: found.chat.number,
         number: found.number,
         sender: m.sender.as_deref(),
-        person: m.sender.as_deref().and_then(|s| found.chat.person_of(s)),
+        sender_id: m.sender_id.as_deref(),
+        person: m.who().and_then(|s| found.chat.person_of(&s)),
         sent_at: m.sent_at,
         text: &m.text,
         attachment: m.exhibit.map(|n| diary.exhibit_label(n)),
@@ -208,13 +217,16 @@ pub fn list(session: &mut Session, args: MessageFilterArgs, json: bool) -> Resul
             (None, Some(name)) => format!(" [file not in the export: {name}]"),
             _ => String::new(),
         };
+        // A name is one line, and a message's own lines are indented
+        // under it: no text can pass for another message.
         say!(
             "{}.{:<5} {}  {}: {}{what}{attached}",
             f.chat.number,
             f.number,
             m.sent_at.format("%Y-%m-%d %H:%M:%S %:z"),
-            m.sender.as_deref().unwrap_or("(system)"),
-            m.text
+            m.who()
+                .map_or_else(|| "(system)".into(), |w| visible::name(&w)),
+            m.text.replace('\n', "\n        ")
         );
     }
     if found.is_empty() {
@@ -240,7 +252,8 @@ struct ConversationOut<'a> {
 
 #[derive(Serialize)]
 struct SenderOut<'a> {
-    name: &'a str,
+    /// As listed: the name, with the address where the export gives one.
+    name: Cow<'a, str>,
     messages: usize,
     person: Option<Id>,
 }
@@ -251,9 +264,9 @@ fn conversation_out<'a>(diary: &Diary, chat: &'a ChatRecord) -> ConversationOut<
         .senders()
         .into_iter()
         .map(|(name, messages)| SenderOut {
+            person: chat.person_of(&name),
             name,
             messages,
-            person: chat.person_of(name),
         })
         .collect();
     ConversationOut {
@@ -310,7 +323,7 @@ pub fn act(session: &mut Session, action: MessagesAction) -> Result<()> {
                 say!(
                     "{}. {} ({} messages, {} lines flagged; original {}; {} {}, times in {})",
                     c.number,
-                    c.title,
+                    visible::name(c.title),
                     c.messages,
                     c.flagged,
                     c.original,
@@ -318,6 +331,23 @@ pub fn act(session: &mut Session, action: MessagesAction) -> Result<()> {
                     c.source.variant,
                     c.source.zone
                 );
+                for s in c.senders.iter().take(SENDERS_SHOWN) {
+                    say!(
+                        "   {} ({} message{}){}",
+                        visible::name(&s.name),
+                        s.messages,
+                        if s.messages == 1 { "" } else { "s" },
+                        s.person
+                            .map(|p| format!(", person {p}"))
+                            .unwrap_or_default()
+                    );
+                }
+                if c.senders.len() > SENDERS_SHOWN {
+                    say!(
+                        "   ... and {} more senders (--json lists them all)",
+                        c.senders.len() - SENDERS_SHOWN
+                    );
+                }
             }
             if all.is_empty() {
                 say!("no conversations imported");
@@ -381,7 +411,7 @@ pub fn act(session: &mut Session, action: MessagesAction) -> Result<()> {
             };
             let mut diary = session.unlock()?;
             let chat = diary.chat(&conversation.to_string())?.id();
-            diary.link_sender(chat, &sender, person)?;
+            let sender = visible::name(&diary.link_sender(chat, &sender, person)?);
             match person {
                 Some(p) => say!("{sender} in conversation {conversation} is person {p}"),
                 None => say!("{sender} in conversation {conversation} is linked to no one"),

@@ -3,10 +3,11 @@
 //! as exhibits in the same commit, so an import is whole or absent; then
 //! listed, searched, and quoted by incidents.
 
+use std::borrow::Cow;
 use std::io::Read;
+use std::path::Path;
 
 use chrono::Datelike;
-use std::path::Path;
 
 use super::Diary;
 use super::exhibits::Source;
@@ -15,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::file_claims::PEEK_LEN;
 use crate::messages::zone::Zone;
 use crate::messages::{self, Carried, Chat, ChatError, DateOrder, Format, Kind};
+use crate::model::chat::find_sender;
 use crate::model::{
     Channel, ChatImport, ChatSource, Event, ExhibitKey, FlaggedLine, Id, Incident, MessageKind,
     MessageRef, Role, StoredMessage, TimePrecision,
@@ -84,7 +86,12 @@ fn kind(k: Kind) -> MessageKind {
 
 /// `WhatsApp chat with Mark Example`: from the export's own name for it,
 /// else from the senders other than the owner.
-fn title(chat: &Chat, text_name: Option<&str>, me: Option<&str>) -> String {
+fn title(
+    chat: &Chat,
+    stored: &[StoredMessage],
+    text_name: Option<&str>,
+    me: Option<&str>,
+) -> String {
     let kind = match chat.format {
         "whatsapp" => "WhatsApp chat",
         "telegram" => "Telegram chat",
@@ -102,9 +109,9 @@ fn title(chat: &Chat, text_name: Option<&str>, me: Option<&str>) -> String {
         return format!("{kind} with {with}");
     }
     let mut others: Vec<&str> = Vec::new();
-    for m in &chat.messages {
+    for m in stored {
         if let Some(s) = m.sender.as_deref()
-            && Some(s) != me
+            && m.who().as_deref() != me
             && s != "me"
             && !others.contains(&s)
         {
@@ -135,26 +142,6 @@ impl Diary {
             file_of,
             mut archive,
         } = messages::read(path, options.format, options.date_order).map_err(chat_error)?;
-        if let Some(me) = &options.me
-            && !chat
-                .messages
-                .iter()
-                .any(|m| m.sender.as_deref() == Some(me))
-        {
-            return Err(Error::invalid(
-                "me",
-                format!("no message in this chat is from {me:?}"),
-            ));
-        }
-        // An SMS backup names the phone's owner `me`.
-        let me = options.me.clone().or_else(|| {
-            let owner = chat.format == "sms"
-                && chat
-                    .messages
-                    .iter()
-                    .any(|m| m.sender.as_deref() == Some("me"));
-            owner.then(|| "me".to_string())
-        });
         let original = self.state.exhibits().len() as u32 + 1;
         // A date no phone writes (year 1 or 300,000) is flagged, not
         // stored: no time zone reads it, no chart spans it.
@@ -183,6 +170,7 @@ impl Diary {
             .map(|(m, file)| StoredMessage {
                 sent_at: zone.resolve(m.sent_at),
                 sender: m.sender.clone(),
+                sender_id: m.sender_id.clone(),
                 text: m.text.clone(),
                 exhibit: file.map(|i| original + 1 + i as u32),
                 attachment: m.attachment.clone(),
@@ -198,6 +186,19 @@ impl Diary {
                 "no message in it has a date this program can read",
             ));
         }
+        // The owner as a sender is listed: her name alone where no one
+        // else uses it, else with her address.
+        let me = match &options.me {
+            Some(given) => Some(
+                find_sender(&stored, given)
+                    .map_err(|e| Error::invalid("me", e))?
+                    .into_owned(),
+            ),
+            // An SMS backup names the phone's owner `me`.
+            None => (chat.format == "sms"
+                && stored.iter().any(|m| m.sender.as_deref() == Some("me")))
+            .then(|| "me".to_string()),
+        };
         let cap = if archive.is_some() {
             WHATSAPP_CAP_MEDIA
         } else {
@@ -212,7 +213,7 @@ impl Diary {
         let text_name = archive.as_ref().map(|a| a.text_name.clone());
         let import = ChatImport {
             id: new_id(),
-            title: title(&chat, text_name.as_deref(), me.as_deref()),
+            title: title(&chat, &stored, text_name.as_deref(), me.as_deref()),
             source: ChatSource {
                 parser: format!("incident-diary {}", env!("CARGO_PKG_VERSION")),
                 format: chat.format.to_string(),
@@ -387,32 +388,28 @@ impl Diary {
     }
 
     /// Says that `sender` in conversation `chat` is the person `person`
-    /// (or, with none, no longer anyone).
-    pub fn link_sender(&mut self, chat: Id, sender: &str, person: Option<Id>) -> Result<()> {
+    /// (or, with none, no longer anyone); the sender as listed.
+    ///
+    /// `sender` is as listed (`Jo <jo@example.com>`), or a name or address
+    /// only one sender has ([`find_sender`]).
+    pub fn link_sender(&mut self, chat: Id, sender: &str, person: Option<Id>) -> Result<String> {
         let record = self.state.chat(chat).ok_or_else(|| Error::NotFound {
             what: "conversation",
             key: chat.to_hex(),
         })?;
-        if !record
-            .import
-            .messages
-            .iter()
-            .any(|m| m.sender.as_deref() == Some(sender))
-        {
-            return Err(Error::invalid(
-                "sender",
-                format!("no message in this conversation is from {sender:?}"),
-            ));
-        }
-        if record.person_of(sender) == person {
-            return Ok(());
+        let sender = find_sender(&record.import.messages, sender)
+            .map_err(|e| Error::invalid("sender", e))?;
+        let sender = sender.into_owned();
+        if record.person_of(&sender) == person {
+            return Ok(sender);
         }
         let event = Event::ChatSender {
             chat,
-            sender: sender.to_string(),
+            sender: sender.clone(),
             person,
         };
-        self.commit(vec![event], Durability::Full)
+        self.commit(vec![event], Durability::Full)?;
+        Ok(sender)
     }
 }
 
@@ -487,10 +484,10 @@ impl Diary {
             _ => Channel::MessagingApp,
         }];
         let me = record.import.source.me.as_deref();
-        let mut senders: Vec<&str> = Vec::new();
+        let mut senders: Vec<Cow<'_, str>> = Vec::new();
         for m in &picked {
-            if let Some(s) = m.sender.as_deref()
-                && Some(s) != me
+            if let Some(s) = m.who()
+                && Some(s.as_ref()) != me
                 && !senders.contains(&s)
             {
                 senders.push(s);

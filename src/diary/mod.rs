@@ -345,7 +345,7 @@ fn rejection_error(rejection: Rejection) -> Error {
         ),
         Rejection::ChatExhibit => Error::invalid(
             "source.original",
-            "the original must be the next exhibit, in the same commit",
+            "a conversation must come with its original and the files it carried, numbered next, in the same commit",
         ),
     }
 }

@@ -154,12 +154,134 @@ fn an_exhibit_record_without_its_key_is_refused() {
         key_commitment: [0; 32],
         thumbnail_sha256: None,
     };
-    diary
-        .commit(vec![Event::ExhibitAttach(attached)], Durability::Full)
-        .unwrap();
+    // The facade refuses it (the batch test below); someone who knew the
+    // key can still append it.
+    append_unchecked(&mut diary, vec![Event::ExhibitAttach(attached)]);
     drop(diary);
     match Diary::unlock(&dir, &pass, clock()) {
         Err(Error::Tampered { seq: 2, reason }) => assert!(reason.contains("without its key")),
         other => panic!("expected tampering at 2, got {:?}", other.err()),
     }
+}
+
+/// Seals `events` after the tip and writes them, as someone who knew the
+/// key could, without the facade's checks.
+fn append_unchecked(diary: &mut Diary, events: Vec<Event>) {
+    let records: Vec<LogRecord> = events
+        .into_iter()
+        .map(|event| LogRecord {
+            blind: crypto::random::bytes(),
+            recorded_at: at(),
+            event,
+        })
+        .collect();
+    let (rows, seq, head) = diary.log.seal_rows(&records);
+    let tip = diary.log.seal_tip(seq, &head, &diary.sealed_header());
+    diary.store.append(&rows, &tip, Durability::Full).unwrap();
+}
+
+/// A batch is refused whole unless every exhibit record is followed by its
+/// key, and a conversation comes with exactly the files it says it carried.
+#[test]
+fn a_batch_keys_every_exhibit_and_brings_a_conversation_whole() {
+    use crate::model::exhibit_key::key_commitment;
+    use crate::model::{
+        ChatImport, ChatSource, Exhibit, ExhibitAttached, ExhibitKey, FileClaims, FileKey, Id,
+        MessageKind, StoredMessage,
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut diary, _) = new_diary(&tmp.path().join("v"));
+    let incident = diary.add_incident(Incident::new(at(), "x")).unwrap().id;
+    let file = |n: u8, owner: Id| {
+        let (id, key) = (Id([n; 16]), FileKey::new([n; 32]));
+        let attach = Event::ExhibitAttach(ExhibitAttached {
+            id,
+            exhibit: Exhibit {
+                incident: owner,
+                number: u32::from(n),
+                original_name: format!("{n}.txt"),
+                size: 1,
+                sha256: [0; 32],
+                media_type: "text/plain".into(),
+                description: String::new(),
+                claims: FileClaims::default(),
+            },
+            key_commitment: key_commitment(&id, &key),
+            thumbnail_sha256: None,
+        });
+        (attach, Event::ExhibitKey(ExhibitKey { id, file_key: key }))
+    };
+    let refused = |diary: &mut Diary, events: Vec<Event>| {
+        assert!(diary.commit(events, Durability::Full).is_err());
+    };
+    // A record without its key, two records then one key, a wrong key.
+    refused(&mut diary, vec![file(1, incident).0]);
+    refused(
+        &mut diary,
+        vec![
+            file(1, incident).0,
+            file(2, incident).0,
+            file(2, incident).1,
+        ],
+    );
+    refused(&mut diary, vec![file(1, incident).0, file(2, incident).1]);
+    let (a1, k1) = file(1, incident);
+    let (a2, k2) = file(2, incident);
+    diary
+        .commit(vec![a1, k1, a2, k2], Durability::Full)
+        .unwrap();
+
+    let chat = Id([9; 16]);
+    let import = |media: u32| {
+        Event::ChatImport(Box::new(ChatImport {
+            id: chat,
+            title: "t".into(),
+            source: ChatSource {
+                parser: "p".into(),
+                format: "whatsapp".into(),
+                variant: "whatsapp-android".into(),
+                original: 3,
+                zone: "UTC".into(),
+                zone_given: true,
+                date_order: None,
+                date_order_given: false,
+                lines: 1,
+                me: None,
+                note: String::new(),
+                looks_cut: None,
+            },
+            messages: vec![StoredMessage {
+                sent_at: at(),
+                sender: Some("Mark".into()),
+                sender_id: None,
+                text: "hi".into(),
+                attachment: None,
+                exhibit: None,
+                kind: MessageKind::Text,
+                line: Some(1),
+                source_id: None,
+                subject: None,
+            }],
+            flagged: Vec::new(),
+            media,
+        }))
+    };
+    let whole = |media: u32, files: &[(u8, Id)]| {
+        let mut events = vec![import(media)];
+        for &(n, owner) in files {
+            let (attach, key) = file(n, owner);
+            events.extend([attach, key]);
+        }
+        events
+    };
+    // Says it carried a file and brings none; brings one it did not say;
+    // brings an incident's file in its commit.
+    refused(&mut diary, whole(1, &[(3, chat)]));
+    refused(&mut diary, whole(0, &[(3, chat), (4, chat)]));
+    refused(&mut diary, whole(1, &[(3, chat), (4, incident)]));
+    diary
+        .commit(whole(1, &[(3, chat), (4, chat)]), Durability::Full)
+        .unwrap();
+    assert_eq!(diary.state().chats().len(), 1);
+    assert_eq!(diary.state().exhibits().len(), 4);
 }

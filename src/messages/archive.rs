@@ -2,9 +2,10 @@
 //! files it names. Nothing in it is unpacked to disk: the text is read into
 //! memory (bounded) and each file is streamed straight into an encrypted
 //! exhibit. Names that climb out of a folder (`../`), absolute names and
-//! two entries of one name are refused; an entry that expands far beyond
-//! its compressed size, or past what its header declares, is refused as a
-//! zip bomb.
+//! two entries of one name (in any folders: a message names a file
+//! without one) are refused; an entry that expands far beyond its
+//! compressed size, or past what its header declares, or entries that share
+//! their bytes, are refused as a zip bomb.
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -89,6 +90,9 @@ impl ChatArchive {
         let mut media = Vec::new();
         let mut left_out = 0;
         let mut total = 0u64;
+        // Where each entry's bytes lie, to refuse entries that overlap.
+        let mut spans: Vec<(u64, u64)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for index in 0..archive.len() {
             let entry = archive
                 .by_index_raw(index)
@@ -102,6 +106,7 @@ impl ChatArchive {
                 .into_owned();
             let name = safe_name(&raw)?.to_string();
             let (size, packed) = (entry.size(), entry.compressed_size());
+            spans.push((entry.header_start(), packed));
             if size > RATIO_FROM && size / packed.max(1) > MAX_RATIO {
                 return Err(refuse(format!(
                     "{name:?} would expand {} times over: a zip bomb, not a chat export",
@@ -111,11 +116,27 @@ impl ChatArchive {
             total = total.saturating_add(size);
             if litter(&raw, &name) {
                 left_out += 1;
-            } else if name.to_ascii_lowercase().ends_with(".txt") {
+                continue;
+            }
+            if !seen.insert(name.clone()) {
+                return Err(refuse(format!(
+                    "it holds two files named {name:?} in different folders: which one a message means cannot be told"
+                )));
+            }
+            if name.to_ascii_lowercase().ends_with(".txt") {
                 texts.push((index, name, size));
             } else {
                 media.push(Media { index, name, size });
             }
+        }
+        spans.sort_unstable();
+        if spans
+            .windows(2)
+            .any(|w| w[1].0 < w[0].0.saturating_add(w[0].1))
+        {
+            return Err(refuse(
+                "two of its entries share their bytes: a zip bomb, not a chat export",
+            ));
         }
         if total > MAX_TOTAL {
             return Err(refuse(format!(
@@ -124,29 +145,14 @@ impl ChatArchive {
                 MAX_TOTAL >> 30
             )));
         }
-        // iPhone: `_chat.txt`; Android: `WhatsApp Chat with Mark.txt`. A
-        // document someone sent is a `.txt` too: the chat is the one named so.
-        let chosen = match texts.as_slice() {
-            [one] => one.clone(),
-            _ => {
-                let named: Vec<_> = texts
-                    .iter()
-                    .filter(|(_, n, _)| n == "_chat.txt" || n.starts_with("WhatsApp Chat"))
-                    .cloned()
-                    .collect();
-                match named.as_slice() {
-                    [one] => one.clone(),
-                    [] if texts.is_empty() => {
-                        return Err(refuse("it holds no chat text (.txt): not a chat export"));
-                    }
-                    _ => {
-                        return Err(refuse(
-                            "it holds several texts and none is plainly the chat (_chat.txt or WhatsApp Chat with ...)",
-                        ));
-                    }
-                }
-            }
+        let mut chat = ChatArchive {
+            archive,
+            text: 0,
+            text_name: String::new(),
+            media: Vec::new(),
+            left_out,
         };
+        let chosen = chat.chat_text(&texts, path)?;
         for (index, name, size) in texts {
             if index != chosen.0 {
                 media.push(Media { index, name, size });
@@ -160,13 +166,80 @@ impl ChatArchive {
                 MAX_TEXT >> 20
             )));
         }
-        Ok(ChatArchive {
-            archive,
-            text: chosen.0,
-            text_name: chosen.1,
-            media,
-            left_out,
-        })
+        chat.text = chosen.0;
+        chat.text_name = chosen.1;
+        chat.media = media;
+        Ok(chat)
+    }
+
+    /// Which `.txt` of the archive is the chat. A document someone sent is
+    /// a `.txt` too, and may itself be an exported chat: the chat is the
+    /// only text, else the one named as WhatsApp names it (iPhone
+    /// `_chat.txt`, Android `WhatsApp Chat with Mark.txt`), else the one
+    /// the zip is named after, else the one whose messages name the others.
+    fn chat_text(
+        &mut self,
+        texts: &[(usize, String, u64)],
+        path: &Path,
+    ) -> Result<(usize, String, u64), ChatError> {
+        if let [one] = texts {
+            return Ok(one.clone());
+        }
+        let mut named: Vec<&(usize, String, u64)> = texts
+            .iter()
+            .filter(|(_, n, _)| n == "_chat.txt" || n.starts_with("WhatsApp Chat"))
+            .collect();
+        if named.is_empty() {
+            return Err(refuse(if texts.is_empty() {
+                "it holds no chat text (.txt): not a chat export"
+            } else {
+                "it holds several texts and none is plainly the chat (_chat.txt or WhatsApp Chat with ...)"
+            }));
+        }
+        if named.len() > 1
+            && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+            && let Some(one) = named
+                .iter()
+                .find(|(_, n, _)| n.strip_suffix(".txt") == Some(stem))
+        {
+            named = vec![*one];
+        }
+        if named.len() > 1 {
+            // The chat names the exported chat it carries ("WhatsApp Chat
+            // with Sam.txt (file attached)"); that one names no other.
+            let mut naming = Vec::new();
+            for (index, name, size) in &named {
+                if *size > MAX_TEXT {
+                    continue;
+                }
+                let mut bytes = Vec::new();
+                self.with_entry(*index, &mut |r| {
+                    r.read_to_end(&mut bytes).map_err(|e| e.to_string())
+                })?;
+                let text = String::from_utf8_lossy(&bytes);
+                if named
+                    .iter()
+                    .any(|(_, other, _)| other != name && text.contains(other.as_str()))
+                {
+                    naming.push(*index);
+                }
+            }
+            if let [one] = naming.as_slice() {
+                named.retain(|(i, _, _)| i == one);
+            }
+        }
+        match named.as_slice() {
+            [one] => Ok((*one).clone()),
+            _ => Err(refuse(format!(
+                "it holds {} chat texts ({}) and which one is the chat cannot be told: export the chat again",
+                named.len(),
+                named
+                    .iter()
+                    .map(|(_, n, _)| format!("{n:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
     }
 
     /// The chat's text, as bytes.
@@ -310,5 +383,121 @@ mod tests {
         zip.finish().unwrap();
         let err = ChatArchive::open(&path).err().unwrap();
         assert!(err.to_string().contains("zip bomb"), "{err}");
+    }
+
+    #[test]
+    fn the_chat_is_told_from_a_chat_it_carries() {
+        let tmp = tempfile::tempdir().unwrap();
+        let chat: &[u8] = b"31/12/2025, 21:41 - Mark: WhatsApp Chat with Sam.txt (file attached)\n";
+        let carried: &[u8] = b"30/12/2025, 10:00 - Sam: an old chat he forwarded\n";
+        let files = [
+            ("WhatsApp Chat with Sam.txt", carried),
+            ("WhatsApp Chat with Mark.txt", chat),
+        ];
+        // By the zip's own name, then by which one names the other.
+        for zip_name in ["WhatsApp Chat with Mark.zip", "export.zip"] {
+            let path = tmp.path().join(zip_name);
+            zip_of(&path, &files);
+            let mut opened = ChatArchive::open(&path).unwrap();
+            assert_eq!(
+                opened.text_name, "WhatsApp Chat with Mark.txt",
+                "{zip_name}"
+            );
+            assert_eq!(opened.text().unwrap(), chat);
+            assert_eq!(opened.media[0].name, "WhatsApp Chat with Sam.txt");
+        }
+        // Two chats, neither naming the other: asked, not guessed.
+        let path = tmp.path().join("two.zip");
+        zip_of(
+            &path,
+            &[
+                ("WhatsApp Chat with Sam.txt", carried),
+                ("_chat.txt", carried),
+            ],
+        );
+        let err = ChatArchive::open(&path).err().unwrap().to_string();
+        assert!(err.contains("cannot be told"), "{err}");
+    }
+
+    #[test]
+    fn one_name_in_two_folders_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("chat.zip");
+        zip_of(
+            &path,
+            &[
+                ("_chat.txt", b"x"),
+                ("a/IMG-1.jpg", b"one"),
+                ("b/IMG-1.jpg", b"two"),
+            ],
+        );
+        let err = ChatArchive::open(&path).err().unwrap().to_string();
+        assert!(err.contains("two files named \"IMG-1.jpg\""), "{err}");
+    }
+
+    /// Two central directory entries whose bytes are the same: the
+    /// overlapping-files bomb, built by hand (no writer makes one).
+    #[test]
+    fn entries_that_share_their_bytes_are_refused() {
+        let data = b"[31/12/2025, 21:41:05] Mark: hi\n";
+        let mut zip = Vec::new();
+        let le16 = |v: &mut Vec<u8>, x: u16| v.extend_from_slice(&x.to_le_bytes());
+        let le32 = |v: &mut Vec<u8>, x: u32| v.extend_from_slice(&x.to_le_bytes());
+        let crc = {
+            // CRC-32 (IEEE), bit by bit.
+            let mut c = !0u32;
+            for &b in data.iter() {
+                c ^= u32::from(b);
+                for _ in 0..8 {
+                    c = if c & 1 == 1 {
+                        (c >> 1) ^ 0xEDB8_8320
+                    } else {
+                        c >> 1
+                    };
+                }
+            }
+            !c
+        };
+        let name = b"_chat.txt";
+        le32(&mut zip, 0x0403_4b50);
+        for x in [20u16, 0, 0, 0, 0] {
+            le16(&mut zip, x);
+        }
+        le32(&mut zip, crc);
+        le32(&mut zip, data.len() as u32);
+        le32(&mut zip, data.len() as u32);
+        le16(&mut zip, name.len() as u16);
+        le16(&mut zip, 0);
+        zip.extend_from_slice(name);
+        zip.extend_from_slice(data);
+        let directory = zip.len() as u32;
+        for entry in [&b"_chat.txt"[..], &b"copy.jpg"[..]] {
+            le32(&mut zip, 0x0201_4b50);
+            for x in [20u16, 20, 0, 0, 0, 0] {
+                le16(&mut zip, x);
+            }
+            le32(&mut zip, crc);
+            le32(&mut zip, data.len() as u32);
+            le32(&mut zip, data.len() as u32);
+            for x in [entry.len() as u16, 0, 0, 0, 0] {
+                le16(&mut zip, x);
+            }
+            le32(&mut zip, 0);
+            le32(&mut zip, 0); // both at the one local header
+            zip.extend_from_slice(entry);
+        }
+        let size = zip.len() as u32 - directory;
+        le32(&mut zip, 0x0605_4b50);
+        for x in [0u16, 0, 2, 2] {
+            le16(&mut zip, x);
+        }
+        le32(&mut zip, size);
+        le32(&mut zip, directory);
+        le16(&mut zip, 0);
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("overlap.zip");
+        std::fs::write(&path, &zip).unwrap();
+        let err = ChatArchive::open(&path).err().unwrap().to_string();
+        assert!(err.contains("share their bytes"), "{err}");
     }
 }

@@ -111,11 +111,17 @@ pub fn parse(bytes: &[u8]) -> Result<Mail, ChatError> {
             });
             continue;
         };
-        let sender = mail.from().and_then(|a| a.first()).map(|a| {
+        let from = mail.from().and_then(|a| a.first());
+        let sender_id = from
+            .and_then(|a| a.address())
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty());
+        let sender = from.map(|a| {
             a.name()
-                .or(a.address())
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .or(sender_id.as_deref())
                 .unwrap_or("unknown")
-                .trim()
                 .to_string()
         });
         let text = mail
@@ -146,6 +152,7 @@ pub fn parse(bytes: &[u8]) -> Result<Mail, ChatError> {
             line: *line,
             sent_at: SentAt::Exact(at),
             sender,
+            sender_id,
             text,
             attachment,
             kind: Kind::Text,
@@ -208,6 +215,7 @@ x\n";
         let m = &mail.chat.messages;
         assert_eq!(m.len(), 2);
         assert_eq!(m[0].sender.as_deref(), Some("Mark Example"));
+        assert_eq!(m[0].sender_id.as_deref(), Some("mark@example.com"));
         assert_eq!(m[0].subject.as_deref(), Some("You can't hide"));
         assert_eq!(
             m[0].text,
@@ -220,6 +228,7 @@ x\n";
             SentAt::Exact("2026-07-14T21:10:00Z".parse().unwrap())
         );
         assert_eq!(m[1].sender.as_deref(), Some("mark@example.com"));
+        assert_eq!(m[1].sender_id.as_deref(), Some("mark@example.com"));
         assert_eq!(mail.chat.flagged.len(), 1);
         assert_eq!(mail.chat.flagged[0].line, 19);
         assert_eq!(mail.chat.variant, "mboxrd");

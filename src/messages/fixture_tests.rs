@@ -47,6 +47,11 @@ fn agree(name: &str, chat: &Chat, want: &Value, exact: bool) {
             assert_eq!(m.line as u64, line, "{at}: line");
         }
         assert_eq!(m.sender.as_deref(), text_of(&w["sender"]), "{at}: sender");
+        assert_eq!(
+            m.sender_id.as_deref(),
+            text_of(&w["sender_id"]),
+            "{at}: sender's address"
+        );
         assert_eq!(m.text, w["text"].as_str().unwrap(), "{at}: text");
         assert_eq!(
             m.attachment.as_deref(),

@@ -73,6 +73,9 @@ pub struct Message {
     pub sent_at: SentAt,
     /// Who sent it; `None` for the app's own lines.
     pub sender: Option<String>,
+    /// The address beside the name, where the export gives one (an email
+    /// address, an SMS phone number, Telegram's user id).
+    pub sender_id: Option<String>,
     /// The text, lines joined with `\n`, invisible marks removed.
     pub text: String,
     /// The file named as attached, if any.

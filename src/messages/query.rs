@@ -11,7 +11,8 @@ use crate::state::{ChatRecord, State};
 pub struct MessageFilter {
     /// One conversation (its number), else all.
     pub chat: Option<u32>,
-    /// Sent by this sender (as the export names them, any case).
+    /// Sent by this sender: as listed (`Jo <jo@example.com>`), or their
+    /// name or address alone, in any case.
     pub sender: Option<String>,
     /// First day included (the message's own local date).
     pub from: Option<NaiveDate>,
@@ -48,9 +49,7 @@ impl MessageFilter {
                 let day = m.sent_at.date_naive();
                 let pass = self.from.is_none_or(|f| day >= f)
                     && self.to.is_none_or(|t| day <= t)
-                    && sender
-                        .as_deref()
-                        .is_none_or(|s| m.sender.as_deref().is_some_and(|x| x.to_lowercase() == s))
+                    && sender.as_deref().is_none_or(|s| sent_by(m, s))
                     && words.iter().all(|w| hay.contains(w.as_str()));
                 if pass {
                     out.push(Found {
@@ -63,4 +62,13 @@ impl MessageFilter {
         }
         out
     }
+}
+
+/// Whether `m` was sent by `who` (lower-cased): the sender as listed, or
+/// the name or the address alone.
+fn sent_by(m: &StoredMessage, who: &str) -> bool {
+    let is = |x: &str| x.to_lowercase() == who;
+    m.sender.as_deref().is_some_and(is)
+        || m.sender_id.as_deref().is_some_and(is)
+        || m.who().is_some_and(|w| is(&w))
 }

@@ -116,8 +116,16 @@ fn get<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .filter(|v| *v != "null" && !v.is_empty())
 }
 
+/// When a message was sent and by whom, as its attributes say.
+struct Header {
+    sent_at: SentAt,
+    sender: Option<String>,
+    /// The phone number of a received message (none for the owner's own).
+    sender_id: Option<String>,
+}
+
 /// Time, sender and whether the phone's owner sent it.
-fn header(attrs: &[(String, String)], box_attr: &str) -> Result<(SentAt, Option<String>), String> {
+fn header(attrs: &[(String, String)], box_attr: &str) -> Result<Header, String> {
     let ms: i64 = get(attrs, "date")
         .and_then(|d| d.parse().ok())
         .ok_or("no date")?;
@@ -130,23 +138,31 @@ fn header(attrs: &[(String, String)], box_attr: &str) -> Result<(SentAt, Option<
         "3" => return Err("a draft, never sent".into()),
         _ => return Err("a message of a kind this program does not know".into()),
     };
-    let sender = if mine {
-        "me".to_string()
-    } else {
-        get(attrs, "contact_name")
-            .filter(|n| *n != "(Unknown)")
-            .or(get(attrs, "address"))
-            .unwrap_or("unknown")
-            .to_string()
-    };
-    Ok((SentAt::Exact(at), Some(sender)))
+    if mine {
+        // The address of a sent message is whom it went to.
+        return Ok(Header {
+            sent_at: SentAt::Exact(at),
+            sender: Some("me".into()),
+            sender_id: None,
+        });
+    }
+    let address = get(attrs, "address").map(str::to_string);
+    let sender = get(attrs, "contact_name")
+        .filter(|n| *n != "(Unknown)")
+        .map(str::to_string)
+        .or_else(|| address.clone())
+        .unwrap_or_else(|| "unknown".into());
+    Ok(Header {
+        sent_at: SentAt::Exact(at),
+        sender: Some(sender),
+        sender_id: address,
+    })
 }
 
 /// An `<mms>` being read: its message so far, its file if any.
 struct Mms {
     line: usize,
-    sent_at: SentAt,
-    sender: Option<String>,
+    header: Header,
     texts: Vec<String>,
     file: Option<Inline>,
     extra_files: usize,
@@ -169,6 +185,8 @@ pub fn parse(bytes: &[u8]) -> Result<Backup, ChatError> {
     let mut flagged = Vec::new();
     let mut inline_bytes = 0usize;
     let mut mms: Option<Mms> = None;
+    // Inside an `<mms>` that was flagged (a draft): its parts go with it.
+    let mut in_flagged_mms = false;
     let mut seen_root = false;
     // Lines counted as the reader goes, never from the start again (the
     // file may hold a million elements).
@@ -181,18 +199,28 @@ pub fn parse(bytes: &[u8]) -> Result<Backup, ChatError> {
         })?;
         let start = (at + leading_space(&text[at.min(text.len())..])).min(text.len());
         let line = counted.line_of(&text, start);
+        if flagged.len() > super::MAX_FLAGGED {
+            return Err(ChatError::Unreadable {
+                line,
+                why: format!(
+                    "more than {} elements that are not messages: not an SMS backup",
+                    super::MAX_FLAGGED
+                ),
+            });
+        }
         match event {
             Event::Eof => break,
             Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"smses" => {
                 seen_root = true;
             }
-            Event::Empty(e) if e.name().as_ref() == b"sms" => {
+            Event::Empty(e) | Event::Start(e) if e.name().as_ref() == b"sms" => {
                 let read = attributes(&e).and_then(|a| {
-                    let (sent_at, sender) = header(&a, "type")?;
+                    let h = header(&a, "type")?;
                     Ok(Message {
                         line,
-                        sent_at,
-                        sender,
+                        sent_at: h.sent_at,
+                        sender: h.sender,
+                        sender_id: h.sender_id,
                         text: get(&a, "body").unwrap_or("").to_string(),
                         attachment: None,
                         kind: Kind::Text,
@@ -209,22 +237,43 @@ pub fn parse(bytes: &[u8]) -> Result<Backup, ChatError> {
                 }
             }
             Event::Start(e) if e.name().as_ref() == b"mms" => {
+                if let Some(outer) = mms.take() {
+                    flagged.push(Flagged {
+                        line: outer.line,
+                        reason: "an MMS that did not end before the next began".into(),
+                    });
+                }
+                in_flagged_mms = false;
                 match attributes(&e).and_then(|a| header(&a, "msg_box")) {
-                    Ok((sent_at, sender)) => {
+                    Ok(header) => {
                         mms = Some(Mms {
                             line,
-                            sent_at,
-                            sender,
+                            header,
                             texts: Vec::new(),
                             file: None,
                             extra_files: 0,
                         })
                     }
-                    Err(why) => flagged.push(Flagged { line, reason: why }),
+                    Err(why) => {
+                        in_flagged_mms = true;
+                        flagged.push(Flagged { line, reason: why });
+                    }
                 }
             }
+            Event::Empty(e) if e.name().as_ref() == b"mms" => flagged.push(Flagged {
+                line,
+                reason: "an MMS with nothing in it".into(),
+            }),
             Event::Empty(e) | Event::Start(e) if e.name().as_ref() == b"part" => {
-                let Some(m) = mms.as_mut() else { continue };
+                let Some(m) = mms.as_mut() else {
+                    if !in_flagged_mms {
+                        flagged.push(Flagged {
+                            line,
+                            reason: "a part of no MMS".into(),
+                        });
+                    }
+                    continue;
+                };
                 let a = match attributes(&e) {
                     Ok(a) => a,
                     Err(why) => {
@@ -265,8 +314,9 @@ pub fn parse(bytes: &[u8]) -> Result<Backup, ChatError> {
                         m.extra_files += 1;
                         messages.push(Message {
                             line,
-                            sent_at: m.sent_at,
-                            sender: m.sender.clone(),
+                            sent_at: m.header.sent_at,
+                            sender: m.header.sender.clone(),
+                            sender_id: m.header.sender_id.clone(),
                             text: String::new(),
                             attachment: Some(name.clone()),
                             kind: Kind::Text,
@@ -279,6 +329,7 @@ pub fn parse(bytes: &[u8]) -> Result<Backup, ChatError> {
                 }
             }
             Event::End(e) if e.name().as_ref() == b"mms" => {
+                in_flagged_mms = false;
                 let Some(m) = mms.take() else { continue };
                 let attachment = m.file.as_ref().map(|f| f.name.clone());
                 let index = m.file.map(|f| {
@@ -287,8 +338,9 @@ pub fn parse(bytes: &[u8]) -> Result<Backup, ChatError> {
                 });
                 messages.push(Message {
                     line: m.line,
-                    sent_at: m.sent_at,
-                    sender: m.sender,
+                    sent_at: m.header.sent_at,
+                    sender: m.header.sender,
+                    sender_id: m.header.sender_id,
                     text: m.texts.join("\n"),
                     attachment,
                     kind: Kind::Text,
@@ -297,11 +349,34 @@ pub fn parse(bytes: &[u8]) -> Result<Backup, ChatError> {
                 });
                 media_of.push(index);
             }
+            Event::Start(e) | Event::Empty(e)
+                if !matches!(e.name().as_ref(), b"parts" | b"addrs" | b"addr") =>
+            {
+                flagged.push(Flagged {
+                    line,
+                    reason: format!(
+                        "an element this program does not read (<{}>)",
+                        String::from_utf8_lossy(e.name().as_ref())
+                    ),
+                });
+            }
             _ => {}
         }
     }
+    if let Some(open) = mms {
+        flagged.push(Flagged {
+            line: open.line,
+            reason: "an MMS that did not end".into(),
+        });
+    }
     if !seen_root {
         return Err(ChatError::NotAChat);
+    }
+    if messages.is_empty() {
+        return Err(ChatError::Unreadable {
+            line: 1,
+            why: "an SMS backup with no message in it".into(),
+        });
     }
     // Messages in the order of the file (an MMS is complete at its end tag,
     // after any extra files it carried).
@@ -391,7 +466,11 @@ mod tests {
             m[0].sent_at,
             SentAt::Exact("2026-03-01T21:41:05Z".parse().unwrap())
         );
+        assert_eq!(m[0].sender_id.as_deref(), Some("+447700900123"));
         assert_eq!(m[1].sender.as_deref(), Some("me"));
+        // A sent message's address is whom it went to, not who sent it.
+        assert_eq!(m[1].sender_id, None);
+        assert_eq!(m[2].sender_id.as_deref(), Some("+447700900123"));
         assert_eq!(m[2].text, "Your car");
         assert_eq!(m[2].attachment.as_deref(), Some("IMG_0001.jpg"));
         assert_eq!(m[2].line, 5);
@@ -413,5 +492,48 @@ mod tests {
         assert_eq!(unescape(b"&#55357;x").unwrap(), "\u{FFFD}x");
         assert_eq!(unescape(b"&#56832;").unwrap(), "\u{FFFD}");
         assert!(unescape(b"&nbsp;").is_err());
+    }
+
+    #[test]
+    fn what_is_not_a_message_is_flagged_and_a_backup_of_none_refused() {
+        let odd = r#"<smses>
+<mms date="1772401385000" msg_box="1" address="+447700900123">
+<mms date="1772401386000" msg_box="1" address="+447700900123">
+<parts><part ct="text/plain" text="inner" /></parts>
+</mms>
+</mms>
+<mms date="1772401387000" msg_box="1" address="+447700900123" />
+<part ct="text/plain" text="loose" />
+<call number="+447700900123" duration="3" />
+<mms date="1772401388000" msg_box="3"><parts><part ct="text/plain" text="a draft" /></parts></mms>
+<sms date="1772401389000" type="1" address="+447700900123" body="open and closed"></sms>
+</smses>"#;
+        let backup = parse(odd.as_bytes()).unwrap();
+        let texts: Vec<&str> = backup
+            .chat
+            .messages
+            .iter()
+            .map(|m| m.text.as_str())
+            .collect();
+        assert_eq!(texts, ["inner", "open and closed"]);
+        let flagged: Vec<(usize, &str)> = backup
+            .chat
+            .flagged
+            .iter()
+            .map(|f| (f.line, f.reason.as_str()))
+            .collect();
+        assert_eq!(
+            flagged,
+            [
+                (2, "an MMS that did not end before the next began"),
+                (7, "an MMS with nothing in it"),
+                (8, "a part of no MMS"),
+                (9, "an element this program does not read (<call>)"),
+                (10, "a draft, never sent"),
+            ]
+        );
+        let drafts = r#"<smses><sms date="1" type="3" body="unsent" /></smses>"#;
+        let err = parse(drafts.as_bytes()).err().unwrap().to_string();
+        assert!(err.contains("no message"), "{err}");
     }
 }

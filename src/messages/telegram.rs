@@ -64,16 +64,28 @@ fn when(m: &Value) -> Option<SentAt> {
         .map(SentAt::Local)
 }
 
+/// Telegram's id of a sender (`user123456789`, `channel…`): a string in
+/// today's exports, a number in old ones.
+fn user_id(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(format!("user{n}")),
+        _ => None,
+    }
+}
+
 fn message(m: &Value, position: usize) -> Result<Message, &'static str> {
     let kind_field = m.get("type").and_then(Value::as_str).ok_or("no type")?;
     let sent_at = when(m).ok_or("no readable date")?;
     let source_id = m.get("id").and_then(Value::as_i64).map(|i| i.to_string());
     if kind_field == "service" {
         let actor = m.get("actor").and_then(Value::as_str).map(str::to_string);
+        let actor_id = user_id(m.get("actor_id"));
         return Ok(Message {
             line: position,
             sent_at,
             sender: actor,
+            sender_id: actor_id,
             text: service_text(m),
             attachment: None,
             kind: Kind::System,
@@ -102,6 +114,7 @@ fn message(m: &Value, position: usize) -> Result<Message, &'static str> {
         line: position,
         sent_at,
         sender: m.get("from").and_then(Value::as_str).map(str::to_string),
+        sender_id: user_id(m.get("from_id")),
         text,
         attachment,
         kind,
@@ -187,6 +200,9 @@ mod tests {
             SentAt::Exact("2026-03-01T21:41:05Z".parse().unwrap())
         );
         assert_eq!(m[1].source_id.as_deref(), Some("2"));
+        assert_eq!(m[0].sender_id.as_deref(), Some("user1"));
+        assert_eq!(m[1].sender_id.as_deref(), Some("user1"));
+        assert_eq!(m[2].sender_id, None);
         assert_eq!(
             m[2].attachment.as_deref(),
             Some("photos/photo_1@01-03-2026_21-42-00.jpg")

@@ -387,6 +387,7 @@ pub fn parse(bytes: &[u8], given: Option<DateOrder>) -> Result<Chat, ChatError> 
             kind: Kind::Text,
             source_id: None,
             subject: None,
+            sender_id: None,
         });
         open = true;
     }

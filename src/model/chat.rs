@@ -11,6 +11,8 @@
 //! the import record, so an import is whole or absent. Incidents quote
 //! messages by [`MessageRef`].
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +45,12 @@ pub struct StoredMessage {
     /// Who sent it as the export names them; none for the app's own lines.
     #[serde(default)]
     pub sender: Option<String>,
+    /// The address the export gives beside the name: an email address, an
+    /// SMS phone number, Telegram's user id. A display name is whatever
+    /// the sender typed (anyone can call themselves "Mum"); the address is
+    /// what tells two senders of one name apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender_id: Option<String>,
     /// The text.
     #[serde(default)]
     pub text: String,
@@ -64,6 +72,62 @@ pub struct StoredMessage {
     /// The email's subject.
     #[serde(default)]
     pub subject: Option<String>,
+}
+
+impl StoredMessage {
+    /// Who sent it, as listed, linked to a person and quoted:
+    /// [`sender_label`].
+    pub fn who(&self) -> Option<Cow<'_, str>> {
+        sender_label(self.sender.as_deref(), self.sender_id.as_deref())
+    }
+}
+
+/// A sender as listed, linked and quoted: the name and, where the export
+/// gives one that differs, the address beside it (`Jo <mark@example.com>`),
+/// so a name someone else also uses is never taken for theirs.
+pub fn sender_label<'a>(name: Option<&'a str>, id: Option<&'a str>) -> Option<Cow<'a, str>> {
+    match (name, id) {
+        (Some(n), Some(i)) if n != i => Some(Cow::Owned(format!("{n} <{i}>"))),
+        (Some(n), _) => Some(Cow::Borrowed(n)),
+        (None, Some(i)) => Some(Cow::Borrowed(i)),
+        (None, None) => None,
+    }
+}
+
+/// The sender of `messages` that `given` names: a label exactly as listed
+/// ([`sender_label`]), else the one sender whose name or address it is.
+/// A name two senders share is refused with both labels, never guessed.
+pub fn find_sender<'a>(messages: &'a [StoredMessage], given: &str) -> Result<Cow<'a, str>, String> {
+    let given = given.trim();
+    let mut named: Vec<Cow<'a, str>> = Vec::new();
+    for m in messages {
+        let Some(who) = m.who() else { continue };
+        if who == given {
+            return Ok(who);
+        }
+        let by_name = m.sender.as_deref() == Some(given);
+        let by_id = m
+            .sender_id
+            .as_deref()
+            .is_some_and(|i| i.eq_ignore_ascii_case(given));
+        if (by_name || by_id) && !named.contains(&who) {
+            named.push(who);
+        }
+    }
+    match named.len() {
+        0 => Err(format!("no message in this chat is from {given:?}")),
+        1 => Ok(named.remove(0)),
+        _ => Err(format!(
+            "{} senders are called {given:?}: say which ({})",
+            named.len(),
+            named
+                .iter()
+                .take(5)
+                .map(|n| format!("{n:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
 }
 
 /// A line of the original that is not part of any message, and why.

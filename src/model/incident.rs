@@ -230,7 +230,15 @@ impl Incident {
         max_len("title", &self.title, 1_000)?;
         max_len("narrative", &self.narrative, MAX_NARRATIVE)?;
         let mut quoted = 0usize;
+        let mut chats = std::collections::HashSet::new();
         for r in &self.messages {
+            // One list per conversation, so a message is quoted once.
+            if !chats.insert(r.chat) {
+                return Err(ValidationError::new(
+                    "messages",
+                    "a conversation is listed twice: give its messages in one list",
+                ));
+            }
             let ascending = r.messages.windows(2).all(|w| w[0] < w[1]);
             if r.messages.first().is_none_or(|&n| n == 0) || !ascending {
                 return Err(ValidationError::new(
@@ -367,5 +375,22 @@ mod tests {
         let mut inc = Incident::new(at("2026-03-01T10:00:00+00:00"), "x");
         inc.tags = vec!["ok".into(), " ".into()];
         assert_eq!(inc.validate().unwrap_err().field, "tags[1]");
+    }
+
+    #[test]
+    fn a_conversation_is_quoted_in_one_list() {
+        use crate::model::Id;
+        let mut inc = Incident::new(at("2026-03-01T10:00:00+00:00"), "x");
+        let quote = |n: u32| MessageRef {
+            chat: Id([1; 16]),
+            messages: vec![n],
+        };
+        inc.messages = vec![quote(1), quote(2)];
+        assert_eq!(inc.validate().unwrap_err().field, "messages");
+        inc.messages = vec![MessageRef {
+            chat: Id([1; 16]),
+            messages: vec![1, 2],
+        }];
+        assert!(inc.validate().is_ok());
     }
 }

@@ -65,33 +65,53 @@ impl State {
         if self.awaiting_key.is_some() {
             return Err(Rejection::ExhibitKey);
         }
-        let mut chat: Option<Id> = None;
+        // A conversation's import, with its files to come.
+        let mut chat: Option<(Id, u32)> = None;
         let mut exhibits = 0usize;
+        // The exhibit whose key must come next.
+        let mut awaiting: Option<Id> = None;
         for (i, event) in events.iter().enumerate() {
             let before = i.checked_sub(1).map(|j| &events[j]);
+            if awaiting.is_some() && !matches!(event, Event::ExhibitKey(_)) {
+                return Err(Rejection::ExhibitKey);
+            }
             match (event, before) {
                 (Event::ExhibitKey(k), Some(Event::ExhibitAttach(a))) if a.id == k.id => {
                     if key_commitment(&k.id, &k.file_key) != a.key_commitment {
                         return Err(Rejection::ExhibitKey);
                     }
+                    awaiting = None;
                 }
                 (Event::ExhibitAttach(a), _) => {
                     self.fresh(a.id)?;
-                    if chat != Some(a.exhibit.incident) {
-                        self.live_incident(a.exhibit.incident)?;
+                    match chat {
+                        Some((id, _)) if id == a.exhibit.incident => {}
+                        // A conversation's import brings its own files only.
+                        Some(_) => return Err(Rejection::ChatExhibit),
+                        None => {
+                            self.live_incident(a.exhibit.incident)?;
+                        }
                     }
                     if a.exhibit.number as usize != self.exhibits.len() + 1 + exhibits {
                         return Err(Rejection::ExhibitNumber);
                     }
                     exhibits += 1;
+                    awaiting = Some(a.id);
                 }
                 (Event::ChatImport(import), _) if i == 0 => {
                     self.admit(event)?;
-                    chat = Some(import.id);
+                    chat = Some((import.id, import.media + 1));
                 }
                 (Event::ChatImport(_), _) => return Err(Rejection::ChatExhibit),
                 _ => self.admit(event)?,
             }
+        }
+        if awaiting.is_some() {
+            return Err(Rejection::ExhibitKey);
+        }
+        // The original and every file it carried, no more, no fewer.
+        if chat.is_some_and(|(_, files)| files as usize != exhibits) {
+            return Err(Rejection::ChatExhibit);
         }
         Ok(())
     }
@@ -151,7 +171,9 @@ impl State {
             Event::ExhibitKey(_) => Err(Rejection::ExhibitKey),
             Event::ChatImport(import) => {
                 self.fresh(import.id)?;
-                if import.source.original as usize != self.exhibits.len() + 1 {
+                if import.source.original as usize != self.exhibits.len() + 1
+                    || import.validate().is_err()
+                {
                     return Err(Rejection::ChatExhibit);
                 }
                 Ok(())
@@ -233,7 +255,7 @@ impl State {
                 let haystacks = import
                     .messages
                     .iter()
-                    .map(|m| message_haystack(m.sender.as_deref(), &m.text))
+                    .map(|m| message_haystack(m.who().as_deref(), &m.text))
                     .collect();
                 self.chats.push(ChatRecord {
                     number: self.chats.len() as u32 + 1,
@@ -364,7 +386,8 @@ impl State {
     }
 }
 
-/// What a message's search looks in: its sender and text, lower-cased.
+/// What a message's search looks in: its sender as listed (name and
+/// address) and text, lower-cased.
 pub(crate) fn message_haystack(sender: Option<&str>, text: &str) -> String {
     let mut hay = String::with_capacity(text.len() + 32);
     if let Some(s) = sender {

@@ -2,11 +2,14 @@
 //! exhibits, people and other entries, key changes, and the private map of
 //! exhibit file keys.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::model::{ChatImport, Exhibit, FileKey, Id, Incident, KeyChange, KeyRotation};
+use crate::model::{
+    ChatImport, Exhibit, FileKey, Id, Incident, KeyChange, KeyRotation, StoredMessage,
+};
 
 /// One version of an incident: the original or an amendment.
 #[derive(Debug, Clone)]
@@ -217,20 +220,17 @@ impl ChatRecord {
 
     /// Each sender and how many messages they sent, most first (ties in
     /// the order they first wrote).
-    pub fn senders(&self) -> Vec<(&str, usize)> {
-        let mut counts: Vec<(&str, usize)> = Vec::new();
-        let mut at: HashMap<&str, usize> = HashMap::new();
-        for name in self
-            .import
-            .messages
-            .iter()
-            .filter_map(|m| m.sender.as_deref())
-        {
-            match at.get(name) {
+    /// A sender is named as listed ([`StoredMessage::who`]): two who share
+    /// a name but not an address are two senders.
+    pub fn senders(&self) -> Vec<(Cow<'_, str>, usize)> {
+        let mut counts: Vec<(Cow<'_, str>, usize)> = Vec::new();
+        let mut at: HashMap<Cow<'_, str>, usize> = HashMap::new();
+        for who in self.import.messages.iter().filter_map(StoredMessage::who) {
+            match at.get(&who) {
                 Some(&i) => counts[i].1 += 1,
                 None => {
-                    at.insert(name, counts.len());
-                    counts.push((name, 1));
+                    at.insert(who.clone(), counts.len());
+                    counts.push((who, 1));
                 }
             }
         }
@@ -238,7 +238,7 @@ impl ChatRecord {
         counts
     }
 
-    /// The person a sender is linked to, if any.
+    /// The person a sender (as listed) is linked to, if any.
     pub fn person_of(&self, sender: &str) -> Option<Id> {
         self.senders
             .iter()

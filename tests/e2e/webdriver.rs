@@ -191,7 +191,7 @@ impl Session {
             "/execute/async",
             Some(json!({"script": body, "args": args})),
         )
-        .unwrap_or(Value::Null)
+        .unwrap_or_else(|e| json!({ "error": e }))
     }
 
     /// Waits until `script` returns true.

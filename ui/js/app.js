@@ -74,8 +74,19 @@ function renderNav(current, closed) {
   );
 }
 
+// Screens that show nothing of a diary, so may be shown when none is open.
+const outside = new Set(['welcome', 'unlock', 'neutral', 'practice', 'restored', 'recoveryKey', 'stayingSafe']);
+// Screens asked for so far: a screen whose data comes back after a later
+// one was asked for is dropped.
+let asked = 0;
+
 /** Shows screen `name` with `params`. */
 export async function go(name, params = {}) {
+  // After a quick exit or a lock, a reply that comes back late (an import,
+  // a save, a page of messages) cannot bring a diary screen back.
+  const allowed = () => outside.has(name) || safety.isOpen();
+  if (!allowed()) return;
+  const mine = ++asked;
   const locked = name === 'neutral' || name === 'unlock';
   // Only the practice page turns Shift three times into a rehearsal.
   safety.practise(null);
@@ -106,8 +117,10 @@ export async function go(name, params = {}) {
   };
   try {
     const view = await screens[name].render(ctx, params);
+    if (mine !== asked || !allowed()) return;
     holder.replaceChildren(view);
   } catch (err) {
+    if (mine !== asked || !allowed()) return;
     if (err && err.code === 'locked') return go('neutral');
     holder.replaceChildren(h('p', { class: 'error', role: 'alert' }, err.message || String(err)));
   }

@@ -43,6 +43,9 @@ export function field(label, control, hint) {
 
 /** Says something to screen readers without moving focus. */
 export function announce(text) {
+  // Nothing of the diary is said once it is locked or hidden (a save that
+  // finishes after a quick exit).
+  if (document.body.classList.contains('neutral')) return;
   const region = document.getElementById('announce');
   if (region) {
     region.textContent = '';

@@ -158,6 +158,10 @@ export function setAutoLockMinutes(value) {
 
 export const autoLockMinutes = () => minutes;
 
+/** Whether a diary is open here: from its unlock to the next lock or
+ * quick exit. */
+export const isOpen = () => active;
+
 function showShifts() {
   const dots = document.querySelectorAll('#quick-exit .presses span');
   dots.forEach((dot, i) => dot.classList.toggle('on', i < shifts));

@@ -278,6 +278,15 @@ const screens = [
     await page.getByText('Or add them to an incident already in your diary').click();
     await clickButton('Add them to this incident')(page);
   } },
+  { name: 'conversation-add-confirm', mode: 'open', ready: '#add-to-which:not([hidden])', steps: async (page) => {
+    await clickButton('Messages')(page);
+    await clickButton('Open WhatsApp chat with Mark Example')(page);
+    await page.locator('.message input[type=checkbox]').nth(4).check();
+    await page.getByText('Or add them to an incident already in your diary').click();
+    await page.getByLabel('Incident number').fill('4');
+    await page.getByLabel('Why you are adding them').fill('his next message');
+    await clickButton('Add them to this incident')(page);
+  } },
   { name: 'entry-quoting', mode: 'open', ready: '#quoted-title', steps: async (page) => {
     await page.locator('.entry-line').first().click();
   } },
@@ -412,7 +421,8 @@ async function tabTo(page, name, limit = 60) {
     if (here.tag !== 'BODY' && here.tag !== 'MAIN' && !here.outline) {
       fail('keyboard', 'phone', `no visible focus on ${here.tag} "${here.text || here.label}" (${here.style})`);
     }
-    if (here.text === name || here.label === name) return;
+    const hit = name instanceof RegExp ? name.test(here.text) || name.test(here.label) : here.text === name || here.label === name;
+    if (hit) return;
   }
   fail('keyboard', 'phone', `could not reach "${name}" with Tab`);
 }
@@ -470,6 +480,86 @@ async function tabTo(page, name, limit = 60) {
   await page.waitForFunction(() => document.activeElement?.dataset?.number === '70');
   await page.keyboard.press('Enter');
   await page.locator('#entry-title').waitFor();
+  await context.close();
+}
+{
+  // Quick exit while a chat is being imported: when the import finishes,
+  // nothing of the diary comes back, on screen or to a screen reader.
+  const { context, page } = await open({ name: 'exit-during-import', mode: 'open', ready: '#timeline-title' }, { width: 390, height: 844 });
+  await page.evaluate(() => { window.__MOCK__.slowImport = 800; });
+  await clickButton('Messages')(page);
+  await clickButton('Import a chat')(page);
+  await clickButton('Choose the exported file')(page);
+  await page.getByText('Chosen: WhatsApp Chat with Mark Example.zip').waitFor();
+  await clickButton('Import')(page);
+  await page.locator('#quick-exit').click();
+  await page.locator('#neutral-title').waitFor();
+  await page.waitForTimeout(1500);
+  const after = await page.evaluate(() => ({
+    neutral: Boolean(document.getElementById('neutral-title')),
+    nav: document.getElementById('nav').hidden ? '' : document.getElementById('nav').textContent,
+    said: document.getElementById('announce').textContent,
+    text: document.getElementById('view').textContent,
+  }));
+  if (!after.neutral || after.nav || after.said || /Mark|Imported|message/i.test(after.text)) {
+    fail('exit-during-import', 'phone', `after the import finished: ${JSON.stringify(after)}`);
+  }
+  await context.close();
+  console.log('checked exit-during-import');
+}
+{
+  // Messages by keyboard: open a conversation, pick a message with Space,
+  // jump to the form, write, make the incident; then the import form,
+  // whose missing file is said and leads to the button that chooses it.
+  const { context, page } = await open({ name: 'keyboard-messages', mode: 'open', ready: '#timeline-title' }, { width: 390, height: 844 });
+  // On a phone the sections are behind "Menu".
+  await tabTo(page, 'Menu');
+  await page.keyboard.press('Enter');
+  await tabTo(page, 'Messages');
+  await page.keyboard.press('Enter');
+  await page.locator('#messages-title').waitFor();
+  await tabTo(page, 'Open WhatsApp chat with Mark Example');
+  await page.keyboard.press('Enter');
+  await page.locator('#messages-shown').waitFor();
+  await tabTo(page, /^2\. Mark Example/, 120);
+  await page.keyboard.press('Space');
+  const said = await page.locator('#picked-count').textContent();
+  if (said !== '1 message picked.') fail('keyboard', 'phone', `Space on a message: the count says "${said}"`);
+  // The way to the form is just before the list, not after 50 messages.
+  let back = 0;
+  while (back < 5 && await page.evaluate(() => document.activeElement.id) !== 'to-make-incident') {
+    await page.keyboard.press('Shift+Tab');
+    back += 1;
+  }
+  if (await page.evaluate(() => document.activeElement.textContent) !== 'Make an incident from 1 message') {
+    fail('keyboard', 'phone', 'Shift+Tab from the picked message did not reach "Make an incident from 1 message"');
+  }
+  await page.keyboard.press('Enter');
+  if (await page.evaluate(() => document.activeElement.name) !== 'narrative') fail('keyboard', 'phone', '"Make an incident from 1 message" did not lead to "What happened"');
+  await page.keyboard.type('He wrote all night.');
+  await tabTo(page, 'Make the incident', 40);
+  await page.keyboard.press('Enter');
+  await page.locator('#entry-title').waitFor();
+  if (!(await page.evaluate(() => window.__MOCK_CALLS__)).includes('incident_from_messages')) fail('keyboard', 'phone', 'the incident was not made');
+  await tabTo(page, 'Menu');
+  await page.keyboard.press('Enter');
+  await tabTo(page, 'Messages');
+  await page.keyboard.press('Enter');
+  await page.locator('#messages-title').waitFor();
+  await tabTo(page, 'Import a chat');
+  await page.keyboard.press('Enter');
+  await page.locator('#picked-chat').waitFor();
+  await tabTo(page, 'Import');
+  await page.keyboard.press('Enter');
+  await page.locator('.error-summary:not([hidden])').waitFor();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  if (await page.evaluate(() => document.activeElement.name) !== 'choose') fail('keyboard', 'phone', 'the missing file did not lead to "Choose the exported file"');
+  await page.keyboard.press('Enter');
+  await page.getByText('Chosen: WhatsApp Chat with Mark Example.zip').waitFor();
+  await tabTo(page, 'Import');
+  await page.keyboard.press('Enter');
+  await page.locator('#conversation-title').waitFor();
   await context.close();
   console.log('checked keyboard-only use');
 }

@@ -62,7 +62,7 @@
     first: chatMessages[0].sent_at, last: chatMessages[119].sent_at, original: 'JE/4',
     source: { parser: 'incident-diary 0.1.0', format: 'whatsapp', variant: 'whatsapp-android', original: 4, zone: 'Europe/London', zone_given: true,
       date_order: 'dmy', date_order_given: false, lines: 121, me: 'Jo', note: 'My phone, WhatsApp, Export chat with media', looks_cut: null },
-    senders: [{ name: 'Mark Example', messages: 102, person: 'a'.repeat(32) }, { name: 'Jo', messages: 17, person: null }], senders_total: 2,
+    senders: [{ number: 1, name: 'Mark Example', messages: 102, person: 'a'.repeat(32) }, { number: 2, name: 'Jo', messages: 17, person: null }], senders_total: 2,
   };
   const answers = Object.fromEntries(vocabulary.risk_questions.map((q, i) => [q.name, { answer: i % 3 ? 'no' : 'yes', note: '' }]));
   const replies = {
@@ -158,14 +158,21 @@
     // Message import: one WhatsApp conversation of 120 messages.
     device_zone: () => 'Europe/London',
     pick_chat: () => ({ name: 'WhatsApp Chat with Mark Example.zip', size: 2480133 }),
-    import_chat: (args) => {
+    import_chat: async (args) => {
       // `askOrder`: the dates could be either way, until she says which.
       if (window.__MOCK__.askOrder && !args.request.date_order) {
         throw { code: 'invalid', field: 'date_order', message: 'every date in this chat could be day/month or month/day: say which (--date-order dmy or mdy)' };
       }
+      // `slowImport`: the import takes this long (as a big zip does), and
+      // finishes even if the diary was locked meanwhile, as Rust's does.
+      if (window.__MOCK__.slowImport) await new Promise((done) => setTimeout(done, window.__MOCK__.slowImport));
       return conversation;
     },
-    conversations: () => [conversation],
+    conversations: () => ({
+      conversations: [{ number: 1, title: conversation.title, messages: 120, flagged: 1, first: conversation.first, last: conversation.last,
+        original: 'JE/4', format: 'whatsapp', zone: 'Europe/London' }],
+      total: 1,
+    }),
     conversation: (args) => {
       const q = args.query || {};
       const text = (q.text || '').toLowerCase();
@@ -181,6 +188,10 @@
     core: {
       invoke: async (command, args) => {
         window.__MOCK_CALLS__ = (window.__MOCK_CALLS__ || []).concat([command]);
+        // What reads the diary answers "locked" once it is, as Rust does.
+        if (!unlocked && ['conversation', 'conversations', 'timeline', 'incident', 'profile'].includes(command)) {
+          throw { code: 'locked', message: 'the diary is locked' };
+        }
         const reply = replies[command];
         if (!reply) return null;
         return reply(args);

@@ -32,9 +32,9 @@ for (let run = 0; run < 5; run++) {
   keep('search to a drawn page (after the 300 ms pause)', (await timed(page,
     "const b = document.querySelector('input[type=search]'); b.value = 'bus stop'; b.dispatchEvent(new Event('input', {bubbles: true}));",
     "document.getElementById('timeline-shown').textContent.includes('matching')")) - 300);
-  keep('behaviour filter to a drawn page (the whole screen)', await timed(page,
-    "window.__before = document.getElementById('timeline-shown'); const f = document.querySelector('form.filters'); f.querySelector('input[type=search]').value = ''; f.querySelectorAll('select')[0].value = 'following'; f.requestSubmit();",
-    "document.getElementById('timeline-shown') !== window.__before && document.querySelectorAll('.entries > li').length > 0"));
+  keep('behaviour filter to a drawn page', await timed(page,
+    "window.__before = document.getElementById('timeline-shown').textContent; const f = document.querySelector('form.filters'); f.querySelector('input[type=search]').value = ''; f.querySelectorAll('select')[0].value = 'following'; f.requestSubmit();",
+    "document.getElementById('timeline-shown').textContent !== window.__before && document.querySelectorAll('.entries > li').length > 0"));
   await context.close();
 }
 for (const [name, ms] of Object.entries(best)) console.log(`| ${name} | ${ms.toFixed(0)} ms |`);

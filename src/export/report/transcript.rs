@@ -34,7 +34,7 @@ pub(super) fn quoted(state: &State, incident: &Incident) -> Vec<Value> {
                     };
                     Some(json!({
                         "number": n,
-                        "sender": m.sender.clone().unwrap_or_else(|| "(the app)".into()),
+                        "sender": m.who().map_or_else(|| "(the app)".into(), |w| w.into_owned()),
                         "when": local_time(m.sent_at),
                         "text": m.text,
                         "note": note,
@@ -138,10 +138,7 @@ pub(super) fn perpetrator_weeks(state: &State, weeks: &[NaiveDate]) -> Vec<usize
         }
         for m in &chat.import.messages {
             if m.kind == MessageKind::System
-                || !m
-                    .sender
-                    .as_deref()
-                    .is_some_and(|s| perpetrators.contains(&s))
+                || !m.who().is_some_and(|s| perpetrators.contains(&s.as_ref()))
             {
                 continue;
             }

@@ -4,22 +4,50 @@
 //! time and incident rest on the hash chain, not only on the bundle's
 //! signature.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::reader::Bundle;
 use super::{Layer, fail, pass, summarise};
 use crate::export::bundle::{
     ChainFile, ExportedIncident, IncidentsFile, Manifest, ManifestExhibit,
 };
-use crate::model::{Event, ExhibitAttached, LogRecord};
+use crate::model::{Event, ExhibitAttached, Id, LogRecord};
 use crate::visible;
+
+/// Who may own an exhibit: the exported incidents (by id, with their
+/// numbers) and the conversations whose import records are disclosed.
+/// Gathered once, so each exhibit is checked in constant time.
+pub(super) struct Owners {
+    incidents: HashMap<Id, u32>,
+    chats: HashSet<Id>,
+}
+
+impl Owners {
+    pub(super) fn new(records: &HashMap<u64, LogRecord>, incidents: &[ExportedIncident]) -> Owners {
+        let mut numbers = HashMap::new();
+        for i in incidents {
+            // The first of an id, as a reader of the file would take it.
+            numbers.entry(i.id).or_insert(i.number);
+        }
+        Owners {
+            incidents: numbers,
+            chats: records
+                .values()
+                .filter_map(|r| match &r.event {
+                    Event::ChatImport(c) => Some(c.id),
+                    _ => None,
+                })
+                .collect(),
+        }
+    }
+}
 
 /// Whether `exhibit` matches the disclosed record it cites; `None` when
 /// it cites none (attached by a format-1 diary).
 pub(super) fn matches_record(
     exhibit: &ManifestExhibit,
     records: &HashMap<u64, LogRecord>,
-    incidents: &[ExportedIncident],
+    owners: &Owners,
 ) -> Option<bool> {
     let seq = exhibit.record?;
     let Some(LogRecord {
@@ -35,10 +63,7 @@ pub(super) fn matches_record(
         .rsplit('/')
         .next()
         .and_then(|n| n.parse::<u32>().ok());
-    let incident = incidents
-        .iter()
-        .find(|i| i.id == e.incident)
-        .map(|i| i.number);
+    let incident = owners.incidents.get(&e.incident).copied();
     // An incident's exhibit names its incident; a conversation's, the
     // conversation (whose id its record gives as its owner).
     let owner = match &exhibit.conversation {
@@ -46,9 +71,7 @@ pub(super) fn matches_record(
         Some(chat) => {
             exhibit.incident == 0
                 && *chat == e.incident.to_hex()
-                && records
-                    .values()
-                    .any(|r| matches!(&r.event, Event::ChatImport(c) if c.id == e.incident))
+                && owners.chats.contains(&e.incident)
         }
     };
     Some(
@@ -89,11 +112,12 @@ pub(super) fn check_exhibits(
         Err(e) => return fail(name, e.clone()),
     };
     let exported = incidents.as_ref().map_or(&[][..], |i| &i.incidents[..]);
+    let owners = Owners::new(records, exported);
     let mut problems = citations(&manifest.exhibits, records);
     let mut checked = 0usize;
     let mut in_chain = 0usize;
     for exhibit in &manifest.exhibits {
-        match matches_record(exhibit, records, exported) {
+        match matches_record(exhibit, records, &owners) {
             Some(true) => in_chain += 1,
             Some(false) => problems.push(format!(
                 "exhibit {} does not match its record in the chain",

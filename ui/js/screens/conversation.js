@@ -4,8 +4,9 @@
 // their times, the app as the channel and the linked perpetrators.
 
 import { call } from '../ipc.js';
-import { h, field, when, announce, errorBox, showError } from '../dom.js';
+import { h, field, when, whenDay, announce, errorBox, showError } from '../dom.js';
 import { checkboxes, errorSummary, showProblems, clearProblems } from '../form_parts.js';
+import * as safety from '../safety.js';
 
 const PAGE = 50;
 
@@ -17,7 +18,7 @@ function provenance(c) {
       h('li', {}, `The exported file is exhibit ${c.original}, kept unchanged.`),
       h('li', {}, `Read as ${s.format} (${s.variant}) by ${s.parser}.`),
       h('li', {}, `Times in ${s.zone} (${s.zone_given ? 'as you said' : 'this device\'s zone'})${order}.`),
-      h('li', {}, `${c.messages} messages; ${c.flagged} line${c.flagged === 1 ? '' : 's'} not part of any message (flagged).`),
+      h('li', {}, `${c.messages} messages.${c.flagged ? ` ${c.flagged} line${c.flagged === 1 ? ' was' : 's were'} not read as a message (each is listed with its reason in the import record, and kept in the exported file).` : ''}`),
       s.note ? h('li', {}, `You said: ${s.note}`) : null,
       s.looks_cut ? h('li', {}, s.looks_cut) : null));
 }
@@ -29,16 +30,21 @@ function senders(c, profile) {
     h('p', { class: 'hint' }, 'Link a sender to someone in Case & people: an incident made from their messages then names them.'),
     h('ul', { class: 'items' }, c.senders.map((s) => {
       const status = h('p', { class: 'hint', role: 'status' });
+      // What is saved: the select goes back to it when a change fails.
+      let saved = s.person || '';
       const select = h('select', { onchange: async () => {
         try {
-          await call('link_sender', { number: c.number, sender: s.name, person: select.value || null });
+          await call('link_sender', { number: c.number, sender: s.number, person: select.value || null });
+          saved = select.value;
           status.textContent = select.value ? 'Linked.' : 'No longer linked.';
         } catch (err) {
-          status.textContent = err.message || String(err);
+          select.value = saved;
+          status.textContent = `Not changed: ${err.message || String(err)}`;
         }
       } }, h('option', { value: '' }, 'No one'),
       people.map((p) => h('option', { value: p.id, selected: p.id === s.person }, p.name)));
-      const f = field(`${s.name} (${s.messages} message${s.messages === 1 ? '' : 's'}) is`, select);
+      const you = s.name === c.source.me ? ' (you)' : '';
+      const f = field(`${s.name}${you} (${s.messages} message${s.messages === 1 ? '' : 's'}) is`, select);
       return h('li', {}, f.wrap, status);
     })),
     c.senders_total > c.senders.length ? h('p', { class: 'hint' }, `The ${c.senders.length} who sent the most are shown.`) : null);
@@ -86,15 +92,26 @@ function makeIncident(ctx, c, picked, count) {
 }
 
 // The picked messages quoted by an incident already in the diary: an
-// amendment, with its reason, as every change is.
+// amendment, with its reason, as every change is. The first press says
+// which entry the number is (a mistyped number is seen before anything
+// changes); the second adds them, once.
 function addToIncident(ctx, c, picked) {
   const summary = errorSummary();
   const number = field('Incident number', h('input', { type: 'text', name: 'incident', inputmode: 'numeric', autocomplete: 'off' }),
     'The number the diary shows beside it, such as 12.');
   const reason = field('Why you are adding them', h('input', { type: 'text', name: 'reason' }),
     'Kept with the change: the entry as it was stays in its history.');
+  const confirm = h('p', { id: 'add-to-which', role: 'status', hidden: true });
+  const add = h('button', { type: 'submit' }, 'Add them to this incident');
+  let checked = null;
+  number.input.addEventListener('input', () => {
+    checked = null;
+    confirm.hidden = true;
+    add.textContent = 'Add them to this incident';
+  });
   const form = h('form', { class: 'stack', novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
+    if (add.disabled) return;
     const n = Number(number.input.value.trim());
     const found = [];
     if (!picked.size) found.push({ name: 'incident', message: 'Pick at least one message first.' });
@@ -102,13 +119,25 @@ function addToIncident(ctx, c, picked) {
     if (!reason.input.value.trim()) found.push({ name: 'reason', message: 'Say why you are adding them.' });
     if (found.length) return showProblems(form, summary, found);
     clearProblems(form, summary);
+    add.disabled = true;
     try {
-      await call('quote_messages', { number: c.number, messages: [...picked].sort((a, b) => a - b), incident: n, reason: reason.input.value.trim() });
+      if (checked !== n) {
+        const entry = await call('incident', { number: n });
+        const words = (entry.current.title || entry.current.narrative || '').trim();
+        confirm.textContent = `Incident ${n}, ${whenDay(entry.current.occurred_at)}: "${words.length > 80 ? `${words.slice(0, 80)}…` : words}". Is that the one?`;
+        confirm.hidden = false;
+        checked = n;
+        add.textContent = `Yes, add ${picked.size} message${picked.size === 1 ? '' : 's'} to incident ${n}`;
+        return;
+      }
+      await safety.whileBusy(call('quote_messages', { number: c.number, messages: [...picked].sort((a, b) => a - b), incident: n, reason: reason.input.value.trim() }));
       await ctx.go('entry', { number: n, saved: `Incident ${n} now quotes the ${picked.size} picked message${picked.size === 1 ? '' : 's'}. The entry as it was is in its history.` });
     } catch (err) {
       showProblems(form, summary, [{ name: err.field === 'reason' ? 'reason' : 'incident', message: err.message || String(err) }]);
+    } finally {
+      add.disabled = false;
     }
-  } }, summary, number.wrap, reason.wrap, h('button', { type: 'submit' }, 'Add them to this incident'));
+  } }, summary, number.wrap, reason.wrap, confirm, add);
   return h('details', {}, h('summary', {}, 'Or add them to an incident already in your diary'), form);
 }
 
@@ -126,10 +155,20 @@ export async function render(ctx, params) {
     form?.scrollIntoView({ block: 'start' });
     form?.querySelector('textarea')?.focus({ preventScroll: true });
   } });
-  const bar = h('div', { class: 'actions', hidden: true }, jump);
+  // Which are picked, wherever they are in the list or a search.
+  const which = h('p', { class: 'hint', id: 'picked-which' });
+  const clear = h('button', { type: 'button', class: 'quiet', id: 'clear-picks', onclick: () => {
+    picked.clear();
+    for (const box of list.querySelectorAll('input[type=checkbox]')) box.checked = false;
+    showCount();
+    announce('No messages picked.');
+  } }, 'Clear picks');
+  const bar = h('div', { class: 'stack', hidden: true }, h('div', { class: 'actions' }, jump, clear), which);
   const showCount = () => {
     const n = `${picked.size} message${picked.size === 1 ? '' : 's'}`;
     count.textContent = `${n} picked.`;
+    const numbers = [...picked].sort((a, b) => a - b);
+    which.textContent = `Picked: message${numbers.length === 1 ? '' : 's'} ${numbers.slice(0, 30).join(', ')}${numbers.length > 30 ? ` and ${numbers.length - 30} more` : ''}.`;
     jump.textContent = `Make an incident from ${n}`;
     bar.hidden = picked.size === 0;
   };
@@ -140,6 +179,9 @@ export async function render(ctx, params) {
   const more = h('button', { type: 'button', id: 'more-messages' }, `Show ${PAGE} more`);
   const error = errorBox();
   let matching = first.matching;
+  // Each search is numbered: a reply to an older one (or a "Show more"
+  // asked before it) that comes back late is dropped.
+  let asked = 0;
   const update = () => {
     status.textContent = `Showing ${list.children.length} of ${matching} message${matching === 1 ? '' : 's'}${query.text ? ' that match' : ''}`;
     more.hidden = list.children.length >= matching;
@@ -152,15 +194,19 @@ export async function render(ctx, params) {
   };
   more.addEventListener('click', async () => {
     const from = list.children.length;
+    const mine = asked;
     more.disabled = true;
     try {
-      fill(await call('conversation', { number: c.number, query: { ...query, offset: from, limit: PAGE } }), true);
+      const page = await call('conversation', { number: c.number, query: { ...query, offset: from, limit: PAGE } });
+      if (mine !== asked) return;
+      fill(page, true);
       announce(status.textContent);
       list.children[from]?.querySelector('input')?.focus();
     } catch (err) {
       showError(error, err);
     } finally {
-      more.disabled = false;
+      // A search asked meanwhile enables it when its page is shown.
+      if (mine === asked) more.disabled = false;
     }
   });
   const search = field('Search these messages', h('input', { type: 'search' }), 'Results follow as you type.');
@@ -169,10 +215,17 @@ export async function render(ctx, params) {
     clearTimeout(pause);
     pause = setTimeout(async () => {
       query = search.input.value.trim() ? { text: search.input.value.trim() } : {};
+      const mine = ++asked;
+      more.disabled = true;
       try {
-        fill(await call('conversation', { number: c.number, query: { ...query, offset: 0, limit: PAGE } }), false);
+        const page = await call('conversation', { number: c.number, query: { ...query, offset: 0, limit: PAGE } });
+        if (mine !== asked) return;
+        more.disabled = false;
+        fill(page, false);
         announce(status.textContent);
       } catch (err) {
+        if (mine !== asked) return;
+        more.disabled = false;
         showError(error, err);
       }
     }, 300);
@@ -184,7 +237,8 @@ export async function render(ctx, params) {
     h('h1', { id: 'conversation-title' }, c.title),
     imported ? h('p', { class: 'notice', role: 'status', id: 'imported' },
       `Imported ${imported.messages} messages. The exported file is kept as exhibit ${imported.original}.`
-      + (imported.flagged ? ` ${imported.flagged} line${imported.flagged === 1 ? ' was' : 's were'} not part of any message: see "Where it came from".` : '')) : null,
+      + (imported.flagged ? ` ${imported.flagged} line${imported.flagged === 1 ? ' was' : 's were'} not read as a message: see "Where it came from".` : '')
+      + ' The diary has its own encrypted copy, so you can delete the exported file from where you saved it (Downloads, email, a cloud drive), where someone else could find it.') : null,
     provenance(c),
     senders(c, profile),
     search.wrap,

@@ -95,7 +95,9 @@ function quotedMessages(ctx, entry) {
     h('h2', { id: 'quoted-title' }, `Messages (${entry.quoted_total})`),
     entry.quoted_total > entry.quoted.length ? h('p', { class: 'hint' }, `The first ${entry.quoted.length} are shown; all of them are in the report.`) : null,
     h('ol', { class: 'quoted', 'aria-label': 'Messages this entry quotes' }, entry.quoted.map((q) => h('li', {},
-      h('span', { class: 'entry-when' }, `${q.sender || 'The app'} · ${when(q.sent_at)}`), '\n', q.text,
+      h('span', { class: 'entry-when' }, `${q.number}. ${q.sender || 'The app'} · ${when(q.sent_at)}`), '\n', q.text,
+      { deleted: h('span', { class: 'hint' }, ' [Deleted]'), media_omitted: h('span', { class: 'hint' }, ' [File left out of the export]') }[q.kind] || null,
+      q.cut ? h('span', { class: 'hint' }, ' (longer: the whole text is in the export and the report)') : null,
       q.attachment ? h('span', { class: 'hint' }, ` (file: exhibit ${q.attachment})`) : null))),
     h('div', { class: 'actions' }, chats.map(([number, title]) =>
       h('button', { type: 'button', onclick: () => ctx.go('conversation', { number }) }, `Open ${title}`))));

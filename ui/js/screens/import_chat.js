@@ -36,7 +36,10 @@ export async function render(ctx) {
       if (err.code !== 'cancelled') showError(pickError, err);
     }
   } }, 'Choose the exported file');
-  const zoneField = field('Time zone of the phone that exported it', h('input', { type: 'text', name: 'zone', value: zone, autocomplete: 'off', spellcheck: 'false' }),
+  // Zone names to choose from as she types ("Lon" offers Europe/London).
+  const zones = h('datalist', { id: 'zone-names' }, (Intl.supportedValuesOf ? Intl.supportedValuesOf('timeZone') : [])
+    .map((z) => h('option', { value: z })));
+  const zoneField = field('Time zone of the phone that exported it', h('input', { type: 'text', name: 'zone', value: zone, list: 'zone-names', autocomplete: 'off', spellcheck: 'false' }),
     'WhatsApp writes times without a zone. This device\'s zone is filled in; change it (for example Europe/London, America/New_York) if the phone was set to another.');
   const me = field('Your own name in the chat (optional)', h('input', { type: 'text', name: 'me', autocomplete: 'off' }),
     'As the export writes it, so your messages are told apart from theirs.');
@@ -69,14 +72,19 @@ export async function render(ctx) {
         return showProblems(form, summary, [{ name: 'date_order', message: 'The dates in this chat could be day first or month first: say which.' }]);
       }
       const name = { zone: 'zone', timezone: 'zone', me: 'me' }[err.field] || 'choose';
-      showProblems(form, summary, [{ name, message: err.message || String(err) }]);
+      if (name !== 'choose') return showProblems(form, summary, [{ name, message: err.message || String(err) }]);
+      // The file itself: said plainly, with what to do; the reader's own
+      // words (the line, what it found) kept for whoever helps her.
+      showProblems(form, summary, [{ name, message: 'This file could not be read as a chat export. Export the chat again from the app (see "How to export a chat") and choose the file it makes: a .txt, .zip, .json, .xml, .eml or .mbox.' }]);
+      holder.replaceChildren(h('details', {}, h('summary', {}, 'What the diary found'), h('p', {}, err.message || String(err))));
     }
   } }, summary,
   h('div', { class: 'field' }, h('p', {}, h('strong', {}, 'The exported file')), h('div', { class: 'actions' }, choose), picked, pickError),
-  zoneField.wrap, me.wrap, note.wrap, order, submit, holder);
+  zoneField.wrap, zones, me.wrap, note.wrap, order, submit, holder);
   return h('section', { class: 'stack', 'aria-labelledby': 'import-title' },
     h('button', { type: 'button', class: 'quiet back', onclick: () => ctx.go('messages') }, '← Back to messages'),
     h('h1', { id: 'import-title' }, 'Import a chat'),
-    h('p', {}, 'The file you choose is kept in your diary exactly as it is, encrypted, as an exhibit. Every message is read from it with its time and sender; a line that is not part of a message is flagged, never dropped.'),
+    h('p', {}, 'The file you choose is kept in your diary exactly as it is, encrypted, as an exhibit. Every message is read from it with its time and sender; a line that is not part of a message is noted, never dropped.'),
+    h('p', {}, 'Exporting a chat from WhatsApp or Telegram does not tell anyone in it. Once it is imported, you can delete the exported file from where you saved it.'),
     howTo(), form);
 }

@@ -127,13 +127,22 @@ export async function render(ctx, params = {}) {
   returnTo = null;
   const [first, profile] = await Promise.all([fetchLines(query, 0, back ? Math.max(back.loaded, PAGE) : PAGE, false), call('profile')]);
   const parts = results(ctx, first);
-  const filters = filterForm(ctx, query, profile, async (text) => {
-    lastQuery = { ...lastQuery, text: text || undefined };
-    if (!text) delete lastQuery.text;
-    const data = await fetchLines(lastQuery, 0, PAGE, false);
+  // Searches and filters are redrawn in place (the rest of the screen
+  // stays); each is numbered, and an answer to an older one is dropped.
+  let asked = 0;
+  const redraw = async (next) => {
+    lastQuery = next;
+    const mine = ++asked;
+    const data = await fetchLines(next, 0, PAGE, false);
+    if (mine !== asked) return;
     parts.show(data);
     announce(parts.status.textContent);
-  });
+  };
+  const filters = filterForm(ctx, query, profile, (text) => {
+    const next = { ...lastQuery, text: text || undefined };
+    if (!text) delete next.text;
+    return redraw(next);
+  }, redraw);
   announce(parts.status.textContent);
   const view = h('section', { 'aria-labelledby': 'timeline-title', class: 'stack' },
     h('div', { class: 'title-row' },
@@ -228,7 +237,7 @@ function backupNote(ctx, last) {
     h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => ctx.go('backup') }, 'Back up now')));
 }
 
-function filterForm(ctx, query, profile, search) {
+function filterForm(ctx, query, profile, search, applyAll) {
   const text = field('Search', h('input', { type: 'search', value: query.text || '' }), 'Results follow as you type.');
   // The list follows the words as they are typed, once typing pauses.
   text.input.addEventListener('input', () => {
@@ -251,7 +260,8 @@ function filterForm(ctx, query, profile, search) {
     if (to.input.value) q.to = to.input.value;
     if (behaviour.input.value) q.behaviour = behaviour.input.value;
     if (person.input.value) q.person = person.input.value;
-    ctx.go('timeline', { query: q });
+    clearTimeout(pause);
+    applyAll(q);
   };
   return h('form', { class: 'filters card', role: 'search', onsubmit: apply },
     h('h2', { class: 'visually-hidden' }, 'Find entries'),
@@ -259,5 +269,9 @@ function filterForm(ctx, query, profile, search) {
     h('details', {}, h('summary', {}, 'Filters'), h('div', { class: 'grid' }, from.wrap, to.wrap, behaviour.wrap, person.wrap)),
     h('div', { class: 'row' },
       h('button', { type: 'submit' }, 'Show'),
-      h('button', { type: 'button', class: 'quiet', onclick: () => ctx.go('timeline', { query: {} }) }, 'Clear')));
+      h('button', { type: 'button', class: 'quiet', onclick: () => {
+        clearTimeout(pause);
+        for (const input of [text.input, from.input, to.input, behaviour.input, person.input]) input.value = '';
+        applyAll({});
+      } }, 'Clear')));
 }

@@ -19,6 +19,10 @@
 
 pub mod backup;
 pub mod export;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
+pub mod merge_patch;
 pub mod messages;
 pub mod model;
 pub mod pattern;

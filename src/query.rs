@@ -27,13 +27,13 @@ impl Filter {
     /// Incidents that pass, in chronological order of occurrence (ties by number).
     pub fn apply<'a>(&self, state: &'a State) -> Vec<&'a IncidentRecord> {
         let matcher = self.matcher(state);
-        let mut hits: Vec<&IncidentRecord> = state
-            .incidents()
+        let all = state.incidents();
+        state
+            .by_occurrence()
             .iter()
+            .map(|&i| &all[i as usize])
             .filter(|rec| matcher.matches(rec))
-            .collect();
-        hits.sort_by_key(|rec| (rec.current().occurred_at, rec.number));
-        hits
+            .collect()
     }
 
     /// The filter ready to test one incident at a time (export's selection

@@ -7,10 +7,24 @@ use crate::util::{Vault, incident_json};
 
 /// A small deterministic generator, seeded from the clock and printed, so a
 /// failing run can be repeated.
-struct Lcg(u64);
+pub struct Lcg(pub u64);
 
 impl Lcg {
-    fn next(&mut self) -> u64 {
+    /// `DIARY_KILL_SEED`, else the clock: printed by each test, so a
+    /// failing run can be repeated.
+    pub fn seed() -> u64 {
+        std::env::var("DIARY_KILL_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                SystemTime::now()
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos() as u64
+            })
+    }
+
+    pub fn next(&mut self) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6364136223846793005)
@@ -21,15 +35,7 @@ impl Lcg {
 
 #[test]
 fn sigkill_at_random_points_never_loses_an_acknowledged_entry() {
-    let seed = std::env::var("DIARY_KILL_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            SystemTime::now()
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        });
+    let seed = Lcg::seed();
     eprintln!("kill test seed: {seed} (set DIARY_KILL_SEED to repeat)");
     let mut rng = Lcg(seed);
     let v = Vault::new();

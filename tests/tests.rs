@@ -10,6 +10,8 @@ mod backup;
 mod bad_input;
 /// Bundles crafted to make a failed check read as passed, or to read outside.
 mod crafted_bundles;
+/// A thousand kills at random points of every write (ignored: the script runs it).
+mod crash_campaign;
 /// Attachments: import, listing, extraction, damage, orphans, faults.
 mod exhibits;
 /// The evidence bundle: standard tools, `diary verify`, tampering.
@@ -32,6 +34,8 @@ mod key_transitions;
 mod keystore;
 /// Chats imported from messaging apps, listed, searched and quoted.
 mod messages;
+/// The log against an in-memory model, over random sequences of changes.
+mod model_log;
 /// No plaintext of any diary value in any file of the vault.
 mod plaintext;
 /// Triggers, views, indexes and tables planted in the vault file.

@@ -49,21 +49,7 @@ pub fn typed<T: DeserializeOwned>(value: Value) -> Result<T> {
     })
 }
 
-/// RFC 7386 JSON merge patch: objects merge, `null` deletes, anything else replaces.
-pub fn merge(base: &mut Value, patch: Value) {
-    match (base, patch) {
-        (Value::Object(base), Value::Object(patch)) => {
-            for (key, value) in patch {
-                if value.is_null() {
-                    base.remove(&key);
-                } else {
-                    merge(base.entry(key).or_insert(Value::Null), value);
-                }
-            }
-        }
-        (base, patch) => *base = patch,
-    }
-}
+pub use incident_diary::merge_patch::merge;
 
 /// Parses a time given on the command line: RFC 3339, `YYYY-MM-DD HH:MM[:SS]`
 /// or `YYYY-MM-DDTHH:MM` in local time, `YYYY-MM-DD` (midnight, local), `now`.
@@ -199,13 +185,6 @@ pub fn incident_patch(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn merge_patch_follows_rfc7386() {
-        let mut base = json!({"a": "b", "c": {"d": "e", "f": "g"}});
-        merge(&mut base, json!({"a": "z", "c": {"f": null}}));
-        assert_eq!(base, json!({"a": "z", "c": {"d": "e"}}));
-    }
 
     #[test]
     fn times_in_several_forms() {

@@ -19,6 +19,7 @@ mod report;
 mod select;
 mod sink;
 pub mod transitions;
+#[cfg(feature = "report")]
 mod typeset;
 pub mod verify;
 mod write;

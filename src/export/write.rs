@@ -14,7 +14,9 @@ use super::bundle::{
 use super::exhibits::{thumbnails, write_exhibits};
 use super::select::{self, ExportOptions, Selection};
 use super::sink::{Packing, Sink};
-use super::{ExportSummary, Progress, readme, report, transitions, typeset};
+#[cfg(feature = "report")]
+use super::typeset;
+use super::{ExportSummary, Progress, readme, report, transitions};
 use crate::crypto::sshsig::{NAMESPACE, PRINCIPAL, Signer};
 use crate::diary::Disclosure;
 use crate::error::{Error, Result};
@@ -104,6 +106,7 @@ pub(crate) fn write_bundle(
 }
 
 /// Typesets `report.pdf` from the report's data and adds it.
+#[cfg(feature = "report")]
 fn write_report(
     sink: &mut Sink,
     data: &serde_json::Value,
@@ -119,6 +122,21 @@ fn write_report(
     })?;
     sink.add_bytes(bundle::REPORT, Packing::Deflated, &pdf)?;
     Ok(())
+}
+
+/// A build without the report (the fuzz targets' own) exports nothing:
+/// a bundle without its report is not one to give an officer.
+#[cfg(not(feature = "report"))]
+fn write_report(
+    _: &mut Sink,
+    _: &serde_json::Value,
+    _: HashMap<String, Vec<u8>>,
+    _: Vec<u8>,
+    _: DateTime<FixedOffset>,
+) -> Result<()> {
+    Err(crate::error::Error::Storage(
+        "this program was built without the report (a fuzzing build): it cannot export".into(),
+    ))
 }
 
 /// The log positions whose plaintext the bundle discloses: every version

@@ -342,6 +342,8 @@ impl State {
         search: Option<String>,
     ) {
         let text = |incident: &Incident| search.unwrap_or_else(|| search_text(incident));
+        // A new version may move an entry in time.
+        self.by_occurrence.take();
         match event {
             Event::IncidentCreate { id, incident } => {
                 let number = self.incidents.len() as u32 + 1;

@@ -64,10 +64,15 @@ export function chart(weeks, before = 0) {
   });
   const picture = svg('svg', { viewBox: `0 0 ${width} ${height + 18}`, role: 'img', 'aria-labelledby': id, class: 'chart-svg', preserveAspectRatio: 'xMaxYMax meet' },
     svg('line', { x1: 0, y1: height + 0.5, x2: width, y2: height + 0.5, class: 'axis' }), ...bars, ...months);
-  const table = h('details', { class: 'chart-table' },
-    h('summary', {}, 'Show the numbers'),
-    h('table', {},
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Week of'), h('th', { scope: 'col' }, 'Incidents'))),
-      h('tbody', {}, weeks.map((w) => h('tr', {}, h('td', {}, dayLabel(w.start)), h('td', {}, w.count))))));
+  // Up to five years of weeks: the rows are made when the table is first
+  // opened, not at every search and filter.
+  const rows = h('tbody', {});
+  const table = h('details', { class: 'chart-table', ontoggle: () => {
+    if (table.open && !rows.firstChild) rows.append(...weeks.map((w) => h('tr', {}, h('td', {}, dayLabel(w.start)), h('td', {}, w.count))));
+  } },
+  h('summary', {}, 'Show the numbers'),
+  h('table', {},
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Week of'), h('th', { scope: 'col' }, 'Incidents'))),
+    rows));
   return h('div', { class: 'chart' }, text, picture, shown.length < weeks.length ? h('p', { class: 'hint' }, 'The chart shows the last 26 weeks.') : null, older, table);
 }

@@ -1,0 +1,1 @@
+../../../tests/data/v1/bundle/SHA256SUMS.sig

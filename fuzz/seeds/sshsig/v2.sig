@@ -1,0 +1,1 @@
+../../../tests/data/v2/bundle/SHA256SUMS.sig

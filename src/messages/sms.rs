@@ -197,7 +197,8 @@ pub fn parse(bytes: &[u8]) -> Result<Backup, ChatError> {
             line: line_at(&text, reader.error_position() as usize),
             why: format!("not XML this program can read ({e})"),
         })?;
-        let start = (at + leading_space(&text[at.min(text.len())..])).min(text.len());
+        let start =
+            (at + leading_space(text.as_bytes().get(at..).unwrap_or_default())).min(text.len());
         let line = counted.line_of(&text, start);
         if flagged.len() > super::MAX_FLAGGED {
             return Err(ChatError::Unreadable {
@@ -421,8 +422,14 @@ impl Counted {
     }
 }
 
-fn leading_space(s: &str) -> usize {
-    s.len() - s.trim_start().len()
+/// XML's white space at the start of `bytes`. Counted in bytes: the XML
+/// reader's positions need not fall between characters (a fuzzer found a
+/// UTF-16 file whose position landed inside one, and slicing there panicked).
+fn leading_space(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        .count()
 }
 
 /// The line (from 1) of byte `at` of `text`.

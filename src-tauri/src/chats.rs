@@ -225,6 +225,7 @@ pub fn device_zone() -> String {
 
 pub fn conversation(diary: &Diary, chat: &ChatRecord) -> ConversationDto {
     let messages = &chat.import.messages;
+    let span = chat.span();
     let all = chat.senders();
     let senders = all
         .iter()
@@ -246,8 +247,8 @@ pub fn conversation(diary: &Diary, chat: &ChatRecord) -> ConversationDto {
         imported_at: chat.recorded_at,
         messages: messages.len(),
         flagged: chat.import.flagged.len(),
-        first: messages.iter().map(|m| m.sent_at).min(),
-        last: messages.iter().map(|m| m.sent_at).max(),
+        first: span.map(|s| s.0),
+        last: span.map(|s| s.1),
         original: diary.exhibit_label(chat.import.source.original),
         source,
         senders,
@@ -264,13 +265,14 @@ pub fn conversations(diary: &Diary) -> ConversationsDto {
             .take(MAX_CONVERSATIONS)
             .map(|c| {
                 let messages = &c.import.messages;
+                let span = c.span();
                 ConversationLineDto {
                     number: c.number,
                     title: clip(&c.import.title, MAX_NAME),
                     messages: messages.len(),
                     flagged: c.import.flagged.len(),
-                    first: messages.iter().map(|m| m.sent_at).min(),
-                    last: messages.iter().map(|m| m.sent_at).max(),
+                    first: span.map(|s| s.0),
+                    last: span.map(|s| s.1),
                     original: diary.exhibit_label(c.import.source.original),
                     format: c.import.source.format.clone(),
                     zone: c.import.source.zone.clone(),

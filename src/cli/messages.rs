@@ -260,6 +260,7 @@ struct SenderOut<'a> {
 
 fn conversation_out<'a>(diary: &Diary, chat: &'a ChatRecord) -> ConversationOut<'a> {
     let messages = &chat.import.messages;
+    let span = chat.span();
     let senders = chat
         .senders()
         .into_iter()
@@ -276,8 +277,8 @@ fn conversation_out<'a>(diary: &Diary, chat: &'a ChatRecord) -> ConversationOut<
         imported_at: chat.recorded_at,
         messages: messages.len(),
         flagged: chat.import.flagged.len(),
-        first: messages.iter().map(|m| m.sent_at).min(),
-        last: messages.iter().map(|m| m.sent_at).max(),
+        first: span.map(|s| s.0),
+        last: span.map(|s| s.1),
         senders,
         original: diary.exhibit_label(chat.import.source.original),
         source: &chat.import.source,

@@ -238,6 +238,17 @@ impl ChatRecord {
         counts
     }
 
+    /// When its first and last messages were sent (none when it has none),
+    /// in one pass: the CLI's and the app's listings show both.
+    pub fn span(&self) -> Option<(DateTime<FixedOffset>, DateTime<FixedOffset>)> {
+        self.import.messages.iter().fold(None, |span, m| {
+            let t = m.sent_at;
+            Some(span.map_or((t, t), |(a, b): (DateTime<FixedOffset>, _)| {
+                (a.min(t), b.max(t))
+            }))
+        })
+    }
+
     /// The person a sender (as listed) is linked to, if any.
     pub fn person_of(&self, sender: &str) -> Option<Id> {
         self.senders

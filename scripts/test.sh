@@ -16,7 +16,7 @@ workspace=(--workspace --features incident-diary-app/e2e --locked)
 cargo fmt --all -- --check
 cargo clippy "${workspace[@]}" --all-targets -- -D warnings
 # The core as the fuzz targets build it (fuzz/): without the report (typst)
-# and the keyring, with the checks of src/fuzzing.rs.
+# and the keyring, with the checks of src/fuzzing/.
 cargo check -q -p incident-diary --no-default-features --features fuzzing --locked
 # The UI in headless Chromium with the IPC mocked: axe-core on every screen,
 # touch targets, reflow at 320 px and 200% text, nothing stored.

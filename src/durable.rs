@@ -58,6 +58,34 @@ pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(format!(".{name}.{suffix}"))
 }
 
+/// A new temporary name for writing `out` in a folder of the user's
+/// choosing: `.report.zip.partial-1a2b3c4d`. The random tag keeps two
+/// writes of one name apart; [`is_partial_name`] recognises it.
+pub(crate) fn partial_sibling(out: &Path) -> PathBuf {
+    sibling(
+        out,
+        &format!(
+            "partial-{}",
+            hex::encode(crate::crypto::random::bytes::<4>())
+        ),
+    )
+}
+
+/// Whether `name` is one [`partial_sibling`] gives: the only names an
+/// unlock removes outside the vault (see `Diary::sweep_outputs`).
+pub(crate) fn is_partial_name(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    let Some(tag) = name
+        .strip_prefix('.')
+        .and_then(|rest| rest.rsplit_once(".partial-"))
+        .filter(|(stem, _)| !stem.is_empty())
+        .map(|(_, tag)| tag)
+    else {
+        return false;
+    };
+    tag.len() == 8 && tag.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// Moves a finished temporary file or folder to `path` and makes the move
 /// durable (see [`FolderSync`] for when a failed folder fsync fails it).
 pub(crate) fn publish(tmp: &Path, path: &Path, folder: FolderSync) -> io::Result<()> {
@@ -162,6 +190,27 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn partial_names_are_recognised_and_nothing_else() {
+        let name = partial_sibling(Path::new("/media/usb/report.zip"));
+        assert_eq!(name.parent(), Some(Path::new("/media/usb")));
+        assert!(is_partial_name(name.file_name().unwrap()));
+        assert_ne!(name, partial_sibling(Path::new("/media/usb/report.zip")));
+        for other in [
+            "report.zip",
+            ".report.zip",
+            ".report.zip.partial",
+            ".report.zip.partial-1234567",
+            ".report.zip.partial-1234567g",
+            "report.zip.partial-12345678",
+            "..partial-12345678",
+            ".partial-12345678",
+        ] {
+            assert!(!is_partial_name(other.as_ref()), "{other}");
+        }
+        assert!(is_partial_name(".a.partial-0123abcd".as_ref()));
+    }
 
     #[test]
     fn a_failed_write_leaves_neither_file() {

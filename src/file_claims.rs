@@ -57,8 +57,8 @@ pub fn claims(head: &[u8]) -> FileClaims {
         captured_offset: text(Tag::OffsetTimeOriginal).or_else(|| text(Tag::OffsetTime)),
         camera_make: text(Tag::Make),
         camera_model: text(Tag::Model),
-        gps_latitude: gps(&exif, Tag::GPSLatitude, Tag::GPSLatitudeRef, b'S'),
-        gps_longitude: gps(&exif, Tag::GPSLongitude, Tag::GPSLongitudeRef, b'W'),
+        gps_latitude: gps(&exif, Tag::GPSLatitude, Tag::GPSLatitudeRef, b'S', 90.0),
+        gps_longitude: gps(&exif, Tag::GPSLongitude, Tag::GPSLongitudeRef, b'W', 180.0),
     }
 }
 
@@ -70,8 +70,9 @@ fn exif_time(text: &str) -> String {
     }
 }
 
-/// Degrees, minutes and seconds to signed decimal degrees.
-fn gps(exif: &exif::Exif, tag: Tag, reference: Tag, negative: u8) -> Option<f64> {
+/// Degrees, minutes and seconds to signed decimal degrees; none beyond
+/// `limit` (a file may say anything: 200 degrees north is no place).
+fn gps(exif: &exif::Exif, tag: Tag, reference: Tag, negative: u8, limit: f64) -> Option<f64> {
     let Value::Rational(parts) = &exif.get_field(tag, In::PRIMARY)?.value else {
         return None;
     };
@@ -79,7 +80,7 @@ fn gps(exif: &exif::Exif, tag: Tag, reference: Tag, negative: u8) -> Option<f64>
         return None;
     };
     let degrees = d.to_f64() + m.to_f64() / 60.0 + s.to_f64() / 3600.0;
-    if !degrees.is_finite() {
+    if !degrees.is_finite() || degrees > limit || degrees < 0.0 {
         return None;
     }
     let sign = match &exif.get_field(reference, In::PRIMARY)?.value {

@@ -429,6 +429,42 @@ fn a_full_disk_during_a_backup_leaves_no_file() {
 }
 
 #[test]
+fn a_killed_restore_leaves_nothing_once_tried_again() {
+    let v = crate::export::diary_with_big_exhibit(60);
+    let file = v.tmp.path().join("b.age");
+    backup(&v, &file).ok();
+    let target = v.tmp.path().join("r");
+    let restore_command = || {
+        let mut cmd = Command::new(crate::util::bin());
+        cmd.arg("--vault")
+            .arg(&target)
+            .arg("--passphrase-file")
+            .arg(&v.pass_file)
+            .args(["restore", file.to_str().unwrap()]);
+        v.isolate(&mut cmd);
+        cmd
+    };
+    // Killed while unpacking: the staging folder stays until the next
+    // restore into the same folder, which removes it and completes.
+    let left = crate::util::kill_while_writing(restore_command(), v.tmp.path(), ".r.restore-");
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(!target.join("vault.db").exists(), "whole or nothing");
+    let _ = fs::remove_dir(&target);
+    restore(&v, &file, &target).ok();
+    assert!(
+        leftovers(v.tmp.path()).is_empty(),
+        "{:?}",
+        leftovers(v.tmp.path())
+    );
+    // A staging folder left beside a vault goes at its next unlock too.
+    let stale = v.tmp.path().join(".r.restore-0badc0de");
+    fs::create_dir(&stale).unwrap();
+    fs::write(stale.join("vault.db"), b"an unfinished copy").unwrap();
+    v.run_at(&target, &["list"], "").ok();
+    assert!(!stale.exists());
+}
+
+#[test]
 fn a_killed_backup_leaves_no_file_that_looks_complete() {
     let v = crate::export::diary_with_big_exhibit(60);
     let out = v.tmp.path().join("b.age");
@@ -439,11 +475,26 @@ fn a_killed_backup_leaves_no_file_that_looks_complete() {
         &[30, 300, 800, 1500],
     );
     v.run(&["check"]).ok();
-    backup(&v, &out).ok();
     assert!(
         leftovers(v.tmp.path()).is_empty(),
-        "the next backup replaces a killed one's temporary file"
+        "{:?}",
+        leftovers(v.tmp.path())
     );
+    // Killed while writing: the next unlock removes its temporary file.
+    let left = crate::util::kill_while_writing(
+        v.command(&["backup", "--out", out.to_str().unwrap()]),
+        v.tmp.path(),
+        ".b.age.partial-",
+    );
+    assert_eq!(left.len(), 1, "{left:?}");
+    v.run(&["check"]).ok();
+    assert!(
+        leftovers(v.tmp.path()).is_empty(),
+        "the next unlock removes a killed backup's temporary file: {:?}",
+        leftovers(v.tmp.path())
+    );
+    backup(&v, &out).ok();
+    assert!(leftovers(v.tmp.path()).is_empty());
     restore(&v, &out, &v.tmp.path().join("r")).ok();
     let extracted = v.tmp.path().join("door.out");
     v.run_at(

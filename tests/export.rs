@@ -661,15 +661,52 @@ fn a_killed_export_leaves_no_bundle_and_the_next_one_succeeds() {
         &out,
         &[20, 150, 400, 900],
     );
-    // The next export replaces the leftover temporary and completes.
+    // A killed export's plain-text copy is gone at the next unlock, before
+    // any export is made again.
+    let leftovers = || -> Vec<String> {
+        fs::read_dir(v.tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.contains("partial"))
+            .collect()
+    };
+    v.run(&["list"]).ok();
+    assert!(leftovers().is_empty(), "{:?}", leftovers());
+    // Killed while its plain-text copy is being written, beside the output
+    // (a folder of the owner's choosing): that copy is gone at the next
+    // unlock, before any export is made again.
+    for name in ["bundle.zip", "bundle"] {
+        let left = crate::util::kill_while_writing(
+            v.command(&["export", "--out", v.tmp.path().join(name).to_str().unwrap()]),
+            v.tmp.path(),
+            &format!(".{name}.partial-"),
+        );
+        assert_eq!(left.len(), 1, "the kill left the partial copy: {left:?}");
+        v.run(&["list"]).ok();
+        assert!(
+            !left[0].exists(),
+            "{:?} lingers after the next unlock",
+            left[0]
+        );
+    }
+    // So is an extracted original's.
+    let door = v.tmp.path().join("door.bin");
+    let left = crate::util::kill_while_writing(
+        v.command(&["extract", "1", "--out", door.to_str().unwrap()]),
+        v.tmp.path(),
+        ".door.bin.partial-",
+    );
+    assert_eq!(left.len(), 1, "{left:?}");
+    v.run(&["list"]).ok();
+    assert!(!left[0].exists() && !door.exists());
     v.run(&["export", "--out", out.to_str().unwrap()]).ok();
     assert_eq!(verify(&out).code, 0);
-    let leftovers: Vec<_> = fs::read_dir(v.tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.contains("partial"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert!(leftovers().is_empty(), "{:?}", leftovers());
+    assert_eq!(
+        fs::read_dir(v.dir.join("outputs")).unwrap().count(),
+        0,
+        "every note of a write in progress is gone with it"
+    );
 }
 
 #[test]

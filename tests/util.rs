@@ -273,6 +273,42 @@ pub fn kill_during(v: &Vault, args: &[&str], out: &Path, delays: &[u64]) {
     );
 }
 
+/// Runs `cmd` and kills it (SIGKILL) as soon as a file or folder whose
+/// name starts with `prefix` appears in `dir` (a write's temporary name),
+/// a moment later. Returns what it left there by that name; fails if the
+/// run ended before any appeared (the test would have tested nothing).
+pub fn kill_while_writing(mut cmd: Command, dir: &Path, prefix: &str) -> Vec<PathBuf> {
+    let mut child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let found = |dir: &Path| -> Vec<PathBuf> {
+        fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(prefix))
+            .map(|e| e.path())
+            .collect()
+    };
+    while found(dir).is_empty() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before writing anything named {prefix}*"
+        );
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "nothing named {prefix}* appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_micros(300));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(15));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    found(dir)
+}
+
 /// A minimal incident as JSON.
 pub fn incident_json(when: &str, narrative: &str) -> String {
     serde_json::json!({"occurred_at": when, "narrative": narrative}).to_string()

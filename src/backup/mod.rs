@@ -30,6 +30,9 @@ mod tar_out;
 mod write;
 
 pub use manifest::{BACKUP_FORMAT, BACKUP_VERSION, Manifest};
+pub(crate) use restore::sweep_stagings;
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) use restore::unpack_into;
 pub use restore::{RestoreSummary, restore};
 pub use write::BackupSummary;
 pub(crate) use write::{check_request, write};

@@ -69,13 +69,67 @@ fn decrypt_error(err: age::DecryptError) -> Error {
     }
 }
 
-/// Removes a staging folder when dropped, unless disarmed.
-struct Staging(Option<PathBuf>);
+/// Removes a staging folder when dropped, unless disarmed. While it lives
+/// it holds a lock on the folder, which the system lets go of however the
+/// process ends: a folder no one holds was left by a killed restore (see
+/// [`sweep_stagings`]).
+struct Staging {
+    dir: Option<PathBuf>,
+    _lock: Option<File>,
+}
+
+impl Staging {
+    fn create(dir: PathBuf) -> Result<Staging> {
+        private_dir(&dir)?;
+        let lock = lock_dir(&dir);
+        Ok(Staging {
+            dir: Some(dir),
+            _lock: lock,
+        })
+    }
+}
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if let Some(dir) = self.0.take() {
+        if let Some(dir) = self.dir.take() {
             let _ = fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// `.<name>.restore-<tag>`: where a restore into `<name>` unpacks.
+fn staging_prefix(target_name: &str) -> String {
+    format!(".{target_name}.restore-")
+}
+
+/// An exclusive lock on folder `dir`, where folders can be locked (Unix).
+fn lock_dir(dir: &Path) -> Option<File> {
+    if !cfg!(unix) {
+        return None;
+    }
+    let file = File::open(dir).ok()?;
+    file.try_lock().ok()?;
+    Some(file)
+}
+
+/// Removes the staging folders killed restores into `target` left beside
+/// it (each holds a copy of an encrypted vault that was never finished).
+/// One whose restore is still running is locked and kept. Called before a
+/// restore and at every unlock of the vault at `target`.
+pub(crate) fn sweep_stagings(target: &Path) {
+    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let prefix = staging_prefix(&name);
+    let Ok(entries) = fs::read_dir(durable::parent_of(target)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let ours = entry.file_name().to_string_lossy().starts_with(&prefix);
+        let dir = entry.path();
+        let is_dir = fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir());
+        if ours && is_dir && lock_dir(&dir).is_some() {
+            let _ = fs::remove_dir_all(&dir);
         }
     }
 }
@@ -161,16 +215,32 @@ fn parse_sums(text: &[u8]) -> Result<BTreeMap<String, String>> {
 pub fn restore(file: &Path, target: &Path, passphrase: &Passphrase) -> Result<RestoreSummary> {
     check_target(target)?;
     let reader = decrypt(file, passphrase)?;
+    let (manifest, head) = unpack_into(reader, target)?;
+    let device_had_seen = forget_anchor(&manifest.vault_id, target);
+    Ok(RestoreSummary {
+        dir: target.to_path_buf(),
+        created_at: manifest.created_at,
+        log_entries: manifest.log_entries,
+        chain_head: head,
+        exhibits: manifest.exhibit_files,
+        device_had_seen,
+    })
+}
+
+/// Unpacks the decrypted archive `reader` into a staging folder beside
+/// `target`, checks everything there and moves it to `target`: whole, or
+/// nothing at all. Returns the manifest and the chain head checked.
+pub(crate) fn unpack_into(reader: impl Read, target: &Path) -> Result<(Manifest, Hash)> {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .ok_or_else(|| Error::invalid("vault", "give a folder for the restored diary"))?;
     let parent = durable::parent_of(target);
     fs::create_dir_all(&parent)?;
+    sweep_stagings(target);
     let tag = hex::encode(crate::crypto::random::bytes::<4>());
-    let staging_dir = parent.join(format!(".{name}.restore-{tag}"));
-    private_dir(&staging_dir)?;
-    let mut staging = Staging(Some(staging_dir.clone()));
+    let staging_dir = parent.join(format!("{}{tag}", staging_prefix(&name)));
+    let mut staging = Staging::create(staging_dir.clone())?;
     private_dir(&staging_dir.join("att"))?;
 
     let Unpacked {
@@ -188,16 +258,8 @@ pub fn restore(file: &Path, target: &Path, passphrase: &Passphrase) -> Result<Re
         fs::remove_dir(target)?;
     }
     durable::publish(&staging_dir, target, durable::FolderSync::Required)?;
-    staging.0 = None;
-    let device_had_seen = forget_anchor(&manifest.vault_id, target);
-    Ok(RestoreSummary {
-        dir: target.to_path_buf(),
-        created_at: manifest.created_at,
-        log_entries: manifest.log_entries,
-        chain_head: head,
-        exhibits: manifest.exhibit_files,
-        device_had_seen,
-    })
+    staging.dir = None;
+    Ok((manifest, head))
 }
 
 /// Clears this device's rollback anchor of the restored diary (see

@@ -87,9 +87,11 @@ pub(crate) fn write(
         thumbnail_files: thumbnails.len() as u64,
     };
     let manifest_json = serde_json::to_vec_pretty(&manifest).expect("a manifest serialises");
-    // A leftover of a killed run is ours to replace.
-    let partial = durable::sibling(out, "partial");
-    let _ = std::fs::remove_file(&partial);
+    // Left by a version that named its temporary files without a tag.
+    let _ = std::fs::remove_file(durable::sibling(out, "partial"));
+    let partial = durable::partial_sibling(out);
+    // Declared before the file: dropped after it (see `Disclosure::mark_output`).
+    let _mark = source.mark_output(&partial);
     let mut file = durable::Partial::create(&partial).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound | io::ErrorKind::PermissionDenied => Error::invalid(
             "out",

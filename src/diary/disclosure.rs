@@ -43,6 +43,12 @@ impl Drop for Snapshot {
 }
 
 impl Disclosure<'_> {
+    /// Notes that `tmp` is about to be written outside the vault (see
+    /// [`super::outputs`]).
+    pub fn mark_output(&self, tmp: &Path) -> super::outputs::OutputMark {
+        self.diary.mark_output(tmp)
+    }
+
     /// The replayed state.
     pub fn state(&self) -> &State {
         &self.diary.state

@@ -9,8 +9,8 @@ use zeroize::Zeroizing;
 use super::Diary;
 use super::incidents::{new_id, require_reason};
 use super::thumbnails::{CopyingReader, wants_thumbnail};
+use crate::crypto::SecretKey;
 use crate::crypto::stream::{self, StreamError};
-use crate::crypto::{self, SecretKey};
 use crate::durable;
 use crate::error::{Error, Result};
 use crate::file_claims::{self, PEEK_LEN};
@@ -267,8 +267,9 @@ impl Diary {
                 format!("{} already exists", out.display()),
             ));
         }
-        let tag = hex::encode(crypto::random::bytes::<4>());
-        let tmp = durable::sibling(out, &format!("partial-{tag}"));
+        let tmp = durable::partial_sibling(out);
+        // Declared before the file: dropped after it (see `Diary::mark_output`).
+        let _mark = self.mark_output(&tmp);
         let mut partial = durable::Partial::create(&tmp)
             .map_err(|e| Error::invalid("out", format!("cannot write {}: {e}", tmp.display())))?;
         self.open_exhibit(rec, partial.writer())?;

@@ -14,6 +14,7 @@ mod exhibit_view;
 mod exhibits;
 mod incidents;
 mod keys;
+mod outputs;
 mod profile;
 mod rollback;
 mod rotation;
@@ -169,6 +170,8 @@ impl Diary {
         // Before the sweep: an older copy must not clean anything up.
         let overruled = diary.check_anchor(seen, anchoring)?;
         diary.sweep_attachments();
+        diary.sweep_outputs();
+        crate::backup::sweep_stagings(diary.store.dir());
         Ok((diary, overruled))
     }
 

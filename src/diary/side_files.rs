@@ -38,6 +38,17 @@ pub const MAX_DRAFT: usize = 256 * 1024;
 const MAGIC: &[u8; 8] = b"IDDRAFT1";
 const HEAD: usize = 8 + 4 + NONCE_LEN;
 
+/// Which keys a side file may be sealed under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Epochs {
+    /// The current one only: what the owner reads back (a draft planted
+    /// under a key someone knew before a rotation is not offered).
+    Current,
+    /// Any this diary holds: for a note of what to clean up, written
+    /// before a rotation made by another program meanwhile.
+    Any,
+}
+
 impl Diary {
     /// Keeps `draft` sealed in place of the one before (whole or not at all).
     pub fn save_draft(&self, draft: &[u8]) -> Result<()> {
@@ -88,6 +99,20 @@ impl Diary {
     }
 
     fn save_side(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let sealed = self.seal_side(name, bytes)?;
+        let path = self.store.dir().join(name);
+        let tmp = durable::sibling(&path, "tmp");
+        // Left by a save that was killed midway (only the app saves these,
+        // one at a time, under the diary's lock).
+        let _ = std::fs::remove_file(&tmp);
+        durable::write_file(&tmp, &path, FolderSync::Required, |w| {
+            std::io::Write::write_all(w, &sealed)
+        })
+    }
+
+    /// The bytes of side file `name` holding `bytes`, sealed under the
+    /// current key.
+    pub(super) fn seal_side(&self, name: &str, bytes: &[u8]) -> std::io::Result<Vec<u8>> {
         if bytes.len() > MAX_DRAFT {
             return Err(std::io::Error::other(format!(
                 "it is longer than {} KiB",
@@ -97,17 +122,12 @@ impl Diary {
         let epoch = self.keys.epoch();
         let key = self.keys.current().derive(b"idv2/draft");
         let (nonce, ct) = record::seal(&key, &self.side_aad(name, epoch), bytes);
-        let path = self.store.dir().join(name);
-        let tmp = durable::sibling(&path, "tmp");
-        // Left by a save that was killed midway (only the app saves these,
-        // one at a time, under the diary's lock).
-        let _ = std::fs::remove_file(&tmp);
-        durable::write_file(&tmp, &path, FolderSync::Required, |w| {
-            std::io::Write::write_all(w, MAGIC)?;
-            std::io::Write::write_all(w, &epoch.to_be_bytes())?;
-            std::io::Write::write_all(w, &nonce)?;
-            std::io::Write::write_all(w, &ct)
-        })
+        let mut sealed = Vec::with_capacity(HEAD + ct.len());
+        sealed.extend_from_slice(MAGIC);
+        sealed.extend_from_slice(&epoch.to_be_bytes());
+        sealed.extend_from_slice(&nonce);
+        sealed.extend_from_slice(&ct);
+        Ok(sealed)
     }
 
     /// Removes side file `name`; one already gone is no error.
@@ -119,6 +139,13 @@ impl Diary {
     }
 
     fn read_side(&self, name: &str) -> std::io::Result<Option<Zeroizing<Vec<u8>>>> {
+        Ok(self
+            .read_sealed(name)?
+            .and_then(|bytes| self.open_side(name, &bytes, Epochs::Current)))
+    }
+
+    /// The bytes of side file `name` (bounded), if it is a regular file.
+    pub(super) fn read_sealed(&self, name: &str) -> std::io::Result<Option<Zeroizing<Vec<u8>>>> {
         let path = self.store.dir().join(name);
         // Not a regular file (a link, a folder, a pipe): not ours.
         match std::fs::symlink_metadata(&path) {
@@ -129,17 +156,27 @@ impl Diary {
         std::fs::File::open(&path)?
             .take((HEAD + MAX_DRAFT + record::TAG_LEN + 1) as u64)
             .read_to_end(&mut bytes)?;
-        let bytes = Zeroizing::new(bytes);
+        Ok(Some(Zeroizing::new(bytes)))
+    }
+
+    /// What `bytes`, side file `name`, holds, if they open under the key of
+    /// their epoch (`epochs` says which are accepted).
+    pub(super) fn open_side(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        epochs: Epochs,
+    ) -> Option<Zeroizing<Vec<u8>>> {
         if bytes.len() < HEAD || &bytes[..8] != MAGIC {
-            return Ok(None);
+            return None;
         }
         let epoch = u32::from_be_bytes(bytes[8..12].try_into().expect("4 bytes"));
-        if epoch != self.keys.epoch() {
-            return Ok(None);
+        if epochs == Epochs::Current && epoch != self.keys.epoch() {
+            return None;
         }
         let nonce: [u8; NONCE_LEN] = bytes[12..HEAD].try_into().expect("24 bytes");
-        let key = self.keys.current().derive(b"idv2/draft");
-        Ok(record::open(&key, &nonce, &self.side_aad(name, epoch), &bytes[HEAD..]).ok())
+        let key = self.keys.get(epoch)?.derive(b"idv2/draft");
+        record::open(&key, &nonce, &self.side_aad(name, epoch), &bytes[HEAD..]).ok()
     }
 
     /// Re-seals the side files under the key of a new epoch (`kept`: what

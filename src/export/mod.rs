@@ -28,6 +28,8 @@ use std::path::PathBuf;
 
 pub use select::{ExportOptions, LeftOut, Only, Pack};
 pub(crate) use write::write_bundle;
+#[cfg(all(feature = "report", any(test, feature = "fuzzing")))]
+pub(crate) use {typeset::printable_text, write::report_text};
 
 use self::bundle::Counts;
 

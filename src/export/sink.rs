@@ -68,9 +68,15 @@ fn zip_error(err: zip::result::ZipError) -> Error {
 }
 
 impl Sink {
-    /// Starts a bundle at `out`: a zip holding `folder/` when `out` ends in
-    /// `.zip`, else a directory. Refuses an existing `out`.
-    pub fn create(out: &Path, folder: &str, now: DateTime<FixedOffset>) -> Result<Sink> {
+    /// Starts a bundle at `out`, written under the temporary name `tmp`
+    /// beside it: a zip holding `folder/` when `out` ends in `.zip`, else a
+    /// directory. Refuses an existing `out`.
+    pub fn create(
+        out: &Path,
+        tmp: &Path,
+        folder: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Sink> {
         if out.exists() {
             return Err(Error::invalid(
                 "out",
@@ -80,10 +86,12 @@ impl Sink {
         if out.file_name().is_none() {
             return Err(Error::invalid("out", "the output path has no file name"));
         }
-        let tmp = durable::sibling(out, "partial");
-        // A leftover from a killed export is ours to replace.
-        let _ = fs::remove_dir_all(&tmp);
-        let _ = fs::remove_file(&tmp);
+        // Left by a version that named its temporary files without a tag
+        // and removed them only at the next export of the same name.
+        let legacy = durable::sibling(out, "partial");
+        let _ = fs::remove_dir_all(&legacy);
+        let _ = fs::remove_file(&legacy);
+        let tmp = tmp.to_path_buf();
         let is_zip = out
             .extension()
             .is_some_and(|ext| ext.eq_ignore_ascii_case("zip"));

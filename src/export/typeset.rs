@@ -206,23 +206,9 @@ fn typst_error(diagnostics: &[SourceDiagnostic]) -> Error {
 
 /// Typesets the report into a tagged PDF/A-3u with the manifest attached.
 pub fn render(input: ReportInput) -> Result<Vec<u8>> {
-    let mut files = HashMap::new();
-    files.insert(
-        file_id("/data.json"),
-        Bytes::new(printable_data(input.data)),
-    );
-    files.insert(file_id("/manifest.json"), Bytes::new(input.manifest));
-    for (path, bytes) in input.thumbnails {
-        files.insert(file_id(&path), Bytes::new(bytes));
-    }
-    let world = ReportWorld {
-        library: LazyHash::new(Library::default()),
-        main: Source::new(file_id("/report.typ"), TEMPLATE.to_string()),
-        files,
-        now: input.now,
-    };
-    let document: PagedDocument = typst::compile(&world).output.map_err(|d| typst_error(&d))?;
-    let utc = input.now.naive_utc();
+    let now = input.now;
+    let document = compile(input)?;
+    let utc = now.naive_utc();
     let timestamp = Datetime::from_ymd_hms(
         utc.year(),
         utc.month() as u8,
@@ -244,6 +230,64 @@ pub fn render(input: ReportInput) -> Result<Vec<u8>> {
     drop(document);
     typst::comemo::evict(0);
     pdf
+}
+
+/// Lays the report out in pages.
+fn compile(input: ReportInput) -> Result<PagedDocument> {
+    let mut files = HashMap::new();
+    files.insert(
+        file_id("/data.json"),
+        Bytes::new(printable_data(input.data)),
+    );
+    files.insert(file_id("/manifest.json"), Bytes::new(input.manifest));
+    for (path, bytes) in input.thumbnails {
+        files.insert(file_id(&path), Bytes::new(bytes));
+    }
+    let world = ReportWorld {
+        library: LazyHash::new(Library::default()),
+        main: Source::new(file_id("/report.typ"), TEMPLATE.to_string()),
+        files,
+        now: input.now,
+    };
+    typst::compile(&world).output.map_err(|d| typst_error(&d))
+}
+
+/// The text the report lays out on its pages, run after run (for the
+/// fuzz check that any text prints as typed, `crate::fuzzing`).
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn laid_out_text(input: ReportInput) -> Result<String> {
+    use typst::layout::{Frame, FrameItem};
+    fn walk(frame: &Frame, out: &mut String) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Group(group) => walk(&group.frame, out),
+                FrameItem::Text(text) => {
+                    out.push_str(text.text.as_str());
+                    out.push(' ');
+                }
+                _ => {}
+            }
+        }
+    }
+    let document = compile(input)?;
+    let mut text = String::new();
+    for page in document.pages() {
+        walk(&page.frame, &mut text);
+    }
+    drop(document);
+    typst::comemo::evict(0);
+    Ok(text)
+}
+
+/// `text` as the report prints it (see [`printable`]).
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn printable_text(text: &str) -> String {
+    let mut value = serde_json::Value::String(text.to_string());
+    printable(&mut value, &mut HashMap::new());
+    match value {
+        serde_json::Value::String(s) => s,
+        _ => unreachable!("a string stays a string"),
+    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ use super::typeset;
 use super::{ExportSummary, Progress, readme, report, transitions};
 use crate::crypto::sshsig::{NAMESPACE, PRINCIPAL, Signer};
 use crate::diary::Disclosure;
+use crate::durable;
 use crate::error::{Error, Result};
 use crate::log::Disclosed;
 use crate::state::{Amendment, IncidentRecord, State};
@@ -43,7 +44,11 @@ pub(crate) fn write_bundle(
     let chain = source.chain(&disclosed_seqs(state, &selection))?;
     let signer = source.signer();
     let public = signer.public();
-    let mut sink = Sink::create(out, &folder_name(out, &prefix, now), now)?;
+    let tmp = durable::partial_sibling(out);
+    // Dropped after the sink (declared before it): the sink removes what it
+    // wrote, then the mark its note.
+    let _mark = source.mark_output(&tmp);
+    let mut sink = Sink::create(out, &tmp, &folder_name(out, &prefix, now), now)?;
 
     let register = write_exhibits(&mut sink, source, &selection, &prefix, progress)?;
     let (thumb_paths, thumb_files) = thumbnails(source, &selection, &prefix)?;
@@ -122,6 +127,39 @@ fn write_report(
     })?;
     sink.add_bytes(bundle::REPORT, Packing::Deflated, &pdf)?;
     Ok(())
+}
+
+/// The report of `state` as an export typesets it (every incident, no
+/// exhibits, a key of its own), as the text laid out on its pages, and a
+/// string as the report prints it: for the fuzz check that whatever the
+/// owner typed prints as typed (`crate::fuzzing`).
+#[cfg(all(feature = "report", any(test, feature = "fuzzing")))]
+pub(crate) fn report_text(state: &State, now: DateTime<FixedOffset>) -> Result<String> {
+    let options = ExportOptions::default();
+    let selection = select::select(state, &options);
+    let counts = counts(state, &selection);
+    let signer = Signer::derive(&crate::crypto::SecretKey::from_bytes([7; 32]));
+    let public = signer.public();
+    let context = report::ReportContext {
+        state,
+        options: &options,
+        counts: &counts,
+        exhibits: &[],
+        thumbnails: &std::collections::BTreeMap::new(),
+        now,
+        chain: (1, "0".repeat(64)),
+        key: (public.fingerprint(), public.openssh()),
+        transitions: &[],
+        vault_id: "0".repeat(32),
+        manifest_sha256: "0".repeat(64),
+    };
+    let data = report::report_data(&selection, &context);
+    typeset::laid_out_text(typeset::ReportInput {
+        data: serde_json::to_vec(&data).expect("report data always serialises"),
+        thumbnails: HashMap::new(),
+        manifest: b"{}".to_vec(),
+        now,
+    })
 }
 
 /// A build without the report (the fuzz targets' own) exports nothing:

@@ -1,0 +1,3 @@
+#![no_main]
+//! `incident_diary::fuzzing::backup_reader` on what libFuzzer makes.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| incident_diary::fuzzing::backup_reader(data));

@@ -460,8 +460,13 @@ fn a_killed_restore_leaves_nothing_once_tried_again() {
     let stale = v.tmp.path().join(".r.restore-0badc0de");
     fs::create_dir(&stale).unwrap();
     fs::write(stale.join("vault.db"), b"an unfinished copy").unwrap();
+    // One of the owner's own named alike is not touched.
+    let hers = v.tmp.path().join(".r.restore-my-old-copy");
+    fs::create_dir(&hers).unwrap();
+    fs::write(hers.join("notes.txt"), b"hers").unwrap();
     v.run_at(&target, &["list"], "").ok();
     assert!(!stale.exists());
+    assert!(hers.join("notes.txt").exists());
 }
 
 #[test]

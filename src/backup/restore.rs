@@ -82,10 +82,18 @@ impl Staging {
     fn create(dir: PathBuf) -> Result<Staging> {
         private_dir(&dir)?;
         let lock = lock_dir(&dir);
-        Ok(Staging {
+        let staging = Staging {
             dir: Some(dir),
             _lock: lock,
-        })
+        };
+        if cfg!(unix) && staging._lock.is_none() {
+            // Unlocked, another restore's sweep could take it for a
+            // killed one's; the folder goes when `staging` is dropped.
+            return Err(Error::Storage(
+                "could not lock the folder the backup is unpacked into".into(),
+            ));
+        }
+        Ok(staging)
     }
 }
 
@@ -125,7 +133,13 @@ pub(crate) fn sweep_stagings(target: &Path) {
         return;
     };
     for entry in entries.flatten() {
-        let ours = entry.file_name().to_string_lossy().starts_with(&prefix);
+        // Exactly the name a restore gives (8 hex digits after the prefix):
+        // a folder of the owner's named alike is not touched.
+        let ours = entry
+            .file_name()
+            .to_string_lossy()
+            .strip_prefix(&prefix)
+            .is_some_and(|tag| tag.len() == 8 && tag.bytes().all(|b| b.is_ascii_hexdigit()));
         let dir = entry.path();
         let is_dir = fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir());
         if ours && is_dir && lock_dir(&dir).is_some() {

@@ -87,8 +87,6 @@ pub(crate) fn write(
         thumbnail_files: thumbnails.len() as u64,
     };
     let manifest_json = serde_json::to_vec_pretty(&manifest).expect("a manifest serialises");
-    // Left by a version that named its temporary files without a tag.
-    let _ = std::fs::remove_file(durable::sibling(out, "partial"));
     let partial = durable::partial_sibling(out);
     // Declared before the file: dropped after it (see `Disclosure::mark_output`).
     let _mark = source.mark_output(&partial);

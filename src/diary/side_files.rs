@@ -38,17 +38,6 @@ pub const MAX_DRAFT: usize = 256 * 1024;
 const MAGIC: &[u8; 8] = b"IDDRAFT1";
 const HEAD: usize = 8 + 4 + NONCE_LEN;
 
-/// Which keys a side file may be sealed under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Epochs {
-    /// The current one only: what the owner reads back (a draft planted
-    /// under a key someone knew before a rotation is not offered).
-    Current,
-    /// Any this diary holds: for a note of what to clean up, written
-    /// before a rotation made by another program meanwhile.
-    Any,
-}
-
 impl Diary {
     /// Keeps `draft` sealed in place of the one before (whole or not at all).
     pub fn save_draft(&self, draft: &[u8]) -> Result<()> {
@@ -141,7 +130,7 @@ impl Diary {
     fn read_side(&self, name: &str) -> std::io::Result<Option<Zeroizing<Vec<u8>>>> {
         Ok(self
             .read_sealed(name)?
-            .and_then(|bytes| self.open_side(name, &bytes, Epochs::Current)))
+            .and_then(|bytes| self.open_side(name, &bytes)))
     }
 
     /// The bytes of side file `name` (bounded), if it is a regular file.
@@ -159,19 +148,15 @@ impl Diary {
         Ok(Some(Zeroizing::new(bytes)))
     }
 
-    /// What `bytes`, side file `name`, holds, if they open under the key of
-    /// their epoch (`epochs` says which are accepted).
-    pub(super) fn open_side(
-        &self,
-        name: &str,
-        bytes: &[u8],
-        epochs: Epochs,
-    ) -> Option<Zeroizing<Vec<u8>>> {
+    /// What `bytes`, side file `name`, holds, if they open under the
+    /// current key (one sealed under a key someone knew before a rotation
+    /// is not read).
+    pub(super) fn open_side(&self, name: &str, bytes: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
         if bytes.len() < HEAD || &bytes[..8] != MAGIC {
             return None;
         }
         let epoch = u32::from_be_bytes(bytes[8..12].try_into().expect("4 bytes"));
-        if epochs == Epochs::Current && epoch != self.keys.epoch() {
+        if epoch != self.keys.epoch() {
             return None;
         }
         let nonce: [u8; NONCE_LEN] = bytes[12..HEAD].try_into().expect("24 bytes");

@@ -86,11 +86,6 @@ impl Sink {
         if out.file_name().is_none() {
             return Err(Error::invalid("out", "the output path has no file name"));
         }
-        // Left by a version that named its temporary files without a tag
-        // and removed them only at the next export of the same name.
-        let legacy = durable::sibling(out, "partial");
-        let _ = fs::remove_dir_all(&legacy);
-        let _ = fs::remove_file(&legacy);
         let tmp = tmp.to_path_buf();
         let is_zip = out
             .extension()

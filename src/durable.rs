@@ -83,7 +83,7 @@ pub(crate) fn is_partial_name(name: &std::ffi::OsStr) -> bool {
     else {
         return false;
     };
-    tag.len() == 8 && tag.bytes().all(|b| b.is_ascii_hexdigit())
+    tag.len() == 8 && tag.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// Moves a finished temporary file or folder to `path` and makes the move
@@ -203,6 +203,7 @@ mod tests {
             ".report.zip.partial",
             ".report.zip.partial-1234567",
             ".report.zip.partial-1234567g",
+            ".report.zip.partial-1234ABCD",
             "report.zip.partial-12345678",
             "..partial-12345678",
             ".partial-12345678",

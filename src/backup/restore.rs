@@ -139,7 +139,9 @@ pub(crate) fn sweep_stagings(target: &Path) {
             .file_name()
             .to_string_lossy()
             .strip_prefix(&prefix)
-            .is_some_and(|tag| tag.len() == 8 && tag.bytes().all(|b| b.is_ascii_hexdigit()));
+            .is_some_and(|tag| {
+                tag.len() == 8 && tag.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            });
         let dir = entry.path();
         let is_dir = fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir());
         if ours && is_dir && lock_dir(&dir).is_some() {

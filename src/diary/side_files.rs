@@ -37,6 +37,8 @@ pub const KEY_UNKEPT_FILE: &str = "recovery-key-unkept";
 pub const MAX_DRAFT: usize = 256 * 1024;
 const MAGIC: &[u8; 8] = b"IDDRAFT1";
 const HEAD: usize = 8 + 4 + NONCE_LEN;
+/// What sealing adds to a side file's content.
+pub(super) const SEALED_OVERHEAD: usize = HEAD + record::TAG_LEN;
 
 impl Diary {
     /// Keeps `draft` sealed in place of the one before (whole or not at all).
@@ -87,7 +89,7 @@ impl Diary {
         self.save_side(BACKUP_PLACE_FILE, place.to_string_lossy().as_bytes())
     }
 
-    fn save_side(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    pub(super) fn save_side(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
         let sealed = self.seal_side(name, bytes)?;
         let path = self.store.dir().join(name);
         let tmp = durable::sibling(&path, "tmp");
@@ -120,14 +122,14 @@ impl Diary {
     }
 
     /// Removes side file `name`; one already gone is no error.
-    fn remove_side(&self, name: &str) -> std::io::Result<()> {
+    pub(super) fn remove_side(&self, name: &str) -> std::io::Result<()> {
         match std::fs::remove_file(self.store.dir().join(name)) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
         }
     }
 
-    fn read_side(&self, name: &str) -> std::io::Result<Option<Zeroizing<Vec<u8>>>> {
+    pub(super) fn read_side(&self, name: &str) -> std::io::Result<Option<Zeroizing<Vec<u8>>>> {
         Ok(self
             .read_sealed(name)?
             .and_then(|bytes| self.open_side(name, &bytes)))
@@ -152,11 +154,23 @@ impl Diary {
     /// current key (one sealed under a key someone knew before a rotation
     /// is not read).
     pub(super) fn open_side(&self, name: &str, bytes: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        self.open_side_of(name, bytes, false)
+    }
+
+    /// [`Diary::open_side`], accepting a key of an earlier epoch too when
+    /// `older` (for a marker the owner's own rotation carried over, see
+    /// `outputs`).
+    pub(super) fn open_side_of(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        older: bool,
+    ) -> Option<Zeroizing<Vec<u8>>> {
         if bytes.len() < HEAD || &bytes[..8] != MAGIC {
             return None;
         }
         let epoch = u32::from_be_bytes(bytes[8..12].try_into().expect("4 bytes"));
-        if epoch != self.keys.epoch() {
+        if epoch != self.keys.epoch() && !older {
             return None;
         }
         let nonce: [u8; NONCE_LEN] = bytes[12..HEAD].try_into().expect("24 bytes");
@@ -172,11 +186,16 @@ impl Diary {
         }
     }
 
-    /// What the side files hold now, to carry across a rotation.
+    /// What the side files hold now, to carry across a rotation (with the
+    /// list of markers of writes outside the vault, see `outputs`).
     pub(super) fn side_files(&self) -> Vec<(&'static str, Zeroizing<Vec<u8>>)> {
         [DRAFT_FILE, BACKUP_PLACE_FILE]
             .into_iter()
             .filter_map(|name| Some((name, self.read_side(name).ok()??)))
+            .chain(
+                self.carried_outputs()
+                    .map(|tags| (super::outputs::CARRIED_FILE, tags)),
+            )
             .collect()
     }
 

@@ -118,7 +118,14 @@ pub(super) fn entry(state: &State, r: &IncidentRecord, exhibits: &[String]) -> V
     let (when, when_utc) = occurred(i);
     let mut details: Vec<Value> = details(state, i)
         .into_iter()
-        .filter(|(label, _)| !matches!(*label, "Summary" | "When"))
+        // The heading shows the summary: the title's first line, cut at 90
+        // characters. A longer title is printed whole as well (the fuzzer
+        // found a title's later lines missing from the report).
+        .filter(|(label, value)| match *label {
+            "When" => false,
+            "Summary" => value.trim() != i.summary(90),
+            _ => true,
+        })
         .map(|(label, value)| json!({"label": label, "value": value}))
         .collect();
     if !exhibits.is_empty() {

@@ -102,6 +102,14 @@ fn hidden_beside(out: &Path, kind: &str) -> Vec<PathBuf> {
         .collect()
 }
 
+/// Whether a run refused for a full disk, as the CLI says it ("the disk is
+/// full", or "is the disk full?" when opening could not write).
+fn full_disk(stderr: &str) -> bool {
+    stderr.contains("disk is full")
+        || stderr.contains("is the disk full")
+        || stderr.contains("space")
+}
+
 fn sha256(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
 }
@@ -129,7 +137,13 @@ impl Campaign {
             // A rotation killed before its recovery key was shown: the
             // owner is told to make a new one (she never saw it), and does.
             if run.code != 0 && run.stderr.contains("new-recovery-key") {
-                self.run(pass, &["new-recovery-key"]).ok();
+                let made = Run::from(self.command(pass, &["new-recovery-key"]).output().unwrap());
+                if made.code != 0 {
+                    // Refused on a full disk, nothing saved: made once
+                    // there is room again (after the round).
+                    assert!(full_disk(&made.stderr), "{}", made.stderr);
+                    return pass.clone();
+                }
                 self.unshown_keys += 1;
                 run = Run::from(self.command(pass, &["check"]).output().unwrap());
             }
@@ -191,7 +205,7 @@ impl Campaign {
         }
         // Otherwise it stopped by itself: only a full disk may make it.
         assert!(
-            err.contains("disk is full") || err.contains("space"),
+            full_disk(&err),
             "{what} failed by itself (seed {}): {err}",
             self.seed
         );

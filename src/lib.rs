@@ -44,6 +44,7 @@ mod process;
 mod store;
 mod throttle;
 mod thumbnail;
+mod write_behind;
 
 pub use clock::{Clock, ManualClock, SteppingClock, SystemClock};
 pub use crypto::Passphrase;

@@ -19,6 +19,7 @@ use crate::model::exhibit_key::key_commitment;
 use crate::model::{Event, ExhibitAttached, ExhibitKey, Id};
 use crate::state::ExhibitRecord;
 use crate::store::{AttFile, Durability};
+use crate::write_behind::WriteBehind;
 
 /// A file about to become an exhibit.
 pub(super) struct Source {
@@ -174,7 +175,8 @@ impl Diary {
                 },
                 wants_thumb.then_some(&mut copy),
             );
-            let digest = stream::seal(&key, &id.0, &mut input, out).map_err(stream_error)?;
+            let digest = stream::seal(&key, &id.0, &mut input, &mut WriteBehind::new(out))
+                .map_err(stream_error)?;
             if digest.size != source.size {
                 return Err(Error::invalid(
                     "file",
@@ -272,7 +274,7 @@ impl Diary {
         let _mark = self.mark_output(&tmp);
         let mut partial = durable::Partial::create(&tmp)
             .map_err(|e| Error::invalid("out", format!("cannot write {}: {e}", tmp.display())))?;
-        self.open_exhibit(rec, partial.writer())?;
+        self.open_exhibit(rec, &mut WriteBehind::new(partial.writer()))?;
         // The user's folder: the file is whole and in place even where the
         // folder itself cannot be fsynced (some USB sticks, network shares).
         partial.commit(out, durable::FolderSync::BestEffort)?;

@@ -12,14 +12,14 @@
 //! last flag are in each nonce and the header in each AAD, a file that is cut
 //! short, extended, has chunks swapped, or belongs to another attachment
 //! fails to open. The key is random per attachment and must never encrypt a
-//! second file. The SHA-256 of the plaintext is computed in the same pass (on
-//! a second thread), and memory stays at a few chunks whatever the file size.
+//! second file. The SHA-256 of the plaintext is computed in the same pass,
+//! in parallel with the cipher (`pipeline`), and memory stays at a few MiB
+//! whatever the file size.
 
 use std::io::{self, Read, Write};
 
-use aead_stream::{DecryptorBE32, EncryptorBE32};
-use chacha20poly1305::XChaCha20Poly1305;
-use zeroize::Zeroizing;
+use cipher::{ChunkCipher, TAG_LEN};
+use pipeline::{Batch, Ends};
 
 use super::secret::SecretKey;
 
@@ -27,7 +27,6 @@ use super::secret::SecretKey;
 pub const CHUNK_LEN: usize = 64 * 1024;
 /// Bytes of the file header.
 pub const HEADER_LEN: usize = 64;
-const TAG_LEN: usize = 16;
 const MAGIC: &[u8; 7] = b"IDVATT\0";
 const VERSION: u8 = 1;
 const ALGORITHM: u8 = 1;
@@ -73,53 +72,14 @@ fn header(id: &[u8; 16], prefix: &[u8; 19]) -> [u8; HEADER_LEN] {
     h
 }
 
-/// Runs `work` with a function that feeds bytes to a SHA-256 computed on a
-/// second thread, so hashing overlaps encryption (SHA-256 alone was half the
-/// time of an import on a CPU without SHA instructions). At most four chunks
-/// wait in the queue, so memory stays bounded; each copy is wiped once hashed.
-fn with_background_hash(
-    work: impl FnOnce(&mut dyn FnMut(&[u8])) -> Result<u64, StreamError>,
-) -> Result<Digest256, StreamError> {
-    std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Zeroizing<Vec<u8>>>(4);
-        let hasher = scope.spawn(move || {
-            let mut hasher = ring::digest::Context::new(&ring::digest::SHA256);
-            for chunk in rx {
-                hasher.update(&chunk[..]);
-            }
-            let digest = hasher.finish();
-            <[u8; 32]>::try_from(digest.as_ref()).expect("SHA-256 is 32 bytes")
-        });
-        let mut feed = |bytes: &[u8]| {
-            // A send fails only if the hashing thread died; its join reports that.
-            let _ = tx.send(Zeroizing::new(bytes.to_vec()));
-        };
-        let size = work(&mut feed);
-        drop(tx);
-        let sha256 = hasher
-            .join()
-            .map_err(|_| StreamError::Io(io::Error::other("the hashing thread failed")))?;
-        Ok(Digest256 {
-            size: size?,
-            sha256,
-        })
-    })
-}
-
-/// Reads until `buf` holds `want` bytes or the input ends.
-fn fill(input: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> io::Result<()> {
-    buf.clear();
-    let mut taken = input.take(want as u64);
-    taken.read_to_end(buf)?;
-    Ok(())
-}
-
-/// Encrypts `input` into `output` as attachment `id` under `key`.
+/// Encrypts `input` into `output` as attachment `id` under `key`. The
+/// output is written from a worker thread (hence `Send`), the input read on
+/// the calling one.
 pub fn seal(
     key: &SecretKey,
     id: &[u8; 16],
     input: &mut impl Read,
-    output: &mut impl Write,
+    output: &mut (impl Write + Send),
 ) -> Result<Digest256, StreamError> {
     seal_with_prefix(key, id, &super::random::bytes(), input, output)
 }
@@ -130,46 +90,36 @@ pub(crate) fn seal_with_prefix(
     id: &[u8; 16],
     prefix: &[u8; 19],
     input: &mut impl Read,
-    output: &mut impl Write,
+    output: &mut (impl Write + Send),
 ) -> Result<Digest256, StreamError> {
     let header = header(id, prefix);
     output.write_all(&header)?;
-    let mut encryptor =
-        EncryptorBE32::<XChaCha20Poly1305>::new(key.expose_secret().into(), prefix.into());
-    with_background_hash(|hasher| {
-        let mut size = 0u64;
-        let mut chunks = 0u64;
-        let mut current = Zeroizing::new(Vec::with_capacity(CHUNK_LEN + TAG_LEN));
-        let mut next = Zeroizing::new(Vec::with_capacity(CHUNK_LEN + TAG_LEN));
-        fill(input, &mut current, CHUNK_LEN)?;
-        loop {
-            // Look ahead one chunk: the last chunk must be flagged as last.
-            if current.len() == CHUNK_LEN {
-                fill(input, &mut next, CHUNK_LEN)?;
-            } else {
-                next.clear();
+    let cipher = ChunkCipher::new(key, &header);
+    let mut hash = ring::digest::Context::new(&ring::digest::SHA256);
+    let mut size = 0u64;
+    pipeline::run_split(
+        |batch| {
+            let end = batch.fill_plain(input)?;
+            size += batch.bytes as u64;
+            for chunk in batch.layout().plain_chunks() {
+                hash.update(&batch.buf()[chunk.range]);
             }
-            hasher(&current[..]);
-            size += current.len() as u64;
-            chunks += 1;
-            if next.is_empty() {
-                encryptor
-                    .encrypt_last_in_place(&header, &mut *current)
-                    .map_err(|_| StreamError::TooLarge)?;
-                output.write_all(&current)?;
-                break;
+            Ok(end)
+        },
+        |batch| {
+            for chunk in batch.layout().plain_chunks() {
+                let counter = u32::try_from(chunk.index).expect("checked by the pipeline");
+                let end = chunk.range.end;
+                let tag = cipher.seal(counter, chunk.last, &mut batch.buf_mut()[chunk.range]);
+                batch.buf_mut()[end..end + TAG_LEN].copy_from_slice(&tag);
             }
-            if chunks >= u64::from(u32::MAX) {
-                return Err(StreamError::TooLarge);
-            }
-            encryptor
-                .encrypt_next_in_place(&header, &mut *current)
-                .map_err(|_| StreamError::TooLarge)?;
-            output.write_all(&current)?;
-            std::mem::swap(&mut current, &mut next);
-        }
-        output.flush()?;
-        Ok(size)
+            Ok(output.write_all(batch.sealed())?)
+        },
+    )?;
+    output.flush()?;
+    Ok(Digest256 {
+        size,
+        sha256: finish(hash),
     })
 }
 
@@ -198,43 +148,81 @@ pub fn open(
     if head[13..29] != id[..] {
         return Err(StreamError::WrongAttachment);
     }
-    let prefix: [u8; 19] = head[29..48].try_into().expect("19 bytes");
-    let mut decryptor =
-        DecryptorBE32::<XChaCha20Poly1305>::new(key.expose_secret().into(), (&prefix).into());
-    with_background_hash(|hasher| {
-        let mut size = 0u64;
-        let mut index = 0u64;
-        let mut current = Zeroizing::new(Vec::with_capacity(CHUNK_LEN + TAG_LEN));
-        let mut next = Zeroizing::new(Vec::with_capacity(CHUNK_LEN + TAG_LEN));
-        fill(input, &mut current, CHUNK_LEN + TAG_LEN)?;
-        loop {
-            if current.len() == CHUNK_LEN + TAG_LEN {
-                fill(input, &mut next, CHUNK_LEN + TAG_LEN)?;
-            } else {
-                next.clear();
+    let cipher = ChunkCipher::new(key, &head);
+    let mut hash = ring::digest::Context::new(&ring::digest::SHA256);
+    let mut ends = Opening {
+        input,
+        output,
+        size: 0,
+    };
+    pipeline::run(
+        &mut ends,
+        |batch| {
+            for chunk in batch.layout().sealed_chunks() {
+                let sealed = chunk.range;
+                if sealed.len() < TAG_LEN {
+                    batch.forged = Some(chunk.index);
+                    return;
+                }
+                let body = sealed.start..sealed.end - TAG_LEN;
+                let tag: [u8; TAG_LEN] = batch.buf()[body.end..sealed.end]
+                    .try_into()
+                    .expect("16 bytes");
+                let counter = u32::try_from(chunk.index).expect("checked by the pipeline");
+                if cipher
+                    .open(counter, chunk.last, &mut batch.buf_mut()[body], tag)
+                    .is_err()
+                {
+                    batch.forged = Some(chunk.index);
+                    return;
+                }
             }
-            if next.is_empty() {
-                decryptor
-                    .decrypt_last_in_place(&head, &mut *current)
-                    .map_err(|_| StreamError::Chunk(index))?;
-                hasher(&current[..]);
-                size += current.len() as u64;
-                output.write_all(&current)?;
-                break;
+        },
+        |batch| {
+            if batch.forged.is_none() {
+                for plain in batch.opened_slices() {
+                    hash.update(plain);
+                }
             }
-            decryptor
-                .decrypt_next_in_place(&head, &mut *current)
-                .map_err(|_| StreamError::Chunk(index))?;
-            hasher(&current[..]);
-            size += current.len() as u64;
-            output.write_all(&current)?;
-            std::mem::swap(&mut current, &mut next);
-            index += 1;
-        }
-        output.flush()?;
-        Ok(size)
+        },
+    )?;
+    ends.output.flush()?;
+    Ok(Digest256 {
+        size: ends.size,
+        sha256: finish(hash),
     })
 }
+
+fn finish(hash: ring::digest::Context) -> [u8; 32] {
+    <[u8; 32]>::try_from(hash.finish().as_ref()).expect("SHA-256 is 32 bytes")
+}
+
+/// The calling thread's ends when opening: sealed bytes in, plaintext out,
+/// never a byte of a chunk that failed authentication.
+struct Opening<'a, R, W> {
+    input: &'a mut R,
+    output: &'a mut W,
+    size: u64,
+}
+
+impl<R: Read, W: Write> Ends for Opening<'_, R, W> {
+    fn fill(&mut self, batch: &mut Batch) -> Result<bool, StreamError> {
+        Ok(batch.fill_sealed(self.input)?)
+    }
+
+    fn drain(&mut self, batch: &Batch) -> Result<(), StreamError> {
+        if let Some(index) = batch.forged {
+            return Err(StreamError::Chunk(index));
+        }
+        let slices: Vec<&[u8]> = batch.opened_slices().collect();
+        pipeline::write_slices(self.output, &slices)?;
+        self.size += slices.iter().map(|s| s.len() as u64).sum::<u64>();
+        Ok(())
+    }
+}
+
+mod cipher;
+mod pipeline;
 
 #[cfg(test)]
 mod tests;

@@ -8,10 +8,16 @@
 //! of it while the import waits (measured in BENCHMARKS.md, "Attachments").
 //! Every [`WINDOW`] bytes the range just written is handed to the kernel with
 //! `posix_fadvise(DONTNEED)`, which on Linux and Android starts its
-//! writeback without waiting for it (and lets the kernel drop those pages
-//! once written: nobody reads a freshly sealed exhibit back). Unlike an
-//! fsync on a second handle, this never consumes a write error: the final
-//! fsync still reports it. Elsewhere it does nothing.
+//! writeback without waiting for it. The advice drops only pages already
+//! written, so the window before is advised again one window later, when
+//! its writeback has had time to finish: its pages are freed and the next
+//! windows are cached in the same memory. A 4 GiB video then passes through
+//! a few MiB of page cache instead of pushing out everything else the phone
+//! had cached, and needs no fresh memory (on the benchmark VM, the first
+//! touch of memory its host had taken back cost up to 7 s of system time
+//! per GiB written; BENCHMARKS.md, "Issue 16"). Unlike an fsync on a second
+//! handle, the advice never consumes a write error: the final fsync still
+//! reports it. Elsewhere it does nothing.
 
 use std::fs::File;
 use std::io::{self, BufWriter, IoSlice, Write};
@@ -26,6 +32,8 @@ pub(crate) struct WriteBehind<'a> {
     written: u64,
     /// Where the range not yet handed to the kernel starts.
     handed: u64,
+    /// Where the range handed once but not yet dropped starts.
+    dropped: u64,
 }
 
 impl<'a> WriteBehind<'a> {
@@ -35,6 +43,7 @@ impl<'a> WriteBehind<'a> {
             out,
             written: 0,
             handed: 0,
+            dropped: 0,
         }
     }
 
@@ -43,7 +52,10 @@ impl<'a> WriteBehind<'a> {
         // What the buffer still holds is not in the file yet.
         let in_file = self.written - self.out.buffer().len() as u64;
         if in_file - self.handed >= WINDOW {
-            start_writeback(self.out.get_ref(), self.handed, in_file - self.handed);
+            // One call: drops the window before (written by now) and starts
+            // the writeback of the new one.
+            advise_dont_need(self.out.get_ref(), self.dropped, in_file - self.dropped);
+            self.dropped = self.handed;
             self.handed = in_file;
         }
     }
@@ -70,7 +82,7 @@ impl Write for WriteBehind<'_> {
 /// Best effort: a filesystem that ignores the advice only loses the
 /// overlap, never a byte.
 #[cfg(any(target_os = "linux", target_os = "android"))]
-fn start_writeback(file: &File, from: u64, len: u64) {
+fn advise_dont_need(file: &File, from: u64, len: u64) {
     let _ = rustix::fs::fadvise(
         file,
         from,
@@ -80,7 +92,7 @@ fn start_writeback(file: &File, from: u64, len: u64) {
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn start_writeback(_file: &File, _from: u64, _len: u64) {}
+fn advise_dont_need(_file: &File, _from: u64, _len: u64) {}
 
 #[cfg(test)]
 mod tests {
@@ -120,6 +132,10 @@ mod tests {
             behind.flush().unwrap();
             assert_eq!(behind.written, data.len() as u64);
             assert!(behind.handed >= 2 * WINDOW, "writeback was started");
+            assert!(
+                behind.dropped >= WINDOW && behind.handed - behind.dropped >= WINDOW,
+                "each window is advised again one window later"
+            );
         }
         out.get_ref().sync_all().unwrap();
         let mut back = Vec::new();

@@ -15,9 +15,11 @@
 //! a few MiB of page cache instead of pushing out everything else the phone
 //! had cached, and needs no fresh memory (on the benchmark VM, the first
 //! touch of memory its host had taken back cost up to 7 s of system time
-//! per GiB written; BENCHMARKS.md, "Issue 16"). Unlike an fsync on a second
-//! handle, the advice never consumes a write error: the final fsync still
-//! reports it. Elsewhere it does nothing.
+//! per GiB written; BENCHMARKS.md, "Issue 16"). The advice never waits and
+//! never consumes a write error: the final fsync still reports it (an fsync
+//! on a second handle would need a thread to wait in, and kernels before
+//! 4.13 reported a write error to one handle only). Elsewhere it does
+//! nothing.
 
 use std::fs::File;
 use std::io::{self, BufWriter, IoSlice, Write};

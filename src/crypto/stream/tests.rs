@@ -242,6 +242,17 @@ struct Trickle<'a> {
     given: usize,
 }
 
+impl<'a> Trickle<'a> {
+    fn new(data: &'a [u8], step: usize, fail_after: Option<usize>) -> Trickle<'a> {
+        Trickle {
+            data,
+            step,
+            fail_after,
+            given: 0,
+        }
+    }
+}
+
 impl Read for Trickle<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.fail_after.is_some_and(|f| self.given >= f) {
@@ -263,24 +274,14 @@ fn short_reads_make_the_same_file() {
     let mut whole = Vec::new();
     seal_with_prefix(&key, &ID, &prefix, &mut &plain[..], &mut whole).unwrap();
     for step in [1000, 4093, CHUNK_LEN + 1] {
-        let mut input = Trickle {
-            data: &plain,
-            step,
-            fail_after: None,
-            given: 0,
-        };
+        let mut input = Trickle::new(&plain, step, None);
         let mut out = Vec::new();
         seal_with_prefix(&key, &ID, &prefix, &mut input, &mut out).unwrap();
         assert!(
             out == whole,
             "sealed differently when read {step} at a time"
         );
-        let mut sealed_input = Trickle {
-            data: &whole,
-            step,
-            fail_after: None,
-            given: 0,
-        };
+        let mut sealed_input = Trickle::new(&whole, step, None);
         let mut back = Vec::new();
         open(&key, &ID, &mut sealed_input, &mut back).unwrap();
         assert!(back == plain);
@@ -310,12 +311,7 @@ impl Write for Full {
 fn a_failing_reader_or_writer_mid_stream_is_an_error_not_a_hang() {
     let key = SecretKey::random();
     let plain = data(6 * 16 * CHUNK_LEN);
-    let mut input = Trickle {
-        data: &plain,
-        step: usize::MAX,
-        fail_after: Some(3 * 16 * CHUNK_LEN),
-        given: 0,
-    };
+    let mut input = Trickle::new(&plain, usize::MAX, Some(3 * 16 * CHUNK_LEN));
     let failed = seal(&key, &ID, &mut input, &mut Vec::new());
     assert!(matches!(failed, Err(StreamError::Io(_))), "{failed:?}");
     let mut full = Full {
